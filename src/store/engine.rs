@@ -1,0 +1,166 @@
+//! The storage-engine trait: what the log needs from a database, and nothing more.
+//!
+//! An engine stores *sealed* records (already encrypted and chained by
+//! [`EventLog`](crate::store::log::EventLog)), indexes them by global position and by
+//! `(stream, version)`, keeps each stream's current version, the idempotency entries, the
+//! wrapped keys and a little metadata. Encryption, the chain and upcasting sit above it, so a
+//! second engine implements only storage.
+//!
+//! Contract every engine keeps:
+//! - [`EventStore::append`] is atomic: the records, the stream head, the idempotency entry and
+//!   the key change are all written or none is; it checks the stream version and the global
+//!   position again inside its transaction.
+//! - [`EventStore::sync`] returns only when everything appended before it is durable. A failed
+//!   sync is reported, never retried by the engine.
+//! - Reads and the subscription see only records up to the durable head.
+
+use tokio::sync::watch;
+
+use crate::store::stream::StreamId;
+
+/// One sealed record as the engine stores it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    /// Gap-free over all streams, from 1.
+    pub position: u64,
+    pub stream: StreamId,
+    /// Gap-free per stream, from 1.
+    pub stream_version: u64,
+    /// The encoded record ([`crate::store::record`]), MAC included. Opaque to the engine.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for StoredRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredRecord")
+            .field("position", &self.position)
+            .field("stream", &self.stream)
+            .field("stream_version", &self.stream_version)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// Names a wrapped key: `facts`, `chain`, or `dek:<stream>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(String);
+
+impl KeyId {
+    pub fn facts() -> Self {
+        Self("facts".to_owned())
+    }
+    pub fn chain() -> Self {
+        Self("chain".to_owned())
+    }
+    pub fn stream(stream: &StreamId) -> Self {
+        Self(format!("dek:{stream}"))
+    }
+    pub fn from_stored(raw: &str) -> Self {
+        Self(raw.to_owned())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A wrapped key as stored: either the wrapped bytes or a tombstone left by erasure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyState {
+    /// No key of that id was ever created.
+    Missing,
+    /// The key, wrapped by the master key (see [`crate::store::crypto`]).
+    Wrapped(Vec<u8>),
+    /// The key was destroyed (crypto-shredding). Holds no key material.
+    Destroyed,
+}
+
+/// A change to the wrapped keys, made in the same transaction as the records.
+#[derive(Clone, Debug)]
+pub enum KeyChange {
+    Create { id: KeyId, wrapped: Vec<u8> },
+    Destroy { id: KeyId },
+}
+
+/// One atomic append to one stream.
+#[derive(Debug)]
+pub struct AppendBatch {
+    pub stream: StreamId,
+    /// The stream's current version must equal this (0: the stream does not exist yet).
+    pub expected_version: u64,
+    /// Consecutive positions following the store's last one, and consecutive stream versions
+    /// following `expected_version`.
+    pub records: Vec<StoredRecord>,
+    /// `(key, value)`: remembered so a retry finds the first result. Opaque to the engine.
+    pub idempotency: Option<([u8; 32], Vec<u8>)>,
+    pub key_change: Option<KeyChange>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("stream is at version {actual}")]
+    WrongVersion { actual: u64 },
+    #[error("position {0} does not follow the last stored position")]
+    PositionMismatch(u64),
+    #[error("storage I/O failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("storage engine failed: {0}")]
+    Engine(String),
+    #[error("stored index is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("the data directory is in use by another process (is `tincay serve` running?)")]
+    Locked,
+}
+
+/// Storage only. See the module documentation for the contract.
+pub trait EventStore: Send + Sync {
+    /// Atomically append a batch (see [`AppendBatch`]).
+    fn append(&self, batch: AppendBatch) -> Result<(), StoreError>;
+
+    /// Make everything appended so far durable; then publish the new durable head to
+    /// subscribers.
+    fn sync(&self) -> Result<(), StoreError>;
+
+    /// The record at the highest position, durable or not (used once, at open).
+    fn last_record(&self) -> Result<Option<StoredRecord>, StoreError>;
+
+    /// The stream's current version (0 if it does not exist).
+    fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError>;
+
+    /// The stream's records with version ≥ `from_version`, in order, up to the durable head.
+    fn read_stream(
+        &self,
+        stream: &StreamId,
+        from_version: u64,
+    ) -> Result<Vec<StoredRecord>, StoreError>;
+
+    /// Up to `limit` records with position ≥ `position`, in order, up to the durable head.
+    fn read_from(&self, position: u64, limit: usize) -> Result<Vec<StoredRecord>, StoreError>;
+
+    /// The durable head position, updated after every successful [`EventStore::sync`]. A
+    /// subscriber reads from its own position with [`EventStore::read_from`] whenever this
+    /// changes.
+    fn subscribe(&self) -> watch::Receiver<u64>;
+
+    fn idempotency(&self, key: &[u8; 32]) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// A wrapped key of the active key epoch.
+    fn key(&self, id: &KeyId) -> Result<KeyState, StoreError>;
+
+    /// Every key of the active key epoch (for rotation and verification).
+    fn keys(&self) -> Result<Vec<(KeyId, KeyState)>, StoreError>;
+
+    /// The active key epoch (the master key version the wrapped keys are under); 0 on a
+    /// store that was never initialised.
+    fn key_epoch(&self) -> Result<u32, StoreError>;
+
+    /// Write `keys` as the complete key set of `epoch` (not yet active), durably.
+    fn stage_keys(&self, epoch: u32, keys: Vec<(KeyId, KeyState)>) -> Result<(), StoreError>;
+
+    /// Atomically make a staged epoch the active one, durably, then discard other epochs.
+    fn activate_key_epoch(&self, epoch: u32) -> Result<(), StoreError>;
+
+    fn meta(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Write one metadata value durably.
+    fn put_meta(&self, name: &str, value: &[u8]) -> Result<(), StoreError>;
+}

@@ -1,0 +1,26 @@
+//! The event log: the only source of truth.
+//!
+//! - [`engine`]: the [`EventStore`](engine::EventStore) trait, storage only: sealed records,
+//!   stream versions, idempotency entries, wrapped keys. A second engine (PostgreSQL) would
+//!   implement only this.
+//! - [`sled_store`]: the embedded default engine on sled 0.34.7.
+//! - [`durability`]: forcing the store's files and directory to disk after sled's flush.
+//! - [`crypto`]: master key, data keys, AES-256-GCM sealing, the HMAC chain.
+//! - [`record`]: the stored record's byte layout and the AEAD associated data.
+//! - [`keyring`]: unwrapped data keys in memory, created and destroyed per stream.
+//! - [`log`]: [`EventLog`](log::EventLog): encryption, the chain and group commit above an
+//!   engine; decrypted reads and subscriptions.
+//! - [`verify`]: walks the chain and decrypts everything it can; names the first bad position.
+//! - [`rotate`]: re-wraps every key under a new master key, crash-safely.
+//! - [`stream`]: stream identifiers.
+
+pub mod crypto;
+pub mod durability;
+pub mod engine;
+pub mod keyring;
+pub mod log;
+pub mod record;
+pub mod rotate;
+pub mod sled_store;
+pub mod stream;
+pub mod verify;

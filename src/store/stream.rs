@@ -1,0 +1,77 @@
+//! Stream identifiers: `case-<uuid>`, `area-<code>`, `address-<uuid>`, `user-<uuid>`,
+//! `access-<yyyy-mm>`. A stream id is cleartext in the store, so it must never carry personal
+//! data: only a kind prefix and a random or coded identifier.
+
+use std::fmt;
+
+/// A validated stream id: lowercase ASCII letters, digits and `-`, 3..=100 bytes, with a
+/// kind prefix before the first `-`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StreamId(String);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid stream id (lowercase letters, digits and '-', 3 to 100 bytes, kind prefix)")]
+pub struct InvalidStreamId;
+
+impl StreamId {
+    pub const MAX_LEN: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidStreamId> {
+        let well_formed = (3..=Self::MAX_LEN).contains(&raw.len())
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && raw
+                .split_once('-')
+                .is_some_and(|(kind, rest)| !kind.is_empty() && !rest.is_empty());
+        if well_formed {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidStreamId)
+        }
+    }
+
+    /// `kind-<id>`, e.g. `StreamId::of("case", &uuid)`.
+    pub fn of(kind: &str, id: &dyn fmt::Display) -> Result<Self, InvalidStreamId> {
+        Self::parse(&format!("{kind}-{id}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The part before the first `-`: `case`, `user`, ...
+    pub fn kind(&self) -> &str {
+        self.0.split_once('-').map_or(self.0.as_str(), |(kind, _)| kind)
+    }
+}
+
+impl fmt::Display for StreamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for StreamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StreamId({})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_kind_and_id() {
+        let id = StreamId::parse("case-0b7e6a2c-1d1f-4c1e-9f0e-1a2b3c4d5e6f").unwrap();
+        assert_eq!(id.kind(), "case");
+    }
+
+    #[test]
+    fn rejects_uppercase_spaces_missing_kind_and_overlong() {
+        for raw in ["Case-1", "case 1", "-1", "case-", "case", &"a-".repeat(60)] {
+            assert_eq!(StreamId::parse(raw), Err(InvalidStreamId), "{raw}");
+        }
+    }
+}

@@ -1,6 +1,69 @@
-//! The `tincay` command line.
+//! The `tincay` command line: one binary, one subcommand per operation. Each subcommand
+//! lives in its own module; this one parses arguments, sets up logging and maps errors to
+//! exit codes (0 success, 1 a failed check such as a broken chain, 2 anything else).
+
+mod data_dir;
+mod error;
+mod key_source;
+mod keygen;
+mod output;
+mod rotate_key;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use error::CliError;
+
+/// tincay: the encrypted, tamper-evident case log for trusted addresses.
+#[derive(Debug, Parser)]
+#[command(name = "tincay", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a new random 32-byte master key to a file (mode 0600); never overwrites.
+    Keygen(keygen::Args),
+    /// Walk the whole chain and decrypt everything; exit 0 if intact, else name the first
+    /// bad position.
+    Verify(verify::Args),
+    /// Re-wrap every data key under a new master key (events are not re-encrypted).
+    RotateKey(rotate_key::Args),
+}
 
 /// Parse the command line and run the command.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+pub fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Keygen(args) => keygen::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::RotateKey(args) => rotate_key::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            output::error(&error.to_string());
+            error.exit_code()
+        }
+    }
+}
+
+/// Logs go to stderr; `TINCAY_LOG_FORMAT=json` for JSON lines, `RUST_LOG` for the level.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let json = std::env::var("TINCAY_LOG_FORMAT").is_ok_and(|format| format == "json");
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }

@@ -1,1 +1,164 @@
-//! TODO
+//! The keyring: the master key, the store-wide facts and chain keys, and each stream's data
+//! key, unwrapped on first use and kept in memory (zeroized when dropped). SECURITY-SENSITIVE.
+//!
+//! A stream's data key is created with the stream's first append and destroyed by erasure;
+//! its wrapped form lives in the engine's key tree for the active key epoch.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::store::crypto::{ChainKey, CryptoError, DataKey, KeyMaterial, MasterKey};
+use crate::store::engine::{EventStore, KeyChange, KeyId, KeyState, StoreError};
+use crate::store::stream::StreamId;
+
+/// A stream's data key as far as the keyring can tell.
+#[derive(Clone, Debug)]
+pub enum StreamKey {
+    Present(Arc<DataKey>),
+    /// Erased: the wrapped key was replaced by a tombstone.
+    Destroyed,
+    /// The stream was never written.
+    Missing,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("wrapped key {key_id} cannot be unwrapped: {source}")]
+    Unwrap { key_id: String, source: CryptoError },
+    #[error("the store has no {0} key")]
+    MissingStoreKey(&'static str),
+}
+
+/// Keys in memory. One per open log.
+pub struct Keyring {
+    master: MasterKey,
+    /// The master key version the wrapped keys are under.
+    epoch: u32,
+    facts: Arc<DataKey>,
+    chain: Arc<ChainKey>,
+    /// Unwrapped stream keys, so a replay unwraps each stream's key once.
+    streams: Mutex<HashMap<StreamId, Arc<DataKey>>>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyring")
+            .field("epoch", &self.epoch)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Keyring {
+    /// Unwraps the store-wide keys of the active epoch. The caller has already checked the
+    /// master key against the store's key check value.
+    pub fn load(store: &dyn EventStore, master: MasterKey) -> Result<Self, KeyringError> {
+        let epoch = store.key_epoch()?;
+        let facts = unwrap_store_key(store, &master, epoch, KeyId::facts(), "facts")?;
+        let chain = unwrap_store_key(store, &master, epoch, KeyId::chain(), "chain")?;
+        Ok(Self {
+            master,
+            epoch,
+            facts: Arc::new(DataKey::from_material(facts)),
+            chain: Arc::new(ChainKey::from_material(chain)),
+            streams: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    pub fn facts(&self) -> &Arc<DataKey> {
+        &self.facts
+    }
+
+    pub fn chain(&self) -> &Arc<ChainKey> {
+        &self.chain
+    }
+
+    pub fn master(&self) -> &MasterKey {
+        &self.master
+    }
+
+    /// The stream's data key: from memory, else unwrapped from the store.
+    pub fn stream_key(
+        &self,
+        store: &dyn EventStore,
+        stream: &StreamId,
+    ) -> Result<StreamKey, KeyringError> {
+        if let Some(key) = self.cached(stream) {
+            return Ok(StreamKey::Present(key));
+        }
+        let id = KeyId::stream(stream);
+        match store.key(&id)? {
+            KeyState::Missing => Ok(StreamKey::Missing),
+            KeyState::Destroyed => Ok(StreamKey::Destroyed),
+            KeyState::Wrapped(wrapped) => {
+                let material = self
+                    .master
+                    .unwrap(id.as_str(), self.epoch, &wrapped)
+                    .map_err(|source| KeyringError::Unwrap {
+                        key_id: id.as_str().to_owned(),
+                        source,
+                    })?;
+                let key = Arc::new(DataKey::from_material(material));
+                self.remember(stream, Arc::clone(&key));
+                Ok(StreamKey::Present(key))
+            }
+        }
+    }
+
+    /// A fresh data key for a new stream, and the key change that stores it wrapped.
+    pub fn new_stream_key(&self, stream: &StreamId) -> (Arc<DataKey>, KeyChange) {
+        let id = KeyId::stream(stream);
+        let key = DataKey::generate();
+        let wrapped = self.master.wrap(id.as_str(), self.epoch, key.material());
+        (Arc::new(key), KeyChange::Create { id, wrapped })
+    }
+
+    pub fn remember(&self, stream: &StreamId, key: Arc<DataKey>) {
+        self.streams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(stream.clone(), key);
+    }
+
+    /// Drop a stream's key from memory (after erasure).
+    pub fn forget(&self, stream: &StreamId) {
+        self.streams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(stream);
+    }
+
+    fn cached(&self, stream: &StreamId) -> Option<Arc<DataKey>> {
+        self.streams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(stream)
+            .cloned()
+    }
+}
+
+/// Unwrap a store-wide key (`facts` or `chain`) of `epoch`.
+pub fn unwrap_store_key(
+    store: &dyn EventStore,
+    master: &MasterKey,
+    epoch: u32,
+    id: KeyId,
+    name: &'static str,
+) -> Result<KeyMaterial, KeyringError> {
+    match store.key(&id)? {
+        KeyState::Wrapped(wrapped) => {
+            master
+                .unwrap(id.as_str(), epoch, &wrapped)
+                .map_err(|source| KeyringError::Unwrap {
+                    key_id: id.as_str().to_owned(),
+                    source,
+                })
+        }
+        KeyState::Missing | KeyState::Destroyed => Err(KeyringError::MissingStoreKey(name)),
+    }
+}

@@ -1,0 +1,261 @@
+//! [`EventLog`]: the encrypted, chained, group-committed log above an [`EventStore`] engine.
+//!
+//! - [`open`](open): initialising a data directory's keys, checking the master key, loading the head.
+//! - [`writer`]: the single writer thread: expected versions, idempotency, sealing, the chain,
+//!   and group commit (one durable sync for every append that queued up meanwhile).
+//! - [`read`]: decrypting records back into [`RecordedEvent`]s.
+//! - [`subscription`]: following the log from a position as it grows.
+//!
+//! An append is acknowledged only after the engine's `sync` (flush + fsync) returned; a failed
+//! sync is fatal: the log stops acknowledging and calls the fatal handler (by default the
+//! process exits), because the kernel may already have dropped the unwritten pages.
+
+mod idempotency;
+pub mod open;
+pub mod read;
+pub mod subscription;
+mod writer;
+
+use std::future::Future;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::domain::codec::EncodedEvent;
+use crate::store::crypto::Mac;
+use crate::store::engine::{EventStore, StoreError};
+use crate::store::keyring::Keyring;
+use crate::store::stream::StreamId;
+
+pub use open::OpenError;
+pub use read::{ReadError, RecordedEvent, RecordedPii};
+pub use subscription::Subscription;
+
+/// What the stream's version must be for an append to go ahead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpectedVersion {
+    /// Whatever it is (the server's own retries, commands without `If-Match`).
+    Any,
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream must be at exactly this version.
+    Exact(u64),
+}
+
+/// A caller-scoped idempotency key and a fingerprint of the request it came with.
+#[derive(Clone)]
+pub struct Idempotency {
+    /// Scoped by the caller (e.g. user, path and the client's key). Stored only as a keyed
+    /// hash.
+    pub key: Vec<u8>,
+    /// A digest of the request; a retry with the same key but another request is refused.
+    pub fingerprint: [u8; 32],
+}
+
+impl std::fmt::Debug for Idempotency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Idempotency(<redacted>)")
+    }
+}
+
+/// One append: a batch of events to one stream, atomically.
+#[derive(Debug)]
+pub struct AppendRequest {
+    pub stream: StreamId,
+    pub expected: ExpectedVersion,
+    pub events: Vec<EncodedEvent>,
+    pub idempotency: Option<Idempotency>,
+    /// The acting user, if any (a random id, stored in the clear header).
+    pub actor: Option<Uuid>,
+    pub recorded_at: OffsetDateTime,
+    /// Destroy the stream's data key in the same transaction (crypto-shredding).
+    pub erase: bool,
+}
+
+/// What an acknowledged append wrote (or, for an idempotent retry, had written).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppendOutcome {
+    pub stream: StreamId,
+    pub first_position: u64,
+    pub last_position: u64,
+    /// The stream's version after the append.
+    pub stream_version: u64,
+    /// True when this was a retry and nothing new was written.
+    pub replayed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    #[error("stream is at version {actual}")]
+    WrongVersion { actual: u64 },
+    #[error("this idempotency key was used with a different request")]
+    IdempotencyMismatch,
+    #[error("the stream was erased; its personal data can no longer be written")]
+    StreamErased,
+    #[error("an append needs at least one event")]
+    Empty,
+    #[error("the log is closed")]
+    Closed,
+    #[error("the log stopped after a durability failure; nothing more is acknowledged")]
+    Fatal,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Keys(#[from] crate::store::keyring::KeyringError),
+}
+
+/// The chain head: the last durable position and its MAC. Publish it elsewhere to make
+/// truncation of the tail detectable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogHead {
+    pub position: u64,
+    pub mac: Mac,
+}
+
+/// Called once when a sync fails. The default logs and exits the process.
+pub type FatalHandler = Arc<dyn Fn(&StoreError) + Send + Sync>;
+
+/// Tuning and hooks.
+#[derive(Clone)]
+pub struct LogOptions {
+    /// The most appends one group commit takes.
+    pub max_group: usize,
+    pub on_fatal: FatalHandler,
+}
+
+impl std::fmt::Debug for LogOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogOptions")
+            .field("max_group", &self.max_group)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for LogOptions {
+    fn default() -> Self {
+        Self {
+            max_group: 512,
+            on_fatal: Arc::new(|error| {
+                tracing::error!(%error, "durability failure: stopping so nothing unsafe is acknowledged");
+                std::process::exit(70);
+            }),
+        }
+    }
+}
+
+/// Counters for metrics: how many appends, and how they were grouped.
+#[derive(Debug, Default)]
+pub struct LogStats {
+    pub appends: std::sync::atomic::AtomicU64,
+    pub groups: std::sync::atomic::AtomicU64,
+    pub largest_group: std::sync::atomic::AtomicU64,
+}
+
+/// The encrypted, chained log. Cheap to clone; the writer thread stops when the last clone
+/// is dropped or [`EventLog::close`] is called.
+#[derive(Clone, Debug)]
+pub struct EventLog {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn EventStore>,
+    keys: Arc<Keyring>,
+    head: Arc<Mutex<Option<LogHead>>>,
+    stats: Arc<LogStats>,
+    jobs: Mutex<Option<mpsc::Sender<writer::Job>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventLog").finish_non_exhaustive()
+    }
+}
+
+impl EventLog {
+    /// Append a batch; resolves once it is durable.
+    pub fn append(
+        &self,
+        request: AppendRequest,
+    ) -> impl Future<Output = Result<AppendOutcome, AppendError>> + Send + 'static {
+        let receiver = self.submit(request);
+        async move {
+            match receiver {
+                Ok(receiver) => receiver.await.unwrap_or(Err(AppendError::Closed)),
+                Err(error) => Err(error),
+            }
+        }
+    }
+
+    /// [`EventLog::append`] for threads outside an async runtime (CLI, tests, benchmarks).
+    pub fn append_blocking(&self, request: AppendRequest) -> Result<AppendOutcome, AppendError> {
+        self.submit(request)?
+            .blocking_recv()
+            .unwrap_or(Err(AppendError::Closed))
+    }
+
+    fn submit(&self, request: AppendRequest) -> Result<writer::Reply, AppendError> {
+        let (reply, receiver) = tokio::sync::oneshot::channel();
+        let jobs = self
+            .inner
+            .jobs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let sender = jobs.as_ref().ok_or(AppendError::Closed)?;
+        sender
+            .send(writer::Job { request, reply })
+            .map_err(|_| AppendError::Closed)?;
+        Ok(receiver)
+    }
+
+    /// The durable chain head, `None` on an empty log.
+    pub fn head(&self) -> Option<LogHead> {
+        *self
+            .inner
+            .head
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn stats(&self) -> &LogStats {
+        &self.inner.stats
+    }
+
+    pub fn store(&self) -> &Arc<dyn EventStore> {
+        &self.inner.store
+    }
+
+    /// Stop accepting appends, finish the queued ones, and wait for the writer to stop.
+    pub fn close(&self) {
+        self.inner.close();
+    }
+}
+
+impl Inner {
+    fn close(&self) {
+        self.jobs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let handle = self
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(handle) = handle {
+            if handle.join().is_err() {
+                tracing::error!("the log writer thread panicked");
+            }
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.close();
+    }
+}

@@ -1,0 +1,17 @@
+//! tincay's integration tests: one binary, one module per area.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+mod support;
+
+mod log;
+mod crash;
+mod properties;
+mod rotation;
+mod tamper;

@@ -1,0 +1,120 @@
+//! Helpers shared by the tests: a fresh log in a temporary directory, events with JSON
+//! parts, and fixed instants (tests never read the clock).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use time::OffsetDateTime;
+use time::macros::datetime;
+use tincay::domain::codec::EncodedEvent;
+use tincay::store::crypto::MasterKey;
+use tincay::store::engine::EventStore;
+use tincay::store::log::{AppendRequest, EventLog, ExpectedVersion, LogOptions};
+use tincay::store::sled_store::{SledOptions, SledStore};
+use tincay::store::stream::StreamId;
+
+pub const KEY: [u8; 32] = [7; 32];
+
+pub fn master() -> MasterKey {
+    MasterKey::from_bytes(KEY)
+}
+
+pub fn now() -> OffsetDateTime {
+    datetime!(2026-11-20 10:00 UTC)
+}
+
+/// A temporary data directory with an open log.
+pub struct TestLog {
+    pub dir: TempDir,
+    pub store: Arc<SledStore>,
+    pub log: EventLog,
+}
+
+impl TestLog {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, log) = open_at(dir.path(), master());
+        Self { dir, store, log }
+    }
+
+    /// Close and reopen the same directory.
+    pub fn reopen(self) -> Self {
+        let TestLog { dir, store, log } = self;
+        log.close();
+        drop(log);
+        drop(store);
+        let (store, log) = open_at(dir.path(), master());
+        Self { dir, store, log }
+    }
+
+    pub fn append(&self, request: AppendRequest) -> tincay::store::log::AppendOutcome {
+        self.log.append_blocking(request).unwrap()
+    }
+}
+
+pub fn open_at(dir: &Path, key: MasterKey) -> (Arc<SledStore>, EventLog) {
+    let store = Arc::new(SledStore::open(dir, SledOptions::default()).unwrap());
+    let log = EventLog::open(
+        Arc::clone(&store) as Arc<dyn EventStore>,
+        key,
+        LogOptions::default(),
+    )
+    .unwrap();
+    (store, log)
+}
+
+pub fn stream(raw: &str) -> StreamId {
+    StreamId::parse(raw).unwrap()
+}
+
+pub fn event(event_type: &'static str, facts: Value, pii: Option<Value>) -> EncodedEvent {
+    EncodedEvent {
+        event_type,
+        schema_version: 1,
+        facts: serde_json::to_vec(&facts).unwrap(),
+        pii: pii.map(|pii| serde_json::to_vec(&pii).unwrap()),
+    }
+}
+
+/// A `note_added`-like event whose pii carries `text`.
+pub fn note(text: &str) -> EncodedEvent {
+    event("note_added", json!({}), Some(json!({ "text": text })))
+}
+
+pub fn request(stream_id: &str, expected: ExpectedVersion, events: Vec<EncodedEvent>) -> AppendRequest {
+    AppendRequest {
+        stream: stream(stream_id),
+        expected,
+        events,
+        idempotency: None,
+        actor: None,
+        recorded_at: now(),
+        erase: false,
+    }
+}
+
+/// The JSON of a recorded event's pii, or None when absent or erased.
+pub fn pii_json(event: &tincay::store::log::RecordedEvent) -> Option<Value> {
+    match &event.pii {
+        tincay::store::log::RecordedPii::Present(plain) => {
+            Some(serde_json::from_slice(plain.as_bytes()).unwrap())
+        }
+        _ => None,
+    }
+}
+
+pub fn facts_json(event: &tincay::store::log::RecordedEvent) -> Value {
+    serde_json::from_slice(event.facts.as_bytes()).unwrap()
+}
+
+/// A stand-in request digest for idempotency: the body bytes, zero-padded (distinct for the
+/// short bodies the tests use).
+pub fn fingerprint(body: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (slot, byte) in out.iter_mut().zip(body.bytes()) {
+        *slot = byte;
+    }
+    out
+}

@@ -1,9 +1,31 @@
 //! The tamper-evident chain: `mac[n] = HMAC-SHA-256(chain key, mac[n-1] ‖ record[n] bytes)`,
-//! with `mac[0]` = 32 zero bytes ([`GENESIS_MAC`]).
+//! with `mac[0]` = 32 zero bytes ([`GENESIS_MAC`]). SECURITY-SENSITIVE.
+//!
+//! DO NOT MODIFY either input layout: every stored chain MAC and every stored keyed hash
+//! depends on it.
+//!
+//! ```text
+//! link        HMAC-SHA-256(chain key, previous mac[32] ‖ unsigned record)
+//! keyed_hash  HMAC-SHA-256(chain key, "tincay-keyed-hash-v1" ‖ label u16 len ‖ label ‖ data)
+//! ```
+//!
+//! The two uses share a key, so their inputs must never coincide; see [`KEYED_HASH_PREFIX`].
 
 use std::fmt;
 
+use hmac::Mac as _;
+
 use crate::store::crypto::KeyMaterial;
+
+/// Domain separation between [`ChainKey::keyed_hash`] and [`ChainKey::link`].
+///
+/// A `link` input begins with the previous chain MAC: either [`GENESIS_MAC`] (zero bytes,
+/// which this ASCII prefix is not) or an HMAC output under the chain key. For a `link` input
+/// to equal a `keyed_hash` input, that MAC would have to begin with these 20 bytes: a 2^-160
+/// chance per record, which nobody without the chain key can steer. So a keyed hash (say, of
+/// an idempotency key, stored in the clear) can never stand in for a chain MAC, nor the
+/// reverse. Inside `keyed_hash`, the label's length prefix keeps `(label, data)` pairs apart.
+const KEYED_HASH_PREFIX: &[u8] = b"tincay-keyed-hash-v1";
 
 /// The chain key: HMAC only, never encryption.
 pub struct ChainKey(KeyMaterial);
@@ -23,14 +45,27 @@ impl ChainKey {
     }
     /// The MAC of a record given the previous record's MAC and the record's unsigned bytes.
     pub fn link(&self, previous: &Mac, unsigned_record: &[u8]) -> Mac {
-        let _ = (previous, unsigned_record);
-        todo!()
+        let mut mac = self.0.hmac_sha256();
+        mac.update(&previous.0);
+        mac.update(unsigned_record);
+        Mac(mac.finalize().into_bytes().into())
     }
     /// A keyed hash for other uses of the chain key (idempotency keys, fingerprints), with a
     /// domain-separating label so it can never collide with a chain MAC.
+    ///
+    /// `label` is a short constant naming the use (under 64 KiB; its length is a `u16`).
     pub fn keyed_hash(&self, label: &str, data: &[u8]) -> [u8; 32] {
-        let _ = (label, data);
-        todo!()
+        debug_assert!(
+            label.len() <= usize::from(u16::MAX),
+            "keyed_hash label too long"
+        );
+        let label_len = u16::try_from(label.len()).unwrap_or(u16::MAX);
+        let mut mac = self.0.hmac_sha256();
+        mac.update(KEYED_HASH_PREFIX);
+        mac.update(&label_len.to_be_bytes());
+        mac.update(label.as_bytes());
+        mac.update(data);
+        mac.finalize().into_bytes().into()
     }
 }
 

@@ -103,3 +103,128 @@ impl fmt::Debug for Sealed {
         write!(f, "Sealed({} bytes)", self.ciphertext.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> DataKey {
+        DataKey::generate()
+    }
+
+    #[test]
+    fn seal_matches_a_known_answer() {
+        // Computed independently with Python's `cryptography` AESGCM.
+        let key = KeyMaterial::from_bytes(std::array::from_fn(|i| 64 + i as u8));
+        let nonce = std::array::from_fn(|i| i as u8);
+        let sealed = seal_with_nonce(&key, nonce, b"aad", b"hello");
+        let hex: String = sealed
+            .ciphertext
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hex, "5260001418038dbc6ea6410d953bb2dd481e81e87a");
+        let opened = DataKey::from_material(key).open(b"aad", &sealed).unwrap();
+        assert_eq!(opened.as_bytes(), b"hello");
+    }
+
+    #[test]
+    fn seal_then_open_round_trips() {
+        let key = key();
+        for plaintext in [&b""[..], b"x", &[0xa5; 1000]] {
+            let sealed = key.seal(b"context", plaintext);
+            assert_eq!(sealed.ciphertext.len(), plaintext.len() + TAG_LEN);
+            assert_eq!(key.open(b"context", &sealed).unwrap().as_bytes(), plaintext);
+        }
+    }
+
+    #[test]
+    fn two_seals_of_the_same_plaintext_differ() {
+        let key = key();
+        let first = key.seal(b"aad", b"the same words");
+        let second = key.seal(b"aad", b"the same words");
+        assert_ne!(first.nonce, second.nonce);
+        assert_ne!(first.ciphertext, second.ciphertext);
+    }
+
+    #[test]
+    fn open_under_another_key_fails_authentication() {
+        let sealed = key().seal(b"aad", b"secret");
+        assert_eq!(
+            key().open(b"aad", &sealed).unwrap_err(),
+            CryptoError::Authentication
+        );
+    }
+
+    #[test]
+    fn open_with_other_associated_data_fails_authentication() {
+        let key = key();
+        let sealed = key.seal(b"aad", b"secret");
+        for aad in [&b""[..], b"aae", b"aad\0"] {
+            assert_eq!(
+                key.open(aad, &sealed).unwrap_err(),
+                CryptoError::Authentication
+            );
+        }
+    }
+
+    #[test]
+    fn any_flipped_bit_in_nonce_ciphertext_or_tag_fails_authentication() {
+        let key = key();
+        let sealed = key.seal(b"aad", b"secret");
+        for byte in 0..sealed.nonce.len() {
+            for bit in 0..8 {
+                let mut tampered = sealed.clone();
+                tampered.nonce[byte] ^= 1 << bit;
+                assert_eq!(
+                    key.open(b"aad", &tampered).unwrap_err(),
+                    CryptoError::Authentication
+                );
+            }
+        }
+        // The last 16 bytes are the tag.
+        for byte in 0..sealed.ciphertext.len() {
+            for bit in 0..8 {
+                let mut tampered = sealed.clone();
+                tampered.ciphertext[byte] ^= 1 << bit;
+                assert_eq!(
+                    key.open(b"aad", &tampered).unwrap_err(),
+                    CryptoError::Authentication
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_ciphertext_shorter_than_its_tag_is_malformed() {
+        let key = key();
+        let mut sealed = key.seal(b"aad", b"");
+        sealed.ciphertext.pop();
+        assert_eq!(
+            key.open(b"aad", &sealed).unwrap_err(),
+            CryptoError::Malformed("ciphertext")
+        );
+        sealed.ciphertext.clear();
+        assert_eq!(
+            key.open(b"aad", &sealed).unwrap_err(),
+            CryptoError::Malformed("ciphertext")
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_plaintext() {
+        let key = key();
+        let sealed = key.seal(b"aad", b"CANARY plaintext");
+        let plaintext = key.open(b"aad", &sealed).unwrap();
+        for text in [
+            format!("{plaintext:?}"),
+            format!("{:?}", Plaintext::new(b"CANARY".to_vec())),
+        ] {
+            assert!(text.contains("redacted"), "{text}");
+            assert!(
+                !text.contains("CANARY") && !text.contains("67, 65"),
+                "{text}"
+            );
+        }
+    }
+}

@@ -94,3 +94,61 @@ impl fmt::Debug for ChainKey {
         f.write_str("ChainKey(<redacted>)")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Known answers computed independently with Python's `hmac` and `hashlib`.
+    fn key() -> ChainKey {
+        ChainKey::from_material(KeyMaterial::from_bytes(std::array::from_fn(|i| {
+            32 + i as u8
+        })))
+    }
+
+    #[test]
+    fn link_matches_a_known_answer() {
+        let mac = key().link(&Mac([0x11; 32]), b"record");
+        assert_eq!(
+            mac.to_string(),
+            "2fda9d500006a50c4f340e1499a351e5fe5943c72004f3d8d752e589d64d6543"
+        );
+    }
+
+    #[test]
+    fn keyed_hash_matches_a_known_answer() {
+        let hash = Mac(key().keyed_hash("idempotency", b"abc"));
+        assert_eq!(
+            hash.to_string(),
+            "169d128c697a97ffad87a207527954e202c5b34b9bb8d77744131fe723085c99"
+        );
+    }
+
+    #[test]
+    fn link_depends_on_the_previous_mac_the_record_and_the_key() {
+        let key = key();
+        let base = key.link(&GENESIS_MAC, b"record");
+        assert_ne!(base, key.link(&Mac([1; 32]), b"record"));
+        assert_ne!(base, key.link(&GENESIS_MAC, b"recore"));
+        let other = ChainKey::from_material(KeyMaterial::generate());
+        assert_ne!(base, other.link(&GENESIS_MAC, b"record"));
+    }
+
+    #[test]
+    fn keyed_hash_separates_labels_data_and_chain_macs() {
+        let key = key();
+        assert_ne!(key.keyed_hash("ab", b"c"), key.keyed_hash("a", b"bc"));
+        assert_ne!(key.keyed_hash("a", b""), key.keyed_hash("b", b""));
+        // What keeps keyed hashes apart from chain MACs (see KEYED_HASH_PREFIX).
+        assert!(!GENESIS_MAC.0.starts_with(KEYED_HASH_PREFIX));
+    }
+
+    #[test]
+    fn debug_never_shows_the_chain_key() {
+        let key = ChainKey::from_material(KeyMaterial::from_bytes(
+            *b"CANARY-SECRET-KEY-BYTES-31415926",
+        ));
+        let text = format!("{key:?}");
+        assert!(text.contains("redacted") && !text.contains("CANARY") && !text.contains("67, 65"));
+    }
+}

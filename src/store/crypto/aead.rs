@@ -1,10 +1,10 @@
 //! AES-256-GCM sealing with random 96-bit nonces. SECURITY-SENSITIVE.
 //!
-//! Every [`DataKey::seal`] draws a fresh nonce from the OS RNG; nothing here ever chooses a
-//! nonce otherwise (random 96-bit nonces stay safe for far more messages than one data key
-//! will ever seal). The caller's associated data binds the ciphertext to its place
-//! ([`crate::store::record::aad`]). Decrypted bytes exist only inside [`Plaintext`], which is
-//! zeroized on drop and redacted in `Debug`.
+//! Every [`DataKey::seal`] draws a fresh nonce from the OS RNG; nothing else chooses a nonce
+//! (outside known-answer tests). NIST SP 800-38D allows 2^32 random-nonce messages per key;
+//! the busiest key, the store-wide facts key, seals one per record. The caller's associated
+//! data binds the ciphertext to its place ([`crate::store::record::aad`]). Decrypted bytes
+//! exist only inside [`Plaintext`], which is zeroized on drop and redacted in `Debug`.
 
 use std::fmt;
 use std::mem;
@@ -80,16 +80,15 @@ fn seal_with_nonce(
     // does not reallocate, and encrypted there in place.
     let mut buffer = Zeroizing::new(Vec::with_capacity(plaintext.len() + TAG_LEN));
     buffer.extend_from_slice(plaintext);
-    let ciphertext =
-        match key
-            .aes_gcm()
-            .encrypt_in_place(<&Nonce<_>>::from(&nonce), aad, &mut *buffer)
-        {
-            Ok(()) => mem::take(&mut *buffer),
-            // aes-gcm refuses only messages or associated data over 64 GiB. Fail closed: an empty
-            // ciphertext never opens, and the plaintext copy is zeroized on drop.
-            Err(_) => Vec::new(),
-        };
+    let encrypted = key
+        .aes_gcm()
+        .encrypt_in_place(<&Nonce<_>>::from(&nonce), aad, &mut *buffer);
+    let ciphertext = match encrypted {
+        Ok(()) => mem::take(&mut *buffer),
+        // aes-gcm refuses only messages or associated data over 64 GiB. Fail closed: an empty
+        // ciphertext never opens, and the plaintext copy is zeroized on drop.
+        Err(_) => Vec::new(),
+    };
     Sealed { nonce, ciphertext }
 }
 

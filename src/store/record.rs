@@ -28,9 +28,12 @@
 //!   ‖ stream_version u64 ‖ event_type u16 len ‖ bytes ‖ schema_version u32
 //! ```
 //!
-//! [`SealedRecord::decode`] accepts exactly what [`SealedRecord::try_encode`] writes, so the
-//! encoding is canonical: `encode(decode(bytes)) == bytes`. It never panics: every read goes
-//! through a bounds-checked cursor.
+//! Beyond the layout, a valid record has no unknown flag bits, a stream id that
+//! [`StreamId::parse`] accepts, an event type of 1 to 64 bytes of ASCII `[a-z0-9_]`, and
+//! ciphertexts at least as long as their tag. [`SealedRecord::decode`] accepts exactly what
+//! [`SealedRecord::try_encode`] writes, so the encoding is canonical:
+//! `encode(decode(bytes)) == bytes`. Decoding never panics: every read goes through a
+//! bounds-checked cursor, and missing or trailing bytes are [`RecordError::Truncated`].
 
 use crate::store::crypto::{Mac, Sealed};
 use crate::store::stream::StreamId;

@@ -1,8 +1,21 @@
-//! AES-256-GCM sealing with random 96-bit nonces.
+//! AES-256-GCM sealing with random 96-bit nonces. SECURITY-SENSITIVE.
+//!
+//! Every [`DataKey::seal`] draws a fresh nonce from the OS RNG; nothing else chooses a nonce
+//! (outside known-answer tests). NIST SP 800-38D allows 2^32 random-nonce messages per key;
+//! the busiest key, the store-wide facts key, seals one per record. The caller's associated
+//! data binds the ciphertext to its place ([`crate::store::record::aad`]). Decrypted bytes
+//! exist only inside [`Plaintext`], which is zeroized on drop and redacted in `Debug`.
 
 use std::fmt;
+use std::mem;
 
-use crate::store::crypto::{CryptoError, DataKey};
+use aes_gcm::Nonce;
+use aes_gcm::aead::rand_core::RngCore;
+use aes_gcm::aead::{AeadInPlace, OsRng};
+use zeroize::Zeroizing;
+
+use crate::store::crypto::keys::{NONCE_LEN, TAG_LEN};
+use crate::store::crypto::{CryptoError, DataKey, KeyMaterial};
 
 /// Decrypted bytes: zeroized on drop, redacted `Debug`, never written anywhere.
 pub struct Plaintext(zeroize::Zeroizing<Vec<u8>>);
@@ -26,13 +39,57 @@ impl Plaintext {
 impl DataKey {
     /// Encrypt under a fresh random nonce, binding `aad`.
     pub fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Sealed {
-        let _ = (aad, plaintext);
-        todo!()
+        let mut nonce = [0u8; NONCE_LEN];
+        OsRng.fill_bytes(&mut nonce);
+        seal_with_nonce(self.material(), nonce, aad, plaintext)
     }
     pub fn open(&self, aad: &[u8], sealed: &Sealed) -> Result<Plaintext, CryptoError> {
-        let _ = (aad, sealed);
-        todo!()
+        let body_len = sealed
+            .ciphertext
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or(CryptoError::Malformed("ciphertext"))?;
+        let (body, tag) = sealed
+            .ciphertext
+            .split_at_checked(body_len)
+            .ok_or(CryptoError::Malformed("ciphertext"))?;
+        let tag =
+            <&[u8; TAG_LEN]>::try_from(tag).map_err(|_| CryptoError::Malformed("ciphertext"))?;
+        let mut buffer = Zeroizing::new(body.to_vec());
+        self.material()
+            .aes_gcm()
+            .decrypt_in_place_detached(
+                <&Nonce<_>>::from(&sealed.nonce),
+                aad,
+                &mut buffer,
+                tag.into(),
+            )
+            .map_err(|_| CryptoError::Authentication)?;
+        Ok(Plaintext(buffer))
     }
+}
+
+/// [`DataKey::seal`] with a given nonce, for known-answer tests. Never reuse a nonce.
+fn seal_with_nonce(
+    key: &KeyMaterial,
+    nonce: [u8; NONCE_LEN],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Sealed {
+    // The plaintext is copied only into a zeroizing buffer, sized for the tag so appending it
+    // does not reallocate, and encrypted there in place.
+    let mut buffer = Zeroizing::new(Vec::with_capacity(plaintext.len() + TAG_LEN));
+    buffer.extend_from_slice(plaintext);
+    let encrypted = key
+        .aes_gcm()
+        .encrypt_in_place(<&Nonce<_>>::from(&nonce), aad, &mut *buffer);
+    let ciphertext = match encrypted {
+        Ok(()) => mem::take(&mut *buffer),
+        // aes-gcm refuses only messages or associated data over 64 GiB. Fail closed: an empty
+        // ciphertext never opens, and the plaintext copy is zeroized on drop.
+        Err(_) => Vec::new(),
+    };
+    Sealed { nonce, ciphertext }
 }
 
 impl fmt::Debug for Plaintext {
@@ -43,5 +100,130 @@ impl fmt::Debug for Plaintext {
 impl fmt::Debug for Sealed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Sealed({} bytes)", self.ciphertext.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> DataKey {
+        DataKey::generate()
+    }
+
+    #[test]
+    fn seal_matches_a_known_answer() {
+        // Computed independently with Python's `cryptography` AESGCM.
+        let key = KeyMaterial::from_bytes(std::array::from_fn(|i| 64 + i as u8));
+        let nonce = std::array::from_fn(|i| i as u8);
+        let sealed = seal_with_nonce(&key, nonce, b"aad", b"hello");
+        let hex: String = sealed
+            .ciphertext
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hex, "5260001418038dbc6ea6410d953bb2dd481e81e87a");
+        let opened = DataKey::from_material(key).open(b"aad", &sealed).unwrap();
+        assert_eq!(opened.as_bytes(), b"hello");
+    }
+
+    #[test]
+    fn seal_then_open_round_trips() {
+        let key = key();
+        for plaintext in [&b""[..], b"x", &[0xa5; 1000]] {
+            let sealed = key.seal(b"context", plaintext);
+            assert_eq!(sealed.ciphertext.len(), plaintext.len() + TAG_LEN);
+            assert_eq!(key.open(b"context", &sealed).unwrap().as_bytes(), plaintext);
+        }
+    }
+
+    #[test]
+    fn two_seals_of_the_same_plaintext_differ() {
+        let key = key();
+        let first = key.seal(b"aad", b"the same words");
+        let second = key.seal(b"aad", b"the same words");
+        assert_ne!(first.nonce, second.nonce);
+        assert_ne!(first.ciphertext, second.ciphertext);
+    }
+
+    #[test]
+    fn open_under_another_key_fails_authentication() {
+        let sealed = key().seal(b"aad", b"secret");
+        assert_eq!(
+            key().open(b"aad", &sealed).unwrap_err(),
+            CryptoError::Authentication
+        );
+    }
+
+    #[test]
+    fn open_with_other_associated_data_fails_authentication() {
+        let key = key();
+        let sealed = key.seal(b"aad", b"secret");
+        for aad in [&b""[..], b"aae", b"aad\0"] {
+            assert_eq!(
+                key.open(aad, &sealed).unwrap_err(),
+                CryptoError::Authentication
+            );
+        }
+    }
+
+    #[test]
+    fn any_flipped_bit_in_nonce_ciphertext_or_tag_fails_authentication() {
+        let key = key();
+        let sealed = key.seal(b"aad", b"secret");
+        for byte in 0..sealed.nonce.len() {
+            for bit in 0..8 {
+                let mut tampered = sealed.clone();
+                tampered.nonce[byte] ^= 1 << bit;
+                assert_eq!(
+                    key.open(b"aad", &tampered).unwrap_err(),
+                    CryptoError::Authentication
+                );
+            }
+        }
+        // The last 16 bytes are the tag.
+        for byte in 0..sealed.ciphertext.len() {
+            for bit in 0..8 {
+                let mut tampered = sealed.clone();
+                tampered.ciphertext[byte] ^= 1 << bit;
+                assert_eq!(
+                    key.open(b"aad", &tampered).unwrap_err(),
+                    CryptoError::Authentication
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_ciphertext_shorter_than_its_tag_is_malformed() {
+        let key = key();
+        let mut sealed = key.seal(b"aad", b"");
+        sealed.ciphertext.pop();
+        assert_eq!(
+            key.open(b"aad", &sealed).unwrap_err(),
+            CryptoError::Malformed("ciphertext")
+        );
+        sealed.ciphertext.clear();
+        assert_eq!(
+            key.open(b"aad", &sealed).unwrap_err(),
+            CryptoError::Malformed("ciphertext")
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_plaintext() {
+        let key = key();
+        let sealed = key.seal(b"aad", b"CANARY plaintext");
+        let plaintext = key.open(b"aad", &sealed).unwrap();
+        for text in [
+            format!("{plaintext:?}"),
+            format!("{:?}", Plaintext::new(b"CANARY".to_vec())),
+        ] {
+            assert!(text.contains("redacted"), "{text}");
+            assert!(
+                !text.contains("CANARY") && !text.contains("67, 65"),
+                "{text}"
+            );
+        }
     }
 }

@@ -97,6 +97,8 @@ pub enum AppendError {
     StreamErased,
     #[error("an append needs at least one event")]
     Empty,
+    #[error("the event cannot be stored: {0}")]
+    Invalid(crate::store::record::RecordError),
     #[error("the log is closed")]
     Closed,
     #[error("the log stopped after a durability failure; nothing more is acknowledged")]

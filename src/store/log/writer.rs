@@ -187,7 +187,8 @@ impl Writer {
                 }
                 (Some(_), None) => return Err(AppendError::StreamErased),
             };
-            let mut bytes = SealedRecord::unsigned_bytes(&header, &facts, pii.as_ref());
+            let mut bytes = SealedRecord::try_unsigned_bytes(&header, &facts, pii.as_ref())
+                .map_err(AppendError::Invalid)?;
             mac = chain.link(&mac, &bytes);
             bytes.extend_from_slice(&mac.0);
             records.push(StoredRecord {

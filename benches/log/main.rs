@@ -1,0 +1,221 @@
+//! The log's benchmark: durable appends per second with 1, 8 and 64 concurrent writers, side
+//! by side with a baseline that appends the same encrypted records to SQLite (WAL,
+//! `synchronous=FULL`, one transaction per append), and the replay rate (events decrypted,
+//! decoded and folded into case state per second).
+//!
+//! `cargo bench --bench log` prints the machine it ran on and the median of several runs.
+//! `TINCAY_BENCH_QUICK=1` runs fewer, smaller rounds.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
+
+mod replay;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use time::macros::datetime;
+use tincay::domain::codec::EncodedEvent;
+use tincay::store::crypto::MasterKey;
+use tincay::store::engine::EventStore;
+use tincay::store::log::{AppendRequest, EventLog, ExpectedVersion, LogOptions};
+use tincay::store::sled_store::{SledOptions, SledStore};
+use tincay::store::stream::StreamId;
+
+pub struct Settings {
+    pub runs: usize,
+    /// Total appends per run, spread over the writers.
+    pub appends: usize,
+    pub replay_events: usize,
+}
+
+fn main() {
+    let quick = std::env::var("TINCAY_BENCH_QUICK").is_ok();
+    let settings = if quick {
+        Settings { runs: 3, appends: 256, replay_events: 50_000 }
+    } else {
+        Settings { runs: 5, appends: 1_024, replay_events: 1_000_000 }
+    };
+    print_machine();
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-log");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+
+    println!("\ndurable appends/s (median of {} runs; one event per append)", settings.runs);
+    println!("{:>8} {:>14} {:>14} {:>8} {:>12}", "writers", "tincay/sled", "sqlite FULL", "ratio", "avg group");
+    let mut single = 0.0;
+    for writers in [1usize, 8, 64] {
+        let mut tincay_rates = Vec::new();
+        let mut sqlite_rates = Vec::new();
+        let mut groups = Vec::new();
+        for run in 0..settings.runs {
+            let dir = root.join(format!("sled-{writers}-{run}"));
+            let (rate, records, avg_group) = tincay_appends(&dir, writers, settings.appends);
+            tincay_rates.push(rate);
+            groups.push(avg_group);
+            let db = root.join(format!("sqlite-{writers}-{run}.db"));
+            sqlite_rates.push(sqlite_appends(&db, writers, &records));
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        let (ours, theirs) = (median(&mut tincay_rates), median(&mut sqlite_rates));
+        if writers == 1 {
+            single = ours;
+        }
+        println!(
+            "{writers:>8} {ours:>14.0} {theirs:>14.0} {:>7.2}x {:>12.1}",
+            ours / theirs,
+            median(&mut groups)
+        );
+    }
+    println!("(64 writers vs 1 writer on tincay: see the first column; single = {single:.0}/s)");
+
+    replay::run(&root, &settings);
+}
+
+fn print_machine() {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split(':').nth(1))
+                .map(|name| name.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| info.lines().next().map(str::to_owned))
+        .unwrap_or_default();
+    println!("machine: {cpu}, {cores} cores, {}, kernel {}", memory.trim(), kernel.trim());
+}
+
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+pub fn master() -> MasterKey {
+    MasterKey::from_bytes([42; 32])
+}
+
+pub fn open_log(dir: &Path) -> (Arc<SledStore>, EventLog) {
+    let store = Arc::new(SledStore::open(dir, SledOptions::default()).unwrap());
+    let log = EventLog::open(store.clone() as Arc<dyn EventStore>, master(), LogOptions::default())
+        .unwrap();
+    (store, log)
+}
+
+/// A note of realistic size (a few hundred bytes of personal text).
+fn note_event(i: usize) -> EncodedEvent {
+    EncodedEvent {
+        event_type: "note_added",
+        schema_version: 1,
+        facts: b"{}".to_vec(),
+        pii: Some(
+            serde_json::to_vec(&json!({
+                "text": format!("{i}: Chị đến nhà lúc 21 giờ, con nhỏ đi cùng; đã gọi cán bộ phụ nữ xã, hẹn mai đi khám tại trạm y tế. Không muốn báo công an lúc này, sẽ hỏi lại sau. {}", "x".repeat(120))
+            }))
+            .unwrap(),
+        ),
+    }
+}
+
+/// Durable appends per second, the stored records (for the SQLite baseline), and the average
+/// group-commit size.
+fn tincay_appends(dir: &Path, writers: usize, total: usize) -> (f64, Vec<(String, u64, Vec<u8>)>, f64) {
+    let (store, log) = open_log(dir);
+    let per_writer = total / writers;
+    let barrier = Arc::new(Barrier::new(writers + 1));
+    let threads: Vec<_> = (0..writers)
+        .map(|writer| {
+            let (log, barrier) = (log.clone(), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                let stream = StreamId::parse(&format!("case-bench-{writer}")).unwrap();
+                barrier.wait();
+                for i in 0..per_writer {
+                    log.append_blocking(AppendRequest {
+                        stream: stream.clone(),
+                        expected: ExpectedVersion::Any,
+                        events: vec![note_event(i)],
+                        idempotency: None,
+                        actor: None,
+                        recorded_at: datetime!(2026-11-20 10:00 UTC),
+                        erase: false,
+                    })
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    barrier.wait();
+    let started = Instant::now();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let elapsed = started.elapsed();
+    let stats = log.stats();
+    let groups = stats.groups.load(std::sync::atomic::Ordering::Relaxed).max(1);
+    let appends = stats.appends.load(std::sync::atomic::Ordering::Relaxed);
+    let records = store
+        .read_from(1, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.stream.to_string(), r.stream_version, r.bytes))
+        .collect();
+    log.close();
+    (rate(per_writer * writers, elapsed), records, appends as f64 / groups as f64)
+}
+
+/// The same records appended to SQLite by `writers` threads, one durable transaction each.
+fn sqlite_appends(path: &Path, writers: usize, records: &[(String, u64, Vec<u8>)]) -> f64 {
+    let setup = rusqlite::Connection::open(path).unwrap();
+    setup
+        .execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+             CREATE TABLE records (position INTEGER PRIMARY KEY, stream TEXT NOT NULL,
+                 version INTEGER NOT NULL, bytes BLOB NOT NULL, UNIQUE (stream, version));",
+        )
+        .unwrap();
+    let records = Arc::new(records.to_vec());
+    let barrier = Arc::new(Barrier::new(writers + 1));
+    let threads: Vec<_> = (0..writers)
+        .map(|writer| {
+            let (records, barrier, path) = (Arc::clone(&records), Arc::clone(&barrier), path.to_owned());
+            std::thread::spawn(move || {
+                let mut db = rusqlite::Connection::open(&path).unwrap();
+                db.execute_batch("PRAGMA synchronous=FULL;").unwrap();
+                db.busy_timeout(Duration::from_secs(60)).unwrap();
+                barrier.wait();
+                for (stream, version, bytes) in records.iter().skip(writer).step_by(writers) {
+                    let tx = db
+                        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                        .unwrap();
+                    tx.execute(
+                        "INSERT INTO records (stream, version, bytes) VALUES (?1, ?2, ?3)",
+                        rusqlite::params![stream, version, bytes],
+                    )
+                    .unwrap();
+                    tx.commit().unwrap();
+                }
+            })
+        })
+        .collect();
+    barrier.wait();
+    let started = Instant::now();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    rate(records.len(), started.elapsed())
+}
+
+pub fn rate(count: usize, elapsed: Duration) -> f64 {
+    count as f64 / elapsed.as_secs_f64()
+}

@@ -42,7 +42,9 @@ impl StreamId {
 
     /// The part before the first `-`: `case`, `user`, ...
     pub fn kind(&self) -> &str {
-        self.0.split_once('-').map_or(self.0.as_str(), |(kind, _)| kind)
+        self.0
+            .split_once('-')
+            .map_or(self.0.as_str(), |(kind, _)| kind)
     }
 }
 

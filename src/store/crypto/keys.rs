@@ -60,7 +60,12 @@ impl MasterKey {
         let _ = (key_id, epoch, key);
         todo!()
     }
-    pub fn unwrap(&self, key_id: &str, epoch: u32, wrapped: &[u8]) -> Result<KeyMaterial, CryptoError> {
+    pub fn unwrap(
+        &self,
+        key_id: &str,
+        epoch: u32,
+        wrapped: &[u8],
+    ) -> Result<KeyMaterial, CryptoError> {
         let _ = (key_id, epoch, wrapped);
         todo!()
     }

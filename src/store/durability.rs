@@ -123,6 +123,8 @@ struct WatchedDir {
     /// Every entry as of the last sync, with the length a file had when it was forced (0 for
     /// a directory or a file this watcher skips).
     entries: HashMap<OsString, u64>,
+    /// False until the first sync, which forces the directory whatever it holds.
+    forced: bool,
 }
 
 impl Durability {
@@ -239,6 +241,7 @@ impl WatchedDir {
             handle: File::open(&path)?,
             path,
             entries: HashMap::new(),
+            forced: false,
         })
     }
 
@@ -254,7 +257,7 @@ impl WatchedDir {
         durability: &Durability,
     ) -> io::Result<()> {
         let mut seen = HashMap::with_capacity(self.entries.len());
-        let mut entries_changed = false;
+        let mut entries_changed = !self.forced;
         for entry in fs::read_dir(&self.path)? {
             let entry = entry?;
             let name = entry.file_name();
@@ -287,6 +290,7 @@ impl WatchedDir {
             durability.fsync(&self.handle, dir)?;
         }
         self.entries = seen;
+        self.forced = true;
         Ok(())
     }
 }

@@ -456,6 +456,33 @@ fn metadata_is_kept_but_the_key_epoch_is_written_only_by_activation() {
 }
 
 #[test]
+fn tampering_changes_only_the_record_bytes_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    two_interleaved_streams(&store);
+
+    store.tamper_overwrite(1, b"forged").unwrap();
+    store.tamper_swap(2, 3).unwrap();
+    store.tamper_remove(4).unwrap();
+
+    let stored = store.read_from(1, 10).unwrap();
+    assert_eq!(positions(&stored), [1, 2, 3, 5]);
+    assert_eq!(stored[0].bytes, b"forged");
+    assert_eq!(
+        (stored[1].stream.clone(), stored[1].bytes.clone()),
+        (case(1), bytes_for(3))
+    );
+    assert_eq!(
+        (stored[2].stream.clone(), stored[2].bytes.clone()),
+        (case(2), bytes_for(2))
+    );
+    assert!(matches!(
+        store.read_stream(&case(2), 1),
+        Err(StoreError::Corrupt(_))
+    ));
+}
+
+#[test]
 fn a_second_open_of_a_held_directory_is_locked() {
     let dir = tempfile::tempdir().unwrap();
     let _held = open(dir.path());

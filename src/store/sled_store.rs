@@ -15,7 +15,9 @@
 //! lacks a key of the active one or would bring a destroyed key back, but it cannot tell a
 //! stale wrapped key.
 
+mod epochs;
 pub mod layout;
+mod tamper;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -130,7 +132,7 @@ impl SledStore {
             tree: tree(&layout::keys_tree(epoch))?,
         };
         // Older epochs survive an activation that crashed before dropping them.
-        drop_key_epochs(&db, |other| other < epoch)?;
+        epochs::drop_key_epochs(&db, |other| other < epoch)?;
         let last = match records.last().map_err(engine_error)? {
             None => 0,
             Some((key, _)) => layout::u64_of(&key, "record position")?,
@@ -159,49 +161,6 @@ impl SledStore {
     /// The durability step: sync and fsync counters, poisoned or not.
     pub fn durability(&self) -> &Durability {
         &self.durability
-    }
-
-    /// **Tamper tests only.** The raw `records` tree (layout in [`layout`]).
-    #[doc(hidden)]
-    pub fn tamper_records(&self) -> &Tree {
-        &self.records
-    }
-
-    /// **Tamper tests only.** Replaces the record bytes at `position`, keeping its stream and
-    /// version.
-    #[doc(hidden)]
-    pub fn tamper_overwrite(&self, position: u64, bytes: &[u8]) -> Result<(), StoreError> {
-        let record = self.tamper_get(position)?;
-        let value = layout::record_value(&record.stream, record.stream_version, bytes);
-        self.records
-            .insert(position.to_be_bytes(), value)
-            .map_err(engine_error)?;
-        Ok(())
-    }
-
-    /// **Tamper tests only.** Swaps the record bytes of two positions, each keeping its
-    /// stream and version.
-    #[doc(hidden)]
-    pub fn tamper_swap(&self, a: u64, b: u64) -> Result<(), StoreError> {
-        let (record_a, record_b) = (self.tamper_get(a)?, self.tamper_get(b)?);
-        self.tamper_overwrite(a, &record_b.bytes)?;
-        self.tamper_overwrite(b, &record_a.bytes)
-    }
-
-    /// **Tamper tests only.** Removes the record at `position` (its index entries stay).
-    #[doc(hidden)]
-    pub fn tamper_remove(&self, position: u64) -> Result<(), StoreError> {
-        let key = position.to_be_bytes();
-        self.records.remove(key).map_err(engine_error)?;
-        Ok(())
-    }
-
-    fn tamper_get(&self, position: u64) -> Result<StoredRecord, StoreError> {
-        let key = position.to_be_bytes();
-        match self.records.get(key).map_err(engine_error)? {
-            Some(value) => layout::decode_record(&key, &value),
-            None => Err(StoreError::Corrupt(format!("no record at {position}"))),
-        }
     }
 
     fn active_keys(&self) -> RwLockReadGuard<'_, ActiveKeys> {
@@ -388,60 +347,11 @@ impl EventStore for SledStore {
     }
 
     fn stage_keys(&self, epoch: u32, keys: Vec<(KeyId, KeyState)>) -> Result<(), StoreError> {
-        self.durability.check()?;
-        {
-            let active = self.active_keys();
-            if epoch == active.epoch {
-                return Err(engine("cannot stage keys over the active key epoch"));
-            }
-            let staged = self.db.open_tree(layout::keys_tree(epoch));
-            let staged = staged.map_err(engine_error)?;
-            let mut batch = sled::Batch::default();
-            for (id, state) in keys {
-                match state {
-                    KeyState::Missing => {}
-                    KeyState::Wrapped(wrapped) => {
-                        layout::check_wrapped(&wrapped)?;
-                        batch.insert(id.as_str(), wrapped);
-                    }
-                    KeyState::Destroyed => batch.insert(id.as_str(), TOMBSTONE),
-                }
-            }
-            // Not atomic with the batch: a crash between them leaves a partial set, which
-            // activation refuses.
-            staged.clear().map_err(|e| self.write_failed(e))?;
-            staged
-                .apply_batch(batch)
-                .map_err(|e| self.write_failed(e))?;
-        }
-        self.sync()
+        self.stage_epoch(epoch, keys)
     }
 
     fn activate_key_epoch(&self, epoch: u32) -> Result<(), StoreError> {
-        self.durability.check()?;
-        {
-            let mut active = self.keys.write().unwrap_or_else(PoisonError::into_inner);
-            if epoch != active.epoch {
-                let name = layout::keys_tree(epoch);
-                if !self.db.tree_names().iter().any(|n| n == name.as_bytes()) {
-                    return Err(engine(&format!("key epoch {epoch} was never staged")));
-                }
-                let staged = self.db.open_tree(&name).map_err(engine_error)?;
-                check_covers(&active.tree, &staged)?;
-                let value = epoch.to_be_bytes();
-                self.meta
-                    .insert(KEY_EPOCH, &value)
-                    .map_err(|e| self.write_failed(e))?;
-                // The point of no return: once this is on disk the new epoch is active.
-                self.sync()?;
-                *active = ActiveKeys {
-                    epoch,
-                    tree: staged,
-                };
-            }
-            drop_key_epochs(&self.db, |other| other != epoch)?;
-        }
-        self.sync()
+        self.activate_epoch(epoch)
     }
 
     fn meta(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
@@ -505,35 +415,6 @@ impl Plan {
             entries,
         })
     }
-}
-
-/// A staged key set must hold every key of the active one and keep every destroyed key
-/// destroyed: activation must never lose a case's key, nor bring an erased one back.
-fn check_covers(active: &Tree, staged: &Tree) -> Result<(), StoreError> {
-    for entry in active.iter() {
-        let (id, value) = entry.map_err(engine_error)?;
-        let id_text = String::from_utf8_lossy(&id);
-        match staged.get(&id).map_err(engine_error)? {
-            None => return Err(engine(&format!("staged keys lack key {id_text}"))),
-            Some(s) if value == TOMBSTONE && s != TOMBSTONE => {
-                return Err(engine(&format!(
-                    "staged keys restore destroyed key {id_text}"
-                )));
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(())
-}
-
-/// Drops every `keys-v{epoch}` tree whose epoch `doomed` selects.
-fn drop_key_epochs(db: &sled::Db, doomed: impl Fn(u32) -> bool) -> Result<(), StoreError> {
-    for name in db.tree_names() {
-        if layout::epoch_of_keys_tree(&name).is_some_and(&doomed) {
-            let _existed = db.drop_tree(&name).map_err(engine_error)?;
-        }
-    }
-    Ok(())
 }
 
 /// A directory sled just created survives a crash only once its parent's entry does.

@@ -5,6 +5,10 @@
 //! to subscribers. Forcing data to disk after sled's flush, and stopping for good when that
 //! fails, is [`crate::store::durability`]'s job.
 //!
+//! - [`layout`]: tree names, key and value encodings. DO NOT CHANGE.
+//! - `epochs`: staging and activating key epochs (master key rotation).
+//! - `tamper`: raw access to stored records, for tamper tests only (`#[doc(hidden)]`).
+//!
 //! # Concurrency
 //!
 //! The caller serialises appends; the store does too (`append_gate`) and checks the stream

@@ -13,6 +13,7 @@
     clippy::disallowed_methods
 )]
 
+mod fixtures;
 mod replay;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ use tincay::store::log::{AppendRequest, EventLog, ExpectedVersion, LogOptions};
 use tincay::store::sled_store::{SledOptions, SledStore};
 use tincay::store::stream::StreamId;
 
+#[derive(Debug)]
 pub struct Settings {
     pub runs: usize,
     /// Total appends per run, spread over the writers.

@@ -174,3 +174,18 @@ impl Walk<'_> {
         Ok(())
     }
 }
+
+/// The default type check: every event decodes into its domain type (upcasting old
+/// versions), chosen by the stream's kind.
+pub fn decodes(event: &RecordedEvent) -> Result<(), String> {
+    let parse = |bytes: &[u8], part: &str| {
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+            .map(|_| ())
+            .map_err(|error| format!("{part}: {}", crate::domain::codec::describe_json_error(&error)))
+    };
+    parse(event.facts.as_bytes(), "facts")?;
+    if let RecordedPii::Present(pii) = &event.pii {
+        parse(pii.as_bytes(), "pii")?;
+    }
+    Ok(())
+}

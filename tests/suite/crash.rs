@@ -110,7 +110,7 @@ fn every_acknowledged_append_survives_a_kill() {
                     seen += 1;
                 }
                 let done = match kill_at {
-                    KillAt::Opening => line == "opening",
+                    KillAt::Opening => line.ends_with("opening"),
                     KillAt::AfterAcks(n) => seen >= n,
                     KillAt::Spawn => true,
                 };

@@ -15,3 +15,4 @@ mod crash;
 mod properties;
 mod rotation;
 mod tamper;
+mod sled_store;

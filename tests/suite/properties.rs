@@ -123,7 +123,8 @@ proptest! {
             let version = versions.entry(*stream).or_insert(0);
             *version += 1;
             prop_assert_eq!(event.stream_version, *version);
-            prop_assert_eq!(pii_json(event).unwrap()["text"].as_str(), Some(text.as_str()));
+            let pii = pii_json(event).unwrap();
+            prop_assert_eq!(pii["text"].as_str(), Some(text.as_str()));
         }
         let report = verify(t.store.as_ref(), master(), &|_| Ok(())).unwrap();
         prop_assert_eq!(report.records, accepted.len() as u64);

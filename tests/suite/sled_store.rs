@@ -1,9 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! The sled engine against the `EventStore` contract. Record bytes are arbitrary: the engine
 //! never looks inside them.
 
@@ -506,7 +500,7 @@ fn another_process_cannot_open_a_held_directory() {
     let _held = open(dir.path());
 
     let child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "another_process_cannot_open_a_held_directory"])
+        .args(["--exact", "sled_store::another_process_cannot_open_a_held_directory"])
         .env(LOCKED_DIR, dir.path())
         .output()
         .unwrap();

@@ -9,29 +9,35 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::domain::codec::{DecodeError, EncodedEvent, PiiState, StoredEvent, describe_json_error};
 
-/// Encodes an event; `pii` is `None` for types without a personal part.
-pub fn encode<F: Serialize, P: Serialize>(
-    event_type: &'static str,
-    schema_version: u32,
+/// Encodes an event of a type without a personal part.
+pub fn encode_facts<F: Serialize>(
+    (event_type, schema_version): (&'static str, u32),
     facts: &F,
-    pii: Option<&P>,
 ) -> Result<EncodedEvent, serde_json::Error> {
     Ok(EncodedEvent {
         event_type,
         schema_version,
         facts: serde_json::to_vec(facts)?,
-        pii: pii.map(serde_json::to_vec).transpose()?,
+        pii: None,
     })
 }
 
-/// The personal part of an event type that must have one: an event whose personal part was
-/// erased cannot be written again.
-pub fn required<'a, P>(event_type: &str, pii: &'a Option<P>) -> Result<&'a P, serde_json::Error> {
-    pii.as_ref().ok_or_else(|| {
+/// Encodes an event of a type with a personal part. An event read back after erasure (`pii`
+/// is `None`) cannot be written again.
+pub fn encode_with_pii<F: Serialize, P: Serialize>(
+    type_version: (&'static str, u32),
+    facts: &F,
+    pii: &Option<P>,
+) -> Result<EncodedEvent, serde_json::Error> {
+    let pii = pii.as_ref().ok_or_else(|| {
         serde::ser::Error::custom(format!(
-            "{event_type}: the personal part was erased and cannot be written"
+            "{}: the personal part was erased and cannot be written",
+            type_version.0
         ))
-    })
+    })?;
+    let mut encoded = encode_facts(type_version, facts)?;
+    encoded.pii = Some(serde_json::to_vec(pii)?);
+    Ok(encoded)
 }
 
 /// Deserializes the facts (already brought to the current version).

@@ -10,7 +10,7 @@ use super::pii::*;
 use super::upcast::{self, CASE_OPENED_V1, CaseOpenedFactsV1};
 use crate::domain::catalogue::{Catalogued, event_schema};
 use crate::domain::codec::{DecodeError, EncodedEvent, EventCodec, StoredEvent};
-use crate::domain::parts::{self, encode, required};
+use crate::domain::parts::{self, encode_facts, encode_with_pii};
 
 impl EventCodec for CaseEvent {
     const WRITES: &'static [(&'static str, u32)] = &[
@@ -49,26 +49,22 @@ impl EventCodec for CaseEvent {
     ];
 
     fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
-        let (t, v) = self.type_version();
+        let tv = self.type_version();
         match self {
-            Self::CaseOpened { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::RiskAssessed { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::SupportProvided { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::ReferralMade { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::ReferralOutcomeRecorded { facts, pii } => {
-                encode(t, v, facts, Some(required(t, pii)?))
-            }
-            Self::FollowUpScheduled { facts } => encode::<_, ()>(t, v, facts, None),
-            Self::FollowUpCompleted { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::NoteAdded { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::CaseReviewed { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::CaseClosureRequested { facts, pii } => {
-                encode(t, v, facts, Some(required(t, pii)?))
-            }
-            Self::CaseTransferred { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::CaseClosed { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::CaseReopened { facts, pii } => encode(t, v, facts, Some(required(t, pii)?)),
-            Self::CaseErased { facts } => encode::<_, ()>(t, v, facts, None),
+            Self::CaseOpened { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::RiskAssessed { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::SupportProvided { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::ReferralMade { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::ReferralOutcomeRecorded { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::FollowUpScheduled { facts } => encode_facts(tv, facts),
+            Self::FollowUpCompleted { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::NoteAdded { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::CaseReviewed { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::CaseClosureRequested { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::CaseTransferred { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::CaseClosed { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::CaseReopened { facts, pii } => encode_with_pii(tv, facts, pii),
+            Self::CaseErased { facts } => encode_facts(tv, facts),
         }
     }
 

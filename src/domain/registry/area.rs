@@ -59,12 +59,8 @@ impl EventCodec for AreaEvent {
 
     fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
         match self {
-            Self::AreaDefined(facts) => {
-                parts::encode::<_, ()>(AREA_DEFINED.0, AREA_DEFINED.1, facts, None)
-            }
-            Self::AreaRetired(facts) => {
-                parts::encode::<_, ()>(AREA_RETIRED.0, AREA_RETIRED.1, facts, None)
-            }
+            Self::AreaDefined(facts) => parts::encode_facts(AREA_DEFINED, facts),
+            Self::AreaRetired(facts) => parts::encode_facts(AREA_RETIRED, facts),
         }
     }
 

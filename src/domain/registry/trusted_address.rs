@@ -62,11 +62,8 @@ impl EventCodec for TrustedAddressEvent {
 
     fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
         match self {
-            Self::Established { facts, pii } => {
-                let pii = parts::required(ESTABLISHED.0, pii)?;
-                parts::encode(ESTABLISHED.0, ESTABLISHED.1, facts, Some(pii))
-            }
-            Self::Closed { facts } => parts::encode::<_, ()>(CLOSED.0, CLOSED.1, facts, None),
+            Self::Established { facts, pii } => parts::encode_with_pii(ESTABLISHED, facts, pii),
+            Self::Closed { facts } => parts::encode_facts(CLOSED, facts),
         }
     }
 

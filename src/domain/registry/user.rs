@@ -74,24 +74,11 @@ impl EventCodec for UserEvent {
 
     fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
         match self {
-            Self::Created { facts, pii } => parts::encode(
-                CREATED.0,
-                CREATED.1,
-                facts,
-                Some(parts::required(CREATED.0, pii)?),
-            ),
+            Self::Created { facts, pii } => parts::encode_with_pii(CREATED, facts, pii),
             Self::PasswordChanged { pii } => {
-                let pii = parts::required(PASSWORD_CHANGED.0, pii)?;
-                parts::encode(
-                    PASSWORD_CHANGED.0,
-                    PASSWORD_CHANGED.1,
-                    &NoFacts {},
-                    Some(pii),
-                )
+                parts::encode_with_pii(PASSWORD_CHANGED, &NoFacts {}, pii)
             }
-            Self::Deactivated => {
-                parts::encode::<_, ()>(DEACTIVATED.0, DEACTIVATED.1, &NoFacts {}, None)
-            }
+            Self::Deactivated => parts::encode_facts(DEACTIVATED, &NoFacts {}),
         }
     }
 

@@ -1,0 +1,115 @@
+//! [`Rejection`]: why [`decide`](super::decide) refused a command. Messages name fields and
+//! rules, never values, so a rejection can be logged and returned as is.
+
+use crate::domain::rejection::RejectionKind;
+
+/// A command the case's rules refuse.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("there is no such case")]
+    CaseNotFound,
+    #[error("the case already exists")]
+    CaseAlreadyExists,
+    #[error("the case was erased")]
+    CaseErased,
+    #[error("the case is closed: only reopening or erasing it is possible")]
+    CaseClosed,
+    #[error("only a closed case can be reopened")]
+    NotClosed,
+    #[error("a closure of this case is already awaiting a supervisor")]
+    ClosureAlreadyRequested,
+    #[error("the closure request's details cannot be read")]
+    ClosureRequestUnreadable,
+    #[error("there is no such follow-up in this case")]
+    FollowUpNotFound,
+    #[error("a follow-up with this id already exists")]
+    FollowUpAlreadyExists,
+    #[error("the follow-up is already completed")]
+    FollowUpAlreadyCompleted,
+    #[error("there is no such referral in this case")]
+    ReferralNotFound,
+    #[error("a referral with this id already exists")]
+    ReferralAlreadyExists,
+    #[error("the survivor did not consent to referral")]
+    NoReferralConsent,
+    #[error("the case is already at this trusted address")]
+    SameTrustedAddress,
+    #[error("{field} is in the future")]
+    FutureDate { field: &'static str },
+    #[error("{field}: {reason}")]
+    Invalid {
+        field: &'static str,
+        reason: &'static str,
+    },
+}
+
+impl Rejection {
+    /// How the HTTP layer answers this rejection.
+    pub fn kind(&self) -> RejectionKind {
+        match self {
+            Self::CaseNotFound | Self::FollowUpNotFound | Self::ReferralNotFound => {
+                RejectionKind::NotFound
+            }
+            Self::CaseErased => RejectionKind::Gone,
+            Self::CaseAlreadyExists | Self::FollowUpAlreadyExists | Self::ReferralAlreadyExists => {
+                RejectionKind::Conflict
+            }
+            Self::FutureDate { field } | Self::Invalid { field, .. } => {
+                RejectionKind::Validation { field }
+            }
+            Self::CaseClosed
+            | Self::NotClosed
+            | Self::ClosureAlreadyRequested
+            | Self::ClosureRequestUnreadable
+            | Self::FollowUpAlreadyCompleted
+            | Self::NoReferralConsent
+            | Self::SameTrustedAddress => RejectionKind::Rule,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rejection_maps_to_its_http_kind() {
+        use RejectionKind::*;
+        let table = [
+            (Rejection::CaseNotFound, NotFound),
+            (Rejection::FollowUpNotFound, NotFound),
+            (Rejection::ReferralNotFound, NotFound),
+            (Rejection::CaseErased, Gone),
+            (Rejection::CaseAlreadyExists, Conflict),
+            (Rejection::FollowUpAlreadyExists, Conflict),
+            (Rejection::ReferralAlreadyExists, Conflict),
+            (
+                Rejection::FutureDate { field: "made_on" },
+                Validation { field: "made_on" },
+            ),
+            (
+                Rejection::Invalid {
+                    field: "nights",
+                    reason: "too many",
+                },
+                Validation { field: "nights" },
+            ),
+            (Rejection::CaseClosed, Rule),
+            (Rejection::NotClosed, Rule),
+            (Rejection::ClosureAlreadyRequested, Rule),
+            (Rejection::ClosureRequestUnreadable, Rule),
+            (Rejection::FollowUpAlreadyCompleted, Rule),
+            (Rejection::NoReferralConsent, Rule),
+            (Rejection::SameTrustedAddress, Rule),
+        ];
+        for (rejection, kind) in table {
+            assert_eq!(rejection.kind(), kind, "{rejection:?}");
+        }
+    }
+
+    #[test]
+    fn a_message_names_the_field_not_its_value() {
+        let message = Rejection::FutureDate { field: "opened_on" }.to_string();
+        assert_eq!(message, "opened_on is in the future");
+    }
+}

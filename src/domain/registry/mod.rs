@@ -1,0 +1,75 @@
+//! The registries, event-sourced like cases: administrative areas (one stream per area
+//! code), trusted addresses and users (one stream per id). Each module holds its events and
+//! their codec, a minimal state and `decide`; they share [`RegistryRejection`].
+//!
+//! - [`area`]: provinces, districts and communes, with validity dates and successors, because
+//!   units merge (the 2025 reform abolished districts and renumbered communes).
+//! - [`trusted_address`]: the homes that shelter survivors; their names are personal data.
+//! - [`user`]: accounts, roles and what each is bound to; usernames and password hashes are
+//!   personal data.
+
+pub mod area;
+pub mod trusted_address;
+pub mod user;
+
+#[cfg(test)]
+mod tests;
+
+pub use area::{AreaCommand, AreaEvent, AreaState};
+pub use trusted_address::{TrustedAddressCommand, TrustedAddressEvent, TrustedAddressState};
+pub use user::{UserCommand, UserEvent, UserState};
+
+use crate::domain::rejection::RejectionKind;
+
+/// A registry command the rules refuse. Messages name fields, never values.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RegistryRejection {
+    #[error("there is no such {0}")]
+    NotFound(&'static str),
+    #[error("this {0} already exists")]
+    AlreadyExists(&'static str),
+    #[error("the area is already retired")]
+    AreaAlreadyRetired,
+    #[error("the trusted address is already closed")]
+    TrustedAddressAlreadyClosed,
+    #[error("the user is deactivated")]
+    UserDeactivated,
+    #[error("the user is already deactivated")]
+    UserAlreadyDeactivated,
+    #[error("{field} is in the future")]
+    FutureDate { field: &'static str },
+    #[error("{field}: {reason}")]
+    Invalid {
+        field: &'static str,
+        reason: &'static str,
+    },
+}
+
+impl RegistryRejection {
+    /// How the HTTP layer answers this rejection.
+    pub fn kind(&self) -> RejectionKind {
+        match self {
+            Self::NotFound(_) => RejectionKind::NotFound,
+            Self::AlreadyExists(_) => RejectionKind::Conflict,
+            Self::FutureDate { field } | Self::Invalid { field, .. } => {
+                RejectionKind::Validation { field }
+            }
+            Self::AreaAlreadyRetired
+            | Self::TrustedAddressAlreadyClosed
+            | Self::UserDeactivated
+            | Self::UserAlreadyDeactivated => RejectionKind::Rule,
+        }
+    }
+}
+
+/// Refuses a text field that is empty or only spaces.
+fn required_text(text: &str, field: &'static str) -> Result<(), RegistryRejection> {
+    if text.trim().is_empty() {
+        Err(RegistryRejection::Invalid {
+            field,
+            reason: "is required",
+        })
+    } else {
+        Ok(())
+    }
+}

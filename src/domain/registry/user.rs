@@ -1,0 +1,221 @@
+//! Users: `user_created`, `user_password_changed`, `user_deactivated`. The role and what it
+//! is bound to are facts; the username and the password hash are personal. Each role has
+//! exactly the binding it needs: a volunteer one trusted address, a supervisor or reporting
+//! officer one area, an admin neither.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{RegistryRejection, required_text};
+use crate::domain::catalogue::{Catalogued, event_schema};
+use crate::domain::codec::{DecodeError, EncodedEvent, EventCodec, StoredEvent};
+use crate::domain::ids::{AreaCode, TrustedAddressId};
+use crate::domain::parts;
+use crate::domain::vocab::Role;
+
+const CREATED: (&str, u32) = ("user_created", 1);
+const PASSWORD_CHANGED: (&str, u32) = ("user_password_changed", 1);
+const DEACTIVATED: (&str, u32) = ("user_deactivated", 1);
+
+/// `user_created` v1 facts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserCreatedFacts {
+    pub role: Role,
+    /// For supervisors and reporting officers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<AreaCode>,
+    /// For volunteers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_address: Option<TrustedAddressId>,
+}
+
+/// `user_created` v1 personal part.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserCreatedPii {
+    pub username: String,
+    /// A PHC string (Argon2id), never the password.
+    pub password_hash: String,
+}
+
+/// `user_password_changed` v1 personal part.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPasswordChangedPii {
+    pub password_hash: String,
+}
+
+/// Facts of the user events that have nothing coded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoFacts {}
+
+redacted_debug!(UserCreatedPii);
+redacted_debug!(UserPasswordChangedPii);
+
+/// An event of a user stream. `pii` is `None` only if its key was destroyed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserEvent {
+    Created {
+        facts: UserCreatedFacts,
+        pii: Option<UserCreatedPii>,
+    },
+    PasswordChanged {
+        pii: Option<UserPasswordChangedPii>,
+    },
+    Deactivated,
+}
+
+impl EventCodec for UserEvent {
+    const WRITES: &'static [(&'static str, u32)] = &[CREATED, PASSWORD_CHANGED, DEACTIVATED];
+    const READS: &'static [(&'static str, u32)] = Self::WRITES;
+
+    fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
+        match self {
+            Self::Created { facts, pii } => parts::encode_with_pii(CREATED, facts, pii),
+            Self::PasswordChanged { pii } => {
+                parts::encode_with_pii(PASSWORD_CHANGED, &NoFacts {}, pii)
+            }
+            Self::Deactivated => parts::encode_facts(DEACTIVATED, &NoFacts {}),
+        }
+    }
+
+    fn decode(stored: StoredEvent<'_>) -> Result<Self, DecodeError> {
+        let s = &stored;
+        match parts::current_type(s, Self::READS, Self::WRITES)? {
+            CREATED => Ok(Self::Created {
+                facts: parts::facts(s, s.facts)?,
+                pii: parts::pii(s)?,
+            }),
+            PASSWORD_CHANGED => {
+                let NoFacts {} = parts::facts(s, s.facts)?;
+                Ok(Self::PasswordChanged {
+                    pii: parts::pii(s)?,
+                })
+            }
+            DEACTIVATED => {
+                let NoFacts {} = parts::facts(s, s.facts)?;
+                parts::no_pii(s)?;
+                Ok(Self::Deactivated)
+            }
+            _ => Err(parts::unknown_type(s)),
+        }
+    }
+}
+
+impl Catalogued for UserEvent {
+    const STREAM: &'static str = "user";
+
+    fn schema(event_type: &str, version: u32) -> Option<Value> {
+        let schema = match (event_type, version) {
+            CREATED => event_schema::<UserCreatedFacts, UserCreatedPii>,
+            PASSWORD_CHANGED => event_schema::<NoFacts, UserPasswordChangedPii>,
+            DEACTIVATED => event_schema::<NoFacts, ()>,
+            _ => return None,
+        };
+        Some(schema(event_type, version))
+    }
+}
+
+/// What an admin (or the user, for a password) asks of an account.
+#[derive(Clone, Debug)]
+pub enum UserCommand {
+    Create {
+        facts: UserCreatedFacts,
+        pii: UserCreatedPii,
+    },
+    ChangePassword(UserPasswordChangedPii),
+    Deactivate,
+}
+
+/// The state of one user stream.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserState {
+    pub version: u64,
+    /// `None` until created.
+    pub created: Option<UserCreatedFacts>,
+    pub active: bool,
+}
+
+impl UserState {
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a UserEvent>) -> Self {
+        let mut state = Self::default();
+        events.into_iter().for_each(|event| state.apply(event));
+        state
+    }
+
+    pub fn apply(&mut self, event: &UserEvent) {
+        self.version += 1;
+        match event {
+            UserEvent::Created { facts, .. } => {
+                self.created = Some(facts.clone());
+                self.active = true;
+            }
+            UserEvent::PasswordChanged { .. } => {}
+            UserEvent::Deactivated => self.active = false,
+        }
+    }
+}
+
+/// Decides what a user command records.
+pub fn decide(
+    state: &UserState,
+    command: UserCommand,
+) -> Result<Vec<UserEvent>, RegistryRejection> {
+    if let UserCommand::Create { facts, pii } = command {
+        if state.created.is_some() {
+            return Err(RegistryRejection::AlreadyExists("user"));
+        }
+        required_text(&pii.username, "username")?;
+        required_text(&pii.password_hash, "password_hash")?;
+        check_binding(&facts)?;
+        return Ok(vec![UserEvent::Created {
+            facts,
+            pii: Some(pii),
+        }]);
+    }
+    if state.created.is_none() {
+        return Err(RegistryRejection::NotFound("user"));
+    }
+    match command {
+        UserCommand::Create { .. } => Err(RegistryRejection::AlreadyExists("user")),
+        _ if !state.active => Err(match command {
+            UserCommand::Deactivate => RegistryRejection::UserAlreadyDeactivated,
+            _ => RegistryRejection::UserDeactivated,
+        }),
+        UserCommand::ChangePassword(pii) => {
+            required_text(&pii.password_hash, "password_hash")?;
+            Ok(vec![UserEvent::PasswordChanged { pii: Some(pii) }])
+        }
+        UserCommand::Deactivate => Ok(vec![UserEvent::Deactivated]),
+    }
+}
+
+/// A volunteer is bound to a trusted address, a supervisor or reporting officer to an area,
+/// an admin to nothing; a binding the role does not use is refused too.
+fn check_binding(facts: &UserCreatedFacts) -> Result<(), RegistryRejection> {
+    let (needs_area, needs_address) = match facts.role {
+        Role::Admin => (false, false),
+        Role::Supervisor | Role::Reporting => (true, false),
+        Role::Volunteer => (false, true),
+    };
+    let check = |present: bool, needed: bool, field| match (present, needed) {
+        (false, true) => Err(RegistryRejection::Invalid {
+            field,
+            reason: "is required for this role",
+        }),
+        (true, false) => Err(RegistryRejection::Invalid {
+            field,
+            reason: "is not used by this role",
+        }),
+        _ => Ok(()),
+    };
+    check(
+        facts.trusted_address.is_some(),
+        needs_address,
+        "trusted_address",
+    )?;
+    check(facts.area.is_some(), needs_area, "area")
+}

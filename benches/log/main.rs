@@ -40,17 +40,31 @@ pub struct Settings {
 fn main() {
     let quick = std::env::var("TINCAY_BENCH_QUICK").is_ok();
     let settings = if quick {
-        Settings { runs: 3, appends: 256, replay_events: 50_000 }
+        Settings {
+            runs: 3,
+            appends: 256,
+            replay_events: 50_000,
+        }
     } else {
-        Settings { runs: 5, appends: 1_024, replay_events: 1_000_000 }
+        Settings {
+            runs: 5,
+            appends: 1_024,
+            replay_events: 1_000_000,
+        }
     };
     print_machine();
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-log");
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
 
-    println!("\ndurable appends/s (median of {} runs; one event per append)", settings.runs);
-    println!("{:>8} {:>14} {:>14} {:>8} {:>12}", "writers", "tincay/sled", "sqlite FULL", "ratio", "avg group");
+    println!(
+        "\ndurable appends/s (median of {} runs; one event per append)",
+        settings.runs
+    );
+    println!(
+        "{:>8} {:>14} {:>14} {:>8} {:>12}",
+        "writers", "tincay/sled", "sqlite FULL", "ratio", "avg group"
+    );
     let mut single = 0.0;
     for writers in [1usize, 8, 64] {
         let mut tincay_rates = Vec::new();
@@ -96,7 +110,11 @@ fn print_machine() {
         .ok()
         .and_then(|info| info.lines().next().map(str::to_owned))
         .unwrap_or_default();
-    println!("machine: {cpu}, {cores} cores, {}, kernel {}", memory.trim(), kernel.trim());
+    println!(
+        "machine: {cpu}, {cores} cores, {}, kernel {}",
+        memory.trim(),
+        kernel.trim()
+    );
 }
 
 pub fn median(values: &mut [f64]) -> f64 {
@@ -110,8 +128,12 @@ pub fn master() -> MasterKey {
 
 pub fn open_log(dir: &Path) -> (Arc<SledStore>, EventLog) {
     let store = Arc::new(SledStore::open(dir, SledOptions::default()).unwrap());
-    let log = EventLog::open(store.clone() as Arc<dyn EventStore>, master(), LogOptions::default())
-        .unwrap();
+    let log = EventLog::open(
+        store.clone() as Arc<dyn EventStore>,
+        master(),
+        LogOptions::default(),
+    )
+    .unwrap();
     (store, log)
 }
 
@@ -130,9 +152,12 @@ fn note_event(i: usize) -> EncodedEvent {
     }
 }
 
+/// A stored record as the SQLite baseline writes it: stream, version, sealed bytes.
+type RawRecord = (String, u64, Vec<u8>);
+
 /// Durable appends per second, the stored records (for the SQLite baseline), and the average
 /// group-commit size.
-fn tincay_appends(dir: &Path, writers: usize, total: usize) -> (f64, Vec<(String, u64, Vec<u8>)>, f64) {
+fn tincay_appends(dir: &Path, writers: usize, total: usize) -> (f64, Vec<RawRecord>, f64) {
     let (store, log) = open_log(dir);
     let per_writer = total / writers;
     let barrier = Arc::new(Barrier::new(writers + 1));
@@ -164,7 +189,10 @@ fn tincay_appends(dir: &Path, writers: usize, total: usize) -> (f64, Vec<(String
     }
     let elapsed = started.elapsed();
     let stats = log.stats();
-    let groups = stats.groups.load(std::sync::atomic::Ordering::Relaxed).max(1);
+    let groups = stats
+        .groups
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .max(1);
     let appends = stats.appends.load(std::sync::atomic::Ordering::Relaxed);
     let records = store
         .read_from(1, usize::MAX)
@@ -173,11 +201,15 @@ fn tincay_appends(dir: &Path, writers: usize, total: usize) -> (f64, Vec<(String
         .map(|r| (r.stream.to_string(), r.stream_version, r.bytes))
         .collect();
     log.close();
-    (rate(per_writer * writers, elapsed), records, appends as f64 / groups as f64)
+    (
+        rate(per_writer * writers, elapsed),
+        records,
+        appends as f64 / groups as f64,
+    )
 }
 
 /// The same records appended to SQLite by `writers` threads, one durable transaction each.
-fn sqlite_appends(path: &Path, writers: usize, records: &[(String, u64, Vec<u8>)]) -> f64 {
+fn sqlite_appends(path: &Path, writers: usize, records: &[RawRecord]) -> f64 {
     let setup = rusqlite::Connection::open(path).unwrap();
     setup
         .execute_batch(
@@ -190,7 +222,8 @@ fn sqlite_appends(path: &Path, writers: usize, records: &[(String, u64, Vec<u8>)
     let barrier = Arc::new(Barrier::new(writers + 1));
     let threads: Vec<_> = (0..writers)
         .map(|writer| {
-            let (records, barrier, path) = (Arc::clone(&records), Arc::clone(&barrier), path.to_owned());
+            let (records, barrier, path) =
+                (Arc::clone(&records), Arc::clone(&barrier), path.to_owned());
             std::thread::spawn(move || {
                 let mut db = rusqlite::Connection::open(&path).unwrap();
                 db.execute_batch("PRAGMA synchronous=FULL;").unwrap();

@@ -11,7 +11,12 @@ use crate::store::sled_store::{SledOptions, SledStore};
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataDirArgs {
     /// The data directory.
-    #[arg(long, env = "TINCAY_DATA_DIR", value_name = "DIR", default_value = "tincay-data")]
+    #[arg(
+        long,
+        env = "TINCAY_DATA_DIR",
+        value_name = "DIR",
+        default_value = "tincay-data"
+    )]
     pub data_dir: PathBuf,
 }
 

@@ -34,7 +34,8 @@ impl KeyArgs {
 
 /// Read a key file, refusing one that others could read.
 pub fn read_key_file(path: &Path) -> Result<MasterKey, CliError> {
-    let metadata = std::fs::metadata(path).map_err(|e| CliError::io("cannot read key file", path, &e))?;
+    let metadata =
+        std::fs::metadata(path).map_err(|e| CliError::io("cannot read key file", path, &e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -15,7 +15,11 @@ fn appended_events_read_back_decrypted_and_in_order() {
         CASE_A,
         ExpectedVersion::NoStream,
         vec![
-            event("case_opened", json!({"risk": "high"}), Some(json!({"name": "An"}))),
+            event(
+                "case_opened",
+                json!({"risk": "high"}),
+                Some(json!({"name": "An"})),
+            ),
             note("first note"),
         ],
     ));
@@ -65,14 +69,24 @@ fn a_stale_expected_version_is_refused_and_writes_nothing() {
     t.append(request(CASE_A, ExpectedVersion::Exact(1), vec![note("a2")]));
     let head = t.log.head();
 
-    let stale = t
-        .log
-        .append_blocking(request(CASE_A, ExpectedVersion::Exact(1), vec![note("late")]));
-    assert!(matches!(stale, Err(AppendError::WrongVersion { actual: 2 })), "{stale:?}");
-    let again = t
-        .log
-        .append_blocking(request(CASE_A, ExpectedVersion::NoStream, vec![note("dup")]));
-    assert!(matches!(again, Err(AppendError::WrongVersion { actual: 2 })));
+    let stale = t.log.append_blocking(request(
+        CASE_A,
+        ExpectedVersion::Exact(1),
+        vec![note("late")],
+    ));
+    assert!(
+        matches!(stale, Err(AppendError::WrongVersion { actual: 2 })),
+        "{stale:?}"
+    );
+    let again = t.log.append_blocking(request(
+        CASE_A,
+        ExpectedVersion::NoStream,
+        vec![note("dup")],
+    ));
+    assert!(matches!(
+        again,
+        Err(AppendError::WrongVersion { actual: 2 })
+    ));
     assert_eq!(t.log.head(), head);
     assert_eq!(t.log.read_from(1, 100).unwrap().len(), 2);
 }
@@ -80,12 +94,18 @@ fn a_stale_expected_version_is_refused_and_writes_nothing() {
 #[test]
 fn an_append_without_events_is_refused() {
     let t = TestLog::new();
-    let empty = t.log.append_blocking(request(CASE_A, ExpectedVersion::Any, vec![]));
+    let empty = t
+        .log
+        .append_blocking(request(CASE_A, ExpectedVersion::Any, vec![]));
     assert!(matches!(empty, Err(AppendError::Empty)));
     assert_eq!(t.log.head(), None);
 }
 
-fn with_key(mut req: tincay::store::log::AppendRequest, key: &str, body: &str) -> tincay::store::log::AppendRequest {
+fn with_key(
+    mut req: tincay::store::log::AppendRequest,
+    key: &str,
+    body: &str,
+) -> tincay::store::log::AppendRequest {
     req.idempotency = Some(Idempotency {
         key: key.as_bytes().to_vec(),
         fingerprint: fingerprint(body),
@@ -109,8 +129,18 @@ fn an_idempotent_retry_returns_the_first_result_and_writes_nothing() {
     ));
     assert!(retry.replayed);
     assert_eq!(
-        (retry.stream, retry.first_position, retry.last_position, retry.stream_version),
-        (first.stream, first.first_position, first.last_position, first.stream_version)
+        (
+            retry.stream,
+            retry.first_position,
+            retry.last_position,
+            retry.stream_version
+        ),
+        (
+            first.stream,
+            first.first_position,
+            first.last_position,
+            first.stream_version
+        )
     );
     assert_eq!(t.log.read_from(1, 100).unwrap().len(), 1);
 }
@@ -146,7 +176,10 @@ fn the_same_idempotency_key_with_another_request_is_refused() {
         "k",
         "body two",
     ));
-    assert!(matches!(other, Err(AppendError::IdempotencyMismatch)), "{other:?}");
+    assert!(
+        matches!(other, Err(AppendError::IdempotencyMismatch)),
+        "{other:?}"
+    );
     assert_eq!(t.log.read_from(1, 100).unwrap().len(), 1);
 }
 
@@ -156,13 +189,25 @@ fn erasing_a_stream_makes_its_pii_unreadable_but_keeps_its_facts() {
     t.append(request(
         CASE_A,
         ExpectedVersion::NoStream,
-        vec![event("case_opened", json!({"sex": "female"}), Some(json!({"name": "An"})))],
+        vec![event(
+            "case_opened",
+            json!({"sex": "female"}),
+            Some(json!({"name": "An"})),
+        )],
     ));
-    t.append(request(CASE_B, ExpectedVersion::NoStream, vec![note("other case")]));
+    t.append(request(
+        CASE_B,
+        ExpectedVersion::NoStream,
+        vec![note("other case")],
+    ));
     let mut erase = request(
         CASE_A,
         ExpectedVersion::Exact(1),
-        vec![event("case_erased", json!({"reason": "survivor_request"}), None)],
+        vec![event(
+            "case_erased",
+            json!({"reason": "survivor_request"}),
+            None,
+        )],
     );
     erase.erase = true;
     t.append(erase);
@@ -179,7 +224,11 @@ fn erasing_a_stream_makes_its_pii_unreadable_but_keeps_its_facts() {
 #[test]
 fn personal_data_cannot_be_appended_to_an_erased_stream() {
     let t = TestLog::new();
-    t.append(request(CASE_A, ExpectedVersion::NoStream, vec![note("before")]));
+    t.append(request(
+        CASE_A,
+        ExpectedVersion::NoStream,
+        vec![note("before")],
+    ));
     let mut erase = request(
         CASE_A,
         ExpectedVersion::Any,
@@ -187,7 +236,9 @@ fn personal_data_cannot_be_appended_to_an_erased_stream() {
     );
     erase.erase = true;
     t.append(erase);
-    let after = t.log.append_blocking(request(CASE_A, ExpectedVersion::Any, vec![note("after")]));
+    let after = t
+        .log
+        .append_blocking(request(CASE_A, ExpectedVersion::Any, vec![note("after")]));
     assert!(matches!(after, Err(AppendError::StreamErased)), "{after:?}");
     assert_eq!(t.log.read_from(1, 100).unwrap().len(), 2);
 }
@@ -207,20 +258,24 @@ fn a_wrong_master_key_is_refused_with_a_clear_message() {
         .unwrap(),
     );
     let wrong = tincay::store::crypto::MasterKey::from_bytes([8; 32]);
-    let error = tincay::store::log::EventLog::open(
-        store,
-        wrong,
-        tincay::store::log::LogOptions::default(),
-    )
-    .unwrap_err();
+    let error =
+        tincay::store::log::EventLog::open(store, wrong, tincay::store::log::LogOptions::default())
+            .unwrap_err();
     assert!(matches!(error, OpenError::WrongMasterKey));
-    assert_eq!(error.to_string(), "master key does not match this data directory");
+    assert_eq!(
+        error.to_string(),
+        "master key does not match this data directory"
+    );
 }
 
 #[test]
 fn the_head_survives_a_reopen_and_new_appends_continue_the_chain() {
     let t = TestLog::new();
-    t.append(request(CASE_A, ExpectedVersion::NoStream, vec![note("1"), note("2")]));
+    t.append(request(
+        CASE_A,
+        ExpectedVersion::NoStream,
+        vec![note("1"), note("2")],
+    ));
     let head = t.log.head().unwrap();
     assert_eq!(head.position, 2);
     let t = t.reopen();
@@ -243,13 +298,20 @@ fn a_subscription_hands_out_every_durable_append_in_order() {
         .block_on(subscription.next_batch(10))
         .unwrap()
         .unwrap();
-    assert_eq!(first.iter().map(|e| e.position).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(
+        first.iter().map(|e| e.position).collect::<Vec<_>>(),
+        vec![1]
+    );
     assert!(subscription.poll_batch(10).unwrap().is_empty());
 
     let log = t.log.clone();
     let writer = std::thread::spawn(move || {
-        log.append_blocking(request(CASE_B, ExpectedVersion::NoStream, vec![note("2"), note("3")]))
-            .unwrap()
+        log.append_blocking(request(
+            CASE_B,
+            ExpectedVersion::NoStream,
+            vec![note("2"), note("3")],
+        ))
+        .unwrap()
     });
     let mut seen = Vec::new();
     while seen.len() < 2 {

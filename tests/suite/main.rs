@@ -10,9 +10,9 @@
 
 mod support;
 
+mod catalogue;
 mod log;
-mod crash;
 mod properties;
 mod rotation;
-mod tamper;
 mod sled_store;
+mod tamper;

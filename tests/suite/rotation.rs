@@ -26,8 +26,16 @@ fn store_at(path: &std::path::Path) -> Arc<SledStore> {
 #[test]
 fn rotation_rewraps_keys_so_only_the_new_master_key_opens_the_log() {
     let t = TestLog::new();
-    t.append(request(CASE_A, ExpectedVersion::NoStream, vec![note("kept")]));
-    t.append(request(CASE_B, ExpectedVersion::NoStream, vec![note("erased")]));
+    t.append(request(
+        CASE_A,
+        ExpectedVersion::NoStream,
+        vec![note("kept")],
+    ));
+    t.append(request(
+        CASE_B,
+        ExpectedVersion::NoStream,
+        vec![note("erased")],
+    ));
     let mut erase = request(CASE_B, ExpectedVersion::Exact(1), vec![note_free_erasure()]);
     erase.erase = true;
     t.append(erase);
@@ -56,10 +64,18 @@ fn rotation_rewraps_keys_so_only_the_new_master_key_opens_the_log() {
         .collect();
     assert_eq!(before, after, "events are never re-encrypted");
 
-    let old = EventLog::open(store.clone() as Arc<dyn EventStore>, master(), LogOptions::default());
+    let old = EventLog::open(
+        store.clone() as Arc<dyn EventStore>,
+        master(),
+        LogOptions::default(),
+    );
     assert!(matches!(old, Err(OpenError::WrongMasterKey)));
-    let log = EventLog::open(store.clone() as Arc<dyn EventStore>, new_key(), LogOptions::default())
-        .unwrap();
+    let log = EventLog::open(
+        store.clone() as Arc<dyn EventStore>,
+        new_key(),
+        LogOptions::default(),
+    )
+    .unwrap();
     assert_eq!(log.head(), head);
     let a = log.read_stream(&stream(CASE_A)).unwrap();
     assert_eq!(pii_json(&a[0]).unwrap()["text"], "kept");
@@ -79,10 +95,17 @@ fn rotation_with_the_wrong_current_key_changes_nothing() {
     let store = store_at(dir.path());
     let wrong = MasterKey::from_bytes([1; 32]);
     let result = rotate_master_key(store.as_ref(), &wrong, &new_key());
-    assert!(matches!(result, Err(RotateError::Open(OpenError::WrongMasterKey))));
+    assert!(matches!(
+        result,
+        Err(RotateError::Open(OpenError::WrongMasterKey))
+    ));
     verify(store.as_ref(), master(), &|_| Ok(())).unwrap();
 }
 
 fn note_free_erasure() -> tincay::domain::codec::EncodedEvent {
-    event("case_erased", serde_json::json!({"reason": "survivor_request"}), None)
+    event(
+        "case_erased",
+        serde_json::json!({"reason": "survivor_request"}),
+        None,
+    )
 }

@@ -486,30 +486,6 @@ fn a_second_open_of_a_held_directory_is_locked() {
     assert!(matches!(second, Err(StoreError::Locked)), "{second:?}");
 }
 
-/// Set in the child process of the test below: the directory it must fail to open.
-const LOCKED_DIR: &str = "TINCAY_TEST_LOCKED_DIR";
-
-#[test]
-fn another_process_cannot_open_a_held_directory() {
-    if let Some(dir) = std::env::var_os(LOCKED_DIR) {
-        let second = SledStore::open(Path::new(&dir), SledOptions::default());
-        assert!(matches!(second, Err(StoreError::Locked)), "{second:?}");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let _held = open(dir.path());
-
-    let child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "sled_store::another_process_cannot_open_a_held_directory"])
-        .env(LOCKED_DIR, dir.path())
-        .output()
-        .unwrap();
-
-    let report = String::from_utf8_lossy(&child.stdout);
-    assert!(child.status.success(), "{report}");
-    assert!(report.contains("1 passed"), "{report}");
-}
-
 /// Records of 400 bytes read back through `read_from` in pages of 1,000, the replay path.
 fn replay_rate(cache_capacity: u64) -> f64 {
     let dir = tempfile::tempdir().unwrap();

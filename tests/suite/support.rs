@@ -83,7 +83,11 @@ pub fn note(text: &str) -> EncodedEvent {
     event("note_added", json!({}), Some(json!({ "text": text })))
 }
 
-pub fn request(stream_id: &str, expected: ExpectedVersion, events: Vec<EncodedEvent>) -> AppendRequest {
+pub fn request(
+    stream_id: &str,
+    expected: ExpectedVersion,
+    events: Vec<EncodedEvent>,
+) -> AppendRequest {
     AppendRequest {
         stream: stream(stream_id),
         expected,

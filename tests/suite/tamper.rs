@@ -13,12 +13,19 @@ const CASE_B: &str = "case-0b000000-0000-4000-8000-000000000002";
 /// Five records over two streams.
 fn five_records() -> TestLog {
     let t = TestLog::new();
-    t.append(request(CASE_A, ExpectedVersion::NoStream, vec![note("a1"), note("a2")]));
+    t.append(request(
+        CASE_A,
+        ExpectedVersion::NoStream,
+        vec![note("a1"), note("a2")],
+    ));
     t.append(request(CASE_B, ExpectedVersion::NoStream, vec![note("b1")]));
     t.append(request(
         CASE_A,
         ExpectedVersion::Exact(2),
-        vec![event("risk_assessed", json!({"risk_level": "high"}), None), note("a4")],
+        vec![
+            event("risk_assessed", json!({"risk_level": "high"}), None),
+            note("a4"),
+        ],
     ));
     t
 }

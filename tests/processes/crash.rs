@@ -33,7 +33,11 @@ fn crash_child_appender() {
                 loop {
                     let text = format!("w{writer}-{}", uuid::Uuid::new_v4());
                     let outcome = log
-                        .append_blocking(request(&stream_id, ExpectedVersion::Any, vec![note(&text)]))
+                        .append_blocking(request(
+                            &stream_id,
+                            ExpectedVersion::Any,
+                            vec![note(&text)],
+                        ))
                         .unwrap();
                     println!(
                         "ack {} {} {} {text}",
@@ -76,6 +80,7 @@ enum KillAt {
 
 #[test]
 fn every_acknowledged_append_survives_a_kill() {
+    let _serial = crate::serial();
     let dir = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
     let mut acked: Vec<Ack> = Vec::new();
@@ -86,7 +91,12 @@ fn every_acknowledged_append_survives_a_kill() {
             _ => KillAt::AfterAcks(1 + random_below(40)),
         };
         let mut child = Command::new(&exe)
-            .args(["crash::crash_child_appender", "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                "crash::crash_child_appender",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_DIR, dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -128,19 +138,30 @@ fn every_acknowledged_append_survives_a_kill() {
         let (store, log) = open_at(dir.path(), master());
         for ack in &acked {
             let events = log.read_from(ack.position, 1).unwrap();
-            let event = events
-                .first()
-                .unwrap_or_else(|| panic!("round {round} ({kill_at:?}): acknowledged {ack:?} is lost"));
+            let event = events.first().unwrap_or_else(|| {
+                panic!("round {round} ({kill_at:?}): acknowledged {ack:?} is lost")
+            });
             assert_eq!(event.stream.as_str(), ack.stream, "round {round}");
             assert_eq!(event.stream_version, ack.version, "round {round}");
-            assert_eq!(pii_json(event).unwrap()["text"], ack.text.as_str(), "round {round}");
+            assert_eq!(
+                pii_json(event).unwrap()["text"],
+                ack.text.as_str(),
+                "round {round}"
+            );
         }
         log.close();
         drop(log);
         verify(store.as_ref(), master(), &|_| Ok(()))
             .unwrap_or_else(|e| panic!("round {round} ({kill_at:?}): {e}"));
     }
-    assert!(acked.len() > ROUNDS, "the child acknowledged too little to test anything");
+    eprintln!(
+        "crash test: {ROUNDS} kills, {} acknowledged appends checked",
+        acked.len()
+    );
+    assert!(
+        acked.len() > ROUNDS,
+        "the child acknowledged too little to test anything"
+    );
 }
 
 /// A random number below `n` (the OS RNG, through a fresh UUID).

@@ -1,16 +1,10 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! The event catalogue (`events/`) against the code: every type and version the codecs write
 //! or read is catalogued with a schema and an example, every example decodes, current examples
 //! re-encode to the same JSON, the checked-in schemas are what the Rust types generate, and
 //! `pii_fields` name exactly the fields of each personal part. Together these keep the stored
 //! format from changing by accident.
 //!
-//! `TINCAY_BLESS=1 cargo test --test catalogue` rewrites the schema files from the types.
+//! `TINCAY_BLESS=1 cargo test --test suite catalogue` rewrites the schema files from the types.
 
 use std::collections::BTreeSet;
 use std::fs;

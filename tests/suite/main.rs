@@ -10,7 +10,9 @@
 
 mod support;
 
+mod canary;
 mod catalogue;
+mod durability;
 mod log;
 mod properties;
 mod rotation;

@@ -17,7 +17,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod domain;
+pub mod http;
+pub mod projections;
 pub mod store;

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::domain::ids::{AreaCode, CaseId, TrustedAddressId, UserId};
+
 /// A validated stream id: lowercase ASCII letters, digits and `-`, 3..=100 bytes, with a
 /// kind prefix before the first `-`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,6 +47,31 @@ impl StreamId {
         self.0
             .split_once('-')
             .map_or(self.0.as_str(), |(kind, _)| kind)
+    }
+}
+
+/// The stream of each kind of domain object. Kinds are the prefixes `tincay verify` uses to
+/// choose a decoder.
+impl StreamId {
+    pub fn case(id: &CaseId) -> Self {
+        Self(format!("case-{}", id.as_uuid()))
+    }
+    pub fn user(id: &UserId) -> Self {
+        Self(format!("user-{}", id.as_uuid()))
+    }
+    pub fn trusted_address(id: &TrustedAddressId) -> Self {
+        Self(format!("address-{}", id.as_uuid()))
+    }
+    pub fn area(code: &AreaCode) -> Self {
+        Self(format!("area-{}", code.as_str()))
+    }
+    /// The access log of one case.
+    pub fn case_access(id: &CaseId) -> Self {
+        Self(format!("access-{}", id.as_uuid()))
+    }
+    /// The access log entries that concern no case (logins), by month.
+    pub fn access_month(year: i32, month: u8) -> Self {
+        Self(format!("access-{year:04}-{month:02}"))
     }
 }
 

@@ -1,0 +1,149 @@
+//! Session tokens: 256 random bits, handed to the client once; only their SHA-256 is kept,
+//! in memory (a restart signs everyone out), and compared in constant time. A session dies
+//! after an idle period, at logout, and when its user is deactivated.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand_core::{OsRng, RngCore};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use time::{Duration, OffsetDateTime};
+
+use crate::domain::ids::UserId;
+
+/// A bearer token as the client holds it. Redacted `Debug`; zeroized on drop.
+pub struct Token(zeroize::Zeroizing<String>);
+
+impl Token {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Session {
+    hash: [u8; 32],
+    user: UserId,
+    last_seen: OffsetDateTime,
+}
+
+/// Live sessions.
+#[derive(Debug)]
+pub struct Sessions {
+    idle: Duration,
+    by_hash: Mutex<HashMap<[u8; 32], Session>>,
+}
+
+impl Sessions {
+    pub fn new(idle: Duration) -> Self {
+        Self {
+            idle,
+            by_hash: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Start a session; returns the token (given to the client once) and when it expires if
+    /// left idle.
+    pub fn start(&self, user: UserId, now: OffsetDateTime) -> (Token, OffsetDateTime) {
+        let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+        OsRng.fill_bytes(bytes.as_mut());
+        let token = Token(zeroize::Zeroizing::new(URL_SAFE_NO_PAD.encode(bytes.as_ref())));
+        let hash = hash(token.as_str());
+        self.lock().insert(
+            hash,
+            Session {
+                hash,
+                user,
+                last_seen: now,
+            },
+        );
+        (token, now + self.idle)
+    }
+
+    /// The user of a live session, refreshing its idle timer.
+    pub fn user(&self, token: &str, now: OffsetDateTime) -> Option<UserId> {
+        let hash = hash(token);
+        let mut sessions = self.lock();
+        let session = sessions.get_mut(&hash)?;
+        if !bool::from(session.hash.ct_eq(&hash)) {
+            return None;
+        }
+        if now - session.last_seen > self.idle {
+            sessions.remove(&hash);
+            return None;
+        }
+        session.last_seen = now;
+        Some(session.user)
+    }
+
+    /// End one session.
+    pub fn end(&self, token: &str) {
+        self.lock().remove(&hash(token));
+    }
+
+    /// End every session of a user (deactivation).
+    pub fn end_all(&self, user: UserId) {
+        self.lock().retain(|_, session| session.user != user);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Session>> {
+        self.by_hash.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-20 10:00 UTC);
+
+    #[test]
+    fn a_token_names_its_user_until_it_is_idle_too_long() {
+        let sessions = Sessions::new(Duration::hours(12));
+        let user = UserId::from_uuid(uuid::Uuid::new_v4());
+        let (token, expires) = sessions.start(user, NOW);
+        assert_eq!(expires, NOW + Duration::hours(12));
+        assert_eq!(sessions.user(token.as_str(), NOW + Duration::hours(11)), Some(user));
+        // The use above refreshed it.
+        assert_eq!(sessions.user(token.as_str(), NOW + Duration::hours(22)), Some(user));
+        assert_eq!(sessions.user(token.as_str(), NOW + Duration::hours(35)), None);
+    }
+
+    #[test]
+    fn logout_and_deactivation_end_sessions() {
+        let sessions = Sessions::new(Duration::hours(12));
+        let user = UserId::from_uuid(uuid::Uuid::new_v4());
+        let (one, _) = sessions.start(user, NOW);
+        let (two, _) = sessions.start(user, NOW);
+        sessions.end(one.as_str());
+        assert_eq!(sessions.user(one.as_str(), NOW), None);
+        assert_eq!(sessions.user(two.as_str(), NOW), Some(user));
+        sessions.end_all(user);
+        assert_eq!(sessions.user(two.as_str(), NOW), None);
+    }
+
+    #[test]
+    fn tokens_are_256_random_bits_and_never_printed() {
+        let sessions = Sessions::new(Duration::hours(1));
+        let user = UserId::from_uuid(uuid::Uuid::new_v4());
+        let (a, _) = sessions.start(user, NOW);
+        let (b, _) = sessions.start(user, NOW);
+        assert_ne!(a.as_str(), b.as_str());
+        assert_eq!(URL_SAFE_NO_PAD.decode(a.as_str()).unwrap().len(), 32);
+        assert!(!format!("{a:?}").contains(a.as_str()));
+    }
+}

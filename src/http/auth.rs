@@ -1,0 +1,101 @@
+//! Who is calling. [`CurrentUser`] reads the bearer token and resolves an active user (401
+//! otherwise); the role extractors refuse other roles with 403, so a handler's signature
+//! says who may call it.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::domain::ids::{AreaCode, TrustedAddressId, UserId};
+use crate::domain::vocab::Role;
+use crate::http::error::ApiError;
+use crate::http::state::AppState;
+
+/// An authenticated, active user.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub role: Role,
+    pub area: Option<AreaCode>,
+    pub trusted_address: Option<TrustedAddressId>,
+}
+
+/// The bearer token of the request, if any.
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer_token(parts).ok_or(ApiError::Unauthorized)?;
+        let id = state
+            .sessions
+            .user(token, state.clock.now())
+            .ok_or(ApiError::Unauthorized)?;
+        let user = state
+            .projections
+            .registry
+            .user(&id)
+            .filter(|user| user.active)
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(CurrentUser {
+            id,
+            role: user.role,
+            area: user.area,
+            trusted_address: user.trusted_address,
+        })
+    }
+}
+
+macro_rules! role_extractor {
+    ($(#[$meta:meta])* $name:ident, $($role:path),+) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug)]
+        pub struct $name(pub CurrentUser);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+                let user = CurrentUser::from_request_parts(parts, state).await?;
+                match user.role {
+                    $($role)|+ => Ok($name(user)),
+                    _ => Err(ApiError::Forbidden),
+                }
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// A volunteer at a trusted address.
+    Volunteer, Role::Volunteer
+);
+role_extractor!(
+    /// A Women's Union supervisor of an area.
+    Supervisor, Role::Supervisor
+);
+role_extractor!(
+    /// A reporting officer of an area.
+    Reporter, Role::Reporting
+);
+role_extractor!(
+    /// The deployment's administrator (never reads case content).
+    Admin, Role::Admin
+);
+role_extractor!(
+    /// Someone who works on cases: a volunteer or a supervisor.
+    CaseWorker, Role::Volunteer, Role::Supervisor
+);
+role_extractor!(
+    /// Someone who may read statistics: a reporting officer or a supervisor.
+    StatsReader, Role::Reporting, Role::Supervisor
+);

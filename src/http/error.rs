@@ -1,0 +1,181 @@
+//! The one API error type, and the one table from error to HTTP status and problem code
+//! (API.md). Every error leaves as `application/problem+json`; a 5xx body says nothing
+//! internal: its cause is logged once, inside the request's span, and never contains
+//! personal data.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// One field that failed validation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Everything an endpoint can answer with instead of success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("this role may not do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("the case was erased")]
+    Gone,
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    RuleViolated(String),
+    #[error("too many requests")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("the server is busy")]
+    Overloaded { retry_after_secs: u64 },
+    /// Something broke inside. The message is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The problem+json body (RFC 9457) with API.md's `code`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub status: u16,
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+impl ApiError {
+    /// The status table: status and problem code for every error.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Gone => (StatusCode::GONE, "gone"),
+            ApiError::PreconditionFailed(_) => {
+                (StatusCode::PRECONDITION_FAILED, "precondition_failed")
+            }
+            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            ApiError::RuleViolated(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rule_violated"),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Overloaded { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// One validation error.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    fn problem(&self) -> Problem {
+        let (status, code) = self.status_and_code();
+        let detail = match self {
+            ApiError::BadRequest(detail)
+            | ApiError::PreconditionFailed(detail)
+            | ApiError::RuleViolated(detail) => Some(detail.clone()),
+            ApiError::Validation(_) => Some("a value is out of its vocabulary or range".into()),
+            ApiError::Internal(_) => None,
+            other => Some(other.to_string()),
+        };
+        Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            code,
+            detail,
+            errors: match self {
+                ApiError::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(cause = %cause, "request failed");
+        }
+        let problem = self.problem();
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let ApiError::RateLimited { retry_after_secs } | ApiError::Overloaded { retry_after_secs } =
+            self
+        {
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_the_status_and_code_of_the_contract() {
+        let table = [
+            (ApiError::BadRequest("x".into()), 400, "bad_request"),
+            (ApiError::Unauthorized, 401, "unauthorized"),
+            (ApiError::Forbidden, 403, "forbidden"),
+            (ApiError::NotFound, 404, "not_found"),
+            (ApiError::Gone, 410, "gone"),
+            (ApiError::PreconditionFailed("x".into()), 412, "precondition_failed"),
+            (ApiError::PayloadTooLarge, 413, "payload_too_large"),
+            (ApiError::invalid("f", "m"), 422, "validation_failed"),
+            (ApiError::RuleViolated("x".into()), 422, "rule_violated"),
+            (ApiError::RateLimited { retry_after_secs: 1 }, 429, "rate_limited"),
+            (ApiError::Overloaded { retry_after_secs: 1 }, 503, "unavailable"),
+            (ApiError::Internal("x".into()), 500, "internal"),
+        ];
+        for (error, status, code) in table {
+            let (actual_status, actual_code) = error.status_and_code();
+            assert_eq!((actual_status.as_u16(), actual_code), (status, code), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn an_internal_error_says_nothing_of_its_cause() {
+        let problem = ApiError::Internal("sled: secret path /x".into()).problem();
+        let body = serde_json::to_string(&problem).unwrap();
+        assert!(!body.contains("sled"), "{body}");
+        assert_eq!(problem.code, "internal");
+    }
+
+    #[test]
+    fn a_rate_limit_says_when_to_retry() {
+        let response = ApiError::RateLimited { retry_after_secs: 30 }.into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "30");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+}

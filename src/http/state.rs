@@ -1,0 +1,78 @@
+//! The application state shared by every handler: one `Clone` struct of `Arc`s.
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use crate::auth::sessions::Sessions;
+use crate::auth::throttle::Throttle;
+use crate::projections::runner::Projections;
+use crate::store::log::EventLog;
+
+/// What time it is: the system clock in service, a fixed or steerable one in tests.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> OffsetDateTime;
+    /// Today's date in Vietnam (UTC+7).
+    fn today(&self) -> time::Date {
+        let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+        self.now().to_offset(offset).date()
+    }
+}
+
+/// The wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        crate::clock::now()
+    }
+}
+
+/// Tunables of the HTTP service.
+#[derive(Clone, Debug)]
+pub struct HttpSettings {
+    /// Largest accepted request body, in bytes (API.md: 64 KiB by default).
+    pub body_limit: usize,
+    /// How long a request may take before it is answered with 503.
+    pub request_timeout: std::time::Duration,
+    /// Requests handled at once; more are shed with 503 and `Retry-After`.
+    pub max_concurrent_requests: usize,
+    /// Sessions die after this long without use.
+    pub session_idle: time::Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            body_limit: 64 * 1024,
+            request_timeout: std::time::Duration::from_secs(10),
+            max_concurrent_requests: 512,
+            session_idle: time::Duration::hours(12),
+        }
+    }
+}
+
+/// Shared by every handler.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub log: EventLog,
+    pub projections: Arc<Projections>,
+    pub sessions: Arc<Sessions>,
+    pub throttle: Arc<Throttle>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<HttpSettings>,
+}
+
+impl AppState {
+    pub fn new(log: EventLog, projections: Arc<Projections>, settings: HttpSettings, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            log,
+            projections,
+            sessions: Arc::new(Sessions::new(settings.session_idle)),
+            throttle: Arc::new(Throttle::default()),
+            clock,
+            settings: Arc::new(settings),
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The registry view: areas, trusted addresses and users, folded from their streams.
+//!
+//! Areas form a hierarchy (commune → district → province) that changes over time: a retired
+//! unit names its successor, and [`Registry::area_contains`] follows successions, so a case
+//! recorded in a commune that has since merged is still within the area of its successor.
+
+use std::collections::HashMap;
+use std::sync::{PoisonError, RwLock};
+
+use time::Date;
+
+use crate::domain::codec::DecodeError;
+use crate::domain::ids::{AreaCode, TrustedAddressId, UserId};
+use crate::domain::registry::area::AreaEvent;
+use crate::domain::registry::trusted_address::TrustedAddressEvent;
+use crate::domain::registry::user::UserEvent;
+use crate::domain::vocab::{AreaLevel, Role};
+use crate::store::log::RecordedEvent;
+
+/// An administrative unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Area {
+    pub code: AreaCode,
+    pub name: String,
+    pub level: AreaLevel,
+    pub parent: Option<AreaCode>,
+    pub valid_from: Date,
+    pub valid_to: Option<Date>,
+    pub successor: Option<AreaCode>,
+}
+
+/// A trusted address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedAddress {
+    pub id: TrustedAddressId,
+    /// The address's name is personal data of its host; `None` if unreadable.
+    pub name: Option<String>,
+    pub commune: AreaCode,
+    pub established_on: Date,
+    pub closed_on: Option<Date>,
+}
+
+/// A user account.
+#[derive(Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+    pub area: Option<AreaCode>,
+    pub trusted_address: Option<TrustedAddressId>,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    pub active: bool,
+    /// The user stream's version (for expected-version appends).
+    pub version: u64,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Data {
+    areas: HashMap<AreaCode, Area>,
+    addresses: HashMap<TrustedAddressId, TrustedAddress>,
+    users: HashMap<UserId, User>,
+    usernames: HashMap<String, UserId>,
+}
+
+/// The registry view. Cheap reads under a read lock.
+#[derive(Debug, Default)]
+pub struct Registry {
+    data: RwLock<Data>,
+}
+
+impl Registry {
+    /// Apply one event if it belongs to a registry stream; other streams are ignored.
+    pub fn apply(&self, event: &RecordedEvent) -> Result<(), DecodeError> {
+        let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
+        match event.stream.kind() {
+            "area" => {
+                let code = event.stream.as_str().strip_prefix("area-").and_then(|raw| AreaCode::parse(raw).ok());
+                if let Some(code) = code {
+                    data.apply_area(code, event.decode()?);
+                }
+            }
+            "address" => {
+                let id = id_of(event.stream.as_str(), "address-").map(TrustedAddressId::from_uuid);
+                if let Some(id) = id {
+                    data.apply_address(id, event.decode()?);
+                }
+            }
+            "user" => {
+                let id = id_of(event.stream.as_str(), "user-").map(UserId::from_uuid);
+                if let Some(id) = id {
+                    data.apply_user(id, event.stream_version, event.decode()?);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub fn area(&self, code: &AreaCode) -> Option<Area> {
+        self.read().areas.get(code).cloned()
+    }
+
+    pub fn areas(&self) -> Vec<Area> {
+        let mut areas: Vec<Area> = self.read().areas.values().cloned().collect();
+        areas.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+        areas
+    }
+
+    pub fn trusted_address(&self, id: &TrustedAddressId) -> Option<TrustedAddress> {
+        self.read().addresses.get(id).cloned()
+    }
+
+    pub fn trusted_addresses(&self) -> Vec<TrustedAddress> {
+        let mut all: Vec<TrustedAddress> = self.read().addresses.values().cloned().collect();
+        all.sort_by_key(|address| *address.id.as_uuid());
+        all
+    }
+
+    pub fn user(&self, id: &UserId) -> Option<User> {
+        self.read().users.get(id).cloned()
+    }
+
+    pub fn user_by_username(&self, username: &str) -> Option<User> {
+        let data = self.read();
+        data.usernames
+            .get(username)
+            .and_then(|id| data.users.get(id))
+            .cloned()
+    }
+
+    /// Whether `unit` is `area` or lies within it, following parents and, for retired
+    /// units, their successors.
+    pub fn area_contains(&self, area: &AreaCode, unit: &AreaCode) -> bool {
+        let data = self.read();
+        let mut pending = vec![unit.clone()];
+        let mut seen = Vec::new();
+        while let Some(code) = pending.pop() {
+            if &code == area {
+                return true;
+            }
+            if seen.contains(&code) {
+                continue;
+            }
+            if let Some(found) = data.areas.get(&code) {
+                pending.extend(found.parent.iter().cloned());
+                pending.extend(found.successor.iter().cloned());
+            }
+            seen.push(code);
+        }
+        false
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Data> {
+        self.data.read().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Data {
+    fn apply_area(&mut self, code: AreaCode, event: AreaEvent) {
+        match event {
+            AreaEvent::AreaDefined(facts) => {
+                self.areas.insert(
+                    facts.code.clone(),
+                    Area {
+                        code: facts.code,
+                        name: facts.name,
+                        level: facts.level,
+                        parent: facts.parent,
+                        valid_from: facts.valid_from,
+                        valid_to: None,
+                        successor: None,
+                    },
+                );
+            }
+            AreaEvent::AreaRetired(facts) => {
+                if let Some(area) = self.areas.get_mut(&code) {
+                    area.valid_to = Some(facts.valid_to);
+                    area.successor = facts.successor;
+                }
+            }
+        }
+    }
+
+    fn apply_address(&mut self, id: TrustedAddressId, event: TrustedAddressEvent) {
+        match event {
+            TrustedAddressEvent::Established { facts, pii } => {
+                self.addresses.insert(
+                    id,
+                    TrustedAddress {
+                        id,
+                        name: pii.map(|pii| pii.name),
+                        commune: facts.commune,
+                        established_on: facts.established_on,
+                        closed_on: None,
+                    },
+                );
+            }
+            TrustedAddressEvent::Closed { facts } => {
+                if let Some(address) = self.addresses.get_mut(&id) {
+                    address.closed_on = Some(facts.closed_on);
+                }
+            }
+        }
+    }
+
+    fn apply_user(&mut self, id: UserId, version: u64, event: UserEvent) {
+        match event {
+            UserEvent::Created { facts, pii } => {
+                let Some(pii) = pii else { return };
+                self.usernames.insert(pii.username.clone(), id);
+                self.users.insert(
+                    id,
+                    User {
+                        id,
+                        username: pii.username,
+                        role: facts.role,
+                        area: facts.area,
+                        trusted_address: facts.trusted_address,
+                        password_hash: pii.password_hash,
+                        active: true,
+                        version,
+                    },
+                );
+            }
+            UserEvent::PasswordChanged { pii } => {
+                if let (Some(user), Some(pii)) = (self.users.get_mut(&id), pii) {
+                    user.password_hash = pii.password_hash;
+                    user.version = version;
+                }
+            }
+            UserEvent::Deactivated => {
+                if let Some(user) = self.users.get_mut(&id) {
+                    user.active = false;
+                    user.version = version;
+                }
+            }
+        }
+    }
+}
+
+fn id_of(stream: &str, prefix: &str) -> Option<uuid::Uuid> {
+    stream.strip_prefix(prefix).and_then(|raw| uuid::Uuid::parse_str(raw).ok())
+}

@@ -1,11 +1,12 @@
 //! The data directory: `--data-dir` (default `./tincay-data`, also `TINCAY_DATA_DIR`), and
 //! opening its store for commands that need it to themselves.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cli::CliError;
 use crate::store::engine::{EventStore, StoreError};
+use crate::store::log::open::is_initialised;
 use crate::store::sled_store::{SledOptions, SledStore};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -22,14 +23,30 @@ pub struct DataDirArgs {
 
 impl DataDirArgs {
     /// Open an existing data directory exclusively (refuses while a server holds it).
+    ///
+    /// A directory without a store in it is refused before sled is asked to open it, since
+    /// opening creates sled's files: a mistyped `--data-dir` must not become a new store.
     pub fn open_existing(&self) -> Result<Arc<dyn EventStore>, CliError> {
-        if !self.data_dir.is_dir() {
+        let dir = self.data_dir.display();
+        if !self.data_dir.exists() {
             return Err(CliError::Usage(format!(
-                "{} is not a tincay data directory (it does not exist)",
-                self.data_dir.display()
+                "{dir} is not a tincay data directory (it does not exist)"
             )));
         }
-        self.open()
+        if !self.data_dir.is_dir() {
+            return Err(CliError::Usage(format!(
+                "{dir} is not a tincay data directory (it is not a directory)"
+            )));
+        }
+        // sled 0.34 keeps its database in a file named `db`.
+        if !self.data_dir.join("db").is_file() {
+            return Err(no_log(&self.data_dir));
+        }
+        let store = self.open()?;
+        if !is_initialised(store.as_ref())? {
+            return Err(no_log(&self.data_dir));
+        }
+        Ok(store)
     }
 
     /// Open (creating if needed) the data directory exclusively.
@@ -37,11 +54,18 @@ impl DataDirArgs {
         match SledStore::open(&self.data_dir, SledOptions::default()) {
             Ok(store) => Ok(Arc::new(store)),
             Err(StoreError::Locked) => Err(CliError::Usage(format!(
-                "{} is in use by a running tincay server; stop it first (this command needs \
-                 the directory to itself)",
+                "{} is in use by another process (is `tincay serve` running?); stop it first: \
+                 this command needs the directory to itself",
                 self.data_dir.display()
             ))),
             Err(error) => Err(error.into()),
         }
     }
+}
+
+fn no_log(dir: &Path) -> CliError {
+    CliError::Usage(format!(
+        "{} holds no tincay log (is --data-dir right?)",
+        dir.display()
+    ))
 }

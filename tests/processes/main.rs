@@ -1,5 +1,5 @@
-//! Tests that start child processes: kills during appends and rotations, and sled's lock
-//! across processes.
+//! Tests that start child processes: kills during appends and rotations, sled's lock across
+//! processes, and the `tincay` binary itself.
 //!
 //! They live in their own test binary, and take [`serial`] for their whole run, because a
 //! child started while another test drops a store briefly inherits that store's locked file
@@ -17,6 +17,7 @@
 #[path = "../suite/support.rs"]
 mod support;
 
+mod cli;
 mod crash;
 mod locking;
 

@@ -20,6 +20,7 @@
 mod macros;
 
 pub mod calendar;
+pub mod access;
 pub mod case;
 pub mod catalogue;
 pub mod codec;

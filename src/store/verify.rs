@@ -208,6 +208,7 @@ impl Walk<'_> {
 /// The default type check: every event decodes into its domain type (upcasting old
 /// versions), chosen by its stream's kind.
 pub fn decodes(event: &RecordedEvent) -> Result<(), String> {
+    use crate::domain::access::AccessEvent;
     use crate::domain::case::CaseEvent;
     use crate::domain::codec::EventCodec;
     use crate::domain::registry::area::AreaEvent;
@@ -225,6 +226,7 @@ pub fn decodes(event: &RecordedEvent) -> Result<(), String> {
         "area" => check::<AreaEvent>(event),
         "address" => check::<TrustedAddressEvent>(event),
         "user" => check::<UserEvent>(event),
+        "access" => check::<AccessEvent>(event),
         kind => Err(format!(
             "no event types are known for streams of kind {kind:?}"
         )),

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tincay::domain::access::AccessEvent;
 use tincay::domain::case::CaseEvent;
 use tincay::domain::catalogue::Catalogued;
 use tincay::domain::codec::{EventCodec, PiiState, StoredEvent};
@@ -54,8 +55,9 @@ fn stream<E: Catalogued>() -> Stream {
     }
 }
 
-fn streams() -> [Stream; 4] {
+fn streams() -> [Stream; 5] {
     [
+        stream::<AccessEvent>(),
         stream::<CaseEvent>(),
         stream::<AreaEvent>(),
         stream::<TrustedAddressEvent>(),

@@ -159,3 +159,17 @@ code_list! {
         Reporting = "reporting" { vi: "Cán bộ báo cáo", en: "Reporting officer" },
     }
 }
+
+code_list! {
+    /// What an access log entry records.
+    AccessAction as "access_action" {
+        CaseRead = "case_read" { vi: "Xem hồ sơ", en: "Case read" },
+        CaseListed = "case_listed" { vi: "Xem danh sách hồ sơ", en: "Case list read" },
+        AccessLogRead = "access_log_read" { vi: "Xem nhật ký truy cập", en: "Access log read" },
+        Export = "export" { vi: "Xuất dữ liệu", en: "Export" },
+        ExactStatistics = "exact_statistics" { vi: "Xem thống kê chính xác", en: "Exact statistics read" },
+        CaseErased = "case_erased" { vi: "Xoá hồ sơ", en: "Case erased" },
+        SignedIn = "signed_in" { vi: "Đăng nhập", en: "Signed in" },
+        SignInFailed = "sign_in_failed" { vi: "Đăng nhập thất bại", en: "Sign-in failed" },
+    }
+}

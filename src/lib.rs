@@ -5,22 +5,31 @@
 //!
 //! # Layout
 //!
-//! The layers point one way: `domain` ← `store` ← `cli`. Nothing in `domain` performs I/O,
-//! reads the clock or draws randomness; nothing in `store` knows HTTP.
+//! The layers point one way: `domain` ← `store` ← `projections` ← `http` ← `server` ← `cli`.
+//! Nothing in `domain` performs I/O, reads the clock or draws randomness; nothing in `store`
+//! knows HTTP.
 //!
 //! - [`domain`]: vocabularies, identifiers, case and registry events, commands,
 //!   `decide`/`apply`, and the event codec with upcasting.
 //! - [`store`]: the storage-engine trait and its sled engine, envelope encryption, the HMAC
 //!   chain, group commit and durability, verification and key rotation.
+//! - [`projections`]: in-memory views folded from the log (registry, case index), and the
+//!   runner that keeps them current.
+//! - [`auth`]: password hashing, session tokens, login throttling.
+//! - [`access_log`]: recording and reading who accessed what.
+//! - [`http`]: the JSON API (axum), its errors, extractors and scope checks.
+//! - [`server`]: building and running the service with graceful shutdown.
 //! - [`cli`]: the `tincay` command line.
 //! - [`clock`]: the only module that reads the wall clock.
 
 #![forbid(unsafe_code)]
 
+pub mod access_log;
 pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod http;
 pub mod projections;
+pub mod server;
 pub mod store;

@@ -38,7 +38,10 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
-    argon2().verify_password(password.as_bytes(), &parsed).is_ok() && real
+    argon2()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+        && real
 }
 
 fn dummy_hash() -> &'static str {
@@ -53,7 +56,10 @@ mod tests {
     #[test]
     fn a_password_verifies_against_its_own_hash_only() {
         let stored = hash("correct horse").unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify("correct horse", Some(&stored)));
         assert!(!verify("wrong horse", Some(&stored)));
     }

@@ -56,7 +56,9 @@ impl Sessions {
     pub fn start(&self, user: UserId, now: OffsetDateTime) -> (Token, OffsetDateTime) {
         let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
         OsRng.fill_bytes(bytes.as_mut());
-        let token = Token(zeroize::Zeroizing::new(URL_SAFE_NO_PAD.encode(bytes.as_ref())));
+        let token = Token(zeroize::Zeroizing::new(
+            URL_SAFE_NO_PAD.encode(bytes.as_ref()),
+        ));
         let hash = hash(token.as_str());
         self.lock().insert(
             hash,
@@ -117,10 +119,19 @@ mod tests {
         let user = UserId::from_uuid(uuid::Uuid::new_v4());
         let (token, expires) = sessions.start(user, NOW);
         assert_eq!(expires, NOW + Duration::hours(12));
-        assert_eq!(sessions.user(token.as_str(), NOW + Duration::hours(11)), Some(user));
+        assert_eq!(
+            sessions.user(token.as_str(), NOW + Duration::hours(11)),
+            Some(user)
+        );
         // The use above refreshed it.
-        assert_eq!(sessions.user(token.as_str(), NOW + Duration::hours(22)), Some(user));
-        assert_eq!(sessions.user(token.as_str(), NOW + Duration::hours(35)), None);
+        assert_eq!(
+            sessions.user(token.as_str(), NOW + Duration::hours(22)),
+            Some(user)
+        );
+        assert_eq!(
+            sessions.user(token.as_str(), NOW + Duration::hours(35)),
+            None
+        );
     }
 
     #[test]

@@ -18,7 +18,6 @@ use crate::domain::vocab::AccessAction;
 
 const RECORDED: (&str, u32) = ("access_recorded", 1);
 
-
 /// The coded part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -19,8 +19,8 @@
 #[macro_use]
 mod macros;
 
-pub mod calendar;
 pub mod access;
+pub mod calendar;
 pub mod case;
 pub mod catalogue;
 pub mod codec;

@@ -117,15 +117,16 @@ impl IntoResponse for ApiError {
             tracing::error!(cause = %cause, "request failed");
         }
         let problem = self.problem();
-        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let ApiError::RateLimited { retry_after_secs } | ApiError::Overloaded { retry_after_secs } =
-            self
+        if let ApiError::RateLimited { retry_after_secs }
+        | ApiError::Overloaded { retry_after_secs } = self
         {
             if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -147,17 +148,37 @@ mod tests {
             (ApiError::Forbidden, 403, "forbidden"),
             (ApiError::NotFound, 404, "not_found"),
             (ApiError::Gone, 410, "gone"),
-            (ApiError::PreconditionFailed("x".into()), 412, "precondition_failed"),
+            (
+                ApiError::PreconditionFailed("x".into()),
+                412,
+                "precondition_failed",
+            ),
             (ApiError::PayloadTooLarge, 413, "payload_too_large"),
             (ApiError::invalid("f", "m"), 422, "validation_failed"),
             (ApiError::RuleViolated("x".into()), 422, "rule_violated"),
-            (ApiError::RateLimited { retry_after_secs: 1 }, 429, "rate_limited"),
-            (ApiError::Overloaded { retry_after_secs: 1 }, 503, "unavailable"),
+            (
+                ApiError::RateLimited {
+                    retry_after_secs: 1,
+                },
+                429,
+                "rate_limited",
+            ),
+            (
+                ApiError::Overloaded {
+                    retry_after_secs: 1,
+                },
+                503,
+                "unavailable",
+            ),
             (ApiError::Internal("x".into()), 500, "internal"),
         ];
         for (error, status, code) in table {
             let (actual_status, actual_code) = error.status_and_code();
-            assert_eq!((actual_status.as_u16(), actual_code), (status, code), "{error:?}");
+            assert_eq!(
+                (actual_status.as_u16(), actual_code),
+                (status, code),
+                "{error:?}"
+            );
         }
     }
 
@@ -171,7 +192,10 @@ mod tests {
 
     #[test]
     fn a_rate_limit_says_when_to_retry() {
-        let response = ApiError::RateLimited { retry_after_secs: 30 }.into_response();
+        let response = ApiError::RateLimited {
+            retry_after_secs: 30,
+        }
+        .into_response();
         assert_eq!(response.headers()[header::RETRY_AFTER], "30");
         assert_eq!(
             response.headers()[header::CONTENT_TYPE],

@@ -37,8 +37,12 @@ fn reject(rejection: JsonRejection) -> ApiError {
         JsonRejection::MissingJsonContentType(_) => {
             ApiError::BadRequest("send the body as application/json".into())
         }
-        JsonRejection::JsonDataError(error) => ApiError::BadRequest(without_values(&error.body_text())),
-        JsonRejection::JsonSyntaxError(_) => ApiError::BadRequest("the body is not valid JSON".into()),
+        JsonRejection::JsonDataError(error) => {
+            ApiError::BadRequest(without_values(&error.body_text()))
+        }
+        JsonRejection::JsonSyntaxError(_) => {
+            ApiError::BadRequest("the body is not valid JSON".into())
+        }
         other => ApiError::BadRequest(other.body_text()),
     }
 }
@@ -91,6 +95,9 @@ mod tests {
             without_values("sex: unknown variant `Lan`, expected one of `female`"),
             "sex: unknown variant `…`, expected one of `female`"
         );
-        assert_eq!(without_values("missing field `opened_on`"), "missing field `opened_on`");
+        assert_eq!(
+            without_values("missing field `opened_on`"),
+            "missing field `opened_on`"
+        );
     }
 }

@@ -28,7 +28,11 @@ pub fn may_access_case(user: &CurrentUser, location: &CaseLocation, registry: &R
 }
 
 /// Whether `user` may act for a trusted address (open cases there, list them).
-pub fn may_access_address(user: &CurrentUser, address: &TrustedAddressId, registry: &Registry) -> bool {
+pub fn may_access_address(
+    user: &CurrentUser,
+    address: &TrustedAddressId,
+    registry: &Registry,
+) -> bool {
     match user.role {
         Role::Volunteer => user.trusted_address.as_ref() == Some(address),
         Role::Supervisor => match (user.area.as_ref(), registry.trusted_address(address)) {

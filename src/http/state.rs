@@ -65,7 +65,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(log: EventLog, projections: Arc<Projections>, settings: HttpSettings, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        log: EventLog,
+        projections: Arc<Projections>,
+        settings: HttpSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             log,
             projections,

@@ -85,7 +85,11 @@ impl Registry {
         let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
         match event.stream.kind() {
             "area" => {
-                let code = event.stream.as_str().strip_prefix("area-").and_then(|raw| AreaCode::parse(raw).ok());
+                let code = event
+                    .stream
+                    .as_str()
+                    .strip_prefix("area-")
+                    .and_then(|raw| AreaCode::parse(raw).ok());
                 if let Some(code) = code {
                     data.apply_area(code, event.decode()?);
                 }
@@ -250,5 +254,7 @@ impl Data {
 }
 
 fn id_of(stream: &str, prefix: &str) -> Option<uuid::Uuid> {
-    stream.strip_prefix(prefix).and_then(|raw| uuid::Uuid::parse_str(raw).ok())
+    stream
+        .strip_prefix(prefix)
+        .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
 }

@@ -92,7 +92,10 @@ impl Projections {
         }
     }
 
-    fn apply_batch(&self, batch: &[crate::store::log::RecordedEvent]) -> Result<(), ProjectionError> {
+    fn apply_batch(
+        &self,
+        batch: &[crate::store::log::RecordedEvent],
+    ) -> Result<(), ProjectionError> {
         for event in batch {
             let result = self
                 .registry

@@ -1,0 +1,122 @@
+//! Running the service: open the data directory and the log, catch the projections up,
+//! bind the listener, serve until a shutdown signal, then finish in-flight requests and close
+//! the log (which flushes) before returning.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::http::state::{AppState, Clock, HttpSettings};
+use crate::projections::runner::{ProjectionError, Projections};
+use crate::store::crypto::MasterKey;
+use crate::store::engine::{EventStore, StoreError};
+use crate::store::log::{EventLog, LogOptions, OpenError};
+use crate::store::sled_store::{SledOptions, SledStore};
+
+/// What `tincay serve` needs.
+#[derive(Debug)]
+pub struct ServerConfig {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub master_key: MasterKey,
+    pub http: HttpSettings,
+    pub log: LogOptions,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server failed: {0}")]
+    Serve(std::io::Error),
+    #[error(transparent)]
+    Projections(#[from] ProjectionError),
+}
+
+/// A built, not yet running, service.
+#[derive(Debug)]
+pub struct App {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl App {
+    /// Open everything and bind (port 0 picks a free port, for tests).
+    pub async fn build(config: ServerConfig, clock: Arc<dyn Clock>) -> Result<Self, ServerError> {
+        let store: Arc<dyn EventStore> =
+            Arc::new(SledStore::open(&config.data_dir, SledOptions::default())?);
+        let log = EventLog::open(store, config.master_key, config.log)?;
+        let projections = Projections::new();
+        projections.catch_up(&log)?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| ServerError::Listen {
+                    addr: config.listen,
+                    source,
+                })?;
+        let state = AppState::new(log, projections, config.http, clock);
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr, ServerError> {
+        self.listener.local_addr().map_err(ServerError::Serve)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serve until `shutdown` resolves; then stop accepting, finish in-flight requests and
+    /// close the log.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
+        let App { listener, state } = self;
+        let follower = tokio::spawn(Arc::clone(&state.projections).follow(state.log.clone()));
+        let router =
+            crate::http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        state.log.close();
+        follower.abort();
+        served.map_err(ServerError::Serve)
+    }
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -10,6 +10,6 @@ cargo fmt --all -- --check
 echo "== lint"
 cargo clippy --locked --all-targets -- -D warnings
 echo "== tests"
-cargo test --locked --all-targets
+cargo test --locked --lib --bins --tests
 echo "== benchmarks compile and run briefly"
 TINCAY_BENCH_QUICK=1 cargo bench --locked --bench log -- --quick >/dev/null

@@ -4,7 +4,6 @@
 //! and checks that every acknowledged event is there and that the chain verifies.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::mpsc;
 
 use tincay::store::log::ExpectedVersion;
@@ -82,7 +81,6 @@ enum KillAt {
 fn every_acknowledged_append_survives_a_kill() {
     let _serial = crate::serial();
     let dir = tempfile::tempdir().unwrap();
-    let exe = std::env::current_exe().unwrap();
     let mut acked: Vec<Ack> = Vec::new();
     for round in 0..ROUNDS {
         let kill_at = match random_below(10) {
@@ -90,18 +88,8 @@ fn every_acknowledged_append_survives_a_kill() {
             1 | 2 => KillAt::Opening,
             _ => KillAt::AfterAcks(1 + random_below(40)),
         };
-        let mut child = Command::new(&exe)
-            .args([
-                "crash::crash_child_appender",
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_DIR, dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child =
+            crate::spawn_test_child("crash::crash_child_appender", CHILD_DIR, dir.path());
         let stdout = child.stdout.take().unwrap();
         let (lines_tx, lines) = mpsc::channel();
         let reader = std::thread::spawn(move || {

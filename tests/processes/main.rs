@@ -29,3 +29,15 @@ pub fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
 }
 mod rotation_crash;
+
+/// Re-run this test binary as a child that runs only `test`, with `variable` set to `dir`,
+/// its stdout piped to the parent.
+pub fn spawn_test_child(test: &str, variable: &str, dir: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(variable, dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}

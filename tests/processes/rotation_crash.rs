@@ -2,7 +2,6 @@
 //! of the two keys, and with that key every record and every personal part still decrypts.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use tincay::store::crypto::MasterKey;
@@ -74,23 +73,12 @@ fn a_kill_during_rotation_leaves_a_store_that_opens_with_one_of_the_two_keys() {
         }
         log.close();
     }
-    let exe = std::env::current_exe().unwrap();
     let mut rotations_seen = 0;
     for round in 0..ROUNDS {
         // Kill after a random number of completed rotations, as soon as the next one starts.
         let wanted = (uuid::Uuid::new_v4().as_u128() % 3) as usize;
-        let mut child = Command::new(&exe)
-            .args([
-                "rotation_crash::rotation_child",
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_DIR, dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child =
+            crate::spawn_test_child("rotation_crash::rotation_child", CHILD_DIR, dir.path());
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut rotated = 0;
         for line in lines.by_ref() {

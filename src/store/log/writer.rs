@@ -20,10 +20,11 @@ use crate::store::log::{
 use crate::store::record::{Part, RecordHeader, SealedRecord, aad};
 
 pub(super) type Reply = tokio::sync::oneshot::Receiver<Result<AppendOutcome, AppendError>>;
+type ReplyTo = tokio::sync::oneshot::Sender<Result<AppendOutcome, AppendError>>;
 
 pub(super) struct Job {
     pub request: AppendRequest,
-    pub reply: tokio::sync::oneshot::Sender<Result<AppendOutcome, AppendError>>,
+    pub reply: ReplyTo,
 }
 
 pub(super) struct Writer {
@@ -39,9 +40,9 @@ pub(super) struct Writer {
     failed: bool,
 }
 
-/// Whether a job's outcome needs the group's sync before it may be acknowledged.
+/// A job's outcome, held back until the group's sync has returned.
 struct Done {
-    reply: tokio::sync::oneshot::Sender<Result<AppendOutcome, AppendError>>,
+    reply: ReplyTo,
     result: Result<AppendOutcome, AppendError>,
 }
 

@@ -4,7 +4,9 @@
 //! A sign-in is refused the same way, with the same body and after the same Argon2 work,
 //! whether the name is unknown, the password wrong or the account deactivated, so neither
 //! the answer nor its timing says who exists. Throttling is checked first, per account and
-//! per client address, so a locked account costs no Argon2 and gives an attacker no oracle.
+//! per client address, so a locked account costs no Argon2 and gives an attacker no oracle;
+//! an attempt counts against its account before the password is checked, so guesses sent in
+//! parallel get no more tries than guesses sent in turn.
 //! Every attempt that reaches the password check is recorded, durably, in the access log
 //! before the answer leaves; attempts refused by the throttle are not (the lockout itself
 //! followed recorded failures, and an attacker must not be able to grow the permanent log
@@ -28,12 +30,15 @@ use crate::domain::vocab::AccessAction;
 use crate::http::auth::{CurrentUser, bearer_token};
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
-use crate::http::registry::accounts::Password;
+use crate::http::registry::accounts::{MAX_USERNAME_CHARS, Password};
 use crate::http::state::AppState;
 use crate::projections::registry::User;
 
 /// The routes of this module, with the bearer security scheme their documents refer to.
 pub fn router() -> OpenApiRouter<AppState> {
+    // The dummy hash checked for unknown names is made on first use; make it now, or the
+    // first unknown name after a start would take twice as long as a known one.
+    let _ = password::verify("", None);
     OpenApiRouter::with_openapi(security_document())
         .routes(routes!(sign_in))
         .routes(routes!(sign_out))
@@ -152,15 +157,19 @@ async fn sign_in(
     ClientIp(ip): ClientIp,
     Json(body): Json<SignIn>,
 ) -> Result<(StatusCode, axum::Json<SessionStarted>), ApiError> {
-    let account_key = format!("user:{}", body.username);
-    let keys = match ip {
-        Some(ip) => vec![account_key.clone(), format!("ip:{ip}")],
-        None => vec![account_key.clone()],
-    };
+    // A name longer than any account's is kept only in part (in the throttle and the log).
+    let tried: String = body.username.chars().take(MAX_USERNAME_CHARS + 1).collect();
+    let account_key = vec![format!("user:{tried}")];
+    let address_key: Vec<String> = ip.iter().map(|ip| format!("ip:{ip}")).collect();
+    let keys = [account_key.as_slice(), address_key.as_slice()].concat();
+    let started = state.clock.now();
     state
         .throttle
-        .check(&keys, state.clock.now())
+        .check(&keys, started)
         .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
+    // The attempt counts against the account before the slow check, so that guesses sent in
+    // parallel cannot all pass the check above; a success clears the count again.
+    state.throttle.failed(&account_key, started);
 
     let user = state.projections.registry.user_by_username(&body.username);
     let stored = user.as_ref().map(|user| user.password_hash.clone());
@@ -173,7 +182,7 @@ async fn sign_in(
     let now = state.clock.now();
 
     let Some(user) = user.filter(|user| matches && user.active) else {
-        state.throttle.failed(&keys, now);
+        state.throttle.failed(&address_key, now);
         record(
             &state,
             AccessEntry {
@@ -181,7 +190,7 @@ async fn sign_in(
                 action: AccessAction::SignInFailed,
                 case: None,
                 from,
-                username: Some(body.username),
+                username: Some(tried),
                 at: now,
             },
         )
@@ -203,7 +212,7 @@ async fn sign_in(
     .await?;
     // Only the account's count is cleared: clearing the address's would let someone with one
     // valid account reset the lock on their address between guesses at others.
-    state.throttle.succeeded(&[account_key]);
+    state.throttle.succeeded(&account_key);
     let (token, expires_at) = state.sessions.start(user.id, now);
     Ok((
         StatusCode::CREATED,

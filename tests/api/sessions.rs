@@ -148,6 +148,26 @@ async fn six_failed_sign_ins_lock_the_account_until_the_window_passes() {
 }
 
 #[tokio::test]
+async fn guesses_sent_in_parallel_get_no_more_tries_than_guesses_sent_in_turn() {
+    let app = spawn_app().await;
+    seed_world(&app).await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..10 {
+        let request = app
+            .client
+            .post(app.api("/sessions"))
+            .json(&json!({"username": "gs.b", "password": format!("guess number {n}")}));
+        guesses.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+
+    let statuses = guesses.join_all().await;
+
+    let tried = statuses.iter().filter(|status| **status == 401).count();
+    let refused = statuses.iter().filter(|status| **status == 429).count();
+    assert_eq!((tried, refused), (5, 5), "{statuses:?}");
+}
+
+#[tokio::test]
 async fn failures_from_one_address_are_throttled_across_accounts() {
     let app = spawn_app().await;
     seed_world(&app).await;

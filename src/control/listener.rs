@@ -122,11 +122,9 @@ fn remove_if_present(path: &Path) -> io::Result<()> {
 
 /// Read one request, run it, write one answer.
 async fn answer(stream: UnixStream, state: AppState, owner: u32) {
-    let peer_is_owner = stream
-        .peer_cred()
-        .is_ok_and(|credentials| credentials.uid() == owner);
+    let allowed = peer_is_owner(&stream, owner);
     let (read, mut write) = stream.into_split();
-    let response = if peer_is_owner {
+    let response = if allowed {
         match tokio::time::timeout(READ_TIMEOUT, read_line(read)).await {
             Ok(Ok(line)) => run(&state, &line).await,
             Ok(Err(error)) => Response::refused(error),
@@ -141,6 +139,14 @@ async fn answer(stream: UnixStream, state: AppState, owner: u32) {
     if let Err(error) = write.write_all(&line).await {
         tracing::warn!(%error, "control socket: cannot answer");
     }
+}
+
+/// Whether the process at the other end runs as the socket's owner. The file mode already
+/// keeps others out; this also covers the moment between binding and restricting the file.
+fn peer_is_owner(stream: &UnixStream, owner: u32) -> bool {
+    stream
+        .peer_cred()
+        .is_ok_and(|credentials| credentials.uid() == owner)
 }
 
 async fn read_line(read: tokio::net::unix::OwnedReadHalf) -> Result<Zeroizing<Vec<u8>>, String> {
@@ -175,5 +181,25 @@ async fn run(state: &AppState, line: &[u8]) -> Response {
             }
             Err(error) => Response::refused(describe(&error)),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_a_peer_of_the_owning_user_is_served() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = ControlSocket::bind(dir.path()).unwrap();
+        let path = socket.path().to_owned();
+        let metadata = std::fs::metadata(&path).unwrap();
+        assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
+        let (ours, _theirs) = UnixStream::pair().unwrap();
+
+        assert!(peer_is_owner(&ours, socket.owner));
+        assert!(!peer_is_owner(&ours, socket.owner.wrapping_add(1)));
+        drop(socket);
+        assert!(!path.exists(), "dropping the socket removes its file");
     }
 }

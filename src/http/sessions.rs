@@ -85,10 +85,10 @@ pub struct UserView {
     #[schema(value_type = String)]
     pub role: &'static str,
     /// The area code of a supervisor or reporting officer.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, required = true)]
     pub area: Option<String>,
     /// The trusted address of a volunteer.
-    #[schema(value_type = Option<String>, format = Uuid)]
+    #[schema(value_type = Option<String>, format = Uuid, required = true)]
     pub trusted_address: Option<String>,
 }
 

@@ -48,11 +48,12 @@ pub struct Created {
 pub struct TrustedAddressView {
     pub id: Uuid,
     /// `null` if it can no longer be read.
+    #[schema(required = true)]
     pub name: Option<String>,
     pub commune: String,
     #[schema(format = Date)]
     pub established_on: String,
-    #[schema(format = Date)]
+    #[schema(format = Date, required = true)]
     pub closed_on: Option<String>,
 }
 

@@ -19,6 +19,7 @@
 //! - [`access_log`]: recording and reading who accessed what.
 //! - [`http`]: the JSON API (axum), its errors, extractors and scope checks.
 //! - [`server`]: building and running the service with graceful shutdown.
+//! - [`control`]: the control socket through which the command line reaches a running server.
 //! - [`cli`]: the `tincay` command line.
 //! - [`clock`]: the only module that reads the wall clock.
 
@@ -28,6 +29,7 @@ pub mod access_log;
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod control;
 pub mod domain;
 pub mod http;
 pub mod projections;

@@ -1,6 +1,7 @@
 //! Running the service: open the data directory and the log, catch the projections up,
-//! bind the listener, serve until a shutdown signal, then finish in-flight requests and close
-//! the log (which flushes) before returning.
+//! bind the listener and the control socket, serve until a shutdown signal, then finish
+//! in-flight requests and control commands, remove the control socket and close the log
+//! (which flushes) before returning.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -8,6 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
+
+use crate::control::listener::ControlSocket;
 
 use crate::http::state::{AppState, Clock, HttpSettings};
 use crate::projections::runner::{ProjectionError, Projections};
@@ -37,6 +40,11 @@ pub enum ServerError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot create the control socket in {dir}: {source}")]
+    Control {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the server failed: {0}")]
     Serve(std::io::Error),
     #[error(transparent)]
@@ -47,6 +55,8 @@ pub enum ServerError {
 #[derive(Debug)]
 pub struct App {
     listener: TcpListener,
+    /// Where `tincay user add` reaches this server while it holds the data directory.
+    control: ControlSocket,
     state: AppState,
 }
 
@@ -65,8 +75,17 @@ impl App {
                     addr: config.listen,
                     source,
                 })?;
+        let control =
+            ControlSocket::bind(&config.data_dir).map_err(|source| ServerError::Control {
+                dir: config.data_dir.clone(),
+                source,
+            })?;
         let state = AppState::new(log, projections, config.http, clock);
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            control,
+            state,
+        })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, ServerError> {
@@ -83,13 +102,23 @@ impl App {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
-        let App { listener, state } = self;
+        let App {
+            listener,
+            control,
+            state,
+        } = self;
         let follower = tokio::spawn(Arc::clone(&state.projections).follow(state.log.clone()));
+        let (stop_control, control_stopped) = tokio::sync::watch::channel(false);
+        let control = tokio::spawn(control.serve(state.clone(), control_stopped));
         let router =
             crate::http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await;
+        let _ = stop_control.send(true);
+        if control.await.is_err() {
+            tracing::error!("the control socket task failed");
+        }
         state.log.close();
         follower.abort();
         served.map_err(ServerError::Serve)

@@ -8,6 +8,7 @@ mod key_source;
 mod keygen;
 mod output;
 mod rotate_key;
+mod user_add;
 mod verify;
 
 use std::process::ExitCode;
@@ -33,6 +34,9 @@ enum Command {
     Verify(verify::Args),
     /// Re-wrap every data key under a new master key (events are not re-encrypted).
     RotateKey(rotate_key::Args),
+    /// Manage user accounts (`user add`); works while `tincay serve` runs.
+    #[command(subcommand)]
+    User(user_add::UserCommand),
 }
 
 /// Parse the command line and run the command.
@@ -43,6 +47,7 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keygen::run(args),
         Command::Verify(args) => verify::run(args),
         Command::RotateKey(args) => rotate_key::run(args),
+        Command::User(command) => user_add::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,9 +1,287 @@
-//! TODO: routes of this resource (being built).
+//! Signing in and out, and who am I: `POST /sessions`, `DELETE /sessions/current`, `GET /me`.
+//! SECURITY-SENSITIVE.
+//!
+//! A sign-in is refused the same way, with the same body and after the same Argon2 work,
+//! whether the name is unknown, the password wrong or the account deactivated, so neither
+//! the answer nor its timing says who exists. Throttling is checked first, per account and
+//! per client address, so a locked account costs no Argon2 and gives an attacker no oracle;
+//! an attempt counts against its account before the password is checked, so guesses sent in
+//! parallel get no more tries than guesses sent in turn.
+//! Every attempt that reaches the password check is recorded, durably, in the access log
+//! before the answer leaves; attempts refused by the throttle are not (the lockout itself
+//! followed recorded failures, and an attacker must not be able to grow the permanent log
+//! without bound).
 
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zeroize::Zeroizing;
 
+use crate::access_log::{self, AccessEntry};
+use crate::auth::password;
+use crate::domain::ids::UserId;
+use crate::domain::vocab::AccessAction;
+use crate::http::auth::{CurrentUser, bearer_token};
+use crate::http::error::{ApiError, Problem};
+use crate::http::json::Json;
+use crate::http::registry::accounts::{MAX_USERNAME_CHARS, Password};
 use crate::http::state::AppState;
+use crate::projections::registry::User;
 
+/// The routes of this module, with the bearer security scheme their documents refer to.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    // The dummy hash checked for unknown names is made on first use; make it now, or the
+    // first unknown name after a start would take twice as long as a known one.
+    let _ = password::verify("", None);
+    OpenApiRouter::with_openapi(security_document())
+        .routes(routes!(sign_in))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
+}
+
+/// The name of the bearer-token security scheme in the OpenAPI document.
+pub const BEARER: &str = "bearer";
+
+fn security_document() -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+    let scheme = SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build());
+    utoipa::openapi::OpenApiBuilder::new()
+        .components(Some(
+            utoipa::openapi::ComponentsBuilder::new()
+                .security_scheme(BEARER, scheme)
+                .build(),
+        ))
+        .build()
+}
+
+/// `POST /sessions` body. The password is zeroized when dropped and never printed.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub username: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: Password,
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SignIn(<redacted>)")
+    }
+}
+
+/// A user as the API shows it (never the password hash).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: UserId,
+    pub username: String,
+    /// `admin`, `supervisor`, `volunteer` or `reporting`.
+    #[schema(value_type = String)]
+    pub role: &'static str,
+    /// The area code of a supervisor or reporting officer.
+    #[schema(value_type = Option<String>, required = true)]
+    pub area: Option<String>,
+    /// The trusted address of a volunteer.
+    #[schema(value_type = Option<String>, format = Uuid, required = true)]
+    pub trusted_address: Option<String>,
+}
+
+impl From<&User> for UserView {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id,
+            username: user.username.clone(),
+            role: user.role.code(),
+            area: user.area.as_ref().map(|code| code.as_str().to_owned()),
+            trusted_address: user.trusted_address.map(|id| id.to_string()),
+        }
+    }
+}
+
+/// `POST /sessions` answer: the token is shown this once.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionStarted {
+    pub token: String,
+    /// When the token dies if left unused (each use pushes it back).
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    pub user: UserView,
+}
+
+impl std::fmt::Debug for SessionStarted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionStarted")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The client's IP address, when the server knows it (it serves with connect info).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
+/// Sign in.
+#[utoipa::path(
+    post,
+    path = "/sessions",
+    tag = "sessions",
+    request_body = SignIn,
+    responses(
+        (status = 201, description = "Signed in", body = SessionStarted),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown user, wrong password or deactivated account (one answer for all)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins for this account or address; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn sign_in(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<SignIn>,
+) -> Result<(StatusCode, axum::Json<SessionStarted>), ApiError> {
+    // A name longer than any account's is kept only in part (in the throttle and the log).
+    let tried: String = body.username.chars().take(MAX_USERNAME_CHARS + 1).collect();
+    let account_key = vec![format!("user:{tried}")];
+    let address_key: Vec<String> = ip.iter().map(|ip| format!("ip:{ip}")).collect();
+    let keys = [account_key.as_slice(), address_key.as_slice()].concat();
+    let started = state.clock.now();
+    state
+        .throttle
+        .check(&keys, started)
+        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
+    // The attempt counts against the account before the slow check, so that guesses sent in
+    // parallel cannot all pass the check above; a success clears the count again.
+    state.throttle.failed(&account_key, started);
+
+    let user = state.projections.registry.user_by_username(&body.username);
+    let stored = user.as_ref().map(|user| user.password_hash.clone());
+    let password = body.password;
+    let matches =
+        tokio::task::spawn_blocking(move || password::verify(password.as_str(), stored.as_deref()))
+            .await
+            .map_err(|_| ApiError::Internal("the password check did not finish".into()))?;
+    let from = ip.map(|ip| ip.to_string());
+    let now = state.clock.now();
+
+    let Some(user) = user.filter(|user| matches && user.active) else {
+        state.throttle.failed(&address_key, now);
+        record(
+            &state,
+            AccessEntry {
+                actor: None,
+                action: AccessAction::SignInFailed,
+                case: None,
+                from,
+                username: Some(tried),
+                at: now,
+            },
+        )
+        .await?;
+        return Err(ApiError::Unauthorized);
+    };
+
+    record(
+        &state,
+        AccessEntry {
+            actor: Some(user.id),
+            action: AccessAction::SignedIn,
+            case: None,
+            from,
+            username: None,
+            at: now,
+        },
+    )
+    .await?;
+    // Only the account's count is cleared: clearing the address's would let someone with one
+    // valid account reset the lock on their address between guesses at others.
+    state.throttle.succeeded(&account_key);
+    let (token, expires_at) = state.sessions.start(user.id, now);
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(SessionStarted {
+            token: token.as_str().to_owned(),
+            expires_at,
+            user: UserView::from(&user),
+        }),
+    ))
+}
+
+async fn record(state: &AppState, entry: AccessEntry) -> Result<(), ApiError> {
+    access_log::record(&state.log, entry)
+        .await
+        .map_err(|error| ApiError::Internal(format!("access log: {error}")))
+}
+
+/// Sign out: the token dies at once.
+#[utoipa::path(
+    delete,
+    path = "/sessions/current",
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn sign_out(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    parts: SessionToken,
+) -> StatusCode {
+    state.sessions.end(&parts.0);
+    StatusCode::NO_CONTENT
+}
+
+/// The bearer token of the request (after [`CurrentUser`] has accepted it).
+struct SessionToken(Zeroizing<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        bearer_token(parts)
+            .map(|token| SessionToken(Zeroizing::new(token.to_owned())))
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// The signed-in user.
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "sessions",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user", body = UserView),
+        (status = 401, description = "No live session", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn me(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<axum::Json<UserView>, ApiError> {
+    let found = state
+        .projections
+        .registry
+        .user(&user.id)
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(axum::Json(UserView::from(&found)))
 }

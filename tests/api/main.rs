@@ -12,4 +12,7 @@
 #[allow(dead_code)]
 mod support;
 
+mod registry;
+mod requests;
+mod sessions;
 mod smoke;

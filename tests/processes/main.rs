@@ -20,6 +20,7 @@ mod support;
 mod cli;
 mod crash;
 mod locking;
+mod user_add;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

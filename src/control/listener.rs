@@ -1,0 +1,205 @@
+//! The server's side of the control socket. [`ControlSocket::bind`] creates the socket (mode
+//! 0600 before it gets its public name); [`ControlSocket::serve`] answers until told to stop,
+//! finishes the commands under way, and removes the socket file, which dropping it also does.
+
+use std::io;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use zeroize::Zeroizing;
+
+use crate::control::protocol::{MAX_REQUEST, Request, Response, describe};
+use crate::control::{SOCKET_NAME, socket_path};
+use crate::http::json::without_values;
+use crate::http::registry::accounts;
+use crate::http::state::AppState;
+
+/// How long a client may take to send its request.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A bound control socket.
+#[derive(Debug)]
+pub struct ControlSocket {
+    listener: UnixListener,
+    path: PathBuf,
+    /// The user id that owns the socket file: the only peer served.
+    owner: u32,
+}
+
+impl ControlSocket {
+    /// Bind `control.sock` in `data_dir`, replacing a stale one left by a server that died
+    /// (the caller holds the directory, so no live server owns it). Needs a Tokio runtime.
+    pub fn bind(data_dir: &Path) -> io::Result<Self> {
+        let path = socket_path(data_dir);
+        let staging = data_dir.join(format!(".{SOCKET_NAME}.{}", std::process::id()));
+        remove_if_present(&staging)?;
+        let listener = std::os::unix::net::UnixListener::bind(&staging)?;
+        let ready = restrict(&staging).and_then(|owner| {
+            std::fs::rename(&staging, &path)?;
+            Ok(owner)
+        });
+        let owner = match ready {
+            Ok(owner) => owner,
+            Err(error) => {
+                let _ = std::fs::remove_file(&staging);
+                return Err(error);
+            }
+        };
+        // Tokio needs the listener non-blocking.
+        let listener = listener
+            .set_nonblocking(true)
+            .and_then(|()| UnixListener::from_std(listener));
+        match listener {
+            Ok(listener) => Ok(Self {
+                listener,
+                path,
+                owner,
+            }),
+            Err(error) => {
+                let _ = std::fs::remove_file(&path);
+                Err(error)
+            }
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Answer commands until `stop` turns true (or its sender goes), then wait for the
+    /// commands under way and remove the socket.
+    pub async fn serve(self, state: AppState, mut stop: watch::Receiver<bool>) {
+        let mut tasks = JoinSet::new();
+        loop {
+            tokio::select! {
+                () = stopped(&mut stop) => break,
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) => {
+                        tasks.spawn(answer(stream, state.clone(), self.owner));
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "control socket: accept failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                },
+            }
+            while tasks.try_join_next().is_some() {}
+        }
+        while tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Resolves once `stop` is true or its sender is gone.
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
+impl Drop for ControlSocket {
+    fn drop(&mut self) {
+        if let Err(error) = remove_if_present(&self.path) {
+            tracing::warn!(%error, "control socket: cannot remove the socket file");
+        }
+    }
+}
+
+/// Mode 0600; returns the file's owner.
+fn restrict(path: &Path) -> io::Result<u32> {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(std::fs::metadata(path)?.uid())
+}
+
+fn remove_if_present(path: &Path) -> io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
+    }
+}
+
+/// Read one request, run it, write one answer.
+async fn answer(stream: UnixStream, state: AppState, owner: u32) {
+    let allowed = peer_is_owner(&stream, owner);
+    let (read, mut write) = stream.into_split();
+    let response = if allowed {
+        match tokio::time::timeout(READ_TIMEOUT, read_line(read)).await {
+            Ok(Ok(line)) => run(&state, &line).await,
+            Ok(Err(error)) => Response::refused(error),
+            Err(_) => Response::refused("no request arrived in time"),
+        }
+    } else {
+        tracing::warn!("control socket: refused a peer that does not own the data directory");
+        Response::refused("only the owner of the data directory may use the control socket")
+    };
+    let mut line = serde_json::to_vec(&response).unwrap_or_default();
+    line.push(b'\n');
+    if let Err(error) = write.write_all(&line).await {
+        tracing::warn!(%error, "control socket: cannot answer");
+    }
+}
+
+/// Whether the process at the other end runs as the socket's owner. The file mode already
+/// keeps others out; this also covers the moment between binding and restricting the file.
+fn peer_is_owner(stream: &UnixStream, owner: u32) -> bool {
+    stream
+        .peer_cred()
+        .is_ok_and(|credentials| credentials.uid() == owner)
+}
+
+async fn read_line(read: tokio::net::unix::OwnedReadHalf) -> Result<Zeroizing<Vec<u8>>, String> {
+    let limit = u64::try_from(MAX_REQUEST).unwrap_or(u64::MAX) + 1;
+    let mut reader = BufReader::new(read.take(limit));
+    let mut line = Zeroizing::new(Vec::with_capacity(MAX_REQUEST + 1));
+    reader
+        .read_until(b'\n', &mut line)
+        .await
+        .map_err(|_| "the request could not be read".to_owned())?;
+    if line.len() > MAX_REQUEST {
+        return Err(format!("a request is at most {MAX_REQUEST} bytes"));
+    }
+    Ok(line)
+}
+
+async fn run(state: &AppState, line: &[u8]) -> Response {
+    let request = match serde_json::from_slice::<Request>(line) {
+        Ok(request) => request,
+        Err(error) => {
+            return Response::refused(format!(
+                "malformed request: {}",
+                without_values(&error.to_string())
+            ));
+        }
+    };
+    match request {
+        Request::UserAdd(new) => match accounts::create_user(state, None, new).await {
+            Ok(id) => {
+                tracing::info!(user = %id, "control socket: user added");
+                Response::created(*id.as_uuid())
+            }
+            Err(error) => Response::refused(describe(&error)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_a_peer_of_the_owning_user_is_served() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = ControlSocket::bind(dir.path()).unwrap();
+        let path = socket.path().to_owned();
+        let metadata = std::fs::metadata(&path).unwrap();
+        assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
+        let (ours, _theirs) = UnixStream::pair().unwrap();
+
+        assert!(peer_is_owner(&ours, socket.owner));
+        assert!(!peer_is_owner(&ours, socket.owner.wrapping_add(1)));
+        drop(socket);
+        assert!(!path.exists(), "dropping the socket removes its file");
+    }
+}

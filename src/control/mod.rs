@@ -1,0 +1,28 @@
+//! The control socket: the only way into a running server besides HTTP. sled lets one
+//! process hold a data directory, so while `tincay serve` runs, `tincay user add` reaches the
+//! server through a Unix socket, `control.sock`, inside the data directory. SECURITY-SENSITIVE.
+//!
+//! Only the directory's owner may use it: the socket file has mode 0600 from the moment it
+//! has its name (it is bound under a staging name, restricted, then renamed), and the server
+//! also refuses a peer whose user id is not the socket's owner. The protocol is one line of
+//! JSON each way per connection: `{"command":"user_add",...}` answered by
+//! `{"ok":true,"id":"..."}` or `{"ok":false,"error":"..."}`. A command runs the same code as
+//! its HTTP endpoint (`user_add` is `POST /users`).
+//!
+//! - [`protocol`]: the messages, and how an error reads for the operator.
+//! - [`listener`]: the server side, started and stopped with the server.
+//! - [`client`]: the command line's side.
+
+pub mod client;
+pub mod listener;
+pub mod protocol;
+
+use std::path::{Path, PathBuf};
+
+/// The socket's file name inside the data directory.
+pub const SOCKET_NAME: &str = "control.sock";
+
+/// The control socket of a data directory.
+pub fn socket_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(SOCKET_NAME)
+}

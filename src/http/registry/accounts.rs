@@ -1,0 +1,274 @@
+//! User accounts: the one code path that creates a user (`POST /users`, and `tincay user add`
+//! through the control socket or on a directory it opens itself), and the changes to an
+//! existing account (deactivation, password reset). SECURITY-SENSITIVE: passwords are
+//! hashed with Argon2id on the blocking pool and never kept, printed or echoed.
+
+use serde::Deserialize;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::auth::password;
+use crate::domain::ids::UserId;
+use crate::domain::registry::user::{
+    self, UserCommand, UserCreatedFacts, UserCreatedPii, UserPasswordChangedPii, UserState,
+};
+use crate::domain::vocab::Role;
+use crate::http::error::ApiError;
+use crate::http::registry::parse::{self, Fields};
+use crate::http::registry::write::{ATTEMPTS, WriteError, append, catch_up, rejected};
+use crate::http::state::AppState;
+use crate::projections::registry::User;
+use crate::store::log::ExpectedVersion;
+use crate::store::stream::StreamId;
+
+/// The shortest password accepted, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// The longest password accepted, in characters (bounds the hashing work a request costs).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+/// The longest username accepted, in characters.
+pub const MAX_USERNAME_CHARS: usize = 64;
+
+/// A password as a request carries it: zeroized when dropped, redacted in `Debug`, never
+/// serialized.
+pub struct Password(Zeroizing<String>);
+
+impl Password {
+    pub fn new(password: String) -> Self {
+        Self(Zeroizing::new(password))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+impl<'de> Deserialize<'de> for Password {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
+/// A new account, as `POST /users` and the control socket's `user_add` take it.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    /// At least 10 characters.
+    #[schema(value_type = String, format = Password)]
+    pub password: Password,
+    /// `admin`, `supervisor`, `volunteer` or `reporting`.
+    #[schema(example = "volunteer")]
+    pub role: String,
+    /// The area code of a supervisor or reporting officer.
+    #[serde(default)]
+    pub area: Option<String>,
+    /// The trusted address of a volunteer.
+    #[serde(default)]
+    #[schema(format = Uuid)]
+    pub trusted_address: Option<String>,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Serialises user creation, so that two requests for one username cannot both find it
+/// free. (One process holds a data directory, so one lock per process is enough.)
+static CREATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Validate a new account and record it; returns its id once the registry shows it.
+pub async fn create_user(
+    state: &AppState,
+    actor: Option<UserId>,
+    new: NewUser,
+) -> Result<UserId, ApiError> {
+    let registry = &state.projections.registry;
+    let mut fields = Fields::default();
+    fields.check("username", username_rule(&new.username));
+    if registry.user_by_username(&new.username).is_some() {
+        fields.check::<()>("username", Err(TAKEN.to_owned()));
+    }
+    fields.check("password", password_rule(new.password.as_str()));
+    let role = fields.check(
+        "role",
+        Role::parse(&new.role).ok_or_else(|| parse::one_of(Role::CODES)),
+    );
+    let area = fields.check_optional("area", new.area.as_deref(), |raw| {
+        let code = parse::area_code(raw)?;
+        parse::current_area(registry, &code).map(|area| area.code)
+    });
+    let trusted_address =
+        fields.check_optional("trusted_address", new.trusted_address.as_deref(), |raw| {
+            let id = parse::trusted_address_id(raw)?;
+            parse::open_address(registry, &id).map(|address| address.id)
+        });
+    fields.finish()?;
+    let (Some(role), Some(area), Some(trusted_address)) = (role, area, trusted_address) else {
+        return Err(ApiError::Internal("a checked field is missing".into()));
+    };
+    let facts = UserCreatedFacts {
+        role,
+        area,
+        trusted_address,
+    };
+    let password_hash = hash(new.password).await?;
+    let _creating = CREATING.lock().await;
+    if registry.user_by_username(&new.username).is_some() {
+        return Err(ApiError::invalid("username", TAKEN));
+    }
+    let pii = UserCreatedPii {
+        username: new.username,
+        password_hash,
+    };
+    let events = user::decide(&UserState::default(), UserCommand::Create { facts, pii })
+        .map_err(|rejection| rejected(&rejection, "username"))?;
+    let id = UserId::from_uuid(Uuid::new_v4());
+    append(
+        state,
+        StreamId::user(&id),
+        ExpectedVersion::NoStream,
+        &events,
+        actor,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Deactivate an account and end all its sessions.
+pub async fn deactivate(state: &AppState, actor: UserId, id: UserId) -> Result<(), ApiError> {
+    change(state, actor, id, || UserCommand::Deactivate).await?;
+    state.sessions.end_all(id);
+    Ok(())
+}
+
+/// Give an account a new password and end all its sessions.
+pub async fn reset_password(
+    state: &AppState,
+    actor: UserId,
+    id: UserId,
+    password: Password,
+) -> Result<(), ApiError> {
+    if state.projections.registry.user(&id).is_none() {
+        return Err(ApiError::NotFound);
+    }
+    password_rule(password.as_str()).map_err(|message| ApiError::invalid("password", message))?;
+    let changed = UserPasswordChangedPii {
+        password_hash: hash(password).await?,
+    };
+    change(state, actor, id, || {
+        UserCommand::ChangePassword(changed.clone())
+    })
+    .await?;
+    state.sessions.end_all(id);
+    Ok(())
+}
+
+/// Decide `command` on the account's current state and append it, deciding again if another
+/// task wrote to the account meanwhile.
+async fn change(
+    state: &AppState,
+    actor: UserId,
+    id: UserId,
+    command: impl Fn() -> UserCommand,
+) -> Result<(), ApiError> {
+    for _ in 0..ATTEMPTS {
+        let found = state
+            .projections
+            .registry
+            .user(&id)
+            .ok_or(ApiError::NotFound)?;
+        let events = user::decide(&state_of(&found), command())
+            .map_err(|rejection| rejected(&rejection, "id"))?;
+        let stream = StreamId::user(&id);
+        let expected = ExpectedVersion::Exact(found.version);
+        match append(state, stream, expected, &events, Some(actor)).await {
+            Ok(()) => return Ok(()),
+            Err(WriteError::Conflict) => catch_up(state).await?,
+            Err(WriteError::Failed(error)) => return Err(error),
+        }
+    }
+    Err(WriteError::Conflict.into())
+}
+
+fn state_of(user: &User) -> UserState {
+    UserState {
+        version: user.version,
+        created: Some(UserCreatedFacts {
+            role: user.role,
+            area: user.area.clone(),
+            trusted_address: user.trusted_address,
+        }),
+        active: user.active,
+    }
+}
+
+const TAKEN: &str = "is taken";
+
+fn username_rule(name: &str) -> Result<(), String> {
+    let length = name.chars().count();
+    if name.trim().is_empty() {
+        Err("is required".to_owned())
+    } else if name.trim() != name {
+        Err("must not start or end with a space".to_owned())
+    } else if length > MAX_USERNAME_CHARS {
+        Err(format!("must be at most {MAX_USERNAME_CHARS} characters"))
+    } else if name.chars().any(char::is_control) {
+        Err("must not contain control characters".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+/// The password rule; the message never contains the password.
+pub fn password_rule(password: &str) -> Result<(), String> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_CHARS {
+        Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"))
+    } else if length > MAX_PASSWORD_CHARS {
+        Err(format!("must be at most {MAX_PASSWORD_CHARS} characters"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Argon2id on the blocking pool.
+async fn hash(password: Password) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || password::hash(password.as_str()))
+        .await
+        .map_err(|_| ApiError::Internal("password hashing did not finish".into()))?
+        .map_err(|error| ApiError::Internal(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_trimmed_short_printable_text() {
+        assert!(username_rule("tnv.lan").is_ok());
+        assert!(username_rule("Nguyễn Lan").is_ok());
+        for bad in ["", "   ", " lan", "lan ", "la\nn", &"x".repeat(65)] {
+            assert!(username_rule(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn passwords_count_characters_not_bytes() {
+        assert!(password_rule("mật khẩu 1").is_ok());
+        assert!(password_rule("ngắn").is_err());
+        assert!(
+            password_rule("ẩẩẩẩẩẩẩẩẩ").is_err(),
+            "9 characters, 27 bytes"
+        );
+    }
+}

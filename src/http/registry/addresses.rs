@@ -1,0 +1,169 @@
+//! Trusted addresses: `POST /trusted-addresses` (admin) and `GET /trusted-addresses`, which
+//! each role sees within its reach: an admin all of them, a supervisor or reporting officer
+//! those in her area, a volunteer her own.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::ids::TrustedAddressId;
+use crate::domain::registry::trusted_address::{
+    self, TrustedAddressCommand, TrustedAddressEstablishedFacts, TrustedAddressEstablishedPii,
+    TrustedAddressState,
+};
+use crate::domain::vocab::{AreaLevel, Role};
+use crate::http::auth::{Admin, CurrentUser};
+use crate::http::error::{ApiError, Problem};
+use crate::http::json::Json;
+use crate::http::registry::parse::{self, Fields};
+use crate::http::registry::write::{append, rejected};
+use crate::http::state::AppState;
+use crate::projections::registry::{Registry, TrustedAddress};
+use crate::store::log::ExpectedVersion;
+use crate::store::stream::StreamId;
+
+/// `POST /trusted-addresses` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTrustedAddress {
+    /// How the address is known locally (often the host's name): personal data.
+    pub name: String,
+    /// The code of the commune it is in.
+    #[schema(example = "23284")]
+    pub commune: String,
+    /// `YYYY-MM-DD`, not in the future.
+    #[schema(format = Date, example = "2025-08-01")]
+    pub established_on: String,
+}
+
+/// The id of what was created.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: Uuid,
+}
+
+/// One trusted address.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TrustedAddressView {
+    pub id: Uuid,
+    /// `null` if it can no longer be read.
+    #[schema(required = true)]
+    pub name: Option<String>,
+    pub commune: String,
+    #[schema(format = Date)]
+    pub established_on: String,
+    #[schema(format = Date, required = true)]
+    pub closed_on: Option<String>,
+}
+
+/// `GET /trusted-addresses` answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TrustedAddressList {
+    pub items: Vec<TrustedAddressView>,
+}
+
+/// Establish a trusted address.
+#[utoipa::path(
+    post,
+    path = "/trusted-addresses",
+    tag = "registry",
+    security(("bearer" = [])),
+    request_body = NewTrustedAddress,
+    responses(
+        (status = 201, description = "Established", body = Created),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such commune, or a date in the future", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn establish(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Json(body): Json<NewTrustedAddress>,
+) -> Result<(StatusCode, axum::Json<Created>), ApiError> {
+    let registry = &state.projections.registry;
+    let mut fields = Fields::default();
+    let commune = fields.check("commune", {
+        parse::area_code(&body.commune)
+            .and_then(|code| parse::current_area(registry, &code))
+            .and_then(|area| match area.level {
+                AreaLevel::Commune => Ok(area.code),
+                _ => Err("is not a commune".to_owned()),
+            })
+    });
+    let established_on = fields.check("established_on", parse::date(&body.established_on));
+    fields.finish()?;
+    let (Some(commune), Some(established_on)) = (commune, established_on) else {
+        return Err(ApiError::Internal("a checked field is missing".into()));
+    };
+    let id = TrustedAddressId::from_uuid(Uuid::new_v4());
+    let command = TrustedAddressCommand::Establish {
+        facts: TrustedAddressEstablishedFacts {
+            commune,
+            established_on,
+        },
+        pii: TrustedAddressEstablishedPii { name: body.name },
+    };
+    let events = trusted_address::decide(
+        &TrustedAddressState::default(),
+        command,
+        state.clock.today(),
+    )
+    .map_err(|rejection| rejected(&rejection, "id"))?;
+    append(
+        &state,
+        StreamId::trusted_address(&id),
+        ExpectedVersion::NoStream,
+        &events,
+        Some(admin.id),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Created { id: *id.as_uuid() }),
+    ))
+}
+
+/// The trusted addresses within the caller's reach.
+#[utoipa::path(
+    get,
+    path = "/trusted-addresses",
+    tag = "registry",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The addresses the caller may see", body = TrustedAddressList),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> axum::Json<TrustedAddressList> {
+    let registry = &state.projections.registry;
+    let items = registry
+        .trusted_addresses()
+        .into_iter()
+        .filter(|address| within_reach(&user, address, registry))
+        .map(|address| TrustedAddressView {
+            id: *address.id.as_uuid(),
+            name: address.name,
+            commune: address.commune.as_str().to_owned(),
+            established_on: parse::iso_date(address.established_on),
+            closed_on: address.closed_on.map(parse::iso_date),
+        })
+        .collect();
+    axum::Json(TrustedAddressList { items })
+}
+
+fn within_reach(user: &CurrentUser, address: &TrustedAddress, registry: &Registry) -> bool {
+    match user.role {
+        Role::Admin => true,
+        Role::Supervisor | Role::Reporting => user
+            .area
+            .as_ref()
+            .is_some_and(|area| registry.area_contains(area, &address.commune)),
+        Role::Volunteer => user.trusted_address == Some(address.id),
+    }
+}

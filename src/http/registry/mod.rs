@@ -1,0 +1,32 @@
+//! The registry API (admin; `GET /trusted-addresses` for every role, scoped): areas,
+//! trusted addresses and user accounts. Every command goes through the domain's `decide`
+//! and is appended with an expected version; rejections map onto the contract through
+//! [`write::rejected`].
+//!
+//! - [`areas`]: `POST /areas`.
+//! - [`addresses`]: `POST /trusted-addresses`, `GET /trusted-addresses`.
+//! - [`users`]: `POST /users`, `DELETE /users/{id}`, `POST /users/{id}/password`.
+//! - [`accounts`]: the account code path shared with the control socket.
+//! - [`parse`]: request fields into domain values, every field error collected.
+//! - [`write`]: append, wait for the projections, map rejections.
+
+pub mod accounts;
+pub mod addresses;
+pub mod areas;
+pub mod parse;
+pub mod users;
+pub mod write;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::http::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(areas::define_area))
+        .routes(routes!(addresses::establish, addresses::list))
+        .routes(routes!(users::create))
+        .routes(routes!(users::deactivate))
+        .routes(routes!(users::reset_password))
+}

@@ -12,4 +12,12 @@
 #[allow(dead_code)]
 mod support;
 
+mod cases;
+mod cases_commands;
+mod cases_erase;
+mod cases_kit;
+mod cases_list;
+mod concurrency;
+mod follow_ups;
+mod matrix;
 mod smoke;

@@ -17,6 +17,7 @@ mod cases_commands;
 mod cases_erase;
 mod cases_kit;
 mod cases_list;
+mod cases_openapi;
 mod concurrency;
 mod follow_ups;
 mod matrix;

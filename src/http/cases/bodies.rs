@@ -1,4 +1,4 @@
-//! The bodies of the case commands as sent (`deny_unknown_fields`: a stray, misspelt or
+//! The bodies of the commands open to volunteers and supervisors alike, as sent (`deny_unknown_fields`: a stray, misspelt or
 //! mistyped field is 400), and their parsing into [`CaseCommand`]s: codes against their
 //! vocabularies, dates and numbers against their ranges (422 naming each field). What the
 //! command needs besides the body (a new id, the id in the path, today, who acts) is passed
@@ -10,12 +10,12 @@ use utoipa::ToSchema;
 
 use crate::domain::case::{
     Actor, AddNote, AssessRisk, CaseCommand, CloseCase, CompleteFollowUp, MakeReferral,
-    ProvideSupport, RecordReferralOutcome, ReopenCase, ReviewCase, ScheduleFollowUp,
+    ProvideSupport, RecordReferralOutcome, ScheduleFollowUp,
 };
 use crate::domain::ids::{FollowUpId, ReferralId};
 use crate::domain::vocab::{
-    CloseReason, FollowUpMethod, FollowUpOutcome, ReferralOutcome, ReferralTarget, ReviewDecision,
-    RiskLevel, SupportType,
+    CloseReason, FollowUpMethod, FollowUpOutcome, ReferralOutcome, ReferralTarget, RiskLevel,
+    SupportType,
 };
 use crate::http::cases::validate::{Checks, text};
 use crate::http::error::ApiError;
@@ -109,27 +109,6 @@ pub struct RiskBody {
     pub notes: Option<String>,
 }
 
-/// A supervisor's review.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReviewBody {
-    /// `approved` (closes a case whose closure was requested) or `action_requested`.
-    #[schema(example = "approved")]
-    pub decision: String,
-    #[serde(default)]
-    pub comment: Option<String>,
-}
-
-/// A transfer to another trusted address in the supervisor's area.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TransferBody {
-    /// The new trusted address (id).
-    pub trusted_address: String,
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
 /// A closure: by a volunteer, a request; by a supervisor, final.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -142,13 +121,6 @@ pub struct CloseBody {
     pub notes: Option<String>,
 }
 
-/// Reopening a closed case.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReopenBody {
-    pub reason: String,
-}
-
 opaque_debug!(
     SupportBody,
     ReferralBody,
@@ -156,10 +128,7 @@ opaque_debug!(
     CompleteFollowUpBody,
     NoteBody,
     RiskBody,
-    ReviewBody,
-    TransferBody,
-    CloseBody,
-    ReopenBody
+    CloseBody
 );
 
 impl SupportBody {
@@ -281,20 +250,6 @@ impl RiskBody {
     }
 }
 
-impl ReviewBody {
-    pub fn parse(self) -> Result<CaseCommand, ApiError> {
-        let mut checks = Checks::default();
-        let Some(decision) = checks.code("decision", &self.decision, ReviewDecision::parse) else {
-            return Err(checks.into_error());
-        };
-        Ok(ReviewCase {
-            decision,
-            comment: text(self.comment),
-        }
-        .into())
-    }
-}
-
 impl CloseBody {
     pub fn parse(self, by: Actor) -> Result<CaseCommand, ApiError> {
         let mut checks = Checks::default();
@@ -310,14 +265,5 @@ impl CloseBody {
             notes: text(self.notes),
         }
         .into())
-    }
-}
-
-impl ReopenBody {
-    pub fn parse(self) -> Result<CaseCommand, ApiError> {
-        match text(Some(self.reason)) {
-            Some(reason) => Ok(ReopenCase { reason }.into()),
-            None => Err(ApiError::invalid("reason", "a reason is required")),
-        }
     }
 }

@@ -1,14 +1,16 @@
 //! The commands only a supervisor may give (a volunteer gets 403): reviewing a case
 //! (approving a requested closure closes it), transferring it to another trusted address in
-//! her area, and reopening a closed case.
+//! her area, and reopening a closed case; and their bodies.
 
 use axum::extract::State;
+use serde::Deserialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::domain::case::{CaseCommand, TransferCase};
+use crate::domain::case::{CaseCommand, ReopenCase, ReviewCase, TransferCase};
 use crate::domain::ids::TrustedAddressId;
+use crate::domain::vocab::ReviewDecision;
 use crate::http::auth::{CurrentUser, Supervisor};
-use crate::http::cases::bodies::{ReopenBody, ReviewBody, TransferBody};
 use crate::http::cases::commands::command;
 use crate::http::cases::docs::{AuthErrors, BodyErrors, CaseErrors, CommandHeaders, VersionErrors};
 use crate::http::cases::extract::{Ids, Preconditions, RawBody};
@@ -104,4 +106,57 @@ pub async fn reopen_case(
     let path = format!("/cases/{id}/reopen");
     let command = command(&user, id, path, preconditions, &body);
     execute(&state, command, |_| body.parse::<ReopenBody>()?.parse()).await
+}
+
+/// A supervisor's review.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// `approved` (closes a case whose closure was requested) or `action_requested`.
+    #[schema(example = "approved")]
+    pub decision: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A transfer to another trusted address in the supervisor's area.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferBody {
+    /// The new trusted address (id).
+    pub trusted_address: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Reopening a closed case.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReopenBody {
+    pub reason: String,
+}
+
+opaque_debug!(ReviewBody, TransferBody, ReopenBody);
+
+impl ReviewBody {
+    pub fn parse(self) -> Result<CaseCommand, ApiError> {
+        let mut checks = Checks::default();
+        let Some(decision) = checks.code("decision", &self.decision, ReviewDecision::parse) else {
+            return Err(checks.into_error());
+        };
+        Ok(ReviewCase {
+            decision,
+            comment: text(self.comment),
+        }
+        .into())
+    }
+}
+
+impl ReopenBody {
+    pub fn parse(self) -> Result<CaseCommand, ApiError> {
+        match text(Some(self.reason)) {
+            Some(reason) => Ok(ReopenCase { reason }.into()),
+            None => Err(ApiError::invalid("reason", "a reason is required")),
+        }
+    }
 }

@@ -15,6 +15,7 @@ mod support;
 mod cases;
 mod cases_commands;
 mod cases_erase;
+mod cases_errors;
 mod cases_kit;
 mod cases_list;
 mod cases_openapi;

@@ -12,6 +12,8 @@
 #[allow(dead_code)]
 mod support;
 
+mod smoke;
+
 mod cases;
 mod cases_commands;
 mod cases_erase;
@@ -22,4 +24,3 @@ mod cases_openapi;
 mod concurrency;
 mod follow_ups;
 mod matrix;
-mod smoke;

@@ -81,6 +81,12 @@ async fn an_erased_case_is_gone_from_every_path_and_its_personal_data_from_the_l
     );
     let list = get(&app, &supervisor, "/cases").await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    let erased = get(&app, &supervisor, "/cases?status=erased").await.json();
+    assert_eq!(erased["items"][0]["id"], id);
+    assert_eq!(
+        erased["items"][0]["opened_on"], "2026-11-01",
+        "the index forgot the day, as the log did"
+    );
     let queue = get(&app, &supervisor, "/follow-ups").await.json();
     assert_eq!(
         queue["items"].as_array().unwrap().len(),

@@ -16,3 +16,14 @@ mod registry;
 mod requests;
 mod sessions;
 mod smoke;
+
+mod cases;
+mod cases_commands;
+mod cases_erase;
+mod cases_errors;
+mod cases_kit;
+mod cases_list;
+mod cases_openapi;
+mod concurrency;
+mod follow_ups;
+mod matrix;

@@ -1,9 +1,68 @@
-//! TODO: the case routes (being built).
+//! The case routes (`API.md`, "Cases"): opening, listing and reading cases, the commands that
+//! record work on them, erasure, and a case's access log. Volunteers and supervisors only:
+//! admins and reporting officers get 403 on every path, and never any case content.
+//!
+//! Security-sensitive: every route goes through the one scope check
+//! ([`flow::check_access`]; out of scope is 404), personal data never enters an error, a log
+//! line or a `Debug` output, and every read of a case is in its access log before the case
+//! is sent.
+//!
+//! - [`create`]: `POST /cases`; [`request`]: its body and parsing.
+//! - [`commands`] (volunteers and supervisors) and [`supervision`] (supervisors): the
+//!   commands; [`bodies`]: their bodies and parsing; [`validate`]: field checks.
+//! - [`flow`]: load, scope, idempotency, `If-Match`, decide, append with retry, answer.
+//! - [`view`] and [`case_view`]: `GET /cases/{id}`; [`list`]: `GET /cases`.
+//! - [`erase`]: `DELETE /cases/{id}`; [`access`]: `GET /cases/{id}/access-log`.
+//! - [`extract`]: body, header, path and client-address extractors; [`docs`]: the error
+//!   responses for the OpenAPI document.
+
+/// A `Debug` that names the type only: for request and response types that carry personal
+/// data.
+macro_rules! opaque_debug {
+    ($($ty:ident),+ $(,)?) => {
+        $(impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(concat!(stringify!($ty), "(<redacted>)"))
+            }
+        })+
+    };
+}
+
+pub mod access;
+pub mod bodies;
+pub mod case_view;
+pub mod commands;
+pub mod create;
+pub mod docs;
+pub mod erase;
+pub mod extract;
+pub mod flow;
+pub mod list;
+pub mod request;
+pub mod supervision;
+pub mod validate;
+pub mod view;
 
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::http::state::AppState;
 
+/// Every case route.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(create::open_case, list::list_cases))
+        .routes(routes!(view::get_case, erase::erase_case))
+        .routes(routes!(access::read_access_log))
+        .routes(routes!(commands::provide_support))
+        .routes(routes!(commands::make_referral))
+        .routes(routes!(commands::record_referral_outcome))
+        .routes(routes!(commands::schedule_follow_up))
+        .routes(routes!(commands::complete_follow_up))
+        .routes(routes!(commands::add_note))
+        .routes(routes!(commands::assess_risk))
+        .routes(routes!(commands::close_case))
+        .routes(routes!(supervision::review_case))
+        .routes(routes!(supervision::transfer_case))
+        .routes(routes!(supervision::reopen_case))
 }

@@ -1,4 +1,6 @@
-//! Idempotency entries: a retried append with the same key finds the first result.
+//! Idempotency entries: a retried append with the same key finds the first result, and
+//! [`EventLog::idempotent_outcome`](crate::store::log::EventLog::idempotent_outcome) looks one
+//! up without appending.
 //!
 //! Neither the caller's key nor the request fingerprint is stored in the clear: both are
 //! keyed hashes under the chain key, so a copied disk reveals nothing about requests.
@@ -66,4 +68,26 @@ pub(super) fn replay(
         stream_version: number(2)?,
         replayed: true,
     })
+}
+
+impl crate::store::log::EventLog {
+    /// The first result of an append made with `given`'s key, without writing anything:
+    /// `None` if the key is unused (or its append is not durable yet, in which case an
+    /// append with the key will still replay it), and
+    /// [`AppendError::IdempotencyMismatch`] if the key came with another request. Lets a
+    /// caller answer a retry before deciding anything anew.
+    pub fn idempotent_outcome(
+        &self,
+        given: &Idempotency,
+    ) -> Result<Option<AppendOutcome>, AppendError> {
+        let entry = IdempotencyEntry::hash(self.inner.keys.chain(), given);
+        let Some(stored) = self.inner.store.idempotency(&entry.key)? else {
+            return Ok(None);
+        };
+        let outcome = replay(&entry, &stored)?;
+        let durable = self
+            .head()
+            .is_some_and(|head| head.position >= outcome.last_position);
+        Ok(durable.then_some(outcome))
+    }
 }

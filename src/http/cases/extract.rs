@@ -1,0 +1,205 @@
+//! Extractors of the case routes, each failing as problem+json:
+//!
+//! - [`RawBody`]: the body's bytes, kept whole so an `Idempotency-Key` can be checked against
+//!   a SHA-256 of exactly what was sent, and parsed into a raw request type only after the
+//!   case was found and its version checked (so 404, 410 and 412 come before 400).
+//! - [`Preconditions`]: `If-Match: "VERSION"` and `Idempotency-Key`.
+//! - [`Ids`]: ids in the path; one that is not a UUID names no case: 404.
+//! - [`ClientAddr`]: where the request came from, for the access log.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::http::error::ApiError;
+use crate::http::json::without_values;
+
+/// The longest `Idempotency-Key` accepted.
+const MAX_KEY_LEN: usize = 255;
+
+/// A JSON request body, not parsed yet.
+#[derive(Debug)]
+pub struct RawBody {
+    bytes: Bytes,
+    is_json: bool,
+}
+
+impl RawBody {
+    /// Parses the body into a raw request type: 400 for anything that is not JSON of that
+    /// shape (unknown fields, wrong types, missing fields), with no value quoted back.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        if !self.is_json {
+            return Err(ApiError::BadRequest(
+                "send the body as application/json".into(),
+            ));
+        }
+        match axum::Json::<T>::from_bytes(&self.bytes) {
+            Ok(axum::Json(value)) => Ok(value),
+            Err(JsonRejection::JsonDataError(error)) => {
+                Err(ApiError::BadRequest(without_values(&error.body_text())))
+            }
+            Err(_) => Err(ApiError::BadRequest("the body is not valid JSON".into())),
+        }
+    }
+
+    /// SHA-256 of the bytes as sent: what an idempotent retry must repeat.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        Sha256::digest(&self.bytes).into()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = is_json(request.headers());
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest("the body cannot be read".into())
+                }
+            })?;
+        Ok(Self { bytes, is_json })
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|mime| mime.trim().to_ascii_lowercase())
+        .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"))
+}
+
+/// The conditional and idempotency headers of a command.
+#[derive(Clone, Debug, Default)]
+pub struct Preconditions {
+    /// `If-Match: "VERSION"`: the version the client last saw.
+    pub if_match: Option<u64>,
+    /// The client's `Idempotency-Key`.
+    pub idempotency_key: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Preconditions {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let if_match = match header_text(&parts.headers, "if-match")? {
+            None => None,
+            Some(raw) => parse_if_match(raw)?,
+        };
+        let idempotency_key = match header_text(&parts.headers, "idempotency-key")? {
+            None => None,
+            Some(key) if !key.is_empty() && key.len() <= MAX_KEY_LEN => Some(key.to_owned()),
+            Some(_) => {
+                return Err(ApiError::BadRequest(
+                    "Idempotency-Key must be 1 to 255 visible characters".into(),
+                ));
+            }
+        };
+        Ok(Self {
+            if_match,
+            idempotency_key,
+        })
+    }
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ApiError> {
+    match headers.get(name) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .map(|text| Some(text.trim()))
+            .map_err(|_| ApiError::BadRequest("a header holds invisible characters".into())),
+    }
+}
+
+/// `"7"` (or a bare `7`) is version 7; `*` matches any version.
+fn parse_if_match(raw: &str) -> Result<Option<u64>, ApiError> {
+    if raw == "*" {
+        return Ok(None);
+    }
+    let unquoted = raw
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(raw);
+    unquoted
+        .parse::<u64>()
+        .map(Some)
+        .map_err(|_| ApiError::BadRequest("If-Match must be a case version, as \"7\"".into()))
+}
+
+/// Ids in the path. Anything that does not parse names no case: 404.
+#[derive(Debug)]
+pub struct Ids<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Ids<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(ids)| Self(ids))
+            .map_err(|_| ApiError::NotFound)
+    }
+}
+
+/// The client's IP address, when the server knows it.
+#[derive(Clone, Debug, Default)]
+pub struct ClientAddr(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &S,
+    ) -> Result<Self, std::convert::Infallible> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_takes_a_quoted_or_bare_version_or_a_star() {
+        assert_eq!(parse_if_match("\"7\"").unwrap(), Some(7));
+        assert_eq!(parse_if_match("7").unwrap(), Some(7));
+        assert_eq!(parse_if_match("*").unwrap(), None);
+        for bad in ["\"x\"", "W/\"7\"", "\"-1\"", ""] {
+            assert!(parse_if_match(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn json_content_types_are_recognised() {
+        let mut headers = HeaderMap::new();
+        assert!(!is_json(&headers));
+        for (value, json) in [
+            ("application/json", true),
+            ("application/json; charset=utf-8", true),
+            ("application/problem+json", true),
+            ("text/plain", false),
+        ] {
+            headers.insert(header::CONTENT_TYPE, value.parse().unwrap());
+            assert_eq!(is_json(&headers), json, "{value}");
+        }
+    }
+}

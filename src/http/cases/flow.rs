@@ -1,0 +1,299 @@
+//! The one way every command on an existing case runs ([`execute`]):
+//!
+//! 1. load the case from its stream (the log is the truth; durable events only);
+//! 2. scope: no such case, or not the caller's, is 404; an erased case is 410;
+//! 3. an `Idempotency-Key` already used by this user on this path answers with the first
+//!    result, writing nothing (checked before anything is decided, so a retry is answered
+//!    even after the case moved on); the same key with another body is 422;
+//! 4. `If-Match` naming another version is 412;
+//! 5. the body becomes a domain command (400 / 422), `decide` judges it on today's date;
+//! 6. the events are appended at exactly the version decided on. If another writer got there
+//!    first, a conditional request is 412; an unconditional one is reloaded, re-checked and
+//!    re-decided, so concurrent commands never fail spuriously;
+//! 7. the handler answers once the projections have applied the append (read-your-writes).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::domain::case::{CaseCommand, CaseEvent, CaseState, CaseStatus, Rejection, decide};
+use crate::domain::codec::EventCodec;
+use crate::domain::ids::CaseId;
+use crate::domain::rejection::RejectionKind;
+use crate::http::auth::CurrentUser;
+use crate::http::cases::extract::Preconditions;
+use crate::http::error::ApiError;
+use crate::http::scope::{CaseLocation, may_access_case};
+use crate::http::state::AppState;
+use crate::store::log::{
+    AppendError, AppendOutcome, AppendRequest, ExpectedVersion, Idempotency, RecordedEvent,
+};
+use crate::store::stream::StreamId;
+
+/// How many times an unconditional command is re-decided after losing a race. Every round
+/// some contender wins, so this is only reached under a pile-up of this many writers.
+const MAX_ATTEMPTS: usize = 64;
+
+/// The case as its stream says now.
+pub fn load(state: &AppState, id: &CaseId) -> Result<CaseState, ApiError> {
+    load_events(state, id).map(|(case, _)| case)
+}
+
+/// The case as its stream says now, and the stream's decrypted events.
+pub fn load_events(
+    state: &AppState,
+    id: &CaseId,
+) -> Result<(CaseState, Vec<RecordedEvent>), ApiError> {
+    let events = state
+        .log
+        .read_stream(&StreamId::case(id))
+        .map_err(internal)?;
+    let mut case = CaseState::default();
+    for recorded in &events {
+        case.apply(&recorded.decode::<CaseEvent>().map_err(internal)?);
+    }
+    Ok((case, events))
+}
+
+/// 404 unless the case exists and `user` may see it; then 410 if it was erased.
+pub fn check_access(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &CaseState,
+) -> Result<(), ApiError> {
+    let (Some(trusted_address), Some(commune)) = (case.trusted_address, case.commune.clone())
+    else {
+        return Err(ApiError::NotFound);
+    };
+    let location = CaseLocation {
+        trusted_address,
+        commune,
+    };
+    if !may_access_case(user, &location, &state.projections.registry) {
+        return Err(ApiError::NotFound);
+    }
+    if case.status == Some(CaseStatus::Erased) {
+        return Err(ApiError::Gone);
+    }
+    Ok(())
+}
+
+/// The log's idempotency key for a client's key: scoped to the user and the route, so two
+/// users (or two paths) can never collide; the fingerprint is the body's SHA-256.
+pub fn idempotency(
+    user: &CurrentUser,
+    route: &str,
+    preconditions: &Preconditions,
+    fingerprint: [u8; 32],
+) -> Option<Idempotency> {
+    let key = preconditions.idempotency_key.as_deref()?;
+    let scoped = Sha256::new()
+        .chain_update(user.id.as_uuid().as_bytes())
+        .chain_update((route.len() as u64).to_be_bytes())
+        .chain_update(route.as_bytes())
+        .chain_update(key.as_bytes())
+        .finalize();
+    Some(Idempotency {
+        key: scoped.to_vec(),
+        fingerprint,
+    })
+}
+
+/// What a command needs besides its body.
+#[derive(Debug)]
+pub struct Command<'a> {
+    pub user: &'a CurrentUser,
+    pub case: CaseId,
+    /// The method and path with ids filled in, e.g. `POST /cases/{uuid}/notes`.
+    pub route: String,
+    pub preconditions: Preconditions,
+    pub fingerprint: [u8; 32],
+    /// Destroy the case's data key with this append (erasure).
+    pub erase: bool,
+}
+
+/// Runs a command (see the module documentation). `parse` turns the body into the domain
+/// command once the case is found, in scope and at the expected version.
+pub async fn execute(
+    state: &AppState,
+    command: Command<'_>,
+    parse: impl FnOnce(&CaseState) -> Result<CaseCommand, ApiError>,
+) -> Result<Created, ApiError> {
+    let mut case = load(state, &command.case)?;
+    check_access(state, command.user, &case)?;
+    let idempotency = idempotency(
+        command.user,
+        &command.route,
+        &command.preconditions,
+        command.fingerprint,
+    );
+    if let Some(given) = &idempotency {
+        if let Some(outcome) = state.log.idempotent_outcome(given).map_err(append_error)? {
+            return replayed(state, &outcome).await;
+        }
+    }
+    let if_match = command.preconditions.if_match;
+    if let Some(expected) = if_match {
+        if expected != case.version {
+            return Err(stale(case.version));
+        }
+    }
+    let domain_command = parse(&case)?;
+    for _ in 0..MAX_ATTEMPTS {
+        let events =
+            decide(&case, domain_command.clone(), state.clock.today()).map_err(rejected)?;
+        let created_id = events.first().and_then(created_id);
+        let encoded = events
+            .iter()
+            .map(EventCodec::encode)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(internal)?;
+        let appended = state
+            .log
+            .append(AppendRequest {
+                stream: StreamId::case(&command.case),
+                expected: ExpectedVersion::Exact(case.version),
+                events: encoded,
+                idempotency: idempotency.clone(),
+                actor: Some(*command.user.id.as_uuid()),
+                recorded_at: state.clock.now(),
+                erase: command.erase,
+            })
+            .await;
+        match appended {
+            Ok(outcome) if outcome.replayed => return replayed(state, &outcome).await,
+            Ok(outcome) => return answered(state, &outcome, created_id).await,
+            Err(AppendError::WrongVersion { actual }) if if_match.is_some() => {
+                return Err(stale(actual));
+            }
+            Err(AppendError::WrongVersion { .. }) => {
+                case = load(state, &command.case)?;
+                check_access(state, command.user, &case)?;
+            }
+            Err(error) => return Err(append_error(error)),
+        }
+    }
+    Err(ApiError::Overloaded {
+        retry_after_secs: 1,
+    })
+}
+
+/// What `decide`'s refusal is in HTTP.
+pub fn rejected(rejection: Rejection) -> ApiError {
+    match rejection.kind() {
+        RejectionKind::NotFound => ApiError::NotFound,
+        RejectionKind::Gone => ApiError::Gone,
+        RejectionKind::Conflict | RejectionKind::Rule => {
+            ApiError::RuleViolated(rejection.to_string())
+        }
+        RejectionKind::Validation { field } => ApiError::invalid(field, rejection.to_string()),
+    }
+}
+
+/// What a failed append is in HTTP.
+pub fn append_error(error: AppendError) -> ApiError {
+    match error {
+        AppendError::IdempotencyMismatch => ApiError::invalid(
+            "Idempotency-Key",
+            "this key was already used with a different request",
+        ),
+        AppendError::WrongVersion { actual } => stale(actual),
+        AppendError::StreamErased => ApiError::Gone,
+        other => internal(other),
+    }
+}
+
+fn stale(version: u64) -> ApiError {
+    ApiError::PreconditionFailed(format!("case is at version {version}"))
+}
+
+/// An internal failure; its message (never personal data: store and codec errors name
+/// positions and types only) is logged, not sent.
+pub fn internal(error: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(error.to_string())
+}
+
+/// The referral or follow-up an event creates.
+fn created_id(event: &CaseEvent) -> Option<Uuid> {
+    match event {
+        CaseEvent::ReferralMade { facts, .. } => Some(*facts.referral_id.as_uuid()),
+        CaseEvent::FollowUpScheduled { facts } => Some(*facts.follow_up_id.as_uuid()),
+        _ => None,
+    }
+}
+
+/// The answer to a retry: the first append's version, and the id it created.
+pub async fn replayed(state: &AppState, outcome: &AppendOutcome) -> Result<Created, ApiError> {
+    let first = state
+        .log
+        .read_from(outcome.first_position, 1)
+        .map_err(internal)?;
+    let created = match first.first() {
+        Some(recorded) => created_id(&recorded.decode::<CaseEvent>().map_err(internal)?),
+        None => None,
+    };
+    answered(state, outcome, created).await
+}
+
+/// Waits until the projections show the append, then answers 201.
+pub async fn answered(
+    state: &AppState,
+    outcome: &AppendOutcome,
+    id: Option<Uuid>,
+) -> Result<Created, ApiError> {
+    state
+        .projections
+        .wait_for(outcome.last_position)
+        .await
+        .map_err(internal)?;
+    Ok(Created {
+        body: CommandResult {
+            id,
+            version: outcome.stream_version,
+        },
+        location: None,
+    })
+}
+
+/// `201 {"id"?, "version"}` with `ETag: "VERSION"`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CommandResult {
+    /// The referral, follow-up or case the command created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    /// The case's version after the command.
+    pub version: u64,
+}
+
+/// A command's success response.
+#[derive(Debug)]
+pub struct Created {
+    pub body: CommandResult,
+    /// `Location` of a new case.
+    pub location: Option<String>,
+}
+
+/// `ETag` for a case version.
+pub fn etag(version: u64) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!("\"{version}\"")).ok()
+}
+
+impl IntoResponse for Created {
+    fn into_response(self) -> Response {
+        let mut response = (StatusCode::CREATED, axum::Json(&self.body)).into_response();
+        let headers = response.headers_mut();
+        if let Some(value) = etag(self.body.version) {
+            headers.insert(header::ETAG, value);
+        }
+        if let Some(value) = self
+            .location
+            .and_then(|location| HeaderValue::from_str(&location).ok())
+        {
+            headers.insert(header::LOCATION, value);
+        }
+        response
+    }
+}

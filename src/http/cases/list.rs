@@ -1,0 +1,244 @@
+//! `GET /cases`: the cases the caller may see (a volunteer: her trusted address's; a
+//! supervisor: her area's), newest first, 50 to a page, from the case index. Without
+//! `status`, erased cases are left out. `next` is an opaque, URL-safe cursor, null on the
+//! last page. The listing is recorded in the access log.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::access_log::{self, AccessEntry};
+use crate::domain::calendar::IsoDate;
+use crate::domain::case::CaseStatus;
+use crate::domain::ids::{CaseId, TrustedAddressId};
+use crate::domain::vocab::{AccessAction, RiskLevel};
+use crate::http::auth::{CaseWorker, CurrentUser};
+use crate::http::cases::docs::{AuthErrors, QueryErrors};
+use crate::http::cases::extract::ClientAddr;
+use crate::http::cases::flow::internal;
+use crate::http::cases::validate::Checks;
+use crate::http::cases::view::private;
+use crate::http::error::ApiError;
+use crate::http::scope::{CaseLocation, may_access_address, may_access_case};
+use crate::http::state::AppState;
+use crate::projections::cases::{CaseCursor, CaseQuery, CaseSummary};
+
+/// Cases per page unless `limit` says otherwise.
+const PAGE: usize = 50;
+/// The largest page.
+const MAX_PAGE: i64 = 200;
+
+/// Filters; all optional.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// `open`, `closure_requested`, `closed` or `erased`; without it, all but erased.
+    pub status: Option<String>,
+    /// A trusted address (id) the caller may see.
+    pub trusted_address: Option<String>,
+    /// `low`, `medium` or `high`.
+    pub risk_level: Option<String>,
+    /// `true`: only cases with a follow-up past its due date.
+    pub overdue: Option<String>,
+    /// The `next` of the previous page.
+    pub cursor: Option<String>,
+    /// Cases per page, 1 to 200 (50 by default).
+    pub limit: Option<String>,
+}
+
+/// A page of cases.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseList {
+    pub items: Vec<CaseListItem>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next: Option<String>,
+}
+
+/// One case in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseListItem {
+    pub id: Uuid,
+    #[schema(value_type = String, example = "open")]
+    pub status: CaseStatus,
+    pub trusted_address: Uuid,
+    #[serde(with = "IsoDate")]
+    #[schema(value_type = String, format = Date)]
+    pub opened_on: Date,
+    #[schema(value_type = Option<String>)]
+    pub risk_level: Option<RiskLevel>,
+    /// The earliest due date of a follow-up not yet done.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub next_follow_up: Option<String>,
+}
+
+/// List cases.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(ListQuery),
+    responses((status = 200, description = "A page of cases", body = CaseList),
+        AuthErrors, QueryErrors,
+        (status = 404, description = "`not_found`: `trusted_address` is not one the caller may see",
+            body = crate::http::error::Problem, content_type = "application/problem+json")))]
+pub async fn list_cases(
+    State(state): State<AppState>,
+    CaseWorker(user): CaseWorker,
+    ClientAddr(from): ClientAddr,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let Query(raw) = query.map_err(|_| ApiError::BadRequest("malformed query".into()))?;
+    let query = parse(&state, &user, raw)?;
+    let registry = &state.projections.registry;
+    let page = state.projections.cases.list(&query, |address, commune| {
+        let location = CaseLocation {
+            trusted_address: *address,
+            commune: commune.clone(),
+        };
+        may_access_case(&user, &location, registry)
+    });
+    access_log::record(
+        &state.log,
+        AccessEntry {
+            actor: Some(user.id),
+            action: AccessAction::CaseListed,
+            case: None,
+            from,
+            username: None,
+            at: state.clock.now(),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    let list = CaseList {
+        items: page.items.into_iter().map(item).collect(),
+        next: page.next.map(encode_cursor),
+    };
+    Ok(private(axum::Json(list), None))
+}
+
+fn parse(state: &AppState, user: &CurrentUser, raw: ListQuery) -> Result<CaseQuery, ApiError> {
+    let mut checks = Checks::default();
+    let status = checks.optional_code("status", raw.status.as_deref(), status_of);
+    let risk_level =
+        checks.optional_code("risk_level", raw.risk_level.as_deref(), RiskLevel::parse);
+    let address = raw
+        .trusted_address
+        .as_deref()
+        .map(|text| checks.uuid("trusted_address", text));
+    let overdue = checks.optional_code("overdue", raw.overdue.as_deref(), |text| match text {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    });
+    let limit = match raw.limit.as_deref().map(str::parse::<i64>) {
+        None => Some(PAGE),
+        Some(Ok(limit)) => checks.number("limit", limit, 1..=MAX_PAGE),
+        Some(Err(_)) => {
+            checks.fail("limit", format!("must be from 1 to {MAX_PAGE}"));
+            None
+        }
+    };
+    let (Some(status), Some(risk_level), Some(overdue), Some(limit)) =
+        (status, risk_level, overdue, limit)
+    else {
+        return Err(checks.into_error());
+    };
+    let trusted_address = match address {
+        None => None,
+        Some(None) => return Err(checks.into_error()),
+        Some(Some(uuid)) => Some(TrustedAddressId::from_uuid(uuid)),
+    };
+    checks.finish()?;
+    if let Some(address) = &trusted_address {
+        if !may_access_address(user, address, &state.projections.registry) {
+            return Err(ApiError::NotFound);
+        }
+    }
+    let after = match raw.cursor.as_deref() {
+        None => None,
+        Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
+            ApiError::BadRequest("the cursor is not one this server issued".into())
+        })?),
+    };
+    Ok(CaseQuery {
+        status,
+        trusted_address,
+        risk_level,
+        overdue_on: overdue
+            .filter(|overdue| *overdue)
+            .map(|_| state.clock.today()),
+        after,
+        limit,
+    })
+}
+
+fn status_of(code: &str) -> Option<CaseStatus> {
+    match code {
+        "open" => Some(CaseStatus::Open),
+        "closure_requested" => Some(CaseStatus::ClosureRequested),
+        "closed" => Some(CaseStatus::Closed),
+        "erased" => Some(CaseStatus::Erased),
+        _ => None,
+    }
+}
+
+fn item(case: CaseSummary) -> CaseListItem {
+    CaseListItem {
+        id: *case.id.as_uuid(),
+        status: case.status,
+        trusted_address: *case.trusted_address.as_uuid(),
+        opened_on: case.opened_on,
+        risk_level: case.risk_level,
+        next_follow_up: case.next_follow_up.map(iso),
+    }
+}
+
+fn iso(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// `YYYY-MM-DD.uuid`, base64url: opaque to clients, meaningful only here.
+fn encode_cursor(cursor: CaseCursor) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}.{}", iso(cursor.opened_on), cursor.id))
+}
+
+fn decode_cursor(text: &str) -> Option<CaseCursor> {
+    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let (day, id) = text.split_once('.')?;
+    let mut checks = Checks::default();
+    Some(CaseCursor {
+        opened_on: checks.date("cursor", day)?,
+        id: CaseId::from_uuid(Uuid::parse_str(id).ok()?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_cursor_round_trips_and_garbage_is_refused() {
+        let cursor = CaseCursor {
+            opened_on: date!(2026 - 11 - 20),
+            id: CaseId::from_uuid(Uuid::from_u128(7)),
+        };
+        let text = encode_cursor(cursor);
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(decode_cursor(&text), Some(cursor));
+        for bad in ["", "!!", "bm90IGEgY3Vyc29y"] {
+            assert_eq!(decode_cursor(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The body of `POST /cases` as sent ([`OpenCaseBody`], `deny_unknown_fields`: a stray,
+//! misspelt or mistyped field is 400), and its parsing into the domain's
+//! [`OpenCase`](crate::domain::case::OpenCase): every code checked against its vocabulary
+//! and every date and number against its range, all at once (422 naming each field). The
+//! case id and record key are drawn by the caller; the lifecycle rules (dates not in the
+//! future, a plausible year of birth) are `decide`'s.
+
+use serde::Deserialize;
+use time::Date;
+use utoipa::ToSchema;
+
+use crate::domain::case::{Consent, Informant, Survivor};
+use crate::domain::vocab::{Ethnicity, Perpetrator, ReferredBy, RiskLevel, Sex, ViolenceType};
+use crate::http::cases::validate::{Checks, text};
+use crate::http::error::ApiError;
+
+/// A new case. Codes are those of `GET /vocabularies`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenCaseBody {
+    /// The trusted address (id). A supervisor must name one in her area; a volunteer's
+    /// cases open at her own address, so she may leave it out.
+    #[serde(default)]
+    pub trusted_address: Option<String>,
+    /// `YYYY-MM-DD`, not in the future.
+    #[schema(example = "2026-11-20")]
+    pub opened_on: String,
+    /// `referred_by` code.
+    #[schema(example = "neighbour")]
+    pub referred_by: String,
+    pub survivor: SurvivorBody,
+    /// One or more `violence_types` codes.
+    #[schema(example = json!(["physical", "psychological"]))]
+    pub violence_types: Vec<String>,
+    /// `perpetrator` code.
+    #[schema(example = "spouse")]
+    pub perpetrator: String,
+    /// `risk_level` code.
+    #[schema(example = "high")]
+    pub risk_level: String,
+    pub consent: ConsentBody,
+    /// Who reported the case; kept as confidential as the survivor.
+    #[serde(default)]
+    pub informant: Option<InformantBody>,
+    /// What happened, in free text.
+    #[serde(default)]
+    pub narrative: Option<String>,
+}
+
+/// The survivor.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurvivorBody {
+    /// Name or pseudonym.
+    pub name: String,
+    #[schema(example = 1994)]
+    pub birth_year: i32,
+    /// `sex` code.
+    #[schema(example = "female")]
+    pub sex: String,
+    /// The two-digit code of the General Statistics Office's list of ethnic groups.
+    #[schema(example = "11")]
+    pub ethnicity: String,
+    pub disability: bool,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub children_with_her: Option<i64>,
+}
+
+/// The survivor's three consents (GBVIMS practice).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentBody {
+    /// To receive services.
+    pub services: bool,
+    /// To be referred to other agencies.
+    pub referral: bool,
+    /// To have non-identifiable data used in reporting.
+    pub reporting: bool,
+}
+
+/// Who reported the case.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InformantBody {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+opaque_debug!(OpenCaseBody, SurvivorBody, InformantBody);
+
+/// [`OpenCaseBody`] with every code and range checked; where the case opens is resolved by
+/// the caller.
+pub struct ParsedOpening {
+    pub trusted_address: Option<uuid::Uuid>,
+    pub opened_on: Date,
+    pub referred_by: ReferredBy,
+    pub survivor: Survivor,
+    pub violence_types: Vec<ViolenceType>,
+    pub perpetrator: Perpetrator,
+    pub risk_level: RiskLevel,
+    pub consent: Consent,
+    pub informant: Option<Informant>,
+    pub narrative: Option<String>,
+}
+
+opaque_debug!(ParsedOpening);
+
+/// Most children a survivor may bring with her in one record.
+const MAX_CHILDREN: i64 = 30;
+
+impl OpenCaseBody {
+    /// Checks every field; 422 naming each one out of its vocabulary or range.
+    pub fn parse(self) -> Result<ParsedOpening, ApiError> {
+        let mut checks = Checks::default();
+        let trusted_address = match self.trusted_address.as_deref() {
+            None => Some(None),
+            Some(raw) => checks.uuid("trusted_address", raw).map(Some),
+        };
+        let opened_on = checks.date("opened_on", &self.opened_on);
+        let referred_by = checks.code("referred_by", &self.referred_by, ReferredBy::parse);
+        let violence_types: Vec<Option<ViolenceType>> = self
+            .violence_types
+            .iter()
+            .enumerate()
+            .map(|(at, code)| {
+                checks.code(&format!("violence_types[{at}]"), code, ViolenceType::parse)
+            })
+            .collect();
+        if self.violence_types.is_empty() {
+            checks.fail("violence_types", "at least one is required");
+        }
+        let perpetrator = checks.code("perpetrator", &self.perpetrator, Perpetrator::parse);
+        let risk_level = checks.code("risk_level", &self.risk_level, RiskLevel::parse);
+        let survivor = self.survivor;
+        let sex = checks.code("survivor.sex", &survivor.sex, Sex::parse);
+        let ethnicity = checks.code("survivor.ethnicity", &survivor.ethnicity, Ethnicity::parse);
+        let children = match survivor.children_with_her {
+            None => Some(None),
+            Some(count) => checks
+                .number("survivor.children_with_her", count, 0..=MAX_CHILDREN)
+                .map(Some),
+        };
+        let violence_types: Option<Vec<ViolenceType>> = violence_types.into_iter().collect();
+        let (
+            Some(trusted_address),
+            Some(opened_on),
+            Some(referred_by),
+            Some(violence_types),
+            Some(perpetrator),
+            Some(risk_level),
+            Some(sex),
+            Some(ethnicity),
+            Some(children_with_her),
+        ) = (
+            trusted_address,
+            opened_on,
+            referred_by,
+            violence_types,
+            perpetrator,
+            risk_level,
+            sex,
+            ethnicity,
+            children,
+        )
+        else {
+            return Err(checks.into_error());
+        };
+        checks.finish()?;
+        Ok(ParsedOpening {
+            trusted_address,
+            opened_on,
+            referred_by,
+            survivor: Survivor {
+                name: survivor.name,
+                birth_year: survivor.birth_year,
+                sex,
+                ethnicity,
+                disability: survivor.disability,
+                contact: text(survivor.contact),
+                address: text(survivor.address),
+                children_with_her,
+            },
+            violence_types,
+            perpetrator,
+            risk_level,
+            consent: Consent {
+                services: self.consent.services,
+                referral: self.consent.referral,
+                reporting: self.consent.reporting,
+            },
+            informant: self
+                .informant
+                .map(|informant| Informant {
+                    name: text(informant.name),
+                    contact: text(informant.contact),
+                })
+                .filter(|informant| informant.name.is_some() || informant.contact.is_some()),
+            narrative: text(self.narrative),
+        })
+    }
+}

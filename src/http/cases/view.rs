@@ -1,0 +1,62 @@
+//! `GET /cases/{id}`: the whole case, for a volunteer of its trusted address or a
+//! supervisor of its area. The read is recorded in the case's access log, durably, before a
+//! byte of the case is sent; if it cannot be recorded, nothing is sent.
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use uuid::Uuid;
+
+use crate::access_log::{self, AccessEntry};
+use crate::domain::ids::CaseId;
+use crate::domain::vocab::AccessAction;
+use crate::http::auth::CaseWorker;
+use crate::http::cases::case_view::CaseView;
+use crate::http::cases::docs::{AuthErrors, CaseErrors};
+use crate::http::cases::extract::{ClientAddr, Ids};
+use crate::http::cases::flow::{check_access, etag, internal, load_events};
+use crate::http::error::ApiError;
+use crate::http::state::AppState;
+
+/// Read a case.
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases",
+    params(("id" = Uuid, Path, description = "The case")),
+    responses((status = 200, description = "The case", body = CaseView,
+        headers(("ETag" = String, description = "The case version, as \"7\""))),
+        AuthErrors, CaseErrors))]
+pub async fn get_case(
+    State(state): State<AppState>,
+    CaseWorker(user): CaseWorker,
+    Ids(id): Ids<Uuid>,
+    ClientAddr(from): ClientAddr,
+) -> Result<Response, ApiError> {
+    let case_id = CaseId::from_uuid(id);
+    let (case, events) = load_events(&state, &case_id)?;
+    check_access(&state, &user, &case)?;
+    access_log::record(
+        &state.log,
+        AccessEntry {
+            actor: Some(user.id),
+            action: AccessAction::CaseRead,
+            case: Some(case_id),
+            from,
+            username: None,
+            at: state.clock.now(),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    let view = CaseView::build(id, &events)?;
+    Ok(private(axum::Json(view), Some(case.version)))
+}
+
+/// A response with case content: never cached, with the case's `ETag` if given.
+pub fn private(body: impl IntoResponse, version: Option<u64>) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(value) = version.and_then(etag) {
+        headers.insert(header::ETAG, value);
+    }
+    response
+}

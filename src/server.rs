@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+use crate::http::metrics::Metrics;
 use crate::http::state::{AppState, Clock, HttpSettings};
 use crate::projections::runner::{ProjectionError, Projections};
 use crate::store::crypto::MasterKey;
 use crate::store::engine::{EventStore, StoreError};
-use crate::store::log::{EventLog, LogOptions, OpenError};
+use crate::store::log::{EventLog, LogObserver, LogOptions, OpenError};
 use crate::store::sled_store::{SledOptions, SledStore};
 
 /// What `tincay serve` needs.
@@ -55,7 +56,10 @@ impl App {
     pub async fn build(config: ServerConfig, clock: Arc<dyn Clock>) -> Result<Self, ServerError> {
         let store: Arc<dyn EventStore> =
             Arc::new(SledStore::open(&config.data_dir, SledOptions::default())?);
-        let log = EventLog::open(store, config.master_key, config.log)?;
+        let metrics = Arc::new(Metrics::new());
+        let mut log_options = config.log;
+        log_options.observer = Some(Arc::clone(&metrics) as Arc<dyn LogObserver>);
+        let log = EventLog::open(store, config.master_key, log_options)?;
         let projections = Projections::new();
         projections.catch_up(&log)?;
         let listener =
@@ -65,7 +69,7 @@ impl App {
                     addr: config.listen,
                     source,
                 })?;
-        let state = AppState::new(log, projections, config.http, clock);
+        let state = AppState::new(log, projections, config.http, clock).with_metrics(metrics);
         Ok(Self { listener, state })
     }
 

@@ -8,6 +8,7 @@ mod key_source;
 mod keygen;
 mod output;
 mod rotate_key;
+mod serve;
 mod verify;
 
 use std::process::ExitCode;
@@ -33,16 +34,22 @@ enum Command {
     Verify(verify::Args),
     /// Re-wrap every data key under a new master key (events are not re-encrypted).
     RotateKey(rotate_key::Args),
+    /// Serve the HTTP API until SIGTERM or SIGINT.
+    Serve(serve::Args),
 }
 
 /// Parse the command line and run the command.
 pub fn main() -> ExitCode {
-    init_logging();
     let cli = Cli::parse();
+    init_logging(match cli.command {
+        Command::Serve(_) => "warn,tincay=info",
+        _ => "warn",
+    });
     let result = match cli.command {
         Command::Keygen(args) => keygen::run(args),
         Command::Verify(args) => verify::run(args),
         Command::RotateKey(args) => rotate_key::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -53,13 +60,15 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr; `TINCAY_LOG_FORMAT=json` for JSON lines, `RUST_LOG` for the level.
-fn init_logging() {
+/// Logs go to stderr; `TINCAY_LOG_FORMAT=json` for JSON lines, `RUST_LOG` for the level
+/// (else `default`: the server logs each request at info, other commands only warnings).
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let json = std::env::var("TINCAY_LOG_FORMAT").is_ok_and(|format| format == "json");
     let _ = if json {
         builder.json().try_init()

@@ -12,4 +12,7 @@
 #[allow(dead_code)]
 mod support;
 
+mod hardening;
+mod openapi;
+mod ops;
 mod smoke;

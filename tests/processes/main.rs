@@ -29,3 +29,4 @@ pub fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
 }
 mod rotation_crash;
+mod serve;

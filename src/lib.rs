@@ -19,6 +19,8 @@
 //! - [`access_log`]: recording and reading who accessed what.
 //! - [`http`]: the JSON API (axum), its errors, extractors and scope checks.
 //! - [`server`]: building and running the service with graceful shutdown.
+//! - [`demo`]: the fictional demo data set `tincay demo` loads, written through the domain
+//!   and the log like any other.
 //! - [`cli`]: the `tincay` command line.
 //! - [`clock`]: the only module that reads the wall clock.
 
@@ -28,6 +30,7 @@ pub mod access_log;
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod projections;

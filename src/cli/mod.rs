@@ -3,6 +3,7 @@
 //! exit codes (0 success, 1 a failed check such as a broken chain, 2 anything else).
 
 mod data_dir;
+mod demo;
 mod error;
 mod key_source;
 mod keygen;
@@ -36,13 +37,16 @@ enum Command {
     RotateKey(rotate_key::Args),
     /// Serve the HTTP API until SIGTERM or SIGINT.
     Serve(serve::Args),
+    /// Load a fictional demo data set into a new data directory (making a key if none is
+    /// given), print the demo users, and serve.
+    Demo(demo::Args),
 }
 
 /// Parse the command line and run the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(match cli.command {
-        Command::Serve(_) => "warn,tincay=info",
+        Command::Serve(_) | Command::Demo(_) => "warn,tincay=info",
         _ => "warn",
     });
     let result = match cli.command {
@@ -50,6 +54,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::RotateKey(args) => rotate_key::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

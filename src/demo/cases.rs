@@ -1,5 +1,5 @@
 //! The demo's cases: about 500 over the last two years, each opened at one of the six
-//! addresses and run through its [`journey`](super::journey) by `decide`, so every event the
+//! addresses and run through its [`journey`] by `decide`, so every event the
 //! demo writes is one the lifecycle rules accept. Volunteers act at their own address, each
 //! province's supervisor reviews, closes, transfers and erases.
 

@@ -14,7 +14,7 @@ use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::{BoxError, ServiceBuilder};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -22,7 +22,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::http::error::ApiError;
 use crate::http::middleware::problems::problem_response;
 use crate::http::state::HttpSettings;
-use axum::response::IntoResponse;
 
 /// Seconds a shed client is told to wait.
 const RETRY_AFTER_SECS: u64 = 1;

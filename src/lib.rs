@@ -20,6 +20,8 @@
 //! - [`http`]: the JSON API (axum), its errors, extractors and scope checks.
 //! - [`server`]: building and running the service with graceful shutdown.
 //! - [`control`]: the control socket through which the command line reaches a running server.
+//! - [`demo`]: the fictional demo data set `tincay demo` loads, written through the domain
+//!   and the log like any other.
 //! - [`cli`]: the `tincay` command line.
 //! - [`clock`]: the only module that reads the wall clock.
 
@@ -30,6 +32,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod control;
+pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod projections;

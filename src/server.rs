@@ -11,12 +11,12 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::control::listener::ControlSocket;
-
+use crate::http::metrics::Metrics;
 use crate::http::state::{AppState, Clock, HttpSettings};
 use crate::projections::runner::{ProjectionError, Projections};
 use crate::store::crypto::MasterKey;
 use crate::store::engine::{EventStore, StoreError};
-use crate::store::log::{EventLog, LogOptions, OpenError};
+use crate::store::log::{EventLog, LogObserver, LogOptions, OpenError};
 use crate::store::sled_store::{SledOptions, SledStore};
 
 /// What `tincay serve` needs.
@@ -65,7 +65,10 @@ impl App {
     pub async fn build(config: ServerConfig, clock: Arc<dyn Clock>) -> Result<Self, ServerError> {
         let store: Arc<dyn EventStore> =
             Arc::new(SledStore::open(&config.data_dir, SledOptions::default())?);
-        let log = EventLog::open(store, config.master_key, config.log)?;
+        let metrics = Arc::new(Metrics::new());
+        let mut log_options = config.log;
+        log_options.observer = Some(Arc::clone(&metrics) as Arc<dyn LogObserver>);
+        let log = EventLog::open(store, config.master_key, log_options)?;
         let projections = Projections::new();
         projections.catch_up(&log)?;
         let listener =
@@ -80,7 +83,7 @@ impl App {
                 dir: config.data_dir.clone(),
                 source,
             })?;
-        let state = AppState::new(log, projections, config.http, clock);
+        let state = AppState::new(log, projections, config.http, clock).with_metrics(metrics);
         Ok(Self {
             listener,
             control,
@@ -125,27 +128,28 @@ impl App {
     }
 }
 
-/// Resolves on SIGTERM or SIGINT.
-pub async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => {
-                    let _ = interrupt.await;
-                    return;
-                }
-            };
+/// SIGTERM and SIGINT, caught from the moment this is made, so a signal that arrives right
+/// after the server says it listens still shuts it down cleanly.
+#[derive(Debug)]
+pub struct ShutdownSignals {
+    terminate: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    pub fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// Resolves on the next SIGTERM or SIGINT.
+    pub async fn recv(&mut self) {
         tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
+            _ = self.terminate.recv() => {}
+            _ = self.interrupt.recv() => {}
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

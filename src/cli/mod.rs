@@ -3,11 +3,13 @@
 //! exit codes (0 success, 1 a failed check such as a broken chain, 2 anything else).
 
 mod data_dir;
+mod demo;
 mod error;
 mod key_source;
 mod keygen;
 mod output;
 mod rotate_key;
+mod serve;
 mod user_add;
 mod verify;
 
@@ -37,17 +39,27 @@ enum Command {
     /// Manage user accounts (`user add`); works while `tincay serve` runs.
     #[command(subcommand)]
     User(user_add::UserCommand),
+    /// Serve the HTTP API until SIGTERM or SIGINT.
+    Serve(serve::Args),
+    /// Load a fictional demo data set into a new data directory (making a key if none is
+    /// given), print the demo users, and serve.
+    Demo(demo::Args),
 }
 
 /// Parse the command line and run the command.
 pub fn main() -> ExitCode {
-    init_logging();
     let cli = Cli::parse();
+    init_logging(match cli.command {
+        Command::Serve(_) | Command::Demo(_) => "warn,tincay=info",
+        _ => "warn",
+    });
     let result = match cli.command {
         Command::Keygen(args) => keygen::run(args),
         Command::Verify(args) => verify::run(args),
         Command::RotateKey(args) => rotate_key::run(args),
         Command::User(command) => user_add::run(command),
+        Command::Serve(args) => serve::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -58,13 +70,15 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr; `TINCAY_LOG_FORMAT=json` for JSON lines, `RUST_LOG` for the level.
-fn init_logging() {
+/// Logs go to stderr; `TINCAY_LOG_FORMAT=json` for JSON lines, `RUST_LOG` for the level
+/// (else `default`: the server logs each request at info, other commands only warnings).
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let json = std::env::var("TINCAY_LOG_FORMAT").is_ok_and(|format| format == "json");
     let _ = if json {
         builder.json().try_init()

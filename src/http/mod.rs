@@ -9,13 +9,15 @@
 //!   the OpenAPI document is generated from the very routes that are served:
 //!   [`sessions`], [`registry`], [`cases`], [`follow_ups`], [`ops`].
 //! - [`middleware`]: hardening (limits, timeouts, load shedding, security headers), request
-//!   ids, metrics.
+//!   ids, logging and request metrics; [`metrics`]: the Prometheus registry;
+//!   [`openapi`]: the generated document.
 
 pub mod auth;
 pub mod cases;
 pub mod error;
 pub mod follow_ups;
 pub mod json;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod ops;
@@ -31,19 +33,21 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::http::state::AppState;
 
 /// Every route: the API under `/api/v1` (and its OpenAPI document), and the operational
-/// routes at the root.
+/// routes at the root, hardened (see [`middleware`]).
 pub fn router(state: AppState) -> Router {
     let api = OpenApiRouter::new()
         .merge(sessions::router())
         .merge(registry::router())
         .merge(cases::router())
-        .merge(follow_ups::router());
-    let (api, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(follow_ups::router())
+        .merge(ops::api_router());
+    let (api, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)
         .split_for_parts();
-    let router = api
-        .merge(openapi::router(document))
-        .merge(ops::router())
+    let (ops, ops_document) = ops::router().split_for_parts();
+    document.merge(ops_document);
+    let api = api
+        .merge(openapi::router(&document))
         .with_state(state.clone());
-    middleware::harden(router, &state)
+    middleware::harden(api, ops.with_state(state.clone()), &state)
 }

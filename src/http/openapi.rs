@@ -1,26 +1,76 @@
 //! The OpenAPI 3.1 document, generated from the routes and types (never written by hand),
 //! served at `/api/v1/openapi.json` without authentication.
+//!
+//! Each resource's `router()` is a `utoipa_axum` `OpenApiRouter`, so a route cannot be served
+//! without being in the document. A handler that needs a token says so with
+//! `security(("bearer" = []))` ([`BEARER`]); errors refer to the [`Problem`] schema.
 
-use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::get;
-use utoipa::OpenApi;
+use axum::{Extension, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
+use crate::http::error::{FieldError, Problem};
 use crate::http::state::AppState;
 
+/// The name of the bearer-token security scheme.
+pub const BEARER: &str = "bearer";
+
+/// Where the document is served.
+pub const PATH: &str = "/api/v1/openapi.json";
+
 #[derive(Debug, OpenApi)]
-#[openapi(info(
-    title = "tincay",
-    description = "The case log for Vietnam's trusted addresses."
-))]
+#[openapi(
+    info(
+        title = "tincay",
+        version = env!("CARGO_PKG_VERSION"),
+        description = "The case log for Vietnam's trusted addresses (địa chỉ tin cậy). \
+            Every error is application/problem+json (the Problem schema)."
+    ),
+    paths(openapi_json),
+    components(schemas(Problem, FieldError)),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "operations", description = "Health, readiness, metrics, the chain head, this document"),
+    )
+)]
 pub struct ApiDoc;
 
-pub fn router(document: utoipa::openapi::OpenApi) -> Router<AppState> {
-    let document = std::sync::Arc::new(document);
-    Router::new().route(
-        "/api/v1/openapi.json",
-        get(move || {
-            let document = std::sync::Arc::clone(&document);
-            async move { axum::Json(document.as_ref().clone()) }
-        }),
-    )
+/// Adds the `bearer` security scheme: `Authorization: Bearer TOKEN` from `POST /sessions`.
+#[derive(Debug)]
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A session token from POST /api/v1/sessions"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document, serialized once.
+#[derive(Clone, Debug)]
+struct Document(axum::body::Bytes);
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
+async fn openapi_json(Extension(document): Extension<Document>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], document.0)
+}
+
+pub fn router(document: &utoipa::openapi::OpenApi) -> Router<AppState> {
+    let json = serde_json::to_vec(document).unwrap_or_default();
+    Router::new()
+        .route(PATH, get(openapi_json))
+        .layer(Extension(Document(json.into())))
 }

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use crate::auth::sessions::Sessions;
 use crate::auth::throttle::Throttle;
+use crate::http::metrics::Metrics;
 use crate::projections::runner::Projections;
 use crate::store::log::EventLog;
 
@@ -62,6 +63,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<HttpSettings>,
+    /// What `/metrics` reports; also the log's observer when the server opened the log.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -78,6 +81,13 @@ impl AppState {
             throttle: Arc::new(Throttle::default()),
             clock,
             settings: Arc::new(settings),
+            metrics: Arc::new(Metrics::new()),
         }
+    }
+
+    /// The same state reporting into `metrics` (the one the log was opened with).
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 }

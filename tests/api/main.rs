@@ -12,6 +12,9 @@
 #[allow(dead_code)]
 mod support;
 
+mod hardening;
+mod openapi;
+mod ops;
 mod registry;
 mod requests;
 mod sessions;

@@ -42,3 +42,4 @@ pub fn spawn_test_child(test: &str, variable: &str, dir: &std::path::Path) -> st
         .spawn()
         .unwrap()
 }
+mod serve;

@@ -120,18 +120,31 @@ pub struct LogHead {
 /// Called once when a sync fails. The default logs and exits the process.
 pub type FatalHandler = Arc<dyn Fn(&StoreError) + Send + Sync>;
 
+/// Told about every group commit, for metrics. It runs on the writer thread, between the
+/// sync and the acknowledgements, so it must be cheap and must never block.
+pub trait LogObserver: Send + Sync {
+    /// A group of `appends` was committed; `sync` is how long its durable sync took (`None`
+    /// when nothing new was written, e.g. only idempotent retries).
+    fn group_committed(&self, appends: usize, sync: Option<std::time::Duration>);
+    /// One append was acknowledged `waited` after it was submitted (queueing included).
+    fn append_acknowledged(&self, waited: std::time::Duration);
+}
+
 /// Tuning and hooks.
 #[derive(Clone)]
 pub struct LogOptions {
     /// The most appends one group commit takes.
     pub max_group: usize,
     pub on_fatal: FatalHandler,
+    /// Metrics hook; `None` observes nothing.
+    pub observer: Option<Arc<dyn LogObserver>>,
 }
 
 impl std::fmt::Debug for LogOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LogOptions")
             .field("max_group", &self.max_group)
+            .field("observer", &self.observer.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -144,6 +157,7 @@ impl Default for LogOptions {
                 tracing::error!(%error, "durability failure: stopping so nothing unsafe is acknowledged");
                 std::process::exit(70);
             }),
+            observer: None,
         }
     }
 }
@@ -209,7 +223,11 @@ impl EventLog {
             .unwrap_or_else(PoisonError::into_inner);
         let sender = jobs.as_ref().ok_or(AppendError::Closed)?;
         sender
-            .send(writer::Job { request, reply })
+            .send(writer::Job {
+                request,
+                reply,
+                submitted: std::time::Instant::now(),
+            })
             .map_err(|_| AppendError::Closed)?;
         Ok(receiver)
     }

@@ -7,6 +7,7 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::Instant;
 
 use zeroize::Zeroize;
 
@@ -25,6 +26,8 @@ type ReplyTo = tokio::sync::oneshot::Sender<Result<AppendOutcome, AppendError>>;
 pub(super) struct Job {
     pub request: AppendRequest,
     pub reply: ReplyTo,
+    /// When the job was queued, for the append latency metric.
+    pub submitted: Instant,
 }
 
 pub(super) struct Writer {
@@ -44,6 +47,7 @@ pub(super) struct Writer {
 struct Done {
     reply: ReplyTo,
     result: Result<AppendOutcome, AppendError>,
+    submitted: Instant,
 }
 
 impl Writer {
@@ -94,12 +98,17 @@ impl Writer {
             done.push(Done {
                 reply: job.reply,
                 result,
+                submitted: job.submitted,
             });
         }
         // Even a group of pure idempotent hits may point at records written earlier in this
         // group's predecessors; those were synced already. Only new writes need a sync.
+        let mut synced = None;
         if wrote && !self.failed {
-            match self.store.sync() {
+            let started = Instant::now();
+            let sync = self.store.sync();
+            synced = Some(started.elapsed());
+            match sync {
                 Ok(()) => {
                     *self.durable.lock().unwrap_or_else(PoisonError::into_inner) =
                         Some(self.written);
@@ -110,7 +119,16 @@ impl Writer {
         self.stats.groups.fetch_add(1, Ordering::Relaxed);
         self.stats.appends.fetch_add(size, Ordering::Relaxed);
         self.stats.largest_group.fetch_max(size, Ordering::Relaxed);
-        for Done { reply, result } in done {
+        let observer = self.options.observer.clone();
+        if let Some(observer) = &observer {
+            observer.group_committed(done.len(), synced);
+        }
+        for Done {
+            reply,
+            result,
+            submitted,
+        } in done
+        {
             let result = if self.failed {
                 Err(AppendError::Fatal)
             } else {
@@ -118,6 +136,9 @@ impl Writer {
             };
             // A caller that stopped waiting is not an error: the append stands.
             let _ = reply.send(result);
+            if let Some(observer) = &observer {
+                observer.append_acknowledged(submitted.elapsed());
+            }
         }
     }
 

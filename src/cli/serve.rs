@@ -1,0 +1,155 @@
+//! `tincay serve [--data-dir DIR] [--listen ADDR] [--key-file PATH]`: open the data
+//! directory, catch the projections up, print `listening on http://ADDR` once bound, and serve
+//! until SIGTERM or SIGINT. Then stop accepting, finish in-flight requests, close the log and
+//! exit 0; if that takes longer than [`GRACE`] (or a second signal comes), exit at once with 1:
+//! every acknowledged append is already durable, so nothing acknowledged is lost.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::cli::data_dir::DataDirArgs;
+use crate::cli::key_source::{KeyArgs, MASTER_KEY_ENV};
+use crate::cli::{CliError, output};
+use crate::http::state::{HttpSettings, SystemClock};
+use crate::server::{App, ServerConfig, ServerError, ShutdownSignals};
+use crate::store::crypto::MasterKey;
+use crate::store::engine::StoreError;
+use crate::store::log::LogOptions;
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+pub const GRACE: Duration = Duration::from_secs(10);
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataDirArgs,
+    #[command(flatten)]
+    pub listen: ListenArgs,
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ListenArgs {
+    /// The address to listen on (port 0 picks a free one).
+    #[arg(
+        long,
+        env = "TINCAY_LISTEN",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
+    pub listen: SocketAddr,
+}
+
+pub fn run(args: Args) -> Result<(), CliError> {
+    let master = load_key(&args.key, &args.data.data_dir)?;
+    runtime()?.block_on(async {
+        let app = build(&args.data.data_dir, args.listen.listen, master).await?;
+        serve(app, &args.data.data_dir).await
+    })
+}
+
+/// The master key, or an error saying exactly how to get one. A new directory needs a new
+/// key; an existing one needs the key it was made with, so the advice differs.
+pub fn load_key(key: &KeyArgs, data_dir: &Path) -> Result<MasterKey, CliError> {
+    let given = key.key_file.is_some() || std::env::var_os(MASTER_KEY_ENV).is_some();
+    if given || data_dir.join("db").exists() {
+        return key.load();
+    }
+    let dir = data_dir.display();
+    Err(CliError::Usage(format!(
+        "no master key, and {dir} holds no data yet. To start a new data directory, make a key \
+         and keep a copy offline (without it nobody can ever read the data):\n\n    \
+         tincay keygen --out tincay.key\n    \
+         tincay serve --data-dir {dir} --key-file tincay.key\n\n\
+         (or set TINCAY_KEY_FILE to the key file, or {MASTER_KEY_ENV} to its base64). \
+         To try tincay with fictional data instead: tincay demo"
+    )))
+}
+
+/// A runtime for the server.
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| CliError::Io(format!("cannot start the async runtime: {error}")))
+}
+
+/// Open the data directory and bind.
+pub async fn build(
+    data_dir: &Path,
+    listen: SocketAddr,
+    master: MasterKey,
+) -> Result<App, CliError> {
+    let config = ServerConfig {
+        data_dir: data_dir.to_owned(),
+        listen,
+        master_key: master,
+        http: HttpSettings::default(),
+        log: LogOptions::default(),
+    };
+    App::build(config, Arc::new(SystemClock))
+        .await
+        .map_err(|error| server_error(error, data_dir))
+}
+
+/// Say where we listen, then serve until a signal (see the module docs).
+pub async fn serve(app: App, data_dir: &Path) -> Result<(), CliError> {
+    let addr = app
+        .local_addr()
+        .map_err(|error| server_error(error, data_dir))?;
+    // Catch signals before saying we listen: whoever waits for that line may signal at once.
+    let signal_error =
+        |error: std::io::Error| CliError::Io(format!("cannot catch signals: {error}"));
+    let mut first = ShutdownSignals::install().map_err(signal_error)?;
+    tracing::info!(%addr, "listening");
+    output::say(&format!("listening on http://{addr}"));
+    let signalled = Arc::new(Notify::new());
+    let shutdown = {
+        let signalled = Arc::clone(&signalled);
+        async move {
+            first.recv().await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            signalled.notify_one();
+        }
+    };
+    tokio::spawn(async move {
+        signalled.notified().await;
+        // Made only now, so it waits for a *second* signal, not the one just received.
+        let mut second = ShutdownSignals::install().ok();
+        let second = async move {
+            match second.as_mut() {
+                Some(signals) => signals.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = tokio::time::sleep(GRACE) => {
+                tracing::error!(grace_secs = GRACE.as_secs(), "in-flight requests did not finish in time: exiting now");
+            }
+            () = second => tracing::warn!("second signal: exiting now"),
+        }
+        std::process::exit(1);
+    });
+    app.run(shutdown)
+        .await
+        .map_err(|error| server_error(error, data_dir))?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+fn server_error(error: ServerError, data_dir: &Path) -> CliError {
+    match error {
+        ServerError::Store(StoreError::Locked) => CliError::Usage(format!(
+            "{} is in use by another process (is `tincay serve` already running?)",
+            data_dir.display()
+        )),
+        ServerError::Store(error) => CliError::Store(error),
+        ServerError::Open(error) => CliError::Open(error),
+        other => CliError::Io(other.to_string()),
+    }
+}

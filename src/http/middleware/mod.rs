@@ -1,0 +1,43 @@
+//! Hardening and observation: the layers every response passes through.
+//!
+//! Security-sensitive. From the outside in:
+//!
+//! - [`observe`]: a request id (`x-request-id`: a sane incoming one, else a new UUID; echoed
+//!   in the response), the request's tracing span (id, method, route template: never the raw
+//!   path or query), one log line per request, and the request metrics.
+//! - [`headers`]: security headers and `Cache-Control: no-store` on every response.
+//! - [`problems`]: every error leaves as problem+json, including axum's own plain-text
+//!   rejections (405, 413 from any extractor, ...) and the 404 of an unknown path.
+//! - [`limits`], on the API routes only: load shedding over `max_concurrent_requests` (503 and
+//!   `Retry-After`), the request timeout (503), and the body limit (413).
+//!
+//! The operational routes (`/healthz`, `/readyz`, `/metrics`) are observed and get the same
+//! headers, but are never shed or timed out: a busy server must not look dead to whatever
+//! probes it and restart it.
+
+pub mod headers;
+pub mod limits;
+pub mod observe;
+pub mod problems;
+
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::http::state::AppState;
+
+pub use observe::RequestId;
+
+/// Wrap the API routes in the limits, add the operational routes, and wrap everything in
+/// the observation, header and problem layers.
+pub fn harden(api: Router, ops: Router, state: &AppState) -> Router {
+    limits::apply(api, &state.settings)
+        .merge(ops)
+        .fallback(problems::not_found)
+        .layer(axum::middleware::from_fn(problems::problem_bodies))
+        .layer(axum::middleware::map_response(headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state.metrics),
+            observe::observe,
+        ))
+}

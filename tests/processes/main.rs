@@ -1,5 +1,7 @@
 //! Tests that start child processes: kills during appends and rotations, sled's lock across
-//! processes, and the `tincay` binary itself.
+//! processes, and the `tincay` binary itself: its commands, SIGKILL while clients append over
+//! HTTP ([`kill_server`]), and canaries sent through HTTP that must reach neither its log nor
+//! its disk ([`canary_http`]).
 //!
 //! They live in their own test binary, and take [`serial`] for their whole run, because a
 //! child started while another test drops a store briefly inherits that store's locked file
@@ -17,8 +19,10 @@
 #[path = "../suite/support.rs"]
 mod support;
 
+mod canary_http;
 mod cli;
 mod crash;
+mod kill_server;
 mod locking;
 mod user_add;
 

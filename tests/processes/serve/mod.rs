@@ -5,12 +5,16 @@
 //! - [`command`]: `serve` itself: the missing-key advice, the address line, SIGTERM,
 //!   environment variables, JSON logs.
 //! - [`demo`]: `demo` loads its data set, prints its users, serves, and starts again.
+//! - [`client`]: a blocking HTTP/1.1 client, with bearer tokens, that survives a killed server.
+//! - [`site`]: a province, a commune, trusted addresses and their users, made through the
+//!   real interfaces (`tincay user add`, then the admin API).
 
+pub mod client;
 mod command;
 mod demo;
+pub mod site;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::MutexGuard;
@@ -65,6 +69,27 @@ impl Fixture {
         self.path(name).to_str().unwrap().to_owned()
     }
 
+    /// `tincay user add --role admin --password-stdin --key-file KEY`, on a directory no
+    /// server holds yet.
+    pub fn add_admin(&self, key: &str, username: &str, password: &str) {
+        let mut child = self
+            .command(
+                &["user", "add", "--username", username, "--role", "admin"],
+                &[],
+            )
+            .args(["--password-stdin", "--key-file", key])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{password}").unwrap();
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+    }
+
     /// Start `tincay ARGS` and wait until it prints `listening on http://ADDR`.
     pub fn start(&self, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = self
@@ -111,8 +136,8 @@ impl Fixture {
             child,
             addr,
             printed,
-            _lines: received,
-            stderr: Some(stderr),
+            lines: received,
+            stderr,
         }
     }
 }
@@ -123,8 +148,9 @@ pub struct Server {
     pub addr: String,
     /// Every stdout line before `listening on`.
     pub printed: Vec<String>,
-    _lines: Receiver<String>,
-    stderr: Option<JoinHandle<String>>,
+    /// Every stdout line after it, as printed.
+    lines: Receiver<String>,
+    stderr: JoinHandle<String>,
 }
 
 /// What a stopped server left behind.
@@ -133,49 +159,53 @@ pub struct Stopped {
     pub status: ExitStatus,
     pub took: Duration,
     pub stderr: String,
+    /// Every stdout line after `listening on`.
+    pub stdout: Vec<String>,
 }
 
 impl Server {
     /// `METHOD PATH` with an optional JSON body; the status and the body.
     pub fn http(&self, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        let body = json.unwrap_or("");
-        let content_type = if json.is_some() {
-            "content-type: application/json\r\n"
-        } else {
-            ""
-        };
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n{content_type}content-length: {}\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        )
-        .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        let status = answer
-            .split(' ')
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .unwrap_or_else(|| panic!("not HTTP: {answer}"));
-        let body = answer
-            .split_once("\r\n\r\n")
-            .map(|(_, body)| body.to_owned())
-            .unwrap_or_default();
-        (status, body)
+        client::request(&self.addr, method, path, None, json).unwrap()
+    }
+
+    /// `METHOD /api/v1PATH` as the holder of `token`, with an optional JSON body.
+    pub fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, String) {
+        client::api(&self.addr, method, path, token, body).unwrap()
+    }
+
+    /// SIGKILL, then wait for the exit: no chance to flush or clean up anything.
+    pub fn kill(self) -> Stopped {
+        let Server {
+            mut child,
+            lines,
+            stderr,
+            ..
+        } = self;
+        let sent = Instant::now();
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        stopped(status, sent, &lines, stderr)
     }
 
     /// SIGTERM, then wait for the exit (at most 20 s, so a hang fails instead of blocking).
-    pub fn terminate(mut self) -> Stopped {
-        let pid = self.child.id().to_string();
+    pub fn terminate(self) -> Stopped {
+        let Server {
+            mut child,
+            lines,
+            stderr,
+            ..
+        } = self;
+        let pid = child.id().to_string();
         let sent = Instant::now();
         let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         assert!(killed.success());
-        let mut child = self.child;
         let (done, exited) = mpsc::channel();
         std::thread::spawn(move || {
             let status = child.wait();
@@ -185,13 +215,23 @@ impl Server {
             Ok((status, _)) => status.unwrap(),
             Err(_) => panic!("the server did not exit within 20 s of SIGTERM"),
         };
-        let took = sent.elapsed();
-        let stderr = self.stderr.take().unwrap().join().unwrap();
-        Stopped {
-            status,
-            took,
-            stderr,
-        }
+        stopped(status, sent, &lines, stderr)
+    }
+}
+
+/// What an exited process printed: its stdout and stderr end once it is gone.
+fn stopped(
+    status: ExitStatus,
+    sent: Instant,
+    lines: &Receiver<String>,
+    stderr: JoinHandle<String>,
+) -> Stopped {
+    let took = sent.elapsed();
+    Stopped {
+        status,
+        took,
+        stderr: stderr.join().unwrap(),
+        stdout: lines.iter().collect(),
     }
 }
 

@@ -1,0 +1,107 @@
+//! A working site, made the way an operator makes one: the first admin with `tincay user
+//! add` before the server starts, then, over HTTP as that admin, a province (`01`), a
+//! commune in it (`00001`), two trusted addresses there, a volunteer bound to the first
+//! and a supervisor of the province.
+
+use serde_json::{Value, json};
+
+use super::Server;
+
+/// A username and password.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub username: String,
+    pub password: String,
+}
+
+impl Account {
+    pub fn new(username: &str, password: &str) -> Self {
+        Self {
+            username: username.to_owned(),
+            password: password.to_owned(),
+        }
+    }
+}
+
+/// What the site is made of, by name: a test may put canaries in any of it.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub admin: Account,
+    pub volunteer: Account,
+    pub supervisor: Account,
+    /// The names of the two trusted addresses.
+    pub addresses: [String; 2],
+}
+
+impl Plan {
+    /// Plain names and passwords.
+    pub fn plain() -> Self {
+        Self {
+            admin: Account::new("admin", "mật khẩu quản trị 2026"),
+            volunteer: Account::new("tnv.lan", "mật khẩu tình nguyện 2026"),
+            supervisor: Account::new("gs.hoa", "mật khẩu giám sát 2026"),
+            addresses: ["Nhà bà Tư".to_owned(), "Nhà cô Năm".to_owned()],
+        }
+    }
+}
+
+/// The ids of what was made, and the admin's session.
+#[derive(Debug)]
+pub struct Site {
+    pub plan: Plan,
+    /// The volunteer's trusted address, then the second one.
+    pub addresses: [String; 2],
+    pub admin_token: String,
+}
+
+/// Make the registry of `plan` on `server` as its admin (added before with
+/// [`Fixture::add_admin`](super::Fixture::add_admin)).
+pub fn set_up(server: &Server, plan: &Plan) -> Site {
+    let admin_token = sign_in(server, &plan.admin);
+    let token = Some(admin_token.as_str());
+    let areas = [
+        json!({"code": "01", "name": "Tỉnh Thử", "level": "province", "valid_from": "2020-01-01"}),
+        json!({"code": "00001", "name": "Xã Thử", "level": "commune", "parent": "01",
+               "valid_from": "2020-01-01"}),
+    ];
+    for area in &areas {
+        created(server.api("POST", "/areas", token, Some(area)));
+    }
+    let addresses = plan.addresses.clone().map(|name| {
+        let address = json!({"name": name, "commune": "00001", "established_on": "2024-01-01"});
+        created(server.api("POST", "/trusted-addresses", token, Some(&address)))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    });
+    let [first, _] = &addresses;
+    let users = [
+        json!({"username": plan.volunteer.username, "password": plan.volunteer.password,
+               "role": "volunteer", "trusted_address": first}),
+        json!({"username": plan.supervisor.username, "password": plan.supervisor.password,
+               "role": "supervisor", "area": "01"}),
+    ];
+    for user in &users {
+        created(server.api("POST", "/users", token, Some(user)));
+    }
+    Site {
+        plan: plan.clone(),
+        addresses,
+        admin_token,
+    }
+}
+
+/// `POST /sessions` as `account`: its token.
+pub fn sign_in(server: &Server, account: &Account) -> String {
+    let body = json!({"username": account.username, "password": account.password});
+    created(server.api("POST", "/sessions", None, Some(&body)))["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The JSON body of a 201, or a failure naming what came instead.
+pub fn created((status, body): (u16, String)) -> Value {
+    assert_eq!(status, 201, "{body}");
+    serde_json::from_str(&body).unwrap()
+}

@@ -5,7 +5,7 @@
 //! its wrapped form lives in the engine's key tree for the active key epoch.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::store::crypto::{ChainKey, CryptoError, DataKey, KeyMaterial, MasterKey};
 use crate::store::engine::{EventStore, KeyChange, KeyId, KeyState, StoreError};
@@ -38,8 +38,9 @@ pub struct Keyring {
     epoch: u32,
     facts: Arc<DataKey>,
     chain: Arc<ChainKey>,
-    /// Unwrapped stream keys, so a replay unwraps each stream's key once.
-    streams: Mutex<HashMap<StreamId, Arc<DataKey>>>,
+    /// Unwrapped stream keys, so a replay unwraps each stream's key once. Read far more
+    /// often than written, and by several threads at once when a replay decrypts in parallel.
+    streams: RwLock<HashMap<StreamId, Arc<DataKey>>>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -62,7 +63,7 @@ impl Keyring {
             epoch,
             facts: Arc::new(DataKey::from_material(facts)),
             chain: Arc::new(ChainKey::from_material(chain)),
-            streams: Mutex::new(HashMap::new()),
+            streams: RwLock::new(HashMap::new()),
         })
     }
 
@@ -120,7 +121,7 @@ impl Keyring {
 
     pub fn remember(&self, stream: &StreamId, key: Arc<DataKey>) {
         self.streams
-            .lock()
+            .write()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(stream.clone(), key);
     }
@@ -128,14 +129,14 @@ impl Keyring {
     /// Drop a stream's key from memory (after erasure).
     pub fn forget(&self, stream: &StreamId) {
         self.streams
-            .lock()
+            .write()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(stream);
     }
 
     fn cached(&self, stream: &StreamId) -> Option<Arc<DataKey>> {
         self.streams
-            .lock()
+            .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(stream)
             .cloned()

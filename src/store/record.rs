@@ -34,9 +34,16 @@
 //! [`SealedRecord::try_encode`] writes, so the encoding is canonical:
 //! `encode(decode(bytes)) == bytes`. Decoding never panics: every read goes through a
 //! bounds-checked cursor, and missing or trailing bytes are [`RecordError::Truncated`].
+//!
+//! Decoding is done once, in `record/view.rs`: [`RecordView::parse`] checks a record and borrows its
+//! fields from the stored bytes (what a replay opens records from); `decode` copies them out.
+
+mod view;
 
 use crate::store::crypto::{Mac, Sealed};
 use crate::store::stream::StreamId;
+
+pub use view::{RecordView, SealedRef};
 
 pub const FORMAT: u8 = 1;
 
@@ -98,26 +105,46 @@ pub enum RecordError {
 
 /// The associated data for `part` of the record with this header.
 pub fn aad(header: &RecordHeader, part: Part) -> Vec<u8> {
-    let stream = header.stream.as_str().as_bytes();
-    let event_type = header.event_type.as_bytes();
+    let mut out = Vec::new();
+    write_aad(
+        &mut out,
+        part,
+        header.position,
+        header.stream.as_str(),
+        header.stream_version,
+        &header.event_type,
+        header.schema_version,
+    );
+    out
+}
+
+/// Replaces `out` with the associated data of one part of a record (layout in the module doc).
+fn write_aad(
+    out: &mut Vec<u8>,
+    part: Part,
+    position: u64,
+    stream: &str,
+    stream_version: u64,
+    event_type: &str,
+    schema_version: u32,
+) {
+    let (stream, event_type) = (stream.as_bytes(), event_type.as_bytes());
     // A stream id is at most 100 bytes. An event type too long for its u16 (which no record
     // can hold, see `RecordHeader::validate`) saturates, and the AAD stays injective anyway:
     // the event type is followed only by the fixed-width schema version.
     let event_type_len = u16::try_from(event_type.len()).unwrap_or(u16::MAX);
     let stream_len = u16::try_from(stream.len()).unwrap_or(u16::MAX);
-    let mut out = Vec::with_capacity(
-        AAD_LABEL.len() + 1 + 8 + 2 + stream.len() + 8 + 2 + event_type.len() + 4,
-    );
+    out.clear();
+    out.reserve(AAD_LABEL.len() + 1 + 8 + 2 + stream.len() + 8 + 2 + event_type.len() + 4);
     out.extend_from_slice(AAD_LABEL);
     out.push(part as u8);
-    out.extend_from_slice(&header.position.to_be_bytes());
+    out.extend_from_slice(&position.to_be_bytes());
     out.extend_from_slice(&stream_len.to_be_bytes());
     out.extend_from_slice(stream);
-    out.extend_from_slice(&header.stream_version.to_be_bytes());
+    out.extend_from_slice(&stream_version.to_be_bytes());
     out.extend_from_slice(&event_type_len.to_be_bytes());
     out.extend_from_slice(event_type);
-    out.extend_from_slice(&header.schema_version.to_be_bytes());
-    out
+    out.extend_from_slice(&schema_version.to_be_bytes());
 }
 
 /// Whether `event_type` is a storable event type: ASCII `[a-z0-9_]`, 1 to 64 bytes.
@@ -208,56 +235,22 @@ impl SealedRecord {
     }
     /// Parse stored bytes. Never panics, whatever the input.
     pub fn decode(bytes: &[u8]) -> Result<Self, RecordError> {
-        let mut input = Reader(bytes);
-        let format = input.u8()?;
-        if format != FORMAT {
-            return Err(RecordError::UnknownFormat(format));
-        }
-        let position = input.u64()?;
-        let stream_version = input.u64()?;
-        let recorded_at_ms = i64::from_be_bytes(input.array()?);
-        let schema_version = input.u32()?;
-        let key_epoch = input.u32()?;
-        let flags = input.u8()?;
-        if flags & !(FLAG_PII | FLAG_ACTOR) != 0 {
-            return Err(RecordError::Malformed("flags"));
-        }
-        let actor = if flags & FLAG_ACTOR != 0 {
-            Some(input.array()?)
-        } else {
-            None
-        };
-        let stream = std::str::from_utf8(input.short()?)
-            .ok()
-            .and_then(|raw| StreamId::parse(raw).ok())
-            .ok_or(RecordError::Malformed("stream"))?;
-        let event_type = std::str::from_utf8(input.short()?)
-            .ok()
-            .filter(|raw| is_valid_event_type(raw))
-            .ok_or(RecordError::Malformed("event_type"))?
-            .to_owned();
-        let facts = input.sealed("facts")?;
-        let pii = if flags & FLAG_PII != 0 {
-            Some(input.sealed("pii")?)
-        } else {
-            None
-        };
-        let mac = Mac(input.array()?);
-        input.finish()?;
+        let view = RecordView::parse(bytes)?;
+        let stream = StreamId::parse(view.stream).map_err(|_| RecordError::Malformed("stream"))?;
         Ok(Self {
             header: RecordHeader {
-                position,
+                position: view.position,
                 stream,
-                stream_version,
-                event_type,
-                schema_version,
-                recorded_at_ms,
-                key_epoch,
-                actor,
+                stream_version: view.stream_version,
+                event_type: view.event_type.to_owned(),
+                schema_version: view.schema_version,
+                recorded_at_ms: view.recorded_at_ms,
+                key_epoch: view.key_epoch,
+                actor: view.actor,
             },
-            facts,
-            pii,
-            mac,
+            facts: view.facts.to_sealed(),
+            pii: view.pii.map(|pii| pii.to_sealed()),
+            mac: view.mac,
         })
     }
     /// The unsigned part of stored bytes (for chain verification without re-encoding).
@@ -291,55 +284,6 @@ fn put_sealed(out: &mut Vec<u8>, sealed: &Sealed, field: &'static str) -> Result
     out.extend_from_slice(&len.to_be_bytes());
     out.extend_from_slice(&sealed.ciphertext);
     Ok(())
-}
-
-/// A cursor over the bytes still to read. Running out is [`RecordError::Truncated`].
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8], RecordError> {
-        let (taken, rest) = self.0.split_at_checked(len).ok_or(RecordError::Truncated)?;
-        self.0 = rest;
-        Ok(taken)
-    }
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], RecordError> {
-        <[u8; N]>::try_from(self.take(N)?).map_err(|_| RecordError::Truncated)
-    }
-    fn u8(&mut self) -> Result<u8, RecordError> {
-        Ok(u8::from_be_bytes(self.array()?))
-    }
-    fn u16(&mut self) -> Result<u16, RecordError> {
-        Ok(u16::from_be_bytes(self.array()?))
-    }
-    fn u32(&mut self) -> Result<u32, RecordError> {
-        Ok(u32::from_be_bytes(self.array()?))
-    }
-    fn u64(&mut self) -> Result<u64, RecordError> {
-        Ok(u64::from_be_bytes(self.array()?))
-    }
-    /// `u16 len ‖ bytes`.
-    fn short(&mut self) -> Result<&'a [u8], RecordError> {
-        let len = self.u16()?;
-        self.take(usize::from(len))
-    }
-    /// `nonce[12] ‖ u32 len ‖ ciphertext+tag`; a ciphertext shorter than its tag is malformed.
-    fn sealed(&mut self, field: &'static str) -> Result<Sealed, RecordError> {
-        let nonce = self.array()?;
-        let len = usize::try_from(self.u32()?).map_err(|_| RecordError::Truncated)?;
-        if len < TAG_LEN {
-            return Err(RecordError::Malformed(field));
-        }
-        let ciphertext = self.take(len)?.to_vec();
-        Ok(Sealed { nonce, ciphertext })
-    }
-    /// Trailing bytes are as wrong as missing ones.
-    fn finish(self) -> Result<(), RecordError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(RecordError::Truncated)
-        }
-    }
 }
 
 #[cfg(test)]
@@ -701,6 +645,12 @@ mod tests {
             let decoded = SealedRecord::decode(&bytes).unwrap();
             prop_assert_eq!(&decoded, &record);
             prop_assert_eq!(decoded.encode(), bytes.clone());
+            let view = RecordView::parse(&bytes).unwrap();
+            let mut reused = vec![0xff; 300];
+            for part in [Part::Facts, Part::Pii] {
+                view.aad_into(part, &mut reused);
+                prop_assert_eq!(&reused, &aad(&record.header, part));
+            }
             let unsigned = SealedRecord::unsigned_part(&bytes).unwrap();
             prop_assert_eq!(
                 unsigned,

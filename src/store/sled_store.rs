@@ -41,7 +41,10 @@ use layout::{KEY_EPOCH, TOMBSTONE};
 /// How to open a [`SledStore`].
 #[derive(Clone)]
 pub struct SledOptions {
-    /// sled's page cache, in bytes. Replay is several times faster while the log fits.
+    /// sled's page cache, in bytes: an upper bound, filled as pages are read. A replay reads
+    /// the log front to back, so it runs from memory only while the whole log fits; a log
+    /// even a little larger than the cache is read from the files on every replay, about
+    /// twice as slowly. See [`SledOptions::DEFAULT_CACHE_CAPACITY`].
     pub cache_capacity: u64,
     /// Told every step of every sync (tests, metrics).
     pub observer: Option<Arc<dyn SyncObserver>>,
@@ -50,7 +53,11 @@ pub struct SledOptions {
 }
 
 impl SledOptions {
-    pub const DEFAULT_CACHE_CAPACITY: u64 = 64 * 1024 * 1024;
+    /// 1 GiB: room for a log of about a million case events (about 500 bytes each as
+    /// stored, nearly twice that in sled's pages; `benches/log`). Memory is only taken as the
+    /// log is read, so a smaller log costs less; lower it on machines with little memory, and
+    /// raise it for larger logs.
+    pub const DEFAULT_CACHE_CAPACITY: u64 = 1024 * 1024 * 1024;
 
     pub fn cache_capacity(mut self, bytes: u64) -> Self {
         self.cache_capacity = bytes;

@@ -19,18 +19,22 @@ impl StreamId {
     pub const MAX_LEN: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, InvalidStreamId> {
-        let well_formed = (3..=Self::MAX_LEN).contains(&raw.len())
+        if Self::is_valid(raw) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidStreamId)
+        }
+    }
+
+    /// Whether [`StreamId::parse`] accepts `raw` (without making a `StreamId`).
+    pub fn is_valid(raw: &str) -> bool {
+        (3..=Self::MAX_LEN).contains(&raw.len())
             && raw
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && raw
                 .split_once('-')
-                .is_some_and(|(kind, rest)| !kind.is_empty() && !rest.is_empty());
-        if well_formed {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(InvalidStreamId)
-        }
+                .is_some_and(|(kind, rest)| !kind.is_empty() && !rest.is_empty())
     }
 
     /// `kind-<id>`, e.g. `StreamId::of("case", &uuid)`.

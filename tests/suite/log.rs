@@ -1,7 +1,10 @@
 //! The event log: appends, reads, expected versions, idempotency, erasure, the head.
 
-use serde_json::json;
-use tincay::store::log::{AppendError, ExpectedVersion, Idempotency, OpenError, RecordedPii};
+use serde_json::{Value, json};
+use tincay::store::engine::EventStore;
+use tincay::store::log::{
+    AppendError, ExpectedVersion, Idempotency, OpenError, RecordedEvent, RecordedPii,
+};
 
 use crate::support::*;
 
@@ -323,4 +326,91 @@ fn a_subscription_hands_out_every_durable_append_in_order() {
     }
     writer.join().unwrap();
     assert_eq!(seen, vec![2, 3]);
+}
+
+/// What a test compares of a recorded event: place, type and both parts.
+fn summary(events: &[RecordedEvent]) -> Vec<(u64, String, u64, String, Value, Option<Value>)> {
+    events
+        .iter()
+        .map(|e| {
+            let erased = matches!(e.pii, RecordedPii::Erased);
+            let pii = pii_json(e).or(erased.then(|| json!("erased")));
+            let (stream, facts) = (e.stream.to_string(), facts_json(e));
+            (
+                e.position,
+                stream,
+                e.stream_version,
+                e.event_type.clone(),
+                facts,
+                pii,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_read_is_split_over_threads_and_equals_reading_record_by_record() {
+    let t = TestLog::new();
+    // 40 cases, 4 appends of 10 events each, interleaved: 1,600 events; then one case erased.
+    let case = |n: u32| format!("case-{n:08x}-0000-4000-8000-000000000000");
+    for round in 0..4_u32 {
+        for n in 0..40 {
+            let notes = (0..10).map(|i| note(&format!("{n} {round} {i}"))).collect();
+            let expected = ExpectedVersion::Exact(u64::from(round) * 10);
+            t.append(request(&case(n), expected, notes));
+        }
+    }
+    let mut erase = request(&case(7), ExpectedVersion::Exact(40), vec![]);
+    erase.events = vec![event("case_erased", json!({"reason": "duplicate"}), None)];
+    erase.erase = true;
+    t.append(erase);
+    let one_by_one: Vec<_> = t.store.read_from(1, usize::MAX).unwrap();
+    let one_by_one: Vec<_> = one_by_one
+        .iter()
+        .map(|record| t.log.open_record(record).unwrap())
+        .collect();
+    assert_eq!(one_by_one.len(), 1_601);
+
+    for (from, limit) in [
+        (1, 10_000),
+        (1, 1_600),
+        (300, 700),
+        (999, 600),
+        (1_500, 5_000),
+    ] {
+        let read = t.log.read_from(from, limit).unwrap();
+        let first = usize::try_from(from - 1).unwrap();
+        let expected = &one_by_one[first..(first + limit).min(one_by_one.len())];
+        assert_eq!(
+            summary(&read),
+            summary(expected),
+            "from {from}, limit {limit}"
+        );
+    }
+    let ahead: Vec<_> = t
+        .log
+        .read_ahead(1, 512)
+        .flat_map(|batch| batch.unwrap())
+        .collect();
+    assert_eq!(summary(&ahead), summary(&one_by_one));
+}
+
+#[test]
+fn a_damaged_record_in_a_large_read_is_the_error_reading_one_by_one_gives() {
+    let t = TestLog::new();
+    for n in 0..60_u64 {
+        let notes = (0..10).map(|i| note(&format!("{n} {i}"))).collect();
+        t.append(request(CASE_A, ExpectedVersion::Exact(n * 10), notes));
+    }
+    // Flip a ciphertext byte of position 450 (of 600): the MAC's 32 bytes come last.
+    let records = t.store.tamper_records();
+    let key = 450_u64.to_be_bytes();
+    let mut value = records.get(key).unwrap().unwrap().to_vec();
+    let index = value.len() - 40;
+    value[index] ^= 1;
+    records.insert(key, value).unwrap();
+
+    let error = t.log.read_from(1, 1_000).unwrap_err();
+    assert_eq!(error.position(), Some(450), "{error}");
+    assert_eq!(t.log.read_from(1, 449).unwrap().len(), 449);
 }

@@ -3,7 +3,10 @@
 //! - [`open`](open): initialising a data directory's keys, checking the master key, loading the head.
 //! - [`writer`]: the single writer thread: expected versions, idempotency, sealing, the chain,
 //!   and group commit (one durable sync for every append that queued up meanwhile).
-//! - [`read`]: decrypting records back into [`RecordedEvent`]s.
+//! - [`read`]: decrypting records back into [`RecordedEvent`]s, large batches on several
+//!   threads.
+//! - [`read_ahead`]: batches read and decrypted on a background thread, one batch ahead of the
+//!   caller (replays).
 //! - [`subscription`]: following the log from a position as it grows.
 //!
 //! An append is acknowledged only after the engine's `sync` (flush + fsync) returned; a failed
@@ -13,6 +16,7 @@
 mod idempotency;
 pub mod open;
 pub mod read;
+pub mod read_ahead;
 pub mod subscription;
 mod writer;
 
@@ -32,6 +36,7 @@ use crate::store::stream::StreamId;
 
 pub use open::OpenError;
 pub use read::{ReadError, RecordedEvent, RecordedPii};
+pub use read_ahead::ReadAhead;
 pub use subscription::Subscription;
 
 /// What the stream's version must be for an append to go ahead.

@@ -2,16 +2,22 @@
 //! parts decrypted into [`RecordedEvent`]s. Decrypted bytes live only in memory
 //! ([`Plaintext`] zeroizes on drop) and are never written anywhere.
 
+mod opener;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::domain::codec::{DecodeError, EventCodec, PiiState, StoredEvent};
 use crate::store::crypto::{CryptoError, Plaintext};
 use crate::store::engine::{EventStore, StoreError, StoredRecord};
-use crate::store::keyring::{Keyring, KeyringError, StreamKey};
+use crate::store::keyring::{Keyring, KeyringError};
 use crate::store::log::EventLog;
-use crate::store::record::{Part, RecordError, SealedRecord, aad};
+use crate::store::record::RecordError;
 use crate::store::stream::StreamId;
+
+use opener::Opener;
 
 /// The personal part of a recorded event.
 #[derive(Debug)]
@@ -96,26 +102,95 @@ impl EventLog {
     /// Every durable event of a stream, in order.
     pub fn read_stream(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, ReadError> {
         let records = self.inner.store.read_stream(stream, 1)?;
-        records
-            .iter()
-            .map(|record| self.open_record(record))
-            .collect()
+        self.open_all(&records)
     }
 
     /// Up to `limit` durable events from `position` on, in global order.
+    ///
+    /// A replay reads large batches, so a batch of at least [`PARALLEL_MIN`] durable events is
+    /// cut into ranges of [`RANGE`] positions, which up to [`MAX_THREADS`] threads (one per
+    /// core) take in turn, each reading its range from the engine and decrypting it. Taking
+    /// small ranges in turn, rather than a half each, keeps both cores busy when one thread is
+    /// held up. Positions are gap-free, so the ranges join up in order; should one not
+    /// continue the range before it (only a damaged store could do that), the events before it
+    /// are returned and the next call goes on from there. The result is therefore what reading
+    /// record by record gives, or a prefix of it, with the first error in position order.
     pub fn read_from(&self, position: u64, limit: usize) -> Result<Vec<RecordedEvent>, ReadError> {
-        let records = self.inner.store.read_from(position, limit)?;
-        records
-            .iter()
-            .map(|record| self.open_record(record))
-            .collect()
+        let position = position.max(1);
+        let durable = self.head().map_or(0, |head| head.position);
+        let available = durable.saturating_sub(position).saturating_add(1);
+        let batch = usize::try_from(available).map_or(limit, |available| available.min(limit));
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(MAX_THREADS);
+        if batch < PARALLEL_MIN || threads < 2 {
+            return self.read_range(position, limit);
+        }
+        let ranges = batch.div_ceil(RANGE);
+        let start = |range: usize| position.saturating_add((range * RANGE) as u64);
+        let next = AtomicUsize::new(0);
+        let take_ranges = || {
+            let mut read = Vec::new();
+            loop {
+                let range = next.fetch_add(1, Ordering::Relaxed);
+                if range >= ranges {
+                    return read;
+                }
+                let len = RANGE.min(batch - range * RANGE);
+                read.push((range, self.read_range(start(range), len)));
+            }
+        };
+        let mut read = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(take_ranges)).collect();
+            let mut read = take_ranges();
+            for helper in helpers {
+                // A panic while reading is raised again here, as it would be without threads.
+                read.extend(
+                    helper
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+            }
+            read
+        });
+        read.sort_unstable_by_key(|(range, _)| *range);
+        let mut events = Vec::with_capacity(batch);
+        for (range, result) in read {
+            let joins_up = events
+                .last()
+                .is_none_or(|last: &RecordedEvent| last.position.saturating_add(1) == start(range));
+            if !joins_up {
+                break;
+            }
+            events.extend(result?);
+        }
+        Ok(events)
     }
 
     /// Decode, check and decrypt one stored record.
     pub fn open_record(&self, stored: &StoredRecord) -> Result<RecordedEvent, ReadError> {
         open_record(self.inner.store.as_ref(), &self.inner.keys, stored)
     }
+
+    /// Up to `limit` events from `position` on, read and decrypted on this thread.
+    fn read_range(&self, position: u64, limit: usize) -> Result<Vec<RecordedEvent>, ReadError> {
+        let records = self.inner.store.read_from(position, limit)?;
+        self.open_all(&records)
+    }
+
+    fn open_all(&self, records: &[StoredRecord]) -> Result<Vec<RecordedEvent>, ReadError> {
+        let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys);
+        records.iter().map(|record| opener.open(record)).collect()
+    }
 }
+
+/// Durable events in a batch below which one thread reads them all: starting a thread costs
+/// about as much as decrypting a few dozen records.
+pub const PARALLEL_MIN: usize = 512;
+/// Positions per range a thread takes at a time.
+pub const RANGE: usize = 256;
+/// The most threads one batch is read on.
+pub const MAX_THREADS: usize = 4;
 
 /// Decode, check and decrypt one stored record with `keys`.
 pub fn open_record(
@@ -123,54 +198,5 @@ pub fn open_record(
     keys: &Keyring,
     stored: &StoredRecord,
 ) -> Result<RecordedEvent, ReadError> {
-    let position = stored.position;
-    let record = SealedRecord::decode(&stored.bytes)
-        .map_err(|source| ReadError::Record { position, source })?;
-    let header = &record.header;
-    if header.position != stored.position
-        || header.stream != stored.stream
-        || header.stream_version != stored.stream_version
-    {
-        return Err(ReadError::Misplaced { position });
-    }
-    let facts = keys
-        .facts()
-        .open(&aad(header, Part::Facts), &record.facts)
-        .map_err(|source| ReadError::Decrypt {
-            position,
-            part: "facts",
-            source,
-        })?;
-    let pii = match &record.pii {
-        None => RecordedPii::Absent,
-        Some(sealed) => match keys
-            .stream_key(store, &header.stream)
-            .map_err(|source| ReadError::Keys { position, source })?
-        {
-            StreamKey::Present(key) => RecordedPii::Present(
-                key.open(&aad(header, Part::Pii), sealed)
-                    .map_err(|source| ReadError::Decrypt {
-                        position,
-                        part: "pii",
-                        source,
-                    })?,
-            ),
-            StreamKey::Destroyed => RecordedPii::Erased,
-            StreamKey::Missing => return Err(ReadError::NoKey { position }),
-        },
-    };
-    let recorded_at =
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(header.recorded_at_ms) * 1_000_000)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    Ok(RecordedEvent {
-        position,
-        stream: record.header.stream.clone(),
-        stream_version: header.stream_version,
-        event_type: header.event_type.clone(),
-        schema_version: header.schema_version,
-        recorded_at,
-        actor: header.actor.map(Uuid::from_bytes),
-        facts,
-        pii,
-    })
+    Opener::new(store, keys).open(stored)
 }

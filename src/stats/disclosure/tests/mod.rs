@@ -8,3 +8,4 @@ mod keys;
 mod oracle;
 mod perturbation;
 mod props;
+mod suppression;

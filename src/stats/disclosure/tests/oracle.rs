@@ -80,17 +80,17 @@ pub fn rank(rows: &[Vec<i128>]) -> usize {
         rows.swap(rank, found);
         let pivot_row = rows[rank].clone();
         let pivot = pivot_row[column];
-        for r in 0..rows.len() {
-            let factor = rows[r][column];
+        for (r, row) in rows.iter_mut().enumerate() {
+            let factor = row[column];
             if r == rank || factor == 0 {
                 continue;
             }
-            for c in 0..width {
-                rows[r][c] = rows[r][c] * pivot - pivot_row[c] * factor;
+            for (value, pivot_value) in row.iter_mut().zip(&pivot_row) {
+                *value = *value * pivot - pivot_value * factor;
             }
-            let divisor = rows[r].iter().fold(0, |g, v| gcd(g, v.abs()));
+            let divisor = row.iter().fold(0, |g, v| gcd(g, v.abs()));
             if divisor > 1 {
-                rows[r].iter_mut().for_each(|v| *v /= divisor);
+                row.iter_mut().for_each(|v| *v /= divisor);
             }
         }
         rank += 1;

@@ -6,7 +6,7 @@
 //! 1. *Primary*: every number (cell, margin, total) with 1..k−1 distinct contributing cases.
 //! 2. *Complementary*, repeated until nothing changes: for each suppressed number, ask whether
 //!    it is a linear combination of the published ones (over the atoms of
-//!    [`super::structure`]). If it is, withhold the smallest number that combination uses
+//!    the `structure` module). If it is, withhold the smallest number that combination uses
 //!    (by value; a cell before a margin before the total on ties), and ask again.
 //!
 //! In a table whose dimensions are single-valued this is the classic rule: a group whose sum

@@ -12,7 +12,7 @@
 //! | true count `n` | −2 | −1 |  0  | +1 | +2 | mean | P(noise = 0) |
 //! |----------------|----|----|-----|----|----|------|--------------|
 //! | 0              |    |    | 256 |    |    | 0    | 1 (0 publishes 0) |
-//! | 1..k−1         | suppressed: no number is published |||||||
+//! | 1..k−1         |    |    |     |    |    | —    | — (suppressed) |
 //! | k              |  0 |  0 | 192 | 48 | 16 | +5/16 | 3/4 |
 //! | k+1            |  0 | 80 |  96 | 80 |  0 | 0    | 3/8 |
 //! | ≥ k+2          | 16 | 64 |  96 | 64 | 16 | 0    | 3/8 |
@@ -37,7 +37,7 @@ use super::keys::{CellKey, RecordKey};
 use super::suppression::{K, Published, Suppression};
 
 /// How many of the 256 buckets carry each noise −2, −1, 0, +1, +2.
-type Distribution = [u16; 5];
+pub type Distribution = [u16; 5];
 
 /// The noise values, in bucket order.
 const NOISES: [i8; 5] = [-2, -1, 0, 1, 2];

@@ -11,6 +11,7 @@
 //!   which gathers a cell's count, distinct cases and key one unit at a time.
 //! - [`suppression`]: the threshold [`suppression::K`] (default 5, never below 3), the
 //!   published form of a number, primary suppression, and sums in perturbed mode.
+//! - [`table`]: an exact-mode table as units and the cells (and margins) they count in.
 //! - [`complementary`]: exact mode — true counts, primary plus complementary suppression.
 //! - `structure` and `linear`: the atoms and components of a table and exact rational
 //!   elimination, which `complementary` uses to decide what can be derived.
@@ -67,11 +68,13 @@ mod linear;
 pub mod perturbation;
 mod structure;
 pub mod suppression;
+pub mod table;
 
 #[cfg(test)]
 mod tests;
 
-pub use complementary::{ExactRelease, ExactTable, TableError, Unit, protect};
+pub use complementary::{ExactRelease, protect};
 pub use keys::{CellKey, RecordKey, SecretTooShort, StatisticsSecret};
 pub use perturbation::{Tally, perturbed_count};
 pub use suppression::{K, KTooSmall, Published, Suppression, perturbed_sum};
+pub use table::{ExactTable, TableError, Unit};

@@ -4,10 +4,9 @@
 use std::collections::BTreeSet;
 
 use super::oracle;
-use crate::stats::disclosure::complementary::{
-    ExactRelease, ExactTable, TableError, Unit, protect,
-};
+use crate::stats::disclosure::complementary::{ExactRelease, protect};
 use crate::stats::disclosure::suppression::{K, Published, Suppression};
+use crate::stats::disclosure::table::{ExactTable, TableError, Unit};
 
 const HIDDEN: Published = Published::Suppressed(Suppression::TooFewCases);
 const HIDDEN_TOO: Published = Published::Suppressed(Suppression::Complementary);

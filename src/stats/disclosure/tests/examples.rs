@@ -2,10 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use crate::stats::disclosure::complementary::{ExactTable, protect};
+use crate::stats::disclosure::complementary::protect;
 use crate::stats::disclosure::keys::{CellKey, RecordKey};
 use crate::stats::disclosure::perturbation::{noise, perturbed_count};
 use crate::stats::disclosure::suppression::{K, Published, Suppression};
+use crate::stats::disclosure::table::ExactTable;
 
 /// The record keys of 17 fictional cases: 0–8 are low risk, 9–13 medium, 14–16 high.
 const RECORD_KEYS: [u32; 17] = [

@@ -10,8 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::stats::disclosure::complementary::{ExactRelease, ExactTable};
+use crate::stats::disclosure::complementary::ExactRelease;
 use crate::stats::disclosure::suppression::Published;
+use crate::stats::disclosure::table::ExactTable;
 
 /// Every number of the table as a 0/1 row over its atoms: cells, margins, then the total.
 pub fn rows<C: Ord + Clone>(table: &ExactTable<C>) -> Vec<Vec<i128>> {

@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use super::oracle;
-use crate::stats::disclosure::complementary::{ExactTable, Unit, protect};
+use crate::stats::disclosure::complementary::protect;
 use crate::stats::disclosure::suppression::{K, Published, Suppression};
+use crate::stats::disclosure::table::{ExactTable, Unit};
 
 /// A table's shape: the number of values of each dimension, whether the first is
 /// multi-valued, and whether the one-way margins are published.

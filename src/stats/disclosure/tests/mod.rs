@@ -5,6 +5,7 @@
 mod complementary;
 mod examples;
 mod keys;
+mod linear;
 mod oracle;
 mod perturbation;
 mod props;

@@ -18,6 +18,8 @@
 //! - [`auth`]: password hashing, session tokens, login throttling.
 //! - [`access_log`]: recording and reading who accessed what.
 //! - [`http`]: the JSON API (axum), its errors, extractors and scope checks.
+//! - [`stats`]: programme statistics and their disclosure control (perturbation,
+//!   suppression).
 //! - [`server`]: building and running the service with graceful shutdown.
 //! - [`control`]: the control socket through which the command line reaches a running server.
 //! - [`demo`]: the fictional demo data set `tincay demo` loads, written through the domain
@@ -37,4 +39,5 @@ pub mod domain;
 pub mod http;
 pub mod projections;
 pub mod server;
+pub mod stats;
 pub mod store;

@@ -5,6 +5,7 @@
 mod opener;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::Builder;
 
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -118,7 +119,7 @@ impl EventLog {
     pub fn read_from(&self, position: u64, limit: usize) -> Result<Vec<RecordedEvent>, ReadError> {
         let position = position.max(1);
         let durable = self.head().map_or(0, |head| head.position);
-        let available = durable.saturating_sub(position).saturating_add(1);
+        let available = durable.saturating_add(1).saturating_sub(position);
         let batch = usize::try_from(available).map_or(limit, |available| available.min(limit));
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -141,7 +142,10 @@ impl EventLog {
             }
         };
         let mut read = std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(take_ranges)).collect();
+            // Should a thread fail to start, the others take its ranges.
+            let helpers: Vec<_> = (1..threads)
+                .filter_map(|_| Builder::new().spawn_scoped(scope, take_ranges).ok())
+                .collect();
             let mut read = take_ranges();
             for helper in helpers {
                 // A panic while reading is raised again here, as it would be without threads.
@@ -184,10 +188,11 @@ impl EventLog {
     }
 }
 
-/// Durable events in a batch below which one thread reads them all: starting a thread costs
-/// about as much as decrypting a few dozen records.
-pub const PARALLEL_MIN: usize = 512;
-/// Positions per range a thread takes at a time.
+/// Durable events in a batch below which one thread reads them all (two ranges).
+pub const PARALLEL_MIN: usize = 2 * RANGE;
+/// Positions per range a thread takes at a time: about a millisecond of work, so a thread
+/// start (tens of microseconds) is small beside it and a held-up thread delays the batch by
+/// little.
 pub const RANGE: usize = 256;
 /// The most threads one batch is read on.
 pub const MAX_THREADS: usize = 4;

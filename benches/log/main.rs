@@ -3,7 +3,8 @@
 //! `synchronous=FULL`, one transaction per append), and the replay rate (events decrypted,
 //! decoded and folded into case state per second).
 //!
-//! `cargo bench --bench log` prints the machine it ran on and the median of several runs.
+//! `cargo bench --bench log` prints the machine it ran on, its load average (the cores are
+//! shared) and the median of several runs.
 //! `TINCAY_BENCH_QUICK=1` runs fewer, smaller rounds.
 #![allow(
     clippy::unwrap_used,
@@ -92,6 +93,7 @@ fn main() {
     println!("(64 writers vs 1 writer on tincay: see the first column; single = {single:.0}/s)");
 
     replay::run(&root, &settings);
+    print_load("at the end");
 }
 
 fn print_machine() {
@@ -115,6 +117,14 @@ fn print_machine() {
         memory.trim(),
         kernel.trim()
     );
+    print_load("at the start");
+}
+
+/// The load average: the cores are shared, so other work changes every figure here.
+fn print_load(when: &str) {
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<_> = load.split_whitespace().take(3).collect();
+    println!("load average {when}: {}", load.join(" "));
 }
 
 pub fn median(values: &mut [f64]) -> f64 {

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use time::{Date, OffsetDateTime, Time, UtcOffset};
+use time::{Date, OffsetDateTime, Time};
 use uuid::Uuid;
 
 use crate::domain::codec::EncodedEvent;
@@ -35,11 +35,6 @@ pub struct Plan {
     streams: HashMap<StreamId, (u64, OffsetDateTime)>,
 }
 
-/// Vietnam's time zone, for the hour a volunteer writes something down.
-fn vietnam() -> UtcOffset {
-    UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC)
-}
-
 impl Plan {
     pub fn new(now: OffsetDateTime) -> Self {
         Self {
@@ -53,7 +48,7 @@ impl Plan {
     /// Vietnam time), never in the future, never before the stream's previous record.
     fn recorded_at(&self, stream: &StreamId, day: Date, minute: u16) -> OffsetDateTime {
         let time = Time::from_hms(8, 0, 0).unwrap_or(Time::MIDNIGHT);
-        let at = day.with_time(time).assume_offset(vietnam())
+        let at = day.with_time(time).assume_offset(crate::clock::VIETNAM)
             + time::Duration::minutes(i64::from(minute % 600));
         let at = at.min(self.now);
         match self.streams.get(stream) {

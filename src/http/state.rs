@@ -15,8 +15,7 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> OffsetDateTime;
     /// Today's date in Vietnam (UTC+7).
     fn today(&self) -> time::Date {
-        let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
-        self.now().to_offset(offset).date()
+        crate::clock::vietnam_date(self.now())
     }
 }
 

@@ -81,6 +81,11 @@ impl YearMonth {
         })
     }
 
+    /// The month's first day.
+    pub fn first_day(self) -> Option<Date> {
+        Date::from_calendar_date(self.year(), self.month(), 1).ok()
+    }
+
     pub fn year(self) -> i32 {
         self.year
     }

@@ -14,10 +14,9 @@ use time::Date;
 
 use crate::domain::calendar::YearMonth;
 use crate::domain::case::{CaseEvent, CaseState, CaseStatus};
-use crate::domain::codec::DecodeError;
 use crate::domain::ids::{AreaCode, CaseId, FollowUpId, TrustedAddressId};
 use crate::domain::vocab::RiskLevel;
-use crate::store::log::RecordedEvent;
+use crate::projections::event::{Projected, ProjectedEvent};
 
 /// One case as lists show it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,24 +105,15 @@ pub struct CaseIndex {
 
 impl CaseIndex {
     /// Apply one event if it belongs to a case stream.
-    pub fn apply(&self, event: &RecordedEvent) -> Result<(), DecodeError> {
-        if event.stream.kind() != "case" {
-            return Ok(());
-        }
-        let Some(id) = event
-            .stream
-            .as_str()
-            .strip_prefix("case-")
-            .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
-            .map(CaseId::from_uuid)
-        else {
-            return Ok(());
+    pub fn apply(&self, event: &ProjectedEvent) {
+        let Projected::Case { id, event: decoded } = &event.body else {
+            return;
         };
-        let decoded: CaseEvent = event.decode()?;
+        let id = *id;
         let mut cases = self.cases.write().unwrap_or_else(PoisonError::into_inner);
         let entry = cases.entry(id).or_default();
-        entry.state.apply(&decoded);
-        match &decoded {
+        entry.state.apply(decoded);
+        match decoded {
             CaseEvent::CaseOpened { facts, pii } => {
                 entry.opened_on = pii
                     .as_ref()
@@ -135,7 +125,24 @@ impl CaseIndex {
             }
             _ => {}
         }
-        Ok(())
+    }
+
+    /// Every case with its state and the day it was opened (personal data), for a
+    /// checkpoint.
+    pub fn snapshot(&self) -> Vec<(CaseId, CaseState, Option<Date>)> {
+        self.read()
+            .iter()
+            .map(|(id, entry)| (*id, entry.state.clone(), entry.opened_on))
+            .collect()
+    }
+
+    /// Replace every case with a checkpoint's.
+    pub fn restore(&self, cases: Vec<(CaseId, CaseState, Option<Date>)>) {
+        let restored = cases
+            .into_iter()
+            .map(|(id, state, opened_on)| (id, Entry { state, opened_on }))
+            .collect();
+        *self.cases.write().unwrap_or_else(PoisonError::into_inner) = restored;
     }
 
     /// The folded state of a case, if the index has it.
@@ -280,5 +287,5 @@ fn summary(id: CaseId, entry: &Entry) -> Option<CaseSummary> {
 }
 
 fn first_day(month: YearMonth) -> Option<Date> {
-    Date::from_calendar_date(month.year(), month.month(), 1).ok()
+    month.first_day()
 }

@@ -10,5 +10,7 @@
 //! only and are rebuilt from the log at every start.
 
 pub mod cases;
+pub mod checkpoint;
+pub mod event;
 pub mod registry;
 pub mod runner;

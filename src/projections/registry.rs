@@ -7,18 +7,18 @@
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
 
+use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::domain::codec::DecodeError;
 use crate::domain::ids::{AreaCode, TrustedAddressId, UserId};
 use crate::domain::registry::area::AreaEvent;
 use crate::domain::registry::trusted_address::TrustedAddressEvent;
 use crate::domain::registry::user::UserEvent;
 use crate::domain::vocab::{AreaLevel, Role};
-use crate::store::log::RecordedEvent;
+use crate::projections::event::{Projected, ProjectedEvent};
 
 /// An administrative unit.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Area {
     pub code: AreaCode,
     pub name: String,
@@ -30,7 +30,7 @@ pub struct Area {
 }
 
 /// A trusted address.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustedAddress {
     pub id: TrustedAddressId,
     /// The address's name is personal data of its host; `None` if unreadable.
@@ -41,7 +41,7 @@ pub struct TrustedAddress {
 }
 
 /// A user account.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: UserId,
     pub username: String,
@@ -65,8 +65,9 @@ impl std::fmt::Debug for User {
     }
 }
 
-#[derive(Debug, Default)]
-struct Data {
+/// Everything the registry knows; also its checkpoint form.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RegistryData {
     areas: HashMap<AreaCode, Area>,
     addresses: HashMap<TrustedAddressId, TrustedAddress>,
     users: HashMap<UserId, User>,
@@ -76,39 +77,31 @@ struct Data {
 /// The registry view. Cheap reads under a read lock.
 #[derive(Debug, Default)]
 pub struct Registry {
-    data: RwLock<Data>,
+    data: RwLock<RegistryData>,
 }
 
 impl Registry {
     /// Apply one event if it belongs to a registry stream; other streams are ignored.
-    pub fn apply(&self, event: &RecordedEvent) -> Result<(), DecodeError> {
+    pub fn apply(&self, event: &ProjectedEvent) {
         let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
-        match event.stream.kind() {
-            "area" => {
-                let code = event
-                    .stream
-                    .as_str()
-                    .strip_prefix("area-")
-                    .and_then(|raw| AreaCode::parse(raw).ok());
-                if let Some(code) = code {
-                    data.apply_area(code, event.decode()?);
-                }
+        match &event.body {
+            Projected::Area { code, event } => data.apply_area(code.clone(), event.clone()),
+            Projected::Address { id, event } => data.apply_address(*id, event.clone()),
+            Projected::User { id, event: user } => {
+                data.apply_user(*id, event.stream_version, user.clone());
             }
-            "address" => {
-                let id = id_of(event.stream.as_str(), "address-").map(TrustedAddressId::from_uuid);
-                if let Some(id) = id {
-                    data.apply_address(id, event.decode()?);
-                }
-            }
-            "user" => {
-                let id = id_of(event.stream.as_str(), "user-").map(UserId::from_uuid);
-                if let Some(id) = id {
-                    data.apply_user(id, event.stream_version, event.decode()?);
-                }
-            }
-            _ => {}
+            Projected::Case { .. } | Projected::Other => {}
         }
-        Ok(())
+    }
+
+    /// A copy of everything, for a checkpoint.
+    pub fn snapshot(&self) -> RegistryData {
+        self.read().clone()
+    }
+
+    /// Replace everything with a checkpoint's copy.
+    pub fn restore(&self, data: RegistryData) {
+        *self.data.write().unwrap_or_else(PoisonError::into_inner) = data;
     }
 
     pub fn area(&self, code: &AreaCode) -> Option<Area> {
@@ -165,12 +158,12 @@ impl Registry {
         false
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Data> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, RegistryData> {
         self.data.read().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-impl Data {
+impl RegistryData {
     fn apply_area(&mut self, code: AreaCode, event: AreaEvent) {
         match event {
             AreaEvent::AreaDefined(facts) => {
@@ -251,10 +244,4 @@ impl Data {
             }
         }
     }
-}
-
-fn id_of(stream: &str, prefix: &str) -> Option<uuid::Uuid> {
-    stream
-        .strip_prefix(prefix)
-        .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
 }

@@ -3,14 +3,16 @@
 //! appended wait for their position ([`Projections::wait_for`]) so a user always reads her
 //! own writes; `/readyz` is ready once the runner has caught up with the log's head.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::watch;
 
 use crate::projections::cases::CaseIndex;
+use crate::projections::event::ProjectedEvent;
 use crate::projections::registry::Registry;
-use crate::store::log::EventLog;
+use crate::stats::projection::StatsProjection;
+use crate::store::log::{EventLog, RecordedEvent};
 
 /// How many events the runner takes from the log at a time.
 const BATCH: usize = 4096;
@@ -20,9 +22,12 @@ const BATCH: usize = 4096;
 pub struct Projections {
     pub registry: Registry,
     pub cases: CaseIndex,
+    pub stats: StatsProjection,
     applied: watch::Sender<u64>,
     /// Set when a projection could not apply an event: it then serves nothing.
     failed: AtomicBool,
+    /// Held while a batch is applied, so a snapshot sees every projection at one position.
+    applying: Mutex<()>,
 }
 
 impl Projections {
@@ -30,8 +35,10 @@ impl Projections {
         Arc::new(Self {
             registry: Registry::default(),
             cases: CaseIndex::default(),
+            stats: StatsProjection::default(),
             applied: watch::Sender::new(0),
             failed: AtomicBool::new(false),
+            applying: Mutex::new(()),
         })
     }
 
@@ -92,26 +99,63 @@ impl Projections {
         }
     }
 
-    fn apply_batch(
-        &self,
-        batch: &[crate::store::log::RecordedEvent],
-    ) -> Result<(), ProjectionError> {
-        for event in batch {
-            let result = self
-                .registry
-                .apply(event)
-                .and_then(|()| self.cases.apply(event));
-            if let Err(error) = result {
-                // Never serve a view that silently skipped an event.
-                self.failed.store(true, Ordering::SeqCst);
-                self.applied.send_modify(|_| {});
-                tracing::error!(position = event.position, %error, "a projection cannot apply an event");
-                return Err(ProjectionError::Failed);
-            }
-            self.applied.send_replace(event.position);
+    /// Apply a batch in order: each event is decoded once and given to every projection.
+    pub fn apply_batch(&self, batch: &[RecordedEvent]) -> Result<(), ProjectionError> {
+        let _applying = self.applying.lock().unwrap_or_else(PoisonError::into_inner);
+        for recorded in batch {
+            let event = match ProjectedEvent::decode(recorded) {
+                Ok(event) => event,
+                Err(error) => {
+                    // Never serve a view that silently skipped an event.
+                    self.failed.store(true, Ordering::SeqCst);
+                    self.applied.send_modify(|_| {});
+                    tracing::error!(position = recorded.position, %error, "a projection cannot decode an event");
+                    return Err(ProjectionError::Failed);
+                }
+            };
+            self.registry.apply(&event);
+            self.cases.apply(&event);
+            self.stats.apply(&event);
+        }
+        if let Some(last) = batch.last() {
+            self.applied.send_replace(last.position);
         }
         Ok(())
     }
+
+    /// Start from a checkpoint's state at `position` (before any event is applied).
+    pub fn restore(&self, position: u64, snapshot: Snapshot) {
+        self.registry.restore(snapshot.registry);
+        self.cases.restore(snapshot.cases);
+        self.stats.restore(snapshot.stats);
+        self.applied.send_replace(position);
+    }
+
+    /// Every projection's state, and the position it reflects. Taken between batches, so
+    /// all projections are at the same position.
+    pub fn snapshot(&self) -> (u64, Snapshot) {
+        let _applying = self.applying.lock().unwrap_or_else(PoisonError::into_inner);
+        (
+            self.applied(),
+            Snapshot {
+                registry: self.registry.snapshot(),
+                cases: self.cases.snapshot(),
+                stats: self.stats.snapshot(),
+            },
+        )
+    }
+}
+
+/// The state of every projection, as a checkpoint holds it (before encryption).
+#[derive(Debug)]
+pub struct Snapshot {
+    pub registry: crate::projections::registry::RegistryData,
+    pub cases: Vec<(
+        crate::domain::ids::CaseId,
+        crate::domain::case::CaseState,
+        Option<time::Date>,
+    )>,
+    pub stats: crate::stats::projection::StatsSnapshot,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

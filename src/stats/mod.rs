@@ -6,3 +6,4 @@
 //!   No I/O, no clock, no randomness: record keys and the deployment secret arrive as data.
 
 pub mod disclosure;
+pub mod projection;

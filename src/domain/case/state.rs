@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::events::CaseEvent;
@@ -18,7 +18,7 @@ use crate::domain::vocab::{
 
 /// Where a case is in its lifecycle (`API.md`: `open`, `closure_requested`, `closed`,
 /// `erased`). A stream with no events has no status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Open,
@@ -28,14 +28,14 @@ pub enum CaseStatus {
 }
 
 /// A referral and the last outcome recorded for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Referral {
     pub target: ReferralTarget,
     pub last_outcome: Option<ReferralOutcome>,
 }
 
 /// A scheduled follow-up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUp {
     pub due_on: Date,
     pub method: FollowUpMethod,
@@ -45,14 +45,14 @@ pub struct FollowUp {
 
 /// A volunteer's closure awaiting a supervisor: kept whole, because approving it closes the
 /// case with this reason, date and notes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosureRequest {
     pub facts: CaseClosureRequestedFacts,
     pub pii: Option<CaseClosureRequestedPii>,
 }
 
 /// The current state of one case stream.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseState {
     /// `None` until the case is opened.
     pub status: Option<CaseStatus>,

@@ -254,6 +254,12 @@ impl EventLog {
         &self.inner.store
     }
 
+    /// The keys in memory (for what is derived from them: projection checkpoints, the
+    /// statistics secret).
+    pub fn keys(&self) -> &Keyring {
+        &self.inner.keys
+    }
+
     /// Stop accepting appends, finish the queued ones, and wait for the writer to stop.
     pub fn close(&self) {
         self.inner.close();

@@ -13,6 +13,8 @@ use tokio::net::TcpListener;
 use crate::control::listener::ControlSocket;
 use crate::http::metrics::Metrics;
 use crate::http::state::{AppState, Clock, HttpSettings};
+use crate::projections::checkpoint;
+use crate::projections::checkpointer::{CheckpointPolicy, Checkpointer};
 use crate::projections::runner::{ProjectionError, Projections};
 use crate::store::crypto::MasterKey;
 use crate::store::engine::{EventStore, StoreError};
@@ -27,6 +29,7 @@ pub struct ServerConfig {
     pub master_key: MasterKey,
     pub http: HttpSettings,
     pub log: LogOptions,
+    pub checkpoints: CheckpointPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +61,9 @@ pub struct App {
     /// Where `tincay user add` reaches this server while it holds the data directory.
     control: ControlSocket,
     state: AppState,
+    checkpointer: Checkpointer,
+    /// The position of the checkpoint the projections started from (0: none).
+    checkpoint: u64,
 }
 
 impl App {
@@ -70,7 +76,14 @@ impl App {
         log_options.observer = Some(Arc::clone(&metrics) as Arc<dyn LogObserver>);
         let log = EventLog::open(store, config.master_key, log_options)?;
         let projections = Projections::new();
+        let checkpoint = checkpoint::load(&config.data_dir, &log, &projections).unwrap_or(0);
         projections.catch_up(&log)?;
+        let checkpointer = Checkpointer::new(
+            config.data_dir.clone(),
+            log.clone(),
+            Arc::clone(&projections),
+            config.checkpoints,
+        );
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -88,6 +101,8 @@ impl App {
             listener,
             control,
             state,
+            checkpointer,
+            checkpoint,
         })
     }
 
@@ -109,8 +124,11 @@ impl App {
             listener,
             control,
             state,
+            checkpointer,
+            checkpoint,
         } = self;
         let follower = tokio::spawn(Arc::clone(&state.projections).follow(state.log.clone()));
+        let checkpoints = tokio::spawn(checkpointer.clone().run(checkpoint));
         let (stop_control, control_stopped) = tokio::sync::watch::channel(false);
         let control = tokio::spawn(control.serve(state.clone(), control_stopped));
         let router =
@@ -124,6 +142,16 @@ impl App {
         }
         state.log.close();
         follower.abort();
+        checkpoints.abort();
+        // Everything durable is applied, then saved, so the next start has nothing to replay.
+        let projections = Arc::clone(&state.projections);
+        let log = state.log.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            if projections.catch_up(&log).is_ok() {
+                checkpointer.save();
+            }
+        })
+        .await;
         served.map_err(ServerError::Serve)
     }
 }

@@ -8,6 +8,7 @@ mod error;
 mod key_source;
 mod keygen;
 mod output;
+mod rebuild;
 mod rotate_key;
 mod serve;
 mod user_add;
@@ -34,6 +35,9 @@ enum Command {
     /// Walk the whole chain and decrypt everything; exit 0 if intact, else name the first
     /// bad position.
     Verify(verify::Args),
+    /// Rebuild every projection from the log and save their checkpoint (needs the data
+    /// directory to itself).
+    Rebuild(rebuild::Args),
     /// Re-wrap every data key under a new master key (events are not re-encrypted).
     RotateKey(rotate_key::Args),
     /// Manage user accounts (`user add`); works while `tincay serve` runs.
@@ -57,6 +61,7 @@ pub fn main() -> ExitCode {
         Command::Keygen(args) => keygen::run(args),
         Command::Verify(args) => verify::run(args),
         Command::RotateKey(args) => rotate_key::run(args),
+        Command::Rebuild(args) => rebuild::run(args),
         Command::User(command) => user_add::run(command),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),

@@ -91,6 +91,7 @@ pub async fn build(
         master_key: master,
         http: HttpSettings::default(),
         log: LogOptions::default(),
+        checkpoints: crate::projections::checkpointer::CheckpointPolicy::default(),
     };
     App::build(config, Arc::new(SystemClock))
         .await

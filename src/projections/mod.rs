@@ -11,6 +11,7 @@
 
 pub mod cases;
 pub mod checkpoint;
+pub mod checkpointer;
 pub mod event;
 pub mod registry;
 pub mod runner;

@@ -47,6 +47,11 @@ impl Projections {
         *self.applied.borrow()
     }
 
+    /// A receiver that sees every new applied position.
+    pub fn watch_applied(&self) -> watch::Receiver<u64> {
+        self.applied.subscribe()
+    }
+
     pub fn has_failed(&self) -> bool {
         self.failed.load(Ordering::SeqCst)
     }

@@ -94,6 +94,7 @@ async fn readyz_is_unavailable_until_the_projections_catch_up_with_the_log() {
             master_key: MasterKey::from_bytes([3; 32]),
             http: HttpSettings::default(),
             log: LogOptions::default(),
+            checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
         },
         Arc::new(FixedClock),
     )

@@ -67,6 +67,7 @@ pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
             master_key: MasterKey::from_bytes([3; 32]),
             http,
             log: LogOptions::default(),
+            checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
         },
         clock.clone(),
     )

@@ -103,6 +103,7 @@ async fn serve(dir: &Path) -> Server {
             master_key: master(),
             http: HttpSettings::default(),
             log: LogOptions::default(),
+            checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
         },
         Arc::new(SystemClock),
     )

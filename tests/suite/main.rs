@@ -14,6 +14,7 @@ mod canary;
 mod catalogue;
 mod durability;
 mod log;
+mod projections;
 mod properties;
 mod rotation;
 mod sled_store;

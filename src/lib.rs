@@ -13,8 +13,9 @@
 //!   `decide`/`apply`, and the event codec with upcasting.
 //! - [`store`]: the storage-engine trait and its sled engine, envelope encryption, the HMAC
 //!   chain, group commit and durability, verification and key rotation.
-//! - [`projections`]: in-memory views folded from the log (registry, case index), and the
-//!   runner that keeps them current.
+//! - [`projections`]: in-memory views folded from the log (registry, case index, statistics),
+//!   the runner that keeps them current, and their encrypted checkpoints.
+//! - [`retention`]: the job that erases cases closed longer ago than the retention period.
 //! - [`auth`]: password hashing, session tokens, login throttling.
 //! - [`access_log`]: recording and reading who accessed what.
 //! - [`http`]: the JSON API (axum), its errors, extractors and scope checks.
@@ -38,6 +39,7 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod projections;
+pub mod retention;
 pub mod server;
 pub mod stats;
 pub mod store;

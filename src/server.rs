@@ -11,6 +11,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::control::listener::ControlSocket;
+use crate::domain::case::retention::RetentionPeriod;
 use crate::http::metrics::Metrics;
 use crate::http::state::{AppState, Clock, HttpSettings};
 use crate::projections::checkpoint;
@@ -30,6 +31,8 @@ pub struct ServerConfig {
     pub http: HttpSettings,
     pub log: LogOptions,
     pub checkpoints: CheckpointPolicy,
+    /// Closed cases older than this are erased by the daily retention job.
+    pub retention: RetentionPeriod,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +67,7 @@ pub struct App {
     checkpointer: Checkpointer,
     /// The position of the checkpoint the projections started from (0: none).
     checkpoint: u64,
+    retention: RetentionPeriod,
 }
 
 impl App {
@@ -103,6 +107,7 @@ impl App {
             state,
             checkpointer,
             checkpoint,
+            retention: config.retention,
         })
     }
 
@@ -126,9 +131,16 @@ impl App {
             state,
             checkpointer,
             checkpoint,
+            retention,
         } = self;
         let follower = tokio::spawn(Arc::clone(&state.projections).follow(state.log.clone()));
         let checkpoints = tokio::spawn(checkpointer.clone().run(checkpoint));
+        let retention = tokio::spawn(crate::retention::daily(
+            state.log.clone(),
+            Arc::clone(&state.projections),
+            Arc::clone(&state.clock),
+            retention,
+        ));
         let (stop_control, control_stopped) = tokio::sync::watch::channel(false);
         let control = tokio::spawn(control.serve(state.clone(), control_stopped));
         let router =
@@ -140,6 +152,7 @@ impl App {
         if control.await.is_err() {
             tracing::error!("the control socket task failed");
         }
+        retention.abort();
         state.log.close();
         follower.abort();
         checkpoints.abort();

@@ -41,7 +41,13 @@ pub fn run(args: Args) -> Result<(), CliError> {
             .map_err(|_| CliError::Usage("the master key cannot be read back".into()))?,
     );
     serve::runtime()?.block_on(async {
-        let app = serve::build(&data_dir, args.listen.listen, master).await?;
+        let app = serve::build(
+            &data_dir,
+            args.listen.listen,
+            master,
+            crate::domain::case::retention::RetentionPeriod::DEFAULT,
+        )
+        .await?;
         load_if_new(&app, &passwords).await?;
         introduce(&app, &passwords)?;
         serve::serve(app, &data_dir).await

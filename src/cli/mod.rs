@@ -9,6 +9,7 @@ mod key_source;
 mod keygen;
 mod output;
 mod rebuild;
+mod retention;
 mod rotate_key;
 mod serve;
 mod user_add;
@@ -38,6 +39,9 @@ enum Command {
     /// Rebuild every projection from the log and save their checkpoint (needs the data
     /// directory to itself).
     Rebuild(rebuild::Args),
+    /// Erase the cases closed longer ago than the retention period now (`--dry-run` only
+    /// lists them); needs the data directory to itself.
+    Retention(retention::Args),
     /// Re-wrap every data key under a new master key (events are not re-encrypted).
     RotateKey(rotate_key::Args),
     /// Manage user accounts (`user add`); works while `tincay serve` runs.
@@ -62,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::RotateKey(args) => rotate_key::run(args),
         Command::Rebuild(args) => rebuild::run(args),
+        Command::Retention(args) => retention::run(args),
         Command::User(command) => user_add::run(command),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),

@@ -14,6 +14,7 @@ use tokio::sync::Notify;
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::{KeyArgs, MASTER_KEY_ENV};
 use crate::cli::{CliError, output};
+use crate::domain::case::retention::RetentionPeriod;
 use crate::http::state::{HttpSettings, SystemClock};
 use crate::server::{App, ServerConfig, ServerError, ShutdownSignals};
 use crate::store::crypto::MasterKey;
@@ -31,6 +32,28 @@ pub struct Args {
     pub listen: ListenArgs,
     #[command(flatten)]
     pub key: KeyArgs,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct RetentionArgs {
+    /// Erase cases closed longer ago than this many years (daily, reason `retention`).
+    #[arg(
+        long,
+        env = "TINCAY_RETENTION_YEARS",
+        value_name = "YEARS",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u16).range(1..)
+    )]
+    pub retention_years: u16,
+}
+
+impl RetentionArgs {
+    pub fn period(&self) -> Result<RetentionPeriod, CliError> {
+        RetentionPeriod::years(self.retention_years)
+            .map_err(|error| CliError::Usage(error.to_string()))
+    }
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -48,7 +71,8 @@ pub struct ListenArgs {
 pub fn run(args: Args) -> Result<(), CliError> {
     let master = load_key(&args.key, &args.data.data_dir)?;
     runtime()?.block_on(async {
-        let app = build(&args.data.data_dir, args.listen.listen, master).await?;
+        let retention = args.retention.period()?;
+        let app = build(&args.data.data_dir, args.listen.listen, master, retention).await?;
         serve(app, &args.data.data_dir).await
     })
 }
@@ -84,6 +108,7 @@ pub async fn build(
     data_dir: &Path,
     listen: SocketAddr,
     master: MasterKey,
+    retention: RetentionPeriod,
 ) -> Result<App, CliError> {
     let config = ServerConfig {
         data_dir: data_dir.to_owned(),
@@ -92,6 +117,7 @@ pub async fn build(
         http: HttpSettings::default(),
         log: LogOptions::default(),
         checkpoints: crate::projections::checkpointer::CheckpointPolicy::default(),
+        retention,
     };
     App::build(config, Arc::new(SystemClock))
         .await

@@ -145,6 +145,15 @@ impl CaseIndex {
         *self.cases.write().unwrap_or_else(PoisonError::into_inner) = restored;
     }
 
+    /// Every case whose state `keep` accepts, with that state.
+    pub fn select(&self, keep: impl Fn(&CaseState) -> bool) -> Vec<(CaseId, CaseState)> {
+        self.read()
+            .iter()
+            .filter(|(_, entry)| keep(&entry.state))
+            .map(|(id, entry)| (*id, entry.state.clone()))
+            .collect()
+    }
+
     /// The folded state of a case, if the index has it.
     pub fn get(&self, id: &CaseId) -> Option<CaseState> {
         self.read().get(id).map(|entry| entry.state.clone())

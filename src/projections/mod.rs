@@ -1,13 +1,20 @@
 //! Projections: in-memory views derived from the log, kept up to date by one task that
 //! follows the log in global order.
 //!
+//! - [`event`]: an event decoded once and tagged with its entity, as every projection reads it.
 //! - [`registry`]: areas (with their hierarchy and successions), trusted addresses, users.
-//! - [`cases`]: the case index behind case lists and the follow-up queue.
+//! - [`cases`]: the case index behind case views, case lists and the follow-up queue.
+//! - the statistics projection lives with the statistics ([`crate::stats::projection`]).
 //! - [`runner`]: the follower task, the applied position, and waiting for it
 //!   (read-your-writes: a handler that just appended waits until its position is applied).
+//! - [`checkpoint`]: every projection's state at one position, saved encrypted in the data
+//!   directory; [`checkpointer`]: when a running server saves it.
 //!
-//! They hold personal data (user names, trusted address names), so they live in memory
-//! only and are rebuilt from the log at every start.
+//! They hold personal data (user names, trusted address names, the day a case was opened),
+//! so they live in memory; on disk only inside the encrypted checkpoint, where each case's
+//! personal part is sealed again under that case's key, so erasure shreds it there too. At
+//! start the projections load the checkpoint (if it belongs to this log) and catch up from
+//! its position; `tincay rebuild` replays everything from the first event.
 
 pub mod cases;
 pub mod checkpoint;

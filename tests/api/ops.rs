@@ -95,6 +95,7 @@ async fn readyz_is_unavailable_until_the_projections_catch_up_with_the_log() {
             http: HttpSettings::default(),
             log: LogOptions::default(),
             checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
+            retention: tincay::domain::case::retention::RetentionPeriod::DEFAULT,
         },
         Arc::new(FixedClock),
     )

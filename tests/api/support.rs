@@ -68,6 +68,7 @@ pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
             http,
             log: LogOptions::default(),
             checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
+            retention: tincay::domain::case::retention::RetentionPeriod::DEFAULT,
         },
         clock.clone(),
     )

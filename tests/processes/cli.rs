@@ -137,7 +137,9 @@ fn assert_exit(run: &Run, code: i32, stderr_says: &str) {
 fn help_of_the_binary_and_of_each_subcommand_names_its_flags() {
     let fx = Fixture::new();
     for (args, flags) in [
-        ("--help", "keygen verify rotate-key"),
+        ("--help", "keygen verify rotate-key rebuild retention"),
+        ("retention --help", "--dry-run --retention-years --data-dir"),
+        ("rebuild --help", "--data-dir --key-file"),
         ("keygen --help", "--out"),
         ("verify --help", "--data-dir --key-file"),
         ("rotate-key --help", "--new-key-file --data-dir --key-file"),
@@ -340,4 +342,53 @@ fn no_command_prints_the_key_even_when_it_is_wrong_or_malformed() {
         assert_exit(&run, 2, says);
         assert!(!run.stderr.contains(truncated), "{run:?}");
     }
+}
+
+#[test]
+fn rebuild_replays_the_whole_log_and_saves_the_checkpoint() {
+    let fx = Fixture::new();
+    let key = fx.keyed_log();
+
+    let run = fx.run(&["rebuild", "--key-file", &key]);
+
+    assert_ok(&run);
+    assert!(run.stdout.contains("from 3 events"), "{run:?}");
+    assert!(
+        run.stdout.contains("checkpoint saved at position 3"),
+        "{run:?}"
+    );
+    assert!(fx.path(DATA).join("projections.checkpoint").is_file());
+}
+
+#[test]
+fn rebuild_refuses_a_directory_in_use_or_without_a_log_and_writes_nothing() {
+    let fx = Fixture::new();
+    let key = fx.keyed_log();
+    let held = fx.hold();
+    assert_exit(&fx.run(&["rebuild", "--key-file", &key]), 2, "in use");
+    drop(held);
+    assert!(!fx.path(DATA).join("projections.checkpoint").exists());
+
+    let empty = fx.path("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let run = fx.run(&["rebuild", "--key-file", &key, "--data-dir", "empty"]);
+    assert_exit(&run, 2, "holds no tincay log");
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+}
+
+#[test]
+fn retention_dry_run_lists_and_changes_nothing() {
+    let fx = Fixture::new();
+    let key = fx.keyed_log();
+    let before = fx.run(&["verify", "--key-file", &key]);
+
+    let run = fx.run(&["retention", "--dry-run", "--key-file", &key]);
+
+    assert_ok(&run);
+    assert!(run.stdout.contains("dry run: 0 closed cases"), "{run:?}");
+    assert!(run.stdout.contains("of 5 years"), "{run:?}");
+    let after = fx.run(&["verify", "--key-file", &key]);
+    assert_eq!(before.stdout, after.stdout, "the head did not move");
+    let refused = fx.run(&["retention", "--retention-years", "0", "--key-file", &key]);
+    assert_ne!(refused.code, Some(0), "{refused:?}");
 }

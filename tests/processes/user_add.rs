@@ -104,6 +104,7 @@ async fn serve(dir: &Path) -> Server {
             http: HttpSettings::default(),
             log: LogOptions::default(),
             checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
+            retention: tincay::domain::case::retention::RetentionPeriod::DEFAULT,
         },
         Arc::new(SystemClock),
     )

@@ -16,6 +16,7 @@ mod durability;
 mod log;
 mod projections;
 mod properties;
+mod retention;
 mod rotation;
 mod sled_store;
 mod tamper;

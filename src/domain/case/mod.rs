@@ -15,6 +15,7 @@ pub mod facts;
 pub mod pii;
 pub mod record;
 pub mod rejection;
+pub mod retention;
 pub mod state;
 pub mod upcast;
 

@@ -64,6 +64,9 @@ pub struct CaseState {
     pub opened_in: Option<YearMonth>,
     pub consent: Consent,
     pub risk_level: Option<RiskLevel>,
+    /// The month the case was closed, while it is closed (retention counts from it).
+    #[serde(default)]
+    pub closed_in: Option<YearMonth>,
     /// The pending closure request while `status` is `ClosureRequested`.
     pub closure_request: Option<ClosureRequest>,
     pub referrals: BTreeMap<ReferralId, Referral>,
@@ -136,8 +139,9 @@ impl CaseState {
                 self.trusted_address = Some(facts.trusted_address);
                 self.commune = Some(facts.commune.clone());
             }
-            CaseEvent::CaseClosed { .. } => {
+            CaseEvent::CaseClosed { facts, .. } => {
                 self.status = Some(CaseStatus::Closed);
+                self.closed_in = Some(facts.month);
                 self.closure_request = None;
             }
             CaseEvent::CaseReopened { .. } => self.reopen(),
@@ -150,6 +154,7 @@ impl CaseState {
 
     fn reopen(&mut self) {
         self.status = Some(CaseStatus::Open);
+        self.closed_in = None;
         self.closure_request = None;
     }
 }

@@ -119,6 +119,12 @@ impl App {
         &self.state
     }
 
+    /// The position of the checkpoint the projections were loaded from (0: none, they were
+    /// built from the first event).
+    pub fn checkpoint_position(&self) -> u64 {
+        self.checkpoint
+    }
+
     /// Serve until `shutdown` resolves; then stop accepting, finish in-flight requests and
     /// close the log.
     pub async fn run(
@@ -153,9 +159,13 @@ impl App {
             tracing::error!("the control socket task failed");
         }
         retention.abort();
+        let _ = retention.await;
         state.log.close();
         follower.abort();
         checkpoints.abort();
+        // Aborted tasks drop what they hold (the log among it) only once they have stopped.
+        let _ = follower.await;
+        let _ = checkpoints.await;
         // Everything durable is applied, then saved, so the next start has nothing to replay.
         let projections = Arc::clone(&state.projections);
         let log = state.log.clone();

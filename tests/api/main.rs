@@ -17,6 +17,7 @@ mod openapi;
 mod ops;
 mod registry;
 mod requests;
+mod restart;
 mod sessions;
 mod smoke;
 

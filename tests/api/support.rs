@@ -49,6 +49,8 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     pub client: reqwest::Client,
     pub dir: TempDir,
+    /// The checkpoint position the projections started from (0: none).
+    pub started_from_checkpoint: u64,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -58,7 +60,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
+    spawn_app_in(tempfile::tempdir().unwrap(), http).await
+}
+
+/// A server on the data directory inside `dir` (new or used before).
+pub async fn spawn_app_in(dir: TempDir, http: HttpSettings) -> TestApp {
     let clock = Arc::new(TestClock(Mutex::new(START)));
     let app = App::build(
         ServerConfig {
@@ -76,6 +82,7 @@ pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
     .unwrap();
     let addr = app.local_addr().unwrap();
     let state = app.state().clone();
+    let started_from_checkpoint = app.checkpoint_position();
     let (shutdown, stop) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         app.run(async {
@@ -90,6 +97,7 @@ pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
         clock,
         client: reqwest::Client::new(),
         dir,
+        started_from_checkpoint,
         shutdown: Some(shutdown),
         server: Some(server),
     }
@@ -107,6 +115,19 @@ impl TestApp {
 
     /// Stop the server the way SIGTERM does, and wait for it.
     pub async fn stop(mut self) {
+        self.shut_down().await;
+    }
+
+    /// Stop gracefully and start a new server on the same data directory.
+    pub async fn restart(mut self) -> TestApp {
+        self.shut_down().await;
+        let TestApp { dir, state, .. } = self;
+        // The last handle on the log: the directory is free once it is gone.
+        drop(state);
+        spawn_app_in(dir, HttpSettings::default()).await
+    }
+
+    async fn shut_down(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }

@@ -1,0 +1,286 @@
+//! The projections' benchmark (issue 4): on a log of about 1,000,000 events (the demo data
+//! set scaled to 100,000 cases),
+//!
+//! - the rebuild rate: every projection rebuilt from the first event, in events per second;
+//! - `GET /stats` with three dimensions over a year at province level, p50 and p99, asked
+//!   of the real `tincay serve` process one request after another;
+//! - that server's resident memory (VmRSS, and its peak VmHWM) after the queries.
+//!
+//! `cargo bench --bench projections` prints the machine, the load average and the figures.
+//! `TINCAY_BENCH_QUICK=1` runs a small data set (CI checks that it runs, not how fast).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods,
+    clippy::cast_precision_loss
+)]
+
+#[path = "../machine.rs"]
+mod machine;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Instant;
+
+use time::macros::{date, datetime};
+use tincay::domain::vocab::{AreaLevel, Role};
+use tincay::projections::checkpoint;
+use tincay::projections::runner::Projections;
+use tincay::store::crypto::MasterKey;
+use tincay::store::engine::EventStore;
+use tincay::store::log::{EventLog, LogOptions};
+use tincay::store::sled_store::{SledOptions, SledStore};
+
+struct Settings {
+    cases: usize,
+    rebuilds: usize,
+    queries: usize,
+}
+
+const KEY: [u8; 32] = [42; 32];
+
+fn main() {
+    let quick = std::env::var("TINCAY_BENCH_QUICK").is_ok();
+    let settings = if quick {
+        Settings {
+            cases: 1_000,
+            rebuilds: 2,
+            queries: 50,
+        }
+    } else {
+        Settings {
+            cases: 100_000,
+            rebuilds: 3,
+            queries: 500,
+        }
+    };
+    machine::print_machine();
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-projections");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let data_dir = root.join("data");
+
+    let events = write_demo(&data_dir, settings.cases);
+    let province = rebuild(&data_dir, events, settings.rebuilds);
+    machine::print_load("before the server");
+    let key_file = root.join("bench.key");
+    std::fs::write(&key_file, MasterKey::from_bytes(KEY).to_base64().as_bytes()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    query_the_server(&data_dir, &key_file, &province, settings.queries);
+    machine::print_load("at the end");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+fn password(username: &str) -> String {
+    format!("bench password of {username}")
+}
+
+fn open(dir: &Path) -> EventLog {
+    let store = Arc::new(SledStore::open(dir, SledOptions::default()).unwrap());
+    EventLog::open(
+        store as Arc<dyn EventStore>,
+        MasterKey::from_bytes(KEY),
+        LogOptions::default(),
+    )
+    .unwrap()
+}
+
+/// The demo data set with `cases` cases over the two years before 20 November 2026,
+/// written through the log in chunks (each chunk submitted at once, so group commit takes
+/// them together). Returns the number of events.
+fn write_demo(dir: &Path, cases: usize) -> u64 {
+    let started = Instant::now();
+    let data = tincay::demo::generate(
+        datetime!(2026-11-20 03:00 UTC),
+        date!(2026 - 11 - 20),
+        7,
+        cases,
+        &password,
+    )
+    .unwrap();
+    let generated = started.elapsed();
+    let log = open(dir);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut appends = data.appends;
+    let mut last = 0;
+    let written = Instant::now();
+    while !appends.is_empty() {
+        let rest = appends.split_off(appends.len().min(20_000));
+        let chunk = std::mem::replace(&mut appends, rest);
+        last = runtime
+            .block_on(tincay::demo::plan::write(&log, chunk))
+            .unwrap();
+    }
+    log.close();
+    println!(
+        "data set: {cases} cases, {last} events (generated in {:.1} s, written durably in {:.1} s)",
+        generated.as_secs_f64(),
+        written.elapsed().as_secs_f64()
+    );
+    last
+}
+
+/// Rebuild every projection from the first event `runs` times; print the median rate.
+/// Returns a province's code for the queries, and leaves a checkpoint for the server.
+fn rebuild(dir: &Path, events: u64, runs: usize) -> String {
+    let log = open(dir);
+    let mut rates = Vec::new();
+    let mut last = None;
+    for run in 1..=runs {
+        let projections = Projections::new();
+        let started = Instant::now();
+        let applied = projections.catch_up(&log).unwrap();
+        let seconds = started.elapsed().as_secs_f64();
+        assert_eq!(applied, events);
+        let rate = events as f64 / seconds;
+        println!("rebuild run {run}: {events} events in {seconds:.2} s = {rate:.0} events/s");
+        rates.push(rate);
+        last = Some(projections);
+    }
+    let projections = last.unwrap();
+    println!(
+        "rebuild: median {:.0} events/s over {runs} runs (target >= 500,000)",
+        machine::median(&mut rates)
+    );
+    let started = Instant::now();
+    checkpoint::save(dir, &log, &projections).unwrap();
+    let size = std::fs::metadata(checkpoint::path(dir)).unwrap().len();
+    println!(
+        "checkpoint: saved in {:.2} s, {:.1} MiB",
+        started.elapsed().as_secs_f64(),
+        size as f64 / 1_048_576.0
+    );
+    let fresh = Projections::new();
+    let started = Instant::now();
+    assert_eq!(checkpoint::load(dir, &log, &fresh), Some(events));
+    println!(
+        "checkpoint: loaded in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let province = projections
+        .registry
+        .areas()
+        .into_iter()
+        .find(|area| area.level == AreaLevel::Province)
+        .unwrap()
+        .code;
+    log.close();
+    province.as_str().to_owned()
+}
+
+/// The server as a child process; killed (SIGKILL) when dropped if still running.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(data_dir: &Path, key_file: &Path) -> Server {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tincay"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .arg("--key-file")
+        .arg(key_file)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("the server said {line:?}"))
+        .to_owned();
+    println!(
+        "server: listening {:.2} s after start (from the checkpoint)",
+        started.elapsed().as_secs_f64()
+    );
+    Server { child, addr }
+}
+
+fn query_the_server(data_dir: &Path, key_file: &Path, province: &str, queries: usize) {
+    let server = start_server(data_dir, key_file);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let reporter = tincay::demo::users()
+        .into_iter()
+        .find(|user| user.role == Role::Reporting)
+        .unwrap();
+    let base = format!("http://{}/api/v1", server.addr);
+    let latencies = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let session: serde_json::Value = client
+            .post(format!("{base}/sessions"))
+            .json(&serde_json::json!({
+                "username": reporter.username,
+                "password": password(reporter.username),
+            }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = session["token"].as_str().unwrap().to_owned();
+        let url = format!(
+            "{base}/stats?measure=cases_opened&from=2025-01&to=2025-12&area={province}\
+             &by=violence_type,sex,age_band"
+        );
+        let ask = || async {
+            let started = Instant::now();
+            let response = client.get(&url).bearer_auth(&token).send().await.unwrap();
+            let status = response.status();
+            let body = response.bytes().await.unwrap();
+            assert!(status.is_success(), "/stats answered {status}: {body:?}");
+            started.elapsed().as_secs_f64() * 1000.0
+        };
+        for _ in 0..queries / 10 {
+            ask().await;
+        }
+        let mut latencies = Vec::with_capacity(queries);
+        for _ in 0..queries {
+            latencies.push(ask().await);
+        }
+        latencies
+    });
+    let mut sorted = latencies;
+    sorted.sort_by(f64::total_cmp);
+    println!(
+        "/stats (cases_opened, 2025, province {province}, by violence_type,sex,age_band): \
+         p50 {:.2} ms, p99 {:.2} ms over {queries} requests (target p99 <= 10 ms)",
+        machine::quantile(&sorted, 0.5),
+        machine::quantile(&sorted, 0.99)
+    );
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|line| line.starts_with(name))
+            .map(|line| line.trim_start_matches(name).trim().to_owned())
+            .unwrap_or_else(|| "unknown".into())
+    };
+    println!(
+        "server memory: resident {} (peak {}) (target <= 300 MiB)",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}

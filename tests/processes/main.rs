@@ -19,6 +19,7 @@
 #[path = "../suite/support.rs"]
 mod support;
 
+mod backup;
 mod canary_http;
 mod cli;
 mod crash;

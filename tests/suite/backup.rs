@@ -81,7 +81,10 @@ fn a_backup_under_write_load_holds_every_append_acknowledged_before_it_started()
     for writer in writers {
         writer.join().unwrap();
     }
-    assert_eq!(during, 50, "the writers kept appending while the backup ran");
+    assert_eq!(
+        during, 50,
+        "the writers kept appending while the backup ran"
+    );
 
     let target = dir.path().join("restored");
     let report = restore(&path, &target, master(), ANY, None).unwrap();

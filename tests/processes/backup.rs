@@ -247,3 +247,116 @@ fn the_systemd_units_pass_systemd_analyze_verify() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn a_format_1_directory_is_refused_by_serve_and_upgraded_by_migrate_after_a_backup() {
+    let fx = Fixture::new();
+    let key = fx.keygen("tincay.key");
+    let plan = Plan::plain();
+    fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
+    // As tincay left a directory before data format 2: format 1, no log id.
+    {
+        let db = sled::open(fx.path("tincay-data")).unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("format", &1u32.to_be_bytes()).unwrap();
+        meta.remove("log_id").unwrap();
+        db.flush().unwrap();
+    }
+    let refused = fx
+        .command(
+            &["serve", "--listen", "127.0.0.1:0", "--key-file", &key],
+            &[],
+        )
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("has format 1, older than"), "{stderr}");
+    assert!(stderr.contains("tincay migrate --backup-out"), "{stderr}");
+
+    let migrated = fx
+        .command(
+            &[
+                "migrate",
+                "--backup-out",
+                "pre-upgrade.tcbak",
+                "--key-file",
+                &key,
+            ],
+            &[],
+        )
+        .output()
+        .unwrap();
+    assert!(migrated.status.success(), "{migrated:?}");
+    let stdout = String::from_utf8_lossy(&migrated.stdout);
+    assert!(stdout.contains("from format 1 to 2"), "{stdout}");
+    assert!(fx.path("pre-upgrade.tcbak").is_file());
+    let again = fx
+        .command(
+            &["migrate", "--backup-out", "again.tcbak", "--key-file", &key],
+            &[],
+        )
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to do"));
+    assert!(!fx.path("again.tcbak").exists());
+
+    let server = fx.start(
+        &["serve", "--listen", "127.0.0.1:0", "--key-file", &key],
+        &[],
+    );
+    site::sign_in(&server, &plan.admin);
+    assert!(server.terminate().status.success());
+}
+
+#[test]
+fn the_version_names_the_git_commit() {
+    let fx = Fixture::new();
+    let output = fx.command(&["--version"], &[]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    assert!(stdout.starts_with("tincay 0."), "{stdout}");
+    assert!(stdout.contains("(commit "), "{stdout}");
+}
+
+#[test]
+fn a_configuration_file_sets_what_flags_and_variables_do_not_and_a_typo_is_an_error() {
+    let fx = Fixture::new();
+    let key = fx.keygen("tincay.key");
+    std::fs::write(
+        fx.path("tincay.toml"),
+        format!("data_dir = \"from-file\"\nkey_file = \"{key}\"\nlisten = \"127.0.0.1:0\"\n"),
+    )
+    .unwrap();
+    let server = fx.start(&["serve", "--config", "tincay.toml"], &[]);
+    assert!(server.terminate().status.success());
+    assert!(
+        fx.path("from-file").join("db").is_file(),
+        "the file's data_dir"
+    );
+    // A variable beats the file.
+    let server = fx.start(
+        &["serve"],
+        &[
+            ("TINCAY_CONFIG", "tincay.toml"),
+            ("TINCAY_DATA_DIR", "from-env"),
+        ],
+    );
+    assert!(server.terminate().status.success());
+    assert!(
+        fx.path("from-env").join("db").is_file(),
+        "the variable's data_dir"
+    );
+
+    std::fs::write(fx.path("typo.toml"), "data_dri = \"x\"\n").unwrap();
+    let output = fx
+        .command(&["serve", "--config", "typo.toml"], &[])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("typo.toml") && stderr.contains("data_dri"),
+        "{stderr}"
+    );
+}

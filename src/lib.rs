@@ -30,6 +30,14 @@
 
 #![forbid(unsafe_code)]
 
+/// The version and the git commit it was built from (`tincay --version`, backups).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("TINCAY_GIT_COMMIT"),
+    ")"
+);
+
 pub mod access_log;
 pub mod auth;
 pub mod cli;

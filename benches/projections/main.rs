@@ -14,10 +14,11 @@
     clippy::print_stdout,
     clippy::indexing_slicing,
     clippy::disallowed_methods,
-    clippy::cast_precision_loss
+    clippy::cast_precision_loss,
+    clippy::panic
 )]
 
-#[path = "../machine.rs"]
+#[path = "../common/machine.rs"]
 mod machine;
 
 use std::io::{BufRead, BufReader};

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::{KeyArgs, MASTER_KEY_ENV, read_key_file};
-use crate::cli::serve::{self, ListenArgs};
+use crate::cli::serve::{self, ListenArgs, ServiceArgs};
 use crate::cli::{CliError, output};
 use crate::demo;
 use crate::server::App;
@@ -30,6 +30,13 @@ pub struct Args {
     listen: ListenArgs,
     #[command(flatten)]
     key: KeyArgs,
+    #[command(flatten)]
+    service: ServiceArgs,
+    /// How many fictional cases to load into a new data directory (a smaller set starts
+    /// faster, e.g. for a restore drill).
+    #[arg(long, env = "TINCAY_DEMO_CASES", value_name = "N", default_value_t = demo::CASES,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
+    cases: usize,
 }
 
 pub fn run(args: Args) -> Result<(), CliError> {
@@ -41,14 +48,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
             .map_err(|_| CliError::Usage("the master key cannot be read back".into()))?,
     );
     serve::runtime()?.block_on(async {
-        let app = serve::build(
-            &data_dir,
-            args.listen.listen,
-            master,
-            crate::domain::case::retention::RetentionPeriod::DEFAULT,
-        )
-        .await?;
-        load_if_new(&app, &passwords).await?;
+        let app = serve::build(&data_dir, args.listen.listen, master, &args.service).await?;
+        load_if_new(&app, &passwords, args.cases).await?;
         introduce(&app, &passwords)?;
         serve::serve(app, &data_dir).await
     })
@@ -102,21 +103,20 @@ fn demo_key(key: &KeyArgs, data_dir: &Path) -> Result<MasterKey, CliError> {
 }
 
 /// Load the data set into an empty log, and catch the projections up with it.
-async fn load_if_new(app: &App, master: &Arc<MasterKey>) -> Result<(), CliError> {
+async fn load_if_new(app: &App, master: &Arc<MasterKey>, cases: usize) -> Result<(), CliError> {
     let state = app.state();
     if state.log.head().is_some() {
         output::say("the data directory already holds data: serving it as it is");
         return Ok(());
     }
     output::say(&format!(
-        "loading the fictional demo data set: {} cases over two years (a few seconds)",
-        demo::CASES
+        "loading the fictional demo data set: {cases} cases over two years (a few seconds)"
     ));
     let (now, today) = (state.clock.now(), state.clock.today());
     let seed = rand_core::RngCore::next_u64(&mut rand_core::OsRng);
     let master = Arc::clone(master);
     let data = tokio::task::spawn_blocking(move || {
-        demo::generate(now, today, seed, demo::CASES, &|name| {
+        demo::generate(now, today, seed, cases, &|name| {
             demo::password(&master, name)
         })
     })

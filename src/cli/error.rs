@@ -24,6 +24,10 @@ pub enum CliError {
     Rotate(#[from] RotateError),
     #[error(transparent)]
     Verify(VerifyError),
+    #[error(transparent)]
+    Backup(#[from] crate::store::backup::BackupError),
+    #[error(transparent)]
+    Migrate(#[from] crate::store::format::MigrateError),
 }
 
 impl From<VerifyError> for CliError {

@@ -2,13 +2,17 @@
 //! lives in its own module; this one parses arguments, sets up logging and maps errors to
 //! exit codes (0 success, 1 a failed check such as a broken chain, 2 anything else).
 
+mod backup;
+mod config;
 mod data_dir;
 mod demo;
 mod error;
 mod key_source;
 mod keygen;
+mod migrate;
 mod output;
 mod rebuild;
+mod restore;
 mod retention;
 mod rotate_key;
 mod serve;
@@ -17,16 +21,37 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 pub use error::CliError;
 
 /// tincay: the encrypted, tamper-evident case log for trusted addresses.
+///
+/// Settings come from flags, then `TINCAY_*` variables, then the file named by `--config`
+/// (or `TINCAY_CONFIG`; see deploy/tincay.example.toml), then the built-in defaults.
 #[derive(Debug, Parser)]
-#[command(name = "tincay", version, about, long_about = None)]
+#[command(name = "tincay", version = crate::VERSION, about, long_about = None)]
 struct Cli {
+    /// A TOML configuration file (deploy/tincay.example.toml lists every setting).
+    #[arg(long, global = true, env = config::CONFIG_ENV, value_name = "PATH")]
+    config: Option<std::path::PathBuf>,
+    /// Log lines as human-readable text or as JSON (on stderr).
+    #[arg(
+        long,
+        global = true,
+        env = "TINCAY_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,15 +77,42 @@ enum Command {
     /// Load a fictional demo data set into a new data directory (making a key if none is
     /// given), print the demo users, and serve.
     Demo(demo::Args),
+    /// Write a consistent backup (ciphertext and wrapped keys only) to a file; works while
+    /// `tincay serve` runs.
+    Backup(backup::Args),
+    /// Restore a backup into an empty data directory, verify it, and re-apply the erasures
+    /// made since it was taken.
+    Restore(restore::Args),
+    /// Upgrade a data directory written by an older tincay to this one's format, after
+    /// writing a backup of it.
+    Migrate(migrate::Args),
 }
 
-/// Parse the command line and run the command.
+/// Parse the command line (with the configuration file's settings) and run the command.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_logging(match cli.command {
-        Command::Serve(_) | Command::Demo(_) => "warn,tincay=info",
-        _ => "warn",
-    });
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut command = <Cli as clap::CommandFactory>::command();
+    if let Some(path) = config::config_path(&args) {
+        match config::Config::load(&path) {
+            Ok(settings) => command = config::apply(command, &settings),
+            Err(error) => {
+                output::error(&error.to_string());
+                return error.exit_code();
+            }
+        }
+    }
+    let matches = command.get_matches_from(args);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    init_logging(
+        match cli.command {
+            Command::Serve(_) | Command::Demo(_) => "warn,tincay=info",
+            _ => "warn",
+        },
+        cli.log_format,
+    );
     let result = match cli.command {
         Command::Keygen(args) => keygen::run(args),
         Command::Verify(args) => verify::run(args),
@@ -70,6 +122,9 @@ pub fn main() -> ExitCode {
         Command::User(command) => user_add::run(command),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Backup(args) => backup::run(args),
+        Command::Restore(args) => restore::run(args),
+        Command::Migrate(args) => migrate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -80,17 +135,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr; `TINCAY_LOG_FORMAT=json` for JSON lines, `RUST_LOG` for the level
-/// (else `default`: the server logs each request at info, other commands only warnings).
-fn init_logging(default: &str) {
+/// Logs go to stderr; `--log-format json` (`TINCAY_LOG_FORMAT=json`) for JSON lines,
+/// `RUST_LOG` for the level (else `default`: the server logs each request at info, other
+/// commands only warnings).
+fn init_logging(default: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    let json = std::env::var("TINCAY_LOG_FORMAT").is_ok_and(|format| format == "json");
-    let _ = if json {
+    let _ = if format == LogFormat::Json {
         builder.json().try_init()
     } else {
         builder.try_init()

@@ -4,7 +4,7 @@
 
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::KeyArgs;
-use crate::cli::serve::{RetentionArgs, runtime};
+use crate::cli::serve::{LedgerArgs, RetentionArgs, runtime};
 use crate::cli::{CliError, output};
 use crate::projections::checkpoint;
 use crate::projections::runner::Projections;
@@ -18,6 +18,8 @@ pub struct Args {
     key: KeyArgs,
     #[command(flatten)]
     retention: RetentionArgs,
+    #[command(flatten)]
+    ledger: LedgerArgs,
     /// List the cases due for erasure; erase nothing.
     #[arg(long)]
     dry_run: bool,
@@ -27,7 +29,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let period = args.retention.period()?;
     let master = args.key.load()?;
     let store = args.data.open_existing()?;
-    let log = EventLog::open(store, master, LogOptions::default())?;
+    let options = LogOptions {
+        erasure_ledger: args.ledger.open()?,
+        ..LogOptions::default()
+    };
+    let log = EventLog::open(store, master, options)?;
     let projections = Projections::new();
     checkpoint::load(&args.data.data_dir, &log, &projections);
     projections

@@ -1,11 +1,11 @@
-//! `tincay serve [--data-dir DIR] [--listen ADDR] [--key-file PATH]`: open the data
-//! directory, catch the projections up, print `listening on http://ADDR` once bound, and serve
+//! `tincay serve [--data-dir DIR] [--listen ADDR] [--key-file PATH] [--erasure-ledger PATH]
+//! [HTTP limits]`: open the data directory, catch the projections up, print `listening on http://ADDR` once bound, and serve
 //! until SIGTERM or SIGINT. Then stop accepting, finish in-flight requests, close the log and
 //! exit 0; if that takes longer than [`GRACE`] (or a second signal comes), exit at once with 1:
 //! every acknowledged append is already durable, so nothing acknowledged is lost.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +19,7 @@ use crate::http::state::{HttpSettings, SystemClock};
 use crate::server::{App, ServerConfig, ServerError, ShutdownSignals};
 use crate::store::crypto::MasterKey;
 use crate::store::engine::StoreError;
+use crate::store::erasure_ledger::ErasureLedger;
 use crate::store::log::LogOptions;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -33,7 +34,67 @@ pub struct Args {
     #[command(flatten)]
     pub key: KeyArgs,
     #[command(flatten)]
+    pub service: ServiceArgs,
+}
+
+/// The service's settings besides where it listens: the erasure ledger and the HTTP limits.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServiceArgs {
+    #[command(flatten)]
+    pub ledger: LedgerArgs,
+    #[command(flatten)]
     pub retention: RetentionArgs,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "TINCAY_BODY_LIMIT_BYTES", value_name = "BYTES", default_value_t = 64 * 1024)]
+    pub body_limit_bytes: usize,
+    /// How long a request may take before it is answered with 503, in seconds.
+    #[arg(long, env = "TINCAY_REQUEST_TIMEOUT_SECS", value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_secs: u64,
+    /// Requests handled at once; more are shed with 503 and Retry-After.
+    #[arg(long, env = "TINCAY_MAX_CONCURRENT_REQUESTS", value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_concurrent_requests: u64,
+    /// Sessions end after this many minutes without use.
+    #[arg(long, env = "TINCAY_SESSION_IDLE_MINUTES", value_name = "MINUTES", default_value_t = 720,
+          value_parser = clap::value_parser!(u64).range(1..=43_200))]
+    pub session_idle_minutes: u64,
+}
+
+impl ServiceArgs {
+    fn http(&self) -> HttpSettings {
+        HttpSettings {
+            body_limit: self.body_limit_bytes,
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            max_concurrent_requests: usize::try_from(self.max_concurrent_requests)
+                .unwrap_or(usize::MAX),
+            session_idle: time::Duration::minutes(
+                i64::try_from(self.session_idle_minutes).unwrap_or(i64::MAX),
+            ),
+        }
+    }
+}
+
+/// `--erasure-ledger`: where erasures are listed so a restore never brings one back.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LedgerArgs {
+    /// The erasure ledger: a file outside the data directory, kept with the backups, where
+    /// every erasure is listed so a restored backup never brings an erased case back
+    /// (deploy/OPERATIONS.md).
+    #[arg(long, env = "TINCAY_ERASURE_LEDGER", value_name = "PATH")]
+    pub erasure_ledger: Option<PathBuf>,
+}
+
+impl LedgerArgs {
+    /// Open the ledger, if one is configured.
+    pub fn open(&self) -> Result<Option<Arc<ErasureLedger>>, CliError> {
+        match &self.erasure_ledger {
+            None => Ok(None),
+            Some(path) => ErasureLedger::open(path)
+                .map(|ledger| Some(Arc::new(ledger)))
+                .map_err(|e| CliError::io("cannot open the erasure ledger", path, &e)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -71,8 +132,19 @@ pub struct ListenArgs {
 pub fn run(args: Args) -> Result<(), CliError> {
     let master = load_key(&args.key, &args.data.data_dir)?;
     runtime()?.block_on(async {
-        let retention = args.retention.period()?;
-        let app = build(&args.data.data_dir, args.listen.listen, master, retention).await?;
+        if args.service.ledger.erasure_ledger.is_none() {
+            tracing::warn!(
+                "no erasure ledger (--erasure-ledger): a restored backup would bring back cases \
+                 erased after it was taken; see deploy/OPERATIONS.md"
+            );
+        }
+        let app = build(
+            &args.data.data_dir,
+            args.listen.listen,
+            master,
+            &args.service,
+        )
+        .await?;
         serve(app, &args.data.data_dir).await
     })
 }
@@ -108,16 +180,19 @@ pub async fn build(
     data_dir: &Path,
     listen: SocketAddr,
     master: MasterKey,
-    retention: RetentionPeriod,
+    service: &ServiceArgs,
 ) -> Result<App, CliError> {
     let config = ServerConfig {
         data_dir: data_dir.to_owned(),
         listen,
         master_key: master,
-        http: HttpSettings::default(),
-        log: LogOptions::default(),
+        http: service.http(),
+        log: LogOptions {
+            erasure_ledger: service.ledger.open()?,
+            ..LogOptions::default()
+        },
         checkpoints: crate::projections::checkpointer::CheckpointPolicy::default(),
-        retention,
+        retention: service.retention.period()?,
     };
     App::build(config, Arc::new(SystemClock))
         .await

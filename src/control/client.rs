@@ -1,5 +1,6 @@
 //! The command line's side of the control socket: connect, send one request line, read one
-//! answer line. Blocking, since the command line has nothing else to do meanwhile.
+//! answer line (and, for a backup, the bytes that follow it). Blocking, since the command
+//! line has nothing else to do meanwhile.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
@@ -47,7 +48,37 @@ pub fn user_add(socket: &Path, request: &UserAdd<'_>) -> Result<Uuid, ClientErro
     }
 }
 
+/// Ask the server at `socket` for a backup and copy it into `out`; returns the bytes copied.
+/// Whether the backup is complete is for the caller to check (it ends with its checksum).
+pub fn backup(socket: &Path, out: &mut dyn Write) -> Result<u64, ClientError> {
+    let stream = connect(socket, &serde_json::json!({"command": "backup"}))?;
+    let mut reader = BufReader::new(stream);
+    let mut answer = String::new();
+    reader.read_line(&mut answer).map_err(ClientError::Io)?;
+    match serde_json::from_str(&answer).map_err(|_| ClientError::Protocol)? {
+        Response {
+            ok: true, id: None, ..
+        } => io::copy(&mut reader, out).map_err(ClientError::Io),
+        Response {
+            ok: false,
+            error: Some(error),
+            ..
+        } => Err(ClientError::Refused(error)),
+        _ => Err(ClientError::Protocol),
+    }
+}
+
 fn send(socket: &Path, request: &impl serde::Serialize) -> Result<Response, ClientError> {
+    let stream = connect(socket, request)?;
+    let mut answer = String::new();
+    BufReader::new(stream)
+        .read_line(&mut answer)
+        .map_err(ClientError::Io)?;
+    serde_json::from_str(&answer).map_err(|_| ClientError::Protocol)
+}
+
+/// Connect and send one request line.
+fn connect(socket: &Path, request: &impl serde::Serialize) -> Result<UnixStream, ClientError> {
     let mut stream = UnixStream::connect(socket).map_err(ClientError::Connect)?;
     stream
         .set_read_timeout(Some(ANSWER_TIMEOUT))
@@ -59,9 +90,5 @@ fn send(socket: &Path, request: &impl serde::Serialize) -> Result<Response, Clie
         .and_then(|()| stream.write_all(b"\n"))
         .and_then(|()| stream.flush())
         .map_err(ClientError::Io)?;
-    let mut answer = String::new();
-    BufReader::new(stream)
-        .read_line(&mut answer)
-        .map_err(ClientError::Io)?;
-    serde_json::from_str(&answer).map_err(|_| ClientError::Protocol)
+    Ok(stream)
 }

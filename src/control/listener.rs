@@ -126,7 +126,11 @@ async fn answer(stream: UnixStream, state: AppState, owner: u32) {
     let (read, mut write) = stream.into_split();
     let response = if allowed {
         match tokio::time::timeout(READ_TIMEOUT, read_line(read)).await {
-            Ok(Ok(line)) => run(&state, &line).await,
+            Ok(Ok(line)) => match parse(&line) {
+                Ok(Request::Backup) => return crate::control::backup::send(&state, write).await,
+                Ok(request) => run(&state, request).await,
+                Err(refusal) => refusal,
+            },
             Ok(Err(error)) => Response::refused(error),
             Err(_) => Response::refused("no request arrived in time"),
         }
@@ -163,16 +167,16 @@ async fn read_line(read: tokio::net::unix::OwnedReadHalf) -> Result<Zeroizing<Ve
     Ok(line)
 }
 
-async fn run(state: &AppState, line: &[u8]) -> Response {
-    let request = match serde_json::from_slice::<Request>(line) {
-        Ok(request) => request,
-        Err(error) => {
-            return Response::refused(format!(
-                "malformed request: {}",
-                without_values(&error.to_string())
-            ));
-        }
-    };
+fn parse(line: &[u8]) -> Result<Request, Response> {
+    serde_json::from_slice::<Request>(line).map_err(|error| {
+        Response::refused(format!(
+            "malformed request: {}",
+            without_values(&error.to_string())
+        ))
+    })
+}
+
+async fn run(state: &AppState, request: Request) -> Response {
     match request {
         Request::UserAdd(new) => match accounts::create_user(state, None, new).await {
             Ok(id) => {
@@ -181,6 +185,7 @@ async fn run(state: &AppState, line: &[u8]) -> Response {
             }
             Err(error) => Response::refused(describe(&error)),
         },
+        Request::Backup => Response::refused("a backup is streamed, not answered in a line"),
     }
 }
 

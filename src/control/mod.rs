@@ -7,12 +7,15 @@
 //! also refuses a peer whose user id is not the socket's owner. The protocol is one line of
 //! JSON each way per connection: `{"command":"user_add",...}` answered by
 //! `{"ok":true,"id":"..."}` or `{"ok":false,"error":"..."}`. A command runs the same code as
-//! its HTTP endpoint (`user_add` is `POST /users`).
+//! its HTTP endpoint (`user_add` is `POST /users`). `backup` is the one command whose answer
+//! is longer than a line: `{"ok":true}`, then the backup file's bytes until the server closes.
 //!
 //! - [`protocol`]: the messages, and how an error reads for the operator.
 //! - [`listener`]: the server side, started and stopped with the server.
+//! - [`backup`]: the server side of `backup`: a consistent snapshot streamed to the client.
 //! - [`client`]: the command line's side.
 
+pub mod backup;
 pub mod client;
 pub mod listener;
 pub mod protocol;

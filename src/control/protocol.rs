@@ -16,6 +16,10 @@ pub const MAX_REQUEST: usize = 16 * 1024;
 pub enum Request {
     /// Create a user, exactly as `POST /users` does.
     UserAdd(NewUser),
+    /// Stream a consistent backup: the answer line `{"ok":true}` is followed by the backup
+    /// file's bytes until the server closes the connection
+    /// ([`crate::store::backup`]; the file ends with its own checksum).
+    Backup,
 }
 
 /// `user_add` as the client writes it (borrowed, so the password is not copied).
@@ -54,6 +58,15 @@ impl Response {
         Self {
             ok: true,
             id: Some(id),
+            error: None,
+        }
+    }
+
+    /// Accepted; what was asked for follows on the connection.
+    pub fn streaming() -> Self {
+        Self {
+            ok: true,
+            id: None,
             error: None,
         }
     }
@@ -107,7 +120,9 @@ mod tests {
             trusted_address: Some("0a000000-0000-4000-8000-000000000001"),
         })
         .unwrap();
-        let Request::UserAdd(new) = serde_json::from_str(&line).unwrap();
+        let Ok(Request::UserAdd(new)) = serde_json::from_str(&line) else {
+            panic!("not a user_add request");
+        };
         assert_eq!(new.username, "tnv.lan");
         assert_eq!(new.password.as_str(), "đủ mười ký tự");
         assert!(!format!("{new:?}").contains("mười"));
@@ -115,7 +130,11 @@ mod tests {
 
     #[test]
     fn unknown_commands_and_fields_are_refused() {
-        assert!(serde_json::from_str::<Request>(r#"{"command":"backup"}"#).is_err());
+        assert!(serde_json::from_str::<Request>(r#"{"command":"restore"}"#).is_err());
+        assert!(matches!(
+            serde_json::from_str::<Request>(r#"{"command":"backup"}"#),
+            Ok(Request::Backup)
+        ));
         let extra = r#"{"command":"user_add","username":"a","password":"b","role":"admin","x":1}"#;
         assert!(serde_json::from_str::<Request>(extra).is_err());
     }

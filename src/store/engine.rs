@@ -111,6 +111,10 @@ pub enum StoreError {
     Locked,
 }
 
+/// Called with each idempotency entry's key and value by
+/// [`EventStore::for_each_idempotency`]; an error stops the listing.
+pub type IdempotencyVisitor<'a> = dyn FnMut(&[u8; 32], &[u8]) -> Result<(), StoreError> + 'a;
+
 /// Storage only. See the module documentation for the contract.
 pub trait EventStore: Send + Sync {
     /// Atomically append a batch (see [`AppendBatch`]).
@@ -142,6 +146,15 @@ pub trait EventStore: Send + Sync {
     fn subscribe(&self) -> watch::Receiver<u64>;
 
     fn idempotency(&self, key: &[u8; 32]) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Calls `each` with every idempotency entry (backups). An engine that cannot list them
+    /// says so, and a backup of it fails rather than silently leaving them out.
+    fn for_each_idempotency(&self, each: &mut IdempotencyVisitor<'_>) -> Result<(), StoreError> {
+        let _ = each;
+        Err(StoreError::Engine(
+            "this storage engine cannot list its idempotency entries".into(),
+        ))
+    }
 
     /// A wrapped key of the active key epoch.
     fn key(&self, id: &KeyId) -> Result<KeyState, StoreError>;

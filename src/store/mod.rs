@@ -5,6 +5,10 @@
 //!   implement only this.
 //! - [`sled_store`]: the embedded default engine on sled 0.34.7.
 //! - [`durability`]: forcing the store's files and directory to disk after sled's flush.
+//! - [`format`]: the data directory's format version and log id; upgrading in place.
+//! - [`backup`]: consistent backups (ciphertext and wrapped keys only) and verified restores.
+//! - [`erasure_ledger`]: the record of erasures kept outside the data directory, so a restore
+//!   never brings an erased case back.
 //! - [`crypto`]: master key, data keys, AES-256-GCM sealing, the HMAC chain.
 //! - [`record`]: the stored record's byte layout and the AEAD associated data.
 //! - [`keyring`]: unwrapped data keys in memory, created and destroyed per stream.
@@ -14,9 +18,12 @@
 //! - [`rotate`]: re-wraps every key under a new master key, crash-safely.
 //! - [`stream`]: stream identifiers.
 
+pub mod backup;
 pub mod crypto;
 pub mod durability;
 pub mod engine;
+pub mod erasure_ledger;
+pub mod format;
 pub mod keyring;
 pub mod log;
 pub mod record;

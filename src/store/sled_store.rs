@@ -335,6 +335,19 @@ impl EventStore for SledStore {
         Ok(value.map(|v| v.to_vec()))
     }
 
+    fn for_each_idempotency(
+        &self,
+        each: &mut crate::store::engine::IdempotencyVisitor<'_>,
+    ) -> Result<(), StoreError> {
+        for entry in self.idempotency.iter() {
+            let (key, value) = entry.map_err(engine_error)?;
+            let key = <[u8; 32]>::try_from(key.as_ref())
+                .map_err(|_| StoreError::Corrupt("idempotency key: expected 32 bytes".into()))?;
+            each(&key, &value)?;
+        }
+        Ok(())
+    }
+
     fn key(&self, id: &KeyId) -> Result<KeyState, StoreError> {
         let value = self.active_keys().tree.get(id.as_str());
         Ok(layout::key_state(value.map_err(engine_error)?))

@@ -1,7 +1,9 @@
 //! Tests that start child processes: kills during appends and rotations, sled's lock across
 //! processes, and the `tincay` binary itself: its commands, SIGKILL while clients append over
-//! HTTP ([`kill_server`]), and canaries sent through HTTP that must reach neither its log nor
-//! its disk ([`canary_http`]).
+//! HTTP ([`kill_server`]), canaries sent through HTTP that must reach neither its log nor
+//! its disk ([`canary_http`]), and operations ([`backup`]): online backups under load,
+//! restores, the restore drill, data format upgrades, the configuration file, the systemd
+//! units.
 //!
 //! They live in their own test binary, and take [`serial`] for their whole run, because a
 //! child started while another test drops a store briefly inherits that store's locked file
@@ -19,6 +21,7 @@
 #[path = "../suite/support.rs"]
 mod support;
 
+mod backup;
 mod canary_http;
 mod cli;
 mod crash;

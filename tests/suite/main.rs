@@ -10,6 +10,7 @@
 
 mod support;
 
+mod backup;
 mod canary;
 mod catalogue;
 mod durability;

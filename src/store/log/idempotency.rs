@@ -35,6 +35,13 @@ impl IdempotencyEntry {
     }
 }
 
+/// The last position of the append a stored entry remembers (backups keep only the entries
+/// of appends they hold); `None` if the value is malformed.
+pub(crate) fn last_position(stored: &[u8]) -> Option<u64> {
+    let bytes = stored.get(40..48)?;
+    Some(u64::from_be_bytes(bytes.try_into().ok()?))
+}
+
 /// The first result for a repeated key, or a mismatch if the request differs.
 pub(super) fn replay(
     entry: &IdempotencyEntry,

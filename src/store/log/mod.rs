@@ -13,7 +13,7 @@
 //! sync is fatal: the log stops acknowledging and calls the fatal handler (by default the
 //! process exits), because the kernel may already have dropped the unwritten pages.
 
-mod idempotency;
+pub(crate) mod idempotency;
 pub mod open;
 pub mod read;
 pub mod read_ahead;
@@ -143,6 +143,9 @@ pub struct LogOptions {
     pub on_fatal: FatalHandler,
     /// Metrics hook; `None` observes nothing.
     pub observer: Option<Arc<dyn LogObserver>>,
+    /// Where every erasure is listed, durably, before it is appended (see
+    /// [`crate::store::erasure_ledger`]); `None` lists nothing.
+    pub erasure_ledger: Option<Arc<crate::store::erasure_ledger::ErasureLedger>>,
 }
 
 impl std::fmt::Debug for LogOptions {
@@ -150,6 +153,7 @@ impl std::fmt::Debug for LogOptions {
         f.debug_struct("LogOptions")
             .field("max_group", &self.max_group)
             .field("observer", &self.observer.is_some())
+            .field("erasure_ledger", &self.erasure_ledger.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -163,6 +167,7 @@ impl Default for LogOptions {
                 std::process::exit(70);
             }),
             observer: None,
+            erasure_ledger: None,
         }
     }
 }
@@ -189,6 +194,8 @@ struct Inner {
     stats: Arc<LogStats>,
     jobs: Mutex<Option<mpsc::Sender<writer::Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    /// Erasures are listed here before they are submitted.
+    ledger: Option<Arc<crate::store::erasure_ledger::ErasureLedger>>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -220,6 +227,9 @@ impl EventLog {
     }
 
     fn submit(&self, request: AppendRequest) -> Result<writer::Reply, AppendError> {
+        if request.erase {
+            self.list_erasure(&request)?;
+        }
         let (reply, receiver) = tokio::sync::oneshot::channel();
         let jobs = self
             .inner
@@ -235,6 +245,27 @@ impl EventLog {
             })
             .map_err(|_| AppendError::Closed)?;
         Ok(receiver)
+    }
+
+    /// List an erasure in the ledger, durably, before it is appended (a blocking write and
+    /// fsync, rare enough not to matter to the runtime).
+    fn list_erasure(&self, request: &AppendRequest) -> Result<(), AppendError> {
+        let Some(ledger) = &self.inner.ledger else {
+            return Ok(());
+        };
+        let log_id = crate::store::format::log_id(self.inner.store.as_ref())?
+            .ok_or_else(|| StoreError::Corrupt("the log has no log id".into()))?;
+        ledger
+            .record(&self.inner.keys, log_id, request)
+            .map_err(|error| {
+                tracing::error!(%error, "cannot write to the erasure ledger: the erasure is refused");
+                AppendError::Store(StoreError::Io(error))
+            })
+    }
+
+    /// The keys, for the erasure ledger (which seals and MACs its lines under them).
+    pub(crate) fn keyring(&self) -> &Arc<Keyring> {
+        &self.inner.keys
     }
 
     /// The durable chain head, `None` on an empty log.

@@ -2,7 +2,8 @@
 //! the format check, and loading the chain head.
 //!
 //! Initialisation writes, in order: the facts and chain keys (wrapped, staged as key epoch 1),
-//! the key check value of epoch 1, the activation of epoch 1, and last the `format` marker.
+//! the key check value of epoch 1, the activation of epoch 1, the log id, and last the
+//! `format` marker ([`crate::store::format`]).
 //! A directory without the marker and without records is not initialised yet, so a crash
 //! during initialisation leaves nothing that a second attempt cannot redo.
 
@@ -10,15 +11,14 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use crate::store::crypto::{GENESIS_MAC, KeyMaterial, MasterKey};
 use crate::store::engine::{EventStore, KeyId, KeyState, StoreError};
+use crate::store::format::{self, FORMAT_META, LogId};
 use crate::store::keyring::{Keyring, KeyringError};
 use crate::store::log::writer::Writer;
 use crate::store::log::{EventLog, Inner, LogHead, LogOptions, LogStats};
 use crate::store::record::{RecordError, SealedRecord};
 
 /// The data directory format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
-
-const FORMAT_META: &str = "format";
+pub const FORMAT_VERSION: u32 = format::CURRENT;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -29,6 +29,12 @@ pub enum OpenError {
          use a newer tincay"
     )]
     NewerFormat { found: u32 },
+    #[error(
+        "this data directory has format {found}, older than this tincay's format \
+         {FORMAT_VERSION}: stop the server, then upgrade it in place with `tincay migrate \
+         --backup-out FILE` (it writes a backup to FILE first; see deploy/OPERATIONS.md, \"Upgrade\")"
+    )]
+    OlderFormat { found: u32 },
     #[error("the data directory is damaged: {0}")]
     Damaged(String),
     #[error(transparent)]
@@ -51,7 +57,8 @@ pub fn is_initialised(store: &dyn EventStore) -> Result<bool, StoreError> {
     Ok(store.meta(FORMAT_META)?.is_some())
 }
 
-/// Check `master` against an initialised store's key check value and format.
+/// Check `master` against an initialised store's key check value, and refuse a newer format.
+/// An older format passes (verifying or upgrading it is fine); [`EventLog::open`] refuses it.
 pub fn check_master_key(store: &dyn EventStore, master: &MasterKey) -> Result<(), OpenError> {
     match store.meta(FORMAT_META)? {
         None => Err(OpenError::Damaged(
@@ -97,7 +104,8 @@ pub fn initialise(store: &dyn EventStore, master: &MasterKey) -> Result<(), Open
     store.stage_keys(epoch, keys)?;
     store.put_meta(&check_value_name(epoch), &master.check_value())?;
     store.activate_key_epoch(epoch)?;
-    store.put_meta(FORMAT_META, &FORMAT_VERSION.to_be_bytes())?;
+    format::write_log_id(store, LogId::generate())?;
+    format::write(store, FORMAT_VERSION)?;
     Ok(())
 }
 
@@ -110,6 +118,10 @@ impl EventLog {
     ) -> Result<Self, OpenError> {
         if is_initialised(store.as_ref())? {
             check_master_key(store.as_ref(), &master)?;
+            let found = format::read(store.as_ref())?.unwrap_or(FORMAT_VERSION);
+            if found < FORMAT_VERSION {
+                return Err(OpenError::OlderFormat { found });
+            }
         } else {
             initialise(store.as_ref(), &master)?;
         }
@@ -126,6 +138,7 @@ impl EventLog {
         };
         let head = Arc::new(Mutex::new(head));
         let stats = Arc::new(LogStats::default());
+        let ledger = options.erasure_ledger.clone();
         let (jobs, queue) = mpsc::channel();
         let writer = Writer::new(
             Arc::clone(&store),
@@ -151,6 +164,7 @@ impl EventLog {
                 stats,
                 jobs: Mutex::new(Some(jobs)),
                 writer: Mutex::new(Some(handle)),
+                ledger,
             }),
         })
     }

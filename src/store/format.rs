@@ -1,0 +1,156 @@
+//! The data directory's format version, its log id, and upgrading an older directory in place.
+//!
+//! The `meta` entry `format` (u32, big-endian) says which layout a directory has; it is
+//! written last when a directory is initialised or restored, so a directory without it is
+//! unfinished. Versions so far:
+//!
+//! | format | what it adds |
+//! |---|---|
+//! | 1 | the log itself: records, indexes, wrapped keys per key epoch, key check values |
+//! | 2 | `log_id`: 16 random bytes naming this log, made once and kept by backups and restores; backups and the erasure ledger carry it, so one of another deployment is refused by name |
+//!
+//! A binary opens only its own format ([`CURRENT`]). An older directory is refused with
+//! advice; [`migrate`] upgrades it in place, one step at a time, and is only ever called (by
+//! `tincay migrate`) after a backup of the directory has been written and read back. A newer
+//! directory is refused: an older binary cannot know what it would damage.
+//!
+//! Each step writes what its format adds and then the new `format` value, so a crash in the
+//! middle leaves the old format with harmless extra entries, and running the step again
+//! finishes it.
+
+use std::fmt;
+
+use crate::store::engine::{EventStore, StoreError};
+
+/// The data directory format this build writes and reads.
+pub const CURRENT: u32 = 2;
+
+/// The `meta` entry holding the format.
+pub const FORMAT_META: &str = "format";
+
+/// The `meta` entry holding the log id (format 2).
+pub const LOG_ID_META: &str = "log_id";
+
+/// A log's random name. Not secret and not personal: it tells one deployment's log (and its
+/// backups and restores) from another's.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LogId(pub [u8; 16]);
+
+impl LogId {
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+        Self(bytes)
+    }
+
+    /// Lowercase hex, as [`fmt::Display`] writes it.
+    pub fn parse(text: &str) -> Option<Self> {
+        crate::store::backup::unhex::<16>(text).map(Self)
+    }
+
+    fn of(raw: &[u8]) -> Result<Self, StoreError> {
+        <[u8; 16]>::try_from(raw)
+            .map(Self)
+            .map_err(|_| StoreError::Corrupt("meta log_id: expected 16 bytes".into()))
+    }
+}
+
+impl fmt::Display for LogId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+    }
+}
+
+impl fmt::Debug for LogId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LogId({self})")
+    }
+}
+
+/// The directory's format; `None` if it was never (completely) initialised.
+pub fn read(store: &dyn EventStore) -> Result<Option<u32>, StoreError> {
+    match store.meta(FORMAT_META)? {
+        None => Ok(None),
+        Some(raw) => <[u8; 4]>::try_from(raw.as_slice())
+            .map(|bytes| Some(u32::from_be_bytes(bytes)))
+            .map_err(|_| StoreError::Corrupt("meta format: expected 4 bytes".into())),
+    }
+}
+
+/// Write the format marker (last, when initialising, restoring or migrating).
+pub fn write(store: &dyn EventStore, format: u32) -> Result<(), StoreError> {
+    store.put_meta(FORMAT_META, &format.to_be_bytes())
+}
+
+/// The log id; `None` on a format-1 directory.
+pub fn log_id(store: &dyn EventStore) -> Result<Option<LogId>, StoreError> {
+    store
+        .meta(LOG_ID_META)?
+        .map(|raw| LogId::of(&raw))
+        .transpose()
+}
+
+/// Write the log id (initialising, restoring, migrating).
+pub fn write_log_id(store: &dyn EventStore, id: LogId) -> Result<(), StoreError> {
+    store.put_meta(LOG_ID_META, &id.0)
+}
+
+/// What [`migrate`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Migration {
+    pub from: u32,
+    pub to: u32,
+    pub log_id: LogId,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("the data directory is not initialised: there is nothing to upgrade")]
+    NotInitialised,
+    #[error(
+        "this data directory has format {found}, newer than this tincay's format {CURRENT}: \
+         use the newer tincay that wrote it"
+    )]
+    Newer { found: u32 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Upgrade an older directory to [`CURRENT`] in place. The caller holds the directory
+/// exclusively, has checked the master key, and has taken a backup first. A directory at
+/// the current format is left as it is.
+pub fn migrate(store: &dyn EventStore) -> Result<Migration, MigrateError> {
+    let from = read(store)?.ok_or(MigrateError::NotInitialised)?;
+    if from > CURRENT {
+        return Err(MigrateError::Newer { found: from });
+    }
+    let mut format = from;
+    while format < CURRENT {
+        // 1 → 2: the log id. An interrupted earlier run may have written it: keep it.
+        if format == 1 && log_id(store)?.is_none() {
+            write_log_id(store, LogId::generate())?;
+        }
+        format += 1;
+        write(store, format)?;
+    }
+    let log_id = log_id(store)?.ok_or_else(|| StoreError::Corrupt("no log id".into()))?;
+    Ok(Migration {
+        from,
+        to: CURRENT,
+        log_id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_id_reads_back_from_its_hex() {
+        let id = LogId::generate();
+        assert_eq!(LogId::parse(&id.to_string()), Some(id));
+        assert_eq!(id.to_string().len(), 32);
+        assert_eq!(LogId::parse("zz"), None);
+        assert_eq!(LogId::parse(&"g".repeat(32)), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! Tests of the statistics projection and queries against a reference computed naïvely.

@@ -77,7 +77,7 @@ impl Serialize for Dimension {
 }
 
 /// One value as a response shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DimValue {
     Text(String),
     Number(i64),

@@ -30,3 +30,4 @@ mod cases_openapi;
 mod concurrency;
 mod follow_ups;
 mod matrix;
+mod stats;

@@ -157,6 +157,9 @@ fn label(dim: Dimension, case: &Case, event: Option<&Event>, month: &str) -> Vec
     }
 }
 
+/// A counted unit (case, version; 0 for the case), its event, month and weight.
+type Counted<'a> = ((usize, u64), Option<&'a Event>, &'a str, u64);
+
 fn reference(
     cases: &[Case],
     measure: Measure,
@@ -170,8 +173,7 @@ fn reference(
         if !case.survivor.reporting {
             continue;
         }
-        // (unit, event, month, weight)
-        let mut counted: Vec<((usize, u64), Option<&Event>, &str, u64)> = Vec::new();
+        let mut counted: Vec<Counted<'_>> = Vec::new();
         let opened = MONTHS
             .iter()
             .position(|m| *m == case.survivor.month)

@@ -335,3 +335,52 @@ fn a_merged_commune_counts_in_its_successor_today_and_in_itself_historically() {
     current.units = Units::Current;
     assert_eq!(ask(&projection, &current).table.total, Published::Count(8));
 }
+
+/// Rough timings (run by hand: `cargo test --lib stats::tests::projection::timings -- --ignored --nocapture`).
+#[test]
+#[ignore = "a measurement, not a test"]
+#[allow(clippy::print_stdout)]
+fn timings() {
+    let projection = StatsProjection::default();
+    let started = std::time::Instant::now();
+    for n in 0..100_000_u128 {
+        let mut survivor = Survivor::new(u32::try_from(n).unwrap().wrapping_mul(2_654_435_761));
+        survivor.commune = [COMMUNE_A, COMMUNE_B, COMMUNE_OLD][usize::try_from(n % 3).unwrap()];
+        let mut events = vec![survivor.opened()];
+        for m in 0..9_u128 {
+            events.push(match m % 3 {
+                0 => support(SupportType::Shelter, "2026-03", Some(2)),
+                1 => referral(n << 8 | m, ReferralTarget::Health, "2026-04"),
+                _ => scheduled(n << 8 | m, date!(2026 - 05 - 01)),
+            });
+        }
+        feed(&projection, n + 1, &events);
+    }
+    println!("apply 1,000,000 events: {:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    projection.set_secret(secret());
+    println!("key 900,000 rows: {:?}", started.elapsed());
+    let registry = registry();
+    let mut request = request(
+        Measure::SupportProvided,
+        &[Dimension::Commune, Dimension::Month, Dimension::Sex],
+        Mode::Perturbed,
+    );
+    request.k = K::DEFAULT;
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let table = run(&projection.read(), &registry, &request).unwrap();
+        println!(
+            "/stats 3 dims, a year, province: {:?} ({} cells)",
+            started.elapsed(),
+            table.table.cells.len()
+        );
+    }
+    request.measure = Measure::PeopleSupported;
+    let started = std::time::Instant::now();
+    run(&projection.read(), &registry, &request).unwrap();
+    println!("people supported: {:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    let json = serde_json::to_string(&projection.snapshot()).unwrap();
+    println!("snapshot: {:?}, {} bytes", started.elapsed(), json.len());
+}

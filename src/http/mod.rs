@@ -7,7 +7,7 @@
 //!   may see a case.
 //! - one module per resource, each with its own `router()` returning an `OpenApiRouter`, so
 //!   the OpenAPI document is generated from the very routes that are served:
-//!   [`sessions`], [`registry`], [`cases`], [`follow_ups`], [`ops`].
+//!   [`sessions`], [`registry`], [`cases`], [`follow_ups`], [`stats`], [`reports`], [`ops`].
 //! - [`middleware`]: hardening (limits, timeouts, load shedding, security headers), request
 //!   ids, logging and request metrics; [`metrics`]: the Prometheus registry;
 //!   [`openapi`]: the generated document.
@@ -22,9 +22,11 @@ pub mod middleware;
 pub mod openapi;
 pub mod ops;
 pub mod registry;
+pub mod reports;
 pub mod scope;
 pub mod sessions;
 pub mod state;
+pub mod stats;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -40,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .merge(registry::router())
         .merge(cases::router())
         .merge(follow_ups::router())
+        .merge(stats::router())
+        .merge(reports::router())
         .merge(ops::api_router());
     let (api, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", api)

@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 use crate::auth::sessions::Sessions;
 use crate::auth::throttle::Throttle;
 use crate::http::metrics::Metrics;
+pub use crate::http::stats::StatsSettings;
 use crate::projections::runner::Projections;
+use crate::stats::disclosure::StatisticsSecret;
 use crate::store::log::EventLog;
 
 /// What time it is: the system clock in service, a fixed or steerable one in tests.
@@ -64,6 +66,8 @@ pub struct AppState {
     pub settings: Arc<HttpSettings>,
     /// What `/metrics` reports; also the log's observer when the server opened the log.
     pub metrics: Arc<Metrics>,
+    /// The statistics' suppression threshold.
+    pub stats: StatsSettings,
 }
 
 impl AppState {
@@ -73,6 +77,7 @@ impl AppState {
         settings: HttpSettings,
         clock: Arc<dyn Clock>,
     ) -> Self {
+        key_statistics(&log, &projections);
         Self {
             log,
             projections,
@@ -81,6 +86,7 @@ impl AppState {
             clock,
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::new()),
+            stats: StatsSettings::default(),
         }
     }
 
@@ -89,4 +95,15 @@ impl AppState {
         self.metrics = metrics;
         self
     }
+}
+
+/// Give the statistics projection its secret, derived from the store's chain key, so event
+/// record keys need no key of their own (and never change while the data directory lives).
+fn key_statistics(log: &EventLog, projections: &Projections) {
+    let mut material = log.keys().chain().keyed_hash("stats/secret/v1", b"");
+    match StatisticsSecret::new(&material) {
+        Ok(secret) => projections.stats.set_secret(secret),
+        Err(error) => tracing::error!(%error, "the statistics secret cannot be made"),
+    }
+    zeroize::Zeroize::zeroize(&mut material);
 }

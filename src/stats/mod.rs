@@ -4,6 +4,25 @@
 //! - [`disclosure`]: the pure disclosure-control core — record and cell keys, the cell-key
 //!   perturbation table, small-cell suppression, and exact mode's complementary suppression.
 //!   No I/O, no clock, no randomness: record keys and the deployment secret arrive as data.
+//! - [`facts`]: the compact rows the projection keeps; [`projection`]: the statistics
+//!   projection, folded from the facts parts of case events; [`snapshot`]: its checkpoint form.
+//! - [`measure`] and [`dimension`]: what can be counted, and by what.
+//! - [`areas`]: where each place counts (the asked area; today's or the time's units).
+//! - [`aggregate`]: one pass gathering cells, distinct cases and cell keys; [`query`]: a
+//!   request from parsing to the protected table; [`programme`]: the programme indicators.
+//! - [`csv`]: the tables as CSV.
 
+pub mod aggregate;
+pub mod areas;
+pub mod csv;
+pub mod dimension;
 pub mod disclosure;
+pub mod facts;
+pub mod measure;
+pub mod programme;
 pub mod projection;
+pub mod query;
+pub mod snapshot;
+
+#[cfg(test)]
+mod tests;

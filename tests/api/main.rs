@@ -31,3 +31,4 @@ mod cases_openapi;
 mod concurrency;
 mod follow_ups;
 mod matrix;
+mod stats;

@@ -1,0 +1,141 @@
+//! `GET /reports/programme?year=&area=[&exact=true]`: the programme indicators of Project 8
+//! for one year and area (see [`crate::stats::programme`]), as JSON or, with
+//! `Accept: text/csv`, CSV. Same callers, scope, modes and recording as `GET /stats`.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::http::auth::StatsReader;
+use crate::http::cases::extract::ClientAddr;
+use crate::http::cases::flow::internal;
+use crate::http::cases::validate::Checks;
+use crate::http::cases::view::private;
+use crate::http::error::{ApiError, Problem};
+use crate::http::state::AppState;
+use crate::http::stats::{CountDoc, area, csv_response, in_scope, mode, record, wants_csv};
+use crate::stats::facts::day_number;
+use crate::stats::programme::ProgrammeRequest;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(programme_report))
+}
+
+/// The query string.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProgrammeQuery {
+    /// The year, e.g. `2026`. Required.
+    pub year: Option<String>,
+    /// An area code within the caller's area (default: the caller's area).
+    pub area: Option<String>,
+    /// `true`: exact counts with complementary suppression (supervisors only; recorded).
+    pub exact: Option<String>,
+}
+
+/// The programme indicators (documentation of the JSON shape).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ProgrammeReport)]
+pub struct ProgrammeDoc {
+    pub year: i32,
+    pub area: String,
+    pub k: u32,
+    pub perturbed: bool,
+    /// Trusted addresses maintained in the year and newly established in it (exact: not
+    /// about people).
+    pub trusted_addresses: AddressesDoc,
+    /// `{"indicator", "by", "cells", "total"}` per breakdown: people supported by sex,
+    /// ethnicity group, ethnicity and age band; support by type; shelter nights; referrals by
+    /// target; referral outcomes by outcome; cases closed by reason.
+    pub indicators: Vec<serde_json::Value>,
+    /// Follow-ups due in the year, those completed on time, and the share (percent, from the
+    /// published numbers; null when either is suppressed).
+    pub follow_ups_on_time: serde_json::Value,
+    pub cases_without_reporting_consent: CountDoc,
+}
+
+/// Trusted address counts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddressesDoc {
+    pub maintained: u64,
+    pub established: u64,
+}
+
+/// Programme indicators.
+#[utoipa::path(get, path = "/reports/programme", tag = "statistics", params(ProgrammeQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The protected indicators (JSON, or CSV with `Accept: text/csv`)",
+            headers(("Tincay-Disclosure-Control" = String,
+                description = "On CSV: `perturbed; k=5` or `exact; k=5`")),
+            content((ProgrammeDoc = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "`bad_request`: no `year`, or an unknown parameter",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a reporting officer or supervisor, or `exact=true` by a reporting officer",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: `area` is not within the caller's area",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: a value out of its range",
+            body = Problem, content_type = "application/problem+json")))]
+pub async fn programme_report(
+    State(state): State<AppState>,
+    StatsReader(user): StatsReader,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    query: Result<Query<ProgrammeQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(raw) =
+        query.map_err(|_| ApiError::BadRequest("malformed or unknown query parameter".into()))?;
+    let Some(year) = raw.year.as_deref() else {
+        return Err(ApiError::BadRequest("year is required".into()));
+    };
+    let mut checks = Checks::default();
+    let mode = mode(&user, raw.exact.as_deref(), &mut checks)?;
+    let year = year
+        .parse::<i32>()
+        .ok()
+        .filter(|y| year.len() == 4 && (2000..=2100).contains(y));
+    if year.is_none() {
+        checks.fail("year", "must be a year from 2000 to 2100");
+    }
+    let asked = area(raw.area.as_deref(), &mut checks);
+    let (Some(year), Some(asked)) = (year, asked) else {
+        return Err(checks.into_error());
+    };
+    checks.finish()?;
+    let request = ProgrammeRequest {
+        year,
+        area: in_scope(&state, &user, asked)?,
+        mode,
+        k: state.stats.k,
+        today: day_number(state.clock.today()),
+    };
+    let csv = wants_csv(&headers);
+    record(&state, &user, mode, csv, client).await?;
+    let projections = state.projections.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        let data = projections.stats.read();
+        if !data.is_keyed() {
+            return Err(ApiError::Internal("statistics are not keyed".into()));
+        }
+        crate::stats::programme::run(&data, &projections.registry, &request).map_err(internal)
+    })
+    .await
+    .map_err(internal)??;
+    if csv {
+        Ok(csv_response(
+            crate::stats::csv::programme(&report),
+            report.perturbed,
+            report.k,
+        ))
+    } else {
+        Ok(private(axum::Json(report), None))
+    }
+}

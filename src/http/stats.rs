@@ -1,0 +1,428 @@
+//! `GET /stats`: anonymised statistics for reporting officers and supervisors (API.md,
+//! "Statistics"), as JSON or, with `Accept: text/csv`, CSV with the protection stated in
+//! the `Tincay-Disclosure-Control` header.
+//!
+//! - Who: reporting officers (perturbed counts only: `exact=true` is 403) and supervisors;
+//!   others 403. `area` (default: the caller's own) must lie within the caller's area, else
+//!   404 as if it did not exist.
+//! - Period: `period` (`2026`, `2026-Q1` or `2026-03`), or `from` and `to` (`YYYY-MM`,
+//!   inclusive, at most 20 years apart).
+//! - An exact query, and any CSV download, is recorded in the access log before it is
+//!   answered.
+//!
+//! The shared parts (scope, mode, recording, the CSV response) are used by
+//! [`super::reports`] too.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::access_log::{self, AccessEntry};
+use crate::domain::ids::AreaCode;
+use crate::domain::vocab::{AccessAction, Role};
+use crate::http::auth::{CurrentUser, StatsReader};
+use crate::http::cases::extract::ClientAddr;
+use crate::http::cases::flow::internal;
+use crate::http::cases::validate::Checks;
+use crate::http::cases::view::private;
+use crate::http::error::{ApiError, Problem};
+use crate::http::state::AppState;
+use crate::stats::areas::Units;
+use crate::stats::dimension::Dimension;
+use crate::stats::disclosure::K;
+use crate::stats::facts::{Month, day_number};
+use crate::stats::measure::Measure;
+use crate::stats::query::{Mode, StatsRequest};
+
+/// At most this many dimensions.
+const MAX_DIMENSIONS: usize = 3;
+/// The longest `from`–`to` range, in months.
+const MAX_MONTHS: u16 = 240;
+/// The response header that states the protection of a CSV table.
+pub const DISCLOSURE_HEADER: &str = "tincay-disclosure-control";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(statistics))
+}
+
+/// The query string; every value is text, parsed below so a bad one is a 422 naming it.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// `cases_opened`, `people_supported`, `support_provided`, `shelter_nights`,
+    /// `referrals_made`, `referral_outcomes`, `follow_ups_completed`, `follow_ups_overdue` or
+    /// `cases_closed`. Required.
+    pub measure: Option<String>,
+    /// A year (`2026`), a quarter (`2026-Q1`) or a month (`2026-03`); or give `from` and `to`.
+    pub period: Option<String>,
+    /// First month, `YYYY-MM` (with `to`).
+    pub from: Option<String>,
+    /// Last month, `YYYY-MM`, inclusive (with `from`).
+    pub to: Option<String>,
+    /// An area code within the caller's area (default: the caller's area).
+    pub area: Option<String>,
+    /// Up to three comma-separated dimensions: `month`, `quarter`, `year`, `province`,
+    /// `district`, `commune`, `trusted_address`, `violence_type`, `gbvims_type`,
+    /// `support_type`, `referral_target`, `referral_outcome`, `sex`, `age_band`, `ethnicity`,
+    /// `ethnicity_group`, `disability`, `referred_by`, `risk_level`, `close_reason`,
+    /// `on_time`.
+    pub by: Option<String>,
+    /// `true`: exact counts with complementary suppression (supervisors only; recorded).
+    pub exact: Option<String>,
+    /// `current` (default: today's areas, merged communes counted in their successor) or
+    /// `historical` (the areas of the time).
+    pub units: Option<String>,
+}
+
+/// A statistics table (documentation of the JSON shape).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = StatsTable)]
+pub struct StatsTableDoc {
+    pub measure: String,
+    /// First month, `YYYY-MM`.
+    pub from: String,
+    /// Last month, `YYYY-MM`.
+    pub to: String,
+    pub area: String,
+    pub by: Vec<String>,
+    /// The suppression threshold: numbers from fewer than `k` cases are never published.
+    pub k: u32,
+    /// Whether counts carry cell-key noise (tables need not add up).
+    pub perturbed: bool,
+    /// `current` or `historical`.
+    pub units: String,
+    /// One object per non-empty cell: its value in each `by` dimension, `count` (null when
+    /// suppressed) and `suppressed: true` when suppressed.
+    pub cells: Vec<serde_json::Value>,
+    pub total: CountDoc,
+}
+
+/// A published number.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PublishedCount)]
+pub struct CountDoc {
+    /// Null when suppressed.
+    pub count: Option<u64>,
+    pub suppressed: Option<bool>,
+}
+
+/// Statistics.
+#[utoipa::path(get, path = "/stats", tag = "statistics", params(StatsQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The protected table (JSON, or CSV with `Accept: text/csv`)",
+            headers(("Tincay-Disclosure-Control" = String,
+                description = "On CSV: `perturbed; k=5` or `exact; k=5`")),
+            content((StatsTableDoc = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "`bad_request`: a missing `measure` or period, or an unknown parameter",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a reporting officer or supervisor, or `exact=true` by a reporting officer",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: `area` is not within the caller's area",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: a value out of its vocabulary or range, or a dimension that does not apply to the measure",
+            body = Problem, content_type = "application/problem+json")))]
+pub async fn statistics(
+    State(state): State<AppState>,
+    StatsReader(user): StatsReader,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    query: Result<Query<StatsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(raw) =
+        query.map_err(|_| ApiError::BadRequest("malformed or unknown query parameter".into()))?;
+    let request = parse(&state, &user, raw)?;
+    let csv = wants_csv(&headers);
+    record(&state, &user, request.mode, csv, client).await?;
+    let projections = state.projections.clone();
+    let table = tokio::task::spawn_blocking(move || {
+        let data = projections.stats.read();
+        if !data.is_keyed() {
+            return Err(ApiError::Internal("statistics are not keyed".into()));
+        }
+        crate::stats::query::run(&data, &projections.registry, &request).map_err(internal)
+    })
+    .await
+    .map_err(internal)??;
+    if csv {
+        Ok(csv_response(
+            crate::stats::csv::stats(&table),
+            table.perturbed,
+            table.k,
+        ))
+    } else {
+        Ok(private(axum::Json(table), None))
+    }
+}
+
+fn parse(state: &AppState, user: &CurrentUser, raw: StatsQuery) -> Result<StatsRequest, ApiError> {
+    let Some(measure) = raw.measure.as_deref() else {
+        return Err(ApiError::BadRequest("measure is required".into()));
+    };
+    let mut checks = Checks::default();
+    let mode = mode(user, raw.exact.as_deref(), &mut checks)?;
+    let measure = checks.code("measure", measure, Measure::parse);
+    let period = period(&raw, &mut checks)?;
+    let units = checks.optional_code("units", raw.units.as_deref(), Units::parse);
+    let area = area(raw.area.as_deref(), &mut checks);
+    let dims = dimensions(raw.by.as_deref(), measure, &mut checks);
+    let (Some(measure), Some((from, to)), Some(units), Some(area), Some(dims)) =
+        (measure, period, units, area, dims)
+    else {
+        return Err(checks.into_error());
+    };
+    checks.finish()?;
+    let area = in_scope(state, user, area)?;
+    Ok(StatsRequest {
+        measure,
+        from,
+        to,
+        area,
+        dims,
+        units: units.unwrap_or(Units::Current),
+        mode,
+        k: state.stats.k,
+        today: day_number(state.clock.today()),
+    })
+}
+
+/// `exact`: `true` or `false` (default). A reporting officer may never ask for exact counts.
+pub fn mode(
+    user: &CurrentUser,
+    exact: Option<&str>,
+    checks: &mut Checks,
+) -> Result<Mode, ApiError> {
+    match exact {
+        None | Some("false") => Ok(Mode::Perturbed),
+        Some("true") if user.role == Role::Supervisor => Ok(Mode::Exact),
+        Some("true") => Err(ApiError::Forbidden),
+        Some(_) => {
+            checks.fail("exact", "must be true or false");
+            Ok(Mode::Perturbed)
+        }
+    }
+}
+
+/// `area`, if given: an area code.
+pub fn area(raw: Option<&str>, checks: &mut Checks) -> Option<Option<AreaCode>> {
+    match raw.map(AreaCode::parse) {
+        None => Some(None),
+        Some(Ok(area)) => Some(Some(area)),
+        Some(Err(_)) => {
+            checks.fail("area", "must be an area code (2 to 5 digits)");
+            None
+        }
+    }
+}
+
+/// The area to count in: the one asked (which must exist and lie within the caller's area)
+/// or the caller's own. Anything else is 404, as if it did not exist.
+pub fn in_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    asked: Option<AreaCode>,
+) -> Result<AreaCode, ApiError> {
+    let registry = &state.projections.registry;
+    let own = user.area.clone().ok_or(ApiError::NotFound)?;
+    let area = asked.unwrap_or_else(|| own.clone());
+    if registry.area(&area).is_some() && registry.area_contains(&own, &area) {
+        Ok(area)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// The months counted: `period`, or `from` and `to`. Neither is 400 (a missing required
+/// parameter); both, or a bad value, 422.
+fn period(raw: &StatsQuery, checks: &mut Checks) -> Result<Option<(Month, Month)>, ApiError> {
+    match (
+        raw.period.as_deref(),
+        raw.from.as_deref(),
+        raw.to.as_deref(),
+    ) {
+        (None, None, None) => Err(ApiError::BadRequest(
+            "a period is required: period, or from and to".into(),
+        )),
+        (None, Some(_), None) | (None, None, Some(_)) => {
+            Err(ApiError::BadRequest("from and to go together".into()))
+        }
+        (Some(period), None, None) => {
+            let parsed = parse_period(period);
+            if parsed.is_none() {
+                checks.fail(
+                    "period",
+                    "must be a year (2026), a quarter (2026-Q1) or a month (2026-03)",
+                );
+            }
+            Ok(parsed)
+        }
+        (Some(_), _, _) => {
+            checks.fail("period", "give period, or from and to, not both");
+            Ok(None)
+        }
+        (None, Some(from), Some(to)) => {
+            let from = month(checks, "from", from);
+            let to = month(checks, "to", to);
+            let (Some(from), Some(to)) = (from, to) else {
+                return Ok(None);
+            };
+            if to < from {
+                checks.fail("to", "must not be before from");
+                return Ok(None);
+            }
+            if to.0 - from.0 >= MAX_MONTHS {
+                checks.fail("to", "the period may span at most 240 months");
+                return Ok(None);
+            }
+            Ok(Some((from, to)))
+        }
+    }
+}
+
+fn month(checks: &mut Checks, field: &str, text: &str) -> Option<Month> {
+    let parsed = crate::domain::calendar::YearMonth::parse(text)
+        .filter(|month| (2000..=2100).contains(&month.year()))
+        .map(Month::of);
+    if parsed.is_none() {
+        checks.fail(field, "must be a month as YYYY-MM (2000 to 2100)");
+    }
+    parsed
+}
+
+/// `2026` → Jan–Dec; `2026-Q2` → Apr–Jun; `2026-03` → March.
+pub fn parse_period(text: &str) -> Option<(Month, Month)> {
+    let year_of = |text: &str| {
+        text.parse::<i32>()
+            .ok()
+            .filter(|year| text.len() == 4 && (2000..=2100).contains(year))
+    };
+    if let Some((year, quarter)) = text.split_once("-Q") {
+        let year = year_of(year)?;
+        let quarter = match quarter {
+            "1" => 1,
+            "2" => 2,
+            "3" => 3,
+            "4" => 4,
+            _ => return None,
+        };
+        let first = Month::of_year_month(year, quarter * 3 - 2);
+        return Some((first, Month::of_year_month(year, quarter * 3)));
+    }
+    if let Some(month) = crate::domain::calendar::YearMonth::parse(text) {
+        year_of(text.get(..4)?)?;
+        return Some((Month::of(month), Month::of(month)));
+    }
+    let year = year_of(text)?;
+    Some((
+        Month::of_year_month(year, 1),
+        Month::of_year_month(year, 12),
+    ))
+}
+
+/// `by`: up to three distinct dimensions, each applying to the measure.
+fn dimensions(
+    raw: Option<&str>,
+    measure: Option<Measure>,
+    checks: &mut Checks,
+) -> Option<Vec<Dimension>> {
+    let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
+        return Some(Vec::new());
+    };
+    let mut dims = Vec::new();
+    let mut ok = true;
+    for code in raw.split(',') {
+        match Dimension::parse(code.trim()) {
+            None => {
+                checks.fail(
+                    "by",
+                    "names a dimension that does not exist (see the API documentation)",
+                );
+                ok = false;
+            }
+            Some(dim) if dims.contains(&dim) => {
+                checks.fail("by", "names a dimension twice");
+                ok = false;
+            }
+            Some(dim) => {
+                if measure.is_some_and(|measure| !dim.applies_to(measure)) {
+                    checks.fail(
+                        "by",
+                        format!("{} does not apply to this measure", dim.code()),
+                    );
+                    ok = false;
+                }
+                dims.push(dim);
+            }
+        }
+    }
+    if dims.len() > MAX_DIMENSIONS {
+        checks.fail("by", "at most three dimensions");
+        ok = false;
+    }
+    ok.then_some(dims)
+}
+
+/// Whether the client asked for CSV.
+pub fn wants_csv(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/csv"))
+}
+
+/// Record an exact query, or a CSV download, in the access log (durably, before answering).
+pub async fn record(
+    state: &AppState,
+    user: &CurrentUser,
+    mode: Mode,
+    csv: bool,
+    from: Option<String>,
+) -> Result<(), ApiError> {
+    let action = match (mode, csv) {
+        (Mode::Exact, _) => AccessAction::ExactStatistics,
+        (Mode::Perturbed, true) => AccessAction::Export,
+        (Mode::Perturbed, false) => return Ok(()),
+    };
+    access_log::record(
+        &state.log,
+        AccessEntry {
+            actor: Some(user.id),
+            action,
+            case: None,
+            from,
+            username: None,
+            at: state.clock.now(),
+        },
+    )
+    .await
+    .map_err(internal)
+}
+
+/// A CSV body with the protection in the `Tincay-Disclosure-Control` header.
+pub fn csv_response(body: String, perturbed: bool, k: u32) -> Response {
+    let mut response = private(body, None).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    let mode = if perturbed { "perturbed" } else { "exact" };
+    if let Ok(value) = HeaderValue::from_str(&format!("{mode}; k={k}")) {
+        headers.insert(DISCLOSURE_HEADER, value);
+    }
+    response
+}
+
+/// The deployment's statistics settings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StatsSettings {
+    /// The suppression threshold (API.md: 5 by default, never below 3).
+    pub k: K,
+}

@@ -1,0 +1,205 @@
+//! Where each place counts, for one query: whether it lies in the asked area, and its
+//! commune, district and province in the units the query asks for.
+//!
+//! - The area filter follows parents and successions ([`Registry::area_contains`]), so a case
+//!   recorded in a commune that has since merged lies in its successor's district and
+//!   province, and also in the units it lay in then. The same cases are selected whatever
+//!   `units` says; only the breakdown changes.
+//! - `units=current` reports each case in today's units: the recorded commune's successor
+//!   (transitively), and the district and province that unit lies in now (successors
+//!   followed at every level). `units=historical` reports the commune as recorded, with the
+//!   parents it had.
+//!
+//! Values are indices into sorted label tables, index 0 standing for "none" (a commune with
+//! no district, since districts were abolished in 2025).
+
+use std::collections::HashMap;
+
+use crate::domain::ids::{AreaCode, TrustedAddressId};
+use crate::domain::vocab::AreaLevel;
+use crate::projections::registry::Registry;
+use crate::stats::projection::Place;
+
+/// Longest chain of successions or parents followed (a cycle in the registry is a data
+/// error; it must not hang a query).
+const MAX_STEPS: usize = 16;
+
+/// Today's units, or those of the time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Units {
+    Current,
+    Historical,
+}
+
+impl Units {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "current" => Some(Self::Current),
+            "historical" => Some(Self::Historical),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Current => "current",
+            Self::Historical => "historical",
+        }
+    }
+}
+
+/// A place's values in the area dimensions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlaceAreas {
+    pub address: u32,
+    pub commune: u32,
+    pub district: u32,
+    pub province: u32,
+}
+
+/// Every place resolved for one query.
+#[derive(Debug, Default)]
+pub struct PlaceMap {
+    /// By place index: `None` when outside the asked area.
+    pub places: Vec<Option<PlaceAreas>>,
+    /// Label tables; entry 0 is "none".
+    pub addresses: Vec<Option<TrustedAddressId>>,
+    pub communes: Vec<Option<AreaCode>>,
+    pub districts: Vec<Option<AreaCode>>,
+    pub provinces: Vec<Option<AreaCode>>,
+}
+
+/// The units a recorded commune reports in.
+#[derive(Clone, Debug)]
+struct Resolved {
+    inside: bool,
+    commune: Option<AreaCode>,
+    district: Option<AreaCode>,
+    province: Option<AreaCode>,
+}
+
+impl PlaceMap {
+    pub fn resolve(registry: &Registry, places: &[Place], area: &AreaCode, units: Units) -> Self {
+        let mut by_commune: HashMap<&AreaCode, Resolved> = HashMap::new();
+        for place in places {
+            by_commune
+                .entry(&place.commune)
+                .or_insert_with(|| resolve(registry, &place.commune, area, units));
+        }
+        let inside = |place: &Place| {
+            by_commune
+                .get(&place.commune)
+                .filter(|resolved| resolved.inside)
+        };
+        let addresses = labels(
+            places
+                .iter()
+                .filter(|p| inside(p).is_some())
+                .map(|p| Some(p.trusted_address)),
+        );
+        let communes = labels(
+            by_commune
+                .values()
+                .filter(|r| r.inside)
+                .map(|r| r.commune.clone()),
+        );
+        let districts = labels(
+            by_commune
+                .values()
+                .filter(|r| r.inside)
+                .map(|r| r.district.clone()),
+        );
+        let provinces = labels(
+            by_commune
+                .values()
+                .filter(|r| r.inside)
+                .map(|r| r.province.clone()),
+        );
+        let resolved = places
+            .iter()
+            .map(|place| {
+                inside(place).map(|found| PlaceAreas {
+                    address: position(&addresses, &Some(place.trusted_address)),
+                    commune: position(&communes, &found.commune),
+                    district: position(&districts, &found.district),
+                    province: position(&provinces, &found.province),
+                })
+            })
+            .collect();
+        Self {
+            places: resolved,
+            addresses,
+            communes,
+            districts,
+            provinces,
+        }
+    }
+
+    pub fn get(&self, place: u32) -> Option<&PlaceAreas> {
+        self.places.get(place as usize).and_then(Option::as_ref)
+    }
+}
+
+fn resolve(registry: &Registry, commune: &AreaCode, area: &AreaCode, units: Units) -> Resolved {
+    let inside = registry.area_contains(area, commune);
+    let unit = match units {
+        Units::Current => current(registry, commune.clone()),
+        Units::Historical => commune.clone(),
+    };
+    let mut district = None;
+    let mut province = None;
+    let mut next = registry.area(&unit).and_then(|found| found.parent);
+    for _ in 0..MAX_STEPS {
+        let Some(code) = next else { break };
+        let code = match units {
+            Units::Current => current(registry, code),
+            Units::Historical => code,
+        };
+        let Some(found) = registry.area(&code) else {
+            break;
+        };
+        match found.level {
+            AreaLevel::District if district.is_none() => district = Some(code),
+            AreaLevel::Province if province.is_none() => province = Some(code),
+            _ => {}
+        }
+        next = found.parent;
+    }
+    Resolved {
+        inside,
+        commune: Some(unit),
+        district,
+        province,
+    }
+}
+
+/// The unit that holds `code`'s territory today: its successor, transitively.
+fn current(registry: &Registry, mut code: AreaCode) -> AreaCode {
+    for _ in 0..MAX_STEPS {
+        match registry.area(&code).and_then(|found| found.successor) {
+            Some(successor) => code = successor,
+            None => break,
+        }
+    }
+    code
+}
+
+/// A sorted table of distinct labels with "none" first.
+fn labels<T: Ord>(values: impl Iterator<Item = Option<T>>) -> Vec<Option<T>> {
+    let mut table: Vec<Option<T>> = values.flatten().map(Some).collect();
+    table.sort();
+    table.dedup();
+    table.insert(0, None);
+    table
+}
+
+fn position<T: Ord>(table: &[Option<T>], value: &Option<T>) -> u32 {
+    match value {
+        None => 0,
+        Some(_) => table
+            .binary_search(value)
+            .ok()
+            .and_then(|index| u32::try_from(index).ok())
+            .unwrap_or(0),
+    }
+}

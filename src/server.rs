@@ -33,6 +33,8 @@ pub struct ServerConfig {
     pub checkpoints: CheckpointPolicy,
     /// Closed cases older than this are erased by the daily retention job.
     pub retention: RetentionPeriod,
+    /// sled's page cache, in bytes.
+    pub store_cache_bytes: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,8 +75,10 @@ pub struct App {
 impl App {
     /// Open everything and bind (port 0 picks a free port, for tests).
     pub async fn build(config: ServerConfig, clock: Arc<dyn Clock>) -> Result<Self, ServerError> {
-        let store: Arc<dyn EventStore> =
-            Arc::new(SledStore::open(&config.data_dir, SledOptions::default())?);
+        let store: Arc<dyn EventStore> = Arc::new(SledStore::open(
+            &config.data_dir,
+            SledOptions::default().cache_capacity(config.store_cache_bytes),
+        )?);
         let metrics = Arc::new(Metrics::new());
         let mut log_options = config.log;
         log_options.observer = Some(Arc::clone(&metrics) as Arc<dyn LogObserver>);

@@ -32,6 +32,7 @@ pub struct Config {
     pub max_concurrent_requests: Option<u64>,
     pub session_idle_minutes: Option<u64>,
     pub retention_years: Option<u64>,
+    pub store_cache_mib: Option<u64>,
 }
 
 impl Config {
@@ -66,6 +67,7 @@ impl Config {
             ),
             ("session_idle_minutes", number(&self.session_idle_minutes)),
             ("retention_years", number(&self.retention_years)),
+            ("store_cache_mib", number(&self.store_cache_mib)),
         ]
         .into_iter()
         .filter_map(|(id, value)| value.map(|value| (id, value)))

@@ -55,6 +55,11 @@ pub struct ServiceArgs {
     #[arg(long, env = "TINCAY_MAX_CONCURRENT_REQUESTS", value_name = "N", default_value_t = 512,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_concurrent_requests: u64,
+    /// The store's page cache, in MiB: more makes case reads and a start without a
+    /// checkpoint faster, less keeps the server small.
+    #[arg(long, env = "TINCAY_STORE_CACHE_MIB", value_name = "MIB", default_value_t = 128,
+          value_parser = clap::value_parser!(u64).range(8..=65_536))]
+    pub store_cache_mib: u64,
     /// Sessions end after this many minutes without use.
     #[arg(long, env = "TINCAY_SESSION_IDLE_MINUTES", value_name = "MINUTES", default_value_t = 720,
           value_parser = clap::value_parser!(u64).range(1..=43_200))]
@@ -193,6 +198,7 @@ pub async fn build(
         },
         checkpoints: crate::projections::checkpointer::CheckpointPolicy::default(),
         retention: service.retention.period()?,
+        store_cache_bytes: service.store_cache_mib.saturating_mul(1024 * 1024),
     };
     App::build(config, Arc::new(SystemClock))
         .await

@@ -64,7 +64,10 @@ impl StatsSnapshot {
             }
         }
         let mut links = Vec::with_capacity(data.links.len() * 24);
-        for (id, link) in &data.links {
+        // In id order, so the same state always gives the same snapshot.
+        let mut sorted: Vec<_> = data.links.iter().collect();
+        sorted.sort_unstable_by_key(|(id, _)| **id);
+        for (id, link) in sorted {
             links.extend_from_slice(id.as_bytes());
             links.extend_from_slice(&link.case.to_le_bytes());
             links.extend_from_slice(&link.row.to_le_bytes());

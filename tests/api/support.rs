@@ -75,6 +75,7 @@ pub async fn spawn_app_in(dir: TempDir, http: HttpSettings) -> TestApp {
             log: LogOptions::default(),
             checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
             retention: tincay::domain::case::retention::RetentionPeriod::DEFAULT,
+            store_cache_bytes: 64 * 1024 * 1024,
         },
         clock.clone(),
     )

@@ -105,6 +105,7 @@ async fn serve(dir: &Path) -> Server {
             log: LogOptions::default(),
             checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
             retention: tincay::domain::case::retention::RetentionPeriod::DEFAULT,
+            store_cache_bytes: 64 * 1024 * 1024,
         },
         Arc::new(SystemClock),
     )

@@ -26,3 +26,4 @@ echo "== tests"
 cargo test --locked --lib --bins --tests
 echo "== benchmarks compile and run briefly"
 TINCAY_BENCH_QUICK=1 cargo bench --locked --bench log -- --quick >/dev/null
+TINCAY_BENCH_QUICK=1 cargo bench --locked --bench projections >/dev/null

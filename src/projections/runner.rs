@@ -72,19 +72,18 @@ impl Projections {
         }
     }
 
-    /// Apply everything durable now, synchronously (start-up catch-up, tests, the CLI).
+    /// Apply everything durable now, synchronously (start-up catch-up, rebuild, tests, the
+    /// CLI). The log is read and decrypted one batch ahead on another thread while this one
+    /// decodes and applies, so a rebuild keeps both cores busy.
     pub fn catch_up(&self, log: &EventLog) -> Result<u64, ProjectionError> {
-        let mut subscription = log.subscribe(self.applied() + 1);
-        loop {
-            let batch = subscription.poll_batch(BATCH).map_err(|error| {
+        for batch in log.read_ahead(self.applied() + 1, BATCH) {
+            let batch = batch.map_err(|error| {
                 tracing::error!(%error, "a projection cannot read the log");
                 ProjectionError::Failed
             })?;
-            if batch.is_empty() {
-                return Ok(self.applied());
-            }
             self.apply_batch(&batch)?;
         }
+        Ok(self.applied())
     }
 
     /// Follow the log until it closes. Run this as a task after [`Projections::catch_up`].

@@ -13,6 +13,7 @@ mod support;
 mod canary;
 mod catalogue;
 mod durability;
+mod group_commit;
 mod log;
 mod properties;
 mod rotation;

@@ -3,10 +3,9 @@
 //! key, an erased stream refuse only their own append), positions stay gap-free, and the
 //! engine writes a group all or nothing.
 
+use std::sync::Arc;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 
-use tincay::store::durability::{SyncObserver, SyncStep};
 use tincay::store::engine::StoredRecord;
 use tincay::store::engine::{AppendBatch, EventStore, KeyChange, KeyId, KeyState, StoreError};
 use tincay::store::log::{
@@ -17,26 +16,6 @@ use tincay::store::stream::StreamId;
 use tincay::store::verify::verify;
 
 use crate::support::*;
-
-/// Holds the next sync's flush until released, so that appends queue up behind it.
-#[derive(Default)]
-struct Gate {
-    entered: Mutex<Option<mpsc::Sender<()>>>,
-    release: Mutex<Option<mpsc::Receiver<()>>>,
-}
-
-impl SyncObserver for Gate {
-    fn observe(&self, step: SyncStep) {
-        if step == SyncStep::Flushed {
-            if let Some(entered) = self.entered.lock().unwrap().take() {
-                entered.send(()).unwrap();
-                if let Some(release) = self.release.lock().unwrap().take() {
-                    release.recv().unwrap();
-                }
-            }
-        }
-    }
-}
 
 fn keyed(mut request: AppendRequest, key: &str, body: &str) -> AppendRequest {
     request.idempotency = Some(Idempotency {

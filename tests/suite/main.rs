@@ -10,6 +10,7 @@
 
 mod support;
 
+mod access_batch;
 mod canary;
 mod catalogue;
 mod durability;

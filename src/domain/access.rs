@@ -5,6 +5,11 @@
 //!
 //! Entries about a case go to the stream `access-<case>`; others (sign-ins) to
 //! `access-<yyyy>-<mm>`. Nothing can delete them through the API.
+//!
+//! Usually one event records one entry (`access_recorded`). When several entries for one
+//! stream are recorded at the same moment (many reads of one case at once), one
+//! `access_batch_recorded` event holds them all, each with its own user and time, which the
+//! single-entry event keeps in its record header; read back, a batch is the same entries.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -12,11 +17,12 @@ use serde_json::Value;
 
 use crate::domain::catalogue::{Catalogued, event_schema};
 use crate::domain::codec::{DecodeError, EncodedEvent, EventCodec, StoredEvent};
-use crate::domain::ids::CaseId;
+use crate::domain::ids::{CaseId, UserId};
 use crate::domain::parts;
 use crate::domain::vocab::AccessAction;
 
 const RECORDED: (&str, u32) = ("access_recorded", 1);
+const BATCH_RECORDED: (&str, u32) = ("access_batch_recorded", 1);
 
 /// The coded part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -39,22 +45,60 @@ pub struct AccessPii {
 
 redacted_debug!(AccessPii);
 
-/// The access log's one event type.
+/// One entry of a batch: who and when (a single entry's record header says that), and what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessBatchEntry {
+    /// When, in milliseconds since 1970-01-01 UTC (the precision of a record header's time).
+    pub at_ms: i64,
+    /// The acting user, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserId>,
+    pub action: AccessAction,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseId>,
+}
+
+/// The coded part of a batch: its entries, in the order they were recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessBatchFacts {
+    pub entries: Vec<AccessBatchEntry>,
+}
+
+/// The personal part of a batch: each entry's personal part, in the same order.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessBatchPii {
+    pub entries: Vec<AccessPii>,
+}
+
+redacted_debug!(AccessBatchPii);
+
+/// The access log's events.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AccessEvent {
     Recorded {
         facts: AccessFacts,
         pii: Option<AccessPii>,
     },
+    /// Several entries for one stream, recorded together.
+    BatchRecorded {
+        facts: AccessBatchFacts,
+        pii: Option<AccessBatchPii>,
+    },
 }
 
 impl EventCodec for AccessEvent {
-    const WRITES: &'static [(&'static str, u32)] = &[RECORDED];
+    const WRITES: &'static [(&'static str, u32)] = &[RECORDED, BATCH_RECORDED];
     const READS: &'static [(&'static str, u32)] = Self::WRITES;
 
     fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
         match self {
             Self::Recorded { facts, pii } => parts::encode_with_pii(RECORDED, facts, pii),
+            Self::BatchRecorded { facts, pii } => {
+                parts::encode_with_pii(BATCH_RECORDED, facts, pii)
+            }
         }
     }
 
@@ -64,6 +108,22 @@ impl EventCodec for AccessEvent {
                 facts: parts::facts(&stored, stored.facts)?,
                 pii: parts::pii(&stored)?,
             }),
+            BATCH_RECORDED => {
+                let facts: AccessBatchFacts = parts::facts(&stored, stored.facts)?;
+                let pii: Option<AccessBatchPii> = parts::pii(&stored)?;
+                if pii
+                    .as_ref()
+                    .is_some_and(|pii| pii.entries.len() != facts.entries.len())
+                {
+                    return Err(DecodeError::Malformed {
+                        event_type: stored.event_type.to_owned(),
+                        version: stored.schema_version,
+                        part: "pii",
+                        reason: "not one personal part per entry".to_owned(),
+                    });
+                }
+                Ok(Self::BatchRecorded { facts, pii })
+            }
             _ => Err(parts::unknown_type(&stored)),
         }
     }
@@ -75,6 +135,9 @@ impl Catalogued for AccessEvent {
     fn schema(event_type: &str, version: u32) -> Option<Value> {
         match (event_type, version) {
             RECORDED => Some(event_schema::<AccessFacts, AccessPii>(event_type, version)),
+            BATCH_RECORDED => Some(event_schema::<AccessBatchFacts, AccessBatchPii>(
+                event_type, version,
+            )),
             _ => None,
         }
     }

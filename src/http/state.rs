@@ -59,6 +59,8 @@ impl Default for HttpSettings {
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub log: EventLog,
+    /// Records case reads, sharing appends among those that arrive together.
+    pub access: Arc<crate::access_log::AccessRecorder>,
     pub projections: Arc<Projections>,
     pub sessions: Arc<Sessions>,
     pub throttle: Arc<Throttle>,
@@ -79,6 +81,7 @@ impl AppState {
     ) -> Self {
         key_statistics(&log, &projections);
         Self {
+            access: Arc::new(crate::access_log::AccessRecorder::new(log.clone())),
             log,
             projections,
             sessions: Arc::new(Sessions::new(settings.session_idle)),

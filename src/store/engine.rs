@@ -7,9 +7,10 @@
 //! second engine implements only storage.
 //!
 //! Contract every engine keeps:
-//! - [`EventStore::append`] is atomic: the records, the stream head, the idempotency entry and
-//!   the key change are all written or none is; it checks the stream version and the global
-//!   position again inside its transaction.
+//! - [`EventStore::append_group`] is atomic: every batch's records, stream head, idempotency
+//!   entry and key change are all written or none is (one transaction per group commit, not
+//!   one per append); it checks each batch's stream version and position again inside its
+//!   transaction, against the state the batches before it leave.
 //! - [`EventStore::sync`] returns only when everything appended before it is durable. A failed
 //!   sync is reported, never retried by the engine.
 //! - Reads and the subscription see only records up to the durable head.
@@ -81,7 +82,7 @@ pub enum KeyChange {
     Destroy { id: KeyId },
 }
 
-/// One atomic append to one stream.
+/// One append to one stream, written atomically with the rest of its group.
 #[derive(Debug)]
 pub struct AppendBatch {
     pub stream: StreamId,
@@ -117,8 +118,17 @@ pub type IdempotencyVisitor<'a> = dyn FnMut(&[u8; 32], &[u8]) -> Result<(), Stor
 
 /// Storage only. See the module documentation for the contract.
 pub trait EventStore: Send + Sync {
-    /// Atomically append a batch (see [`AppendBatch`]).
-    fn append(&self, batch: AppendBatch) -> Result<(), StoreError>;
+    /// Atomically append `batches`, in order, in one transaction: every batch is written or
+    /// none is. Each is checked (stream version, positions, idempotency key, key change)
+    /// against the state the ones before it leave; the first refusal writes nothing at all.
+    /// The log plans a group so that none is refused; a caller that wants each append
+    /// refused on its own submits them one at a time.
+    fn append_group(&self, batches: &[AppendBatch]) -> Result<(), StoreError>;
+
+    /// [`EventStore::append_group`] of one batch.
+    fn append(&self, batch: AppendBatch) -> Result<(), StoreError> {
+        self.append_group(std::slice::from_ref(&batch))
+    }
 
     /// Make everything appended so far durable; then publish the new durable head to
     /// subscribers.

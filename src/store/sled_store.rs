@@ -12,7 +12,9 @@
 //! # Concurrency
 //!
 //! The caller serialises appends; the store does too (`append_gate`) and checks the stream
-//! version and the position again inside the transaction. Appends hold the active key epoch
+//! version and the position again inside the transaction. A group of appends is one sled
+//! transaction: sled seals and writes its I/O buffer for every transaction, so one per group
+//! commit, not one per append, is what lets many concurrent appends share the work. Appends hold the active key epoch
 //! shared; activation holds it exclusively. Key rotation must keep appends out between
 //! [`EventStore::stage_keys`] and [`EventStore::activate_key_epoch`]: a key created or
 //! destroyed in that window changes the old epoch only. Activation refuses a staged set that
@@ -188,15 +190,28 @@ impl SledStore {
 }
 
 impl EventStore for SledStore {
-    fn append(&self, batch: AppendBatch) -> Result<(), StoreError> {
+    fn append_group(&self, batches: &[AppendBatch]) -> Result<(), StoreError> {
         self.durability.check()?;
-        let plan = Plan::of(&batch)?;
+        let plans = batches
+            .iter()
+            .map(Plan::of)
+            .collect::<Result<Vec<_>, _>>()?;
+        let (Some(first), Some(last)) = (plans.first(), plans.last()) else {
+            return Ok(());
+        };
+        let (first, last) = (first.first, last.last);
+        // The batches follow one another: together they are one run of positions.
+        for (before, after) in plans.iter().zip(plans.iter().skip(1)) {
+            if Some(after.first) != before.last.checked_add(1) {
+                return Err(StoreError::PositionMismatch(after.first));
+            }
+        }
         let _gate = self
             .append_gate
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if plan.first != self.appended.load(Ordering::SeqCst).saturating_add(1) {
-            return Err(StoreError::PositionMismatch(plan.first));
+        if first != self.appended.load(Ordering::SeqCst).saturating_add(1) {
+            return Err(StoreError::PositionMismatch(first));
         }
         let keys = self.active_keys();
         let trees = (
@@ -206,50 +221,54 @@ impl EventStore for SledStore {
             &self.idempotency,
             &keys.tree,
         );
-        // sled may run this more than once: it only reads and writes precomputed bytes.
+        // sled may run this more than once: it only reads and writes precomputed bytes. Reads
+        // inside a transaction see its own writes, so each batch is checked against the
+        // batches before it.
         let outcome = trees.transaction(|(records, streams, heads, idempotency, keys)| {
-            let actual = match heads.get(batch.stream.as_str())? {
-                None => 0,
-                Some(raw) => layout::u64_of(&raw, "stream head").map_err(abort)?,
-            };
-            if actual != batch.expected_version {
-                return Err(abort(StoreError::WrongVersion { actual }));
+            let previous = first.saturating_sub(1).to_be_bytes();
+            let follows = first == 1 || records.get(previous)?.is_some();
+            if !follows || records.get(first.to_be_bytes())?.is_some() {
+                return Err(abort(StoreError::PositionMismatch(first)));
             }
-            let previous = plan.first.saturating_sub(1).to_be_bytes();
-            let follows = plan.first == 1 || records.get(previous)?.is_some();
-            if !follows || records.get(plan.first.to_be_bytes())?.is_some() {
-                return Err(abort(StoreError::PositionMismatch(plan.first)));
-            }
-            for (record, (value, stream_key)) in batch.records.iter().zip(&plan.entries) {
-                let position = record.position.to_be_bytes();
-                records.insert(&position, value.as_slice())?;
-                streams.insert(stream_key.as_slice(), &position)?;
-            }
-            heads.insert(batch.stream.as_str(), &plan.last_version.to_be_bytes())?;
-            if let Some((key, value)) = &batch.idempotency {
-                if idempotency.get(key)?.is_some() {
-                    return Err(abort(engine("idempotency key already used")));
+            for (batch, plan) in batches.iter().zip(&plans) {
+                let actual = match heads.get(batch.stream.as_str())? {
+                    None => 0,
+                    Some(raw) => layout::u64_of(&raw, "stream head").map_err(abort)?,
+                };
+                if actual != batch.expected_version {
+                    return Err(abort(StoreError::WrongVersion { actual }));
                 }
-                idempotency.insert(key, value.as_slice())?;
-            }
-            match &batch.key_change {
-                None => {}
-                Some(KeyChange::Create { id, wrapped }) => {
-                    // Never over a live key, and never over a tombstone: erasure is final.
-                    if keys.get(id.as_str())?.is_some() {
-                        return Err(abort(engine(&format!("key {} exists", id.as_str()))));
+                for (record, (value, stream_key)) in batch.records.iter().zip(&plan.entries) {
+                    let position = record.position.to_be_bytes();
+                    records.insert(&position, value.as_slice())?;
+                    streams.insert(stream_key.as_slice(), &position)?;
+                }
+                heads.insert(batch.stream.as_str(), &plan.last_version.to_be_bytes())?;
+                if let Some((key, value)) = &batch.idempotency {
+                    if idempotency.get(key)?.is_some() {
+                        return Err(abort(engine("idempotency key already used")));
                     }
-                    keys.insert(id.as_str(), wrapped.as_slice())?;
+                    idempotency.insert(key, value.as_slice())?;
                 }
-                Some(KeyChange::Destroy { id }) => {
-                    keys.insert(id.as_str(), TOMBSTONE)?;
+                match &batch.key_change {
+                    None => {}
+                    Some(KeyChange::Create { id, wrapped }) => {
+                        // Never over a live key, and never over a tombstone: erasure is final.
+                        if keys.get(id.as_str())?.is_some() {
+                            return Err(abort(engine(&format!("key {} exists", id.as_str()))));
+                        }
+                        keys.insert(id.as_str(), wrapped.as_slice())?;
+                    }
+                    Some(KeyChange::Destroy { id }) => {
+                        keys.insert(id.as_str(), TOMBSTONE)?;
+                    }
                 }
             }
             Ok(())
         });
         match outcome {
             Ok(()) => {
-                self.appended.store(plan.last, Ordering::SeqCst);
+                self.appended.store(last, Ordering::SeqCst);
                 Ok(())
             }
             Err(TransactionError::Abort(refusal)) => Err(refusal),

@@ -81,3 +81,56 @@ async fn thirty_two_commands_on_the_same_if_match_let_exactly_one_through() {
     assert_eq!((created, refused), (1, CLIENTS - 1), "{statuses:?}");
     assert_eq!(view(&app, &token, &id).await["version"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_two_reads_at_once_are_each_in_the_access_log_when_answered() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let (volunteer, supervisor) = (
+        app.token_for(world.volunteer_a1),
+        app.token_for(world.supervisor_a),
+    );
+    let id = open_case(&app, &volunteer).await;
+    let case = CaseId::from_uuid(id.parse().unwrap());
+    let mut tasks = Vec::new();
+    for n in 0..CLIENTS {
+        let token = if n % 2 == 0 { &volunteer } else { &supervisor };
+        let (client, url, token) = (
+            app.client.clone(),
+            app.api(&format!("/cases/{id}")),
+            token.clone(),
+        );
+        let log = app.state.log.clone();
+        tasks.push(tokio::spawn(async move {
+            let status = client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status();
+            // Answered only once its entry is durable: at least this many are there.
+            let recorded = tincay::access_log::for_case(&log, &case).unwrap().len();
+            (status.as_u16(), recorded)
+        }));
+    }
+    for task in tasks {
+        let (status, recorded) = task.await.unwrap();
+        assert_eq!(status, 200);
+        assert!(recorded >= 1);
+    }
+    let entries = tincay::access_log::for_case(&app.state.log, &case).unwrap();
+    let by = |user: tincay::domain::ids::UserId| {
+        entries
+            .iter()
+            .filter(|entry| entry.user == Some(*user.as_uuid()))
+            .count()
+    };
+    assert_eq!(entries.len(), CLIENTS);
+    assert_eq!((by(world.volunteer_a1), by(world.supervisor_a)), (16, 16));
+    assert!(
+        entries
+            .iter()
+            .all(|entry| entry.action == tincay::domain::vocab::AccessAction::CaseRead)
+    );
+}

@@ -200,7 +200,10 @@ async fn the_access_log_records_every_sign_in_with_its_address() {
     let entries: Vec<_> = records
         .iter()
         .map(|record| {
-            let AccessEvent::Recorded { facts, pii } = record.decode::<AccessEvent>().unwrap();
+            let AccessEvent::Recorded { facts, pii } = record.decode::<AccessEvent>().unwrap()
+            else {
+                panic!("a sign-in is recorded on its own");
+            };
             let pii = pii.unwrap();
             (record.actor, facts.action, pii.from, pii.username)
         })

@@ -469,9 +469,13 @@ async fn an_exact_query_is_recorded_in_the_access_log() {
     let entries = app.state.log.read_stream(&month).unwrap();
     let recorded: Vec<(AccessAction, Option<uuid::Uuid>)> = entries[before..]
         .iter()
-        .map(|record| {
-            let AccessEvent::Recorded { facts, .. } = record.decode::<AccessEvent>().unwrap();
-            (facts.action, record.actor)
+        .flat_map(|record| match record.decode::<AccessEvent>().unwrap() {
+            AccessEvent::Recorded { facts, .. } => vec![(facts.action, record.actor)],
+            AccessEvent::BatchRecorded { facts, .. } => facts
+                .entries
+                .into_iter()
+                .map(|entry| (entry.action, entry.user.map(|user| *user.as_uuid())))
+                .collect(),
         })
         .collect();
     let supervisor = *app

@@ -10,10 +10,12 @@
 
 mod support;
 
+mod access_batch;
 mod backup;
 mod canary;
 mod catalogue;
 mod durability;
+mod group_commit;
 mod log;
 mod projections;
 mod properties;

@@ -2,7 +2,7 @@
 //! parts, and fixed instants (tests never read the clock).
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 use tincay::domain::codec::EncodedEvent;
 use tincay::store::crypto::MasterKey;
+use tincay::store::durability::{SyncObserver, SyncStep};
 use tincay::store::engine::EventStore;
 use tincay::store::log::{AppendRequest, EventLog, ExpectedVersion, LogOptions};
 use tincay::store::sled_store::{SledOptions, SledStore};
@@ -121,4 +122,36 @@ pub fn fingerprint(body: &str) -> [u8; 32] {
         *slot = byte;
     }
     out
+}
+
+/// Holds the next sync's flush until released, so that appends queue up behind it.
+#[derive(Default)]
+pub struct Gate {
+    pub entered: Mutex<Option<mpsc::Sender<()>>>,
+    pub release: Mutex<Option<mpsc::Receiver<()>>>,
+}
+
+impl SyncObserver for Gate {
+    fn observe(&self, step: SyncStep) {
+        if step == SyncStep::Flushed {
+            if let Some(entered) = self.entered.lock().unwrap().take() {
+                entered.send(()).unwrap();
+                if let Some(release) = self.release.lock().unwrap().take() {
+                    release.recv().unwrap();
+                }
+            }
+        }
+    }
+}
+
+impl Gate {
+    /// Arms the gate: the next sync is held once it has flushed, until the returned sender
+    /// sends; the returned receiver hears when that sync is held.
+    pub fn arm(&self) -> (mpsc::Receiver<()>, mpsc::Sender<()>) {
+        let (entered_tx, entered) = mpsc::channel();
+        let (release, release_rx) = mpsc::channel();
+        *self.entered.lock().unwrap() = Some(entered_tx);
+        *self.release.lock().unwrap() = Some(release_rx);
+        (entered, release)
+    }
 }

@@ -54,19 +54,18 @@ pub async fn read_access_log(
     let case_id = CaseId::from_uuid(id);
     let case = load(&state, &case_id)?;
     check_access(&state, &user, &case)?;
-    access_log::record(
-        &state.log,
-        AccessEntry {
+    state
+        .access
+        .record(AccessEntry {
             actor: Some(user.id),
             action: AccessAction::AccessLogRead,
             case: Some(case_id),
             from,
             username: None,
             at: state.clock.now(),
-        },
-    )
-    .await
-    .map_err(internal)?;
+        })
+        .await
+        .map_err(internal)?;
     let items = access_log::for_case(&state.log, &case_id)
         .map_err(internal)?
         .into_iter()

@@ -1,6 +1,7 @@
 //! The one way every command on an existing case runs ([`execute`]):
 //!
-//! 1. load the case from its stream (the log is the truth; durable events only);
+//! 1. take the case from the projection as a first guess, or from its stream (the log is
+//!    the truth: a refusal is only answered on the stream's word, see [`execute`]);
 //! 2. scope: no such case, or not the caller's, is 404; an erased case is 410;
 //! 3. an `Idempotency-Key` already used by this user on this path answers with the first
 //!    result, writing nothing (checked before anything is decided, so a retry is answered
@@ -117,13 +118,19 @@ pub struct Command<'a> {
 
 /// Runs a command (see the module documentation). `parse` turns the body into the domain
 /// command once the case is found, in scope and at the expected version.
+///
+/// The first guess of the case is the in-memory projection, which folds the same events
+/// (`CaseIndex`), so a command does not read and decrypt its whole stream. The log stays the
+/// truth: the append expects exactly the guessed version, so a stale guess only costs a
+/// reload, and nothing is refused (404, 410, 412, 422) on the guess's word: a refusal is
+/// judged again on the stream before it is answered.
 pub async fn execute(
     state: &AppState,
     command: Command<'_>,
     parse: impl FnOnce(&CaseState) -> Result<CaseCommand, ApiError>,
 ) -> Result<Created, ApiError> {
-    let mut case = load(state, &command.case)?;
-    check_access(state, command.user, &case)?;
+    let mut case = Known::guess(state, &command.case)?;
+    case.judge(state, |case| check_access(state, command.user, case))?;
     let idempotency = idempotency(
         command.user,
         &command.route,
@@ -137,14 +144,22 @@ pub async fn execute(
     }
     let if_match = command.preconditions.if_match;
     if let Some(expected) = if_match {
-        if expected != case.version {
-            return Err(stale(case.version));
-        }
+        case.judge(state, |case| {
+            check_access(state, command.user, case)?;
+            if expected == case.version {
+                Ok(())
+            } else {
+                Err(stale(case.version))
+            }
+        })?;
     }
-    let domain_command = parse(&case)?;
+    let domain_command = parse(&case.state)?;
     for _ in 0..MAX_ATTEMPTS {
-        let events =
-            decide(&case, domain_command.clone(), state.clock.today()).map_err(rejected)?;
+        let today = state.clock.today();
+        let events = case.judge(state, |case| {
+            check_access(state, command.user, case)?;
+            decide(case, domain_command.clone(), today).map_err(rejected)
+        })?;
         let created_id = events.first().and_then(created_id);
         let encoded = events
             .iter()
@@ -155,7 +170,7 @@ pub async fn execute(
             .log
             .append(AppendRequest {
                 stream: StreamId::case(&command.case),
-                expected: ExpectedVersion::Exact(case.version),
+                expected: ExpectedVersion::Exact(case.state.version),
                 events: encoded,
                 idempotency: idempotency.clone(),
                 actor: Some(*command.user.id.as_uuid()),
@@ -166,19 +181,65 @@ pub async fn execute(
         match appended {
             Ok(outcome) if outcome.replayed => return replayed(state, &outcome).await,
             Ok(outcome) => return answered(state, &outcome, created_id).await,
+            // The If-Match version was the stream's (checked on the stream if the guess
+            // disagreed), and the stream has moved on since.
             Err(AppendError::WrongVersion { actual }) if if_match.is_some() => {
                 return Err(stale(actual));
             }
-            Err(AppendError::WrongVersion { .. }) => {
-                case = load(state, &command.case)?;
-                check_access(state, command.user, &case)?;
-            }
+            Err(AppendError::WrongVersion { .. }) => case.reload(state, &command.case)?,
             Err(error) => return Err(append_error(error)),
         }
     }
     Err(ApiError::Overloaded {
         retry_after_secs: 1,
     })
+}
+
+/// The case a command works on, and whether it is the stream's word or the projection's
+/// guess.
+struct Known {
+    id: CaseId,
+    state: CaseState,
+    from_log: bool,
+}
+
+impl Known {
+    /// The projection's state of the case, or the stream's if the projection has none.
+    fn guess(state: &AppState, id: &CaseId) -> Result<Self, ApiError> {
+        let (case, from_log) = match state.projections.cases.get(id) {
+            Some(case) => (case, false),
+            None => (load(state, id)?, true),
+        };
+        Ok(Self {
+            id: *id,
+            state: case,
+            from_log,
+        })
+    }
+
+    fn reload(&mut self, state: &AppState, id: &CaseId) -> Result<(), ApiError> {
+        self.state = load(state, id)?;
+        self.from_log = true;
+        Ok(())
+    }
+
+    /// `check` on the case; a refusal of a guess is checked again on the stream, and only
+    /// the stream's refusal is answered.
+    fn judge<T>(
+        &mut self,
+        state: &AppState,
+        check: impl Fn(&CaseState) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        match check(&self.state) {
+            Ok(value) => Ok(value),
+            Err(refusal) if self.from_log => Err(refusal),
+            Err(_) => {
+                let id = self.id;
+                self.reload(state, &id)?;
+                check(&self.state)
+            }
+        }
+    }
 }
 
 /// What `decide`'s refusal is in HTTP.

@@ -12,7 +12,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::access_log::{self, AccessEntry};
+use crate::access_log::AccessEntry;
 use crate::domain::calendar::IsoDate;
 use crate::domain::case::CaseStatus;
 use crate::domain::ids::{CaseId, TrustedAddressId};
@@ -98,19 +98,18 @@ pub async fn list_cases(
         };
         may_access_case(&user, &location, registry)
     });
-    access_log::record(
-        &state.log,
-        AccessEntry {
+    state
+        .access
+        .record(AccessEntry {
             actor: Some(user.id),
             action: AccessAction::CaseListed,
             case: None,
             from,
             username: None,
             at: state.clock.now(),
-        },
-    )
-    .await
-    .map_err(internal)?;
+        })
+        .await
+        .map_err(internal)?;
     let list = CaseList {
         items: page.items.into_iter().map(item).collect(),
         next: page.next.map(encode_cursor),

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
-use crate::access_log::{self, AccessEntry};
+use crate::access_log::AccessEntry;
 use crate::domain::ids::CaseId;
 use crate::domain::vocab::AccessAction;
 use crate::http::auth::CaseWorker;
@@ -33,19 +33,18 @@ pub async fn get_case(
     let case_id = CaseId::from_uuid(id);
     let (case, events) = load_events(&state, &case_id)?;
     check_access(&state, &user, &case)?;
-    access_log::record(
-        &state.log,
-        AccessEntry {
+    state
+        .access
+        .record(AccessEntry {
             actor: Some(user.id),
             action: AccessAction::CaseRead,
             case: Some(case_id),
             from,
             username: None,
             at: state.clock.now(),
-        },
-    )
-    .await
-    .map_err(internal)?;
+        })
+        .await
+        .map_err(internal)?;
     let view = CaseView::build(id, &events)?;
     Ok(private(axum::Json(view), Some(case.version)))
 }

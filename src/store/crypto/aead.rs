@@ -9,13 +9,13 @@
 use std::fmt;
 use std::mem;
 
-use aes_gcm::Nonce;
 use aes_gcm::aead::rand_core::RngCore;
 use aes_gcm::aead::{AeadInPlace, OsRng};
+use aes_gcm::{Aes256Gcm, Nonce};
 use zeroize::Zeroizing;
 
 use crate::store::crypto::keys::{NONCE_LEN, TAG_LEN};
-use crate::store::crypto::{CryptoError, DataKey, KeyMaterial};
+use crate::store::crypto::{CryptoError, DataKey};
 
 /// Decrypted bytes: zeroized on drop, redacted `Debug`, never written anywhere.
 pub struct Plaintext(zeroize::Zeroizing<Vec<u8>>);
@@ -41,29 +41,32 @@ impl DataKey {
     pub fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Sealed {
         let mut nonce = [0u8; NONCE_LEN];
         OsRng.fill_bytes(&mut nonce);
-        seal_with_nonce(self.material(), nonce, aad, plaintext)
+        seal_with_nonce(&self.cipher, nonce, aad, plaintext)
     }
     pub fn open(&self, aad: &[u8], sealed: &Sealed) -> Result<Plaintext, CryptoError> {
-        let body_len = sealed
-            .ciphertext
+        self.open_parts(aad, &sealed.nonce, &sealed.ciphertext)
+    }
+    /// [`DataKey::open`] of a nonce and a ciphertext (tag included) borrowed from wherever
+    /// they are stored, so a reader copies the ciphertext only once, into the plaintext's
+    /// own buffer, where it is decrypted in place.
+    pub fn open_parts(
+        &self,
+        aad: &[u8],
+        nonce: &[u8; NONCE_LEN],
+        ciphertext: &[u8],
+    ) -> Result<Plaintext, CryptoError> {
+        let body_len = ciphertext
             .len()
             .checked_sub(TAG_LEN)
             .ok_or(CryptoError::Malformed("ciphertext"))?;
-        let (body, tag) = sealed
-            .ciphertext
+        let (body, tag) = ciphertext
             .split_at_checked(body_len)
             .ok_or(CryptoError::Malformed("ciphertext"))?;
         let tag =
             <&[u8; TAG_LEN]>::try_from(tag).map_err(|_| CryptoError::Malformed("ciphertext"))?;
         let mut buffer = Zeroizing::new(body.to_vec());
-        self.material()
-            .aes_gcm()
-            .decrypt_in_place_detached(
-                <&Nonce<_>>::from(&sealed.nonce),
-                aad,
-                &mut buffer,
-                tag.into(),
-            )
+        self.cipher
+            .decrypt_in_place_detached(<&Nonce<_>>::from(nonce), aad, &mut buffer, tag.into())
             .map_err(|_| CryptoError::Authentication)?;
         Ok(Plaintext(buffer))
     }
@@ -71,7 +74,7 @@ impl DataKey {
 
 /// [`DataKey::seal`] with a given nonce, for known-answer tests. Never reuse a nonce.
 fn seal_with_nonce(
-    key: &KeyMaterial,
+    cipher: &Aes256Gcm,
     nonce: [u8; NONCE_LEN],
     aad: &[u8],
     plaintext: &[u8],
@@ -80,9 +83,7 @@ fn seal_with_nonce(
     // does not reallocate, and encrypted there in place.
     let mut buffer = Zeroizing::new(Vec::with_capacity(plaintext.len() + TAG_LEN));
     buffer.extend_from_slice(plaintext);
-    let encrypted = key
-        .aes_gcm()
-        .encrypt_in_place(<&Nonce<_>>::from(&nonce), aad, &mut *buffer);
+    let encrypted = cipher.encrypt_in_place(<&Nonce<_>>::from(&nonce), aad, &mut *buffer);
     let ciphertext = match encrypted {
         Ok(()) => mem::take(&mut *buffer),
         // aes-gcm refuses only messages or associated data over 64 GiB. Fail closed: an empty
@@ -114,16 +115,18 @@ mod tests {
     #[test]
     fn seal_matches_a_known_answer() {
         // Computed independently with Python's `cryptography` AESGCM.
-        let key = KeyMaterial::from_bytes(std::array::from_fn(|i| 64 + i as u8));
+        let key = DataKey::from_material(crate::store::crypto::KeyMaterial::from_bytes(
+            std::array::from_fn(|i| 64 + i as u8),
+        ));
         let nonce = std::array::from_fn(|i| i as u8);
-        let sealed = seal_with_nonce(&key, nonce, b"aad", b"hello");
+        let sealed = seal_with_nonce(&key.cipher, nonce, b"aad", b"hello");
         let hex: String = sealed
             .ciphertext
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
         assert_eq!(hex, "5260001418038dbc6ea6410d953bb2dd481e81e87a");
-        let opened = DataKey::from_material(key).open(b"aad", &sealed).unwrap();
+        let opened = key.open(b"aad", &sealed).unwrap();
         assert_eq!(opened.as_bytes(), b"hello");
     }
 

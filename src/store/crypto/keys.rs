@@ -34,7 +34,14 @@ pub struct KeyMaterial(zeroize::Zeroizing<[u8; 32]>);
 pub struct MasterKey(KeyMaterial);
 
 /// An AES-256-GCM key for `pii` (one per stream) or `facts` (one per store).
-pub struct DataKey(KeyMaterial);
+pub struct DataKey {
+    material: KeyMaterial,
+    /// The cipher keyed with `material` once, not per seal or open: a replay opens two parts
+    /// per event, and re-keying (AES key schedule, GHASH key) each time was a measurable
+    /// share of it. Its round keys and GHASH key are zeroized on drop (the `aes` and
+    /// `polyval` crates' `zeroize` features), like the material.
+    pub(crate) cipher: Aes256Gcm,
+}
 
 const KEY_LEN: usize = 32;
 pub(crate) const NONCE_LEN: usize = 12;
@@ -214,13 +221,14 @@ fn wrap_aad(key_id: &str, epoch: u32) -> Vec<u8> {
 
 impl DataKey {
     pub fn generate() -> Self {
-        Self(KeyMaterial::generate())
+        Self::from_material(KeyMaterial::generate())
     }
     pub fn from_material(material: KeyMaterial) -> Self {
-        Self(material)
+        let cipher = material.aes_gcm();
+        Self { material, cipher }
     }
     pub fn material(&self) -> &KeyMaterial {
-        &self.0
+        &self.material
     }
 }
 

@@ -103,7 +103,7 @@ impl EventLog {
     /// Every durable event of a stream, in order.
     pub fn read_stream(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, ReadError> {
         let records = self.inner.store.read_stream(stream, 1)?;
-        self.open_all(&records)
+        self.open_all(records)
     }
 
     /// Up to `limit` durable events from `position` on, in global order.
@@ -179,12 +179,15 @@ impl EventLog {
     /// Up to `limit` events from `position` on, read and decrypted on this thread.
     fn read_range(&self, position: u64, limit: usize) -> Result<Vec<RecordedEvent>, ReadError> {
         let records = self.inner.store.read_from(position, limit)?;
-        self.open_all(&records)
+        self.open_all(records)
     }
 
-    fn open_all(&self, records: &[StoredRecord]) -> Result<Vec<RecordedEvent>, ReadError> {
+    fn open_all(&self, records: Vec<StoredRecord>) -> Result<Vec<RecordedEvent>, ReadError> {
         let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys);
-        records.iter().map(|record| opener.open(record)).collect()
+        records
+            .into_iter()
+            .map(|record| opener.open_owned(record))
+            .collect()
     }
 }
 

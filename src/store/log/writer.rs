@@ -1,9 +1,17 @@
 //! The single writer: takes append jobs from a queue, and for each group of jobs that queued
-//! up meanwhile, checks, seals and writes every job (one engine transaction each), makes them
-//! all durable with one `sync`, and only then acknowledges them (group commit).
+//! up meanwhile, checks, seals and chains every job ([`plan`]), writes them all in one engine
+//! transaction, makes them durable with one `sync`, and only then acknowledges them (group
+//! commit).
 //!
 //! Positions and the chain are assigned here, so all ciphertexts and MACs are computed
 //! before the engine's transaction starts (a sled transaction closure may run more than once).
+//! Each job keeps its own result: one refused while planning (a stale expected version, a
+//! reused idempotency key with another request, an erased stream) takes no position and does
+//! not hold the others back. Should the engine refuse a group the plan said it would take
+//! (it cannot while this thread is its only writer), the group is written again one job per
+//! transaction, so the engine's refusal too reaches only its own job.
+
+mod plan;
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
@@ -11,14 +19,10 @@ use std::time::Instant;
 
 use zeroize::Zeroize;
 
-use crate::store::crypto::DataKey;
-use crate::store::engine::{AppendBatch, EventStore, KeyChange, KeyId, StoreError, StoredRecord};
-use crate::store::keyring::{Keyring, StreamKey};
-use crate::store::log::idempotency::{self, IdempotencyEntry};
-use crate::store::log::{
-    AppendError, AppendOutcome, AppendRequest, ExpectedVersion, LogHead, LogOptions, LogStats,
-};
-use crate::store::record::{Part, RecordHeader, SealedRecord, aad};
+use crate::store::engine::{EventStore, StoreError};
+use crate::store::keyring::Keyring;
+use crate::store::log::{AppendError, AppendOutcome, AppendRequest, LogHead, LogOptions, LogStats};
+use plan::{KeyEffect, Pending, Planned, Step};
 
 pub(super) type Reply = tokio::sync::oneshot::Receiver<Result<AppendOutcome, AppendError>>;
 type ReplyTo = tokio::sync::oneshot::Sender<Result<AppendOutcome, AppendError>>;
@@ -41,13 +45,6 @@ pub(super) struct Writer {
     written: LogHead,
     /// Set forever by a failed sync or write.
     failed: bool,
-}
-
-/// A job's outcome, held back until the group's sync has returned.
-struct Done {
-    reply: ReplyTo,
-    result: Result<AppendOutcome, AppendError>,
-    submitted: Instant,
 }
 
 impl Writer {
@@ -84,23 +81,24 @@ impl Writer {
         }
     }
 
-    fn commit_group(&mut self, group: Vec<Job>) {
+    fn commit_group(&mut self, mut group: Vec<Job>) {
         let size = group.len() as u64;
-        let mut done = Vec::with_capacity(group.len());
-        let mut wrote = false;
-        for job in group {
-            let result = if self.failed {
-                Err(AppendError::Fatal)
-            } else {
-                self.write(job.request)
-            };
-            wrote |= matches!(&result, Ok(outcome) if !outcome.replayed);
-            done.push(Done {
-                reply: job.reply,
-                result,
-                submitted: job.submitted,
-            });
+        let results = if self.failed {
+            group.iter().map(|_| Err(AppendError::Fatal)).collect()
+        } else {
+            self.write_group(&group)
+        };
+        // The plaintexts were kept for a possible second planning; they are no longer needed.
+        for job in &mut group {
+            for event in &mut job.request.events {
+                if let Some(plain) = event.pii.as_mut() {
+                    plain.zeroize();
+                }
+            }
         }
+        let wrote = results
+            .iter()
+            .any(|result| matches!(result, Ok(outcome) if !outcome.replayed));
         // Even a group of pure idempotent hits may point at records written earlier in this
         // group's predecessors; those were synced already. Only new writes need a sync.
         let mut synced = None;
@@ -121,23 +119,18 @@ impl Writer {
         self.stats.largest_group.fetch_max(size, Ordering::Relaxed);
         let observer = self.options.observer.clone();
         if let Some(observer) = &observer {
-            observer.group_committed(done.len(), synced);
+            observer.group_committed(group.len(), synced);
         }
-        for Done {
-            reply,
-            result,
-            submitted,
-        } in done
-        {
+        for (job, result) in group.into_iter().zip(results) {
             let result = if self.failed {
                 Err(AppendError::Fatal)
             } else {
                 result
             };
             // A caller that stopped waiting is not an error: the append stands.
-            let _ = reply.send(result);
+            let _ = job.reply.send(result);
             if let Some(observer) = &observer {
-                observer.append_acknowledged(submitted.elapsed());
+                observer.append_acknowledged(job.submitted.elapsed());
             }
         }
     }
@@ -149,93 +142,63 @@ impl Writer {
         }
     }
 
-    fn write(&mut self, mut request: AppendRequest) -> Result<AppendOutcome, AppendError> {
-        if request.events.is_empty() {
-            return Err(AppendError::Empty);
+    /// Plans every job after the ones before it and writes the planned ones in one engine
+    /// transaction. One result per job, in order.
+    fn write_group(&mut self, group: &[Job]) -> Vec<Result<AppendOutcome, AppendError>> {
+        let mut pending = Pending::new(self.store.as_ref(), &self.keys, self.written);
+        let mut results = Vec::with_capacity(group.len());
+        let mut planned = Vec::new();
+        for job in group {
+            results.push(match pending.plan(&job.request) {
+                Ok(Step::Replayed(outcome)) => Ok(outcome),
+                Ok(Step::Write(plan)) => {
+                    let outcome = plan.outcome.clone();
+                    planned.push(plan);
+                    Ok(outcome)
+                }
+                Err(error) => Err(error),
+            });
         }
-        let chain = Arc::clone(self.keys.chain());
-        let idempotency = request
-            .idempotency
-            .as_ref()
-            .map(|given| IdempotencyEntry::hash(&chain, given));
-        if let Some(entry) = &idempotency {
-            if let Some(stored) = self.store.idempotency(&entry.key)? {
-                return idempotency::replay(entry, &stored);
+        let head = pending.head;
+        match self.commit(planned, head) {
+            Ok(()) => results,
+            // The engine disagrees with the plan: let each job meet it on its own.
+            Err(AppendError::WrongVersion { .. }) => group
+                .iter()
+                .map(|job| self.write_one(&job.request))
+                .collect(),
+            // Fatal: every job is answered so.
+            Err(_) => group.iter().map(|_| Err(AppendError::Fatal)).collect(),
+        }
+    }
+
+    /// One job in its own engine transaction.
+    fn write_one(&mut self, request: &AppendRequest) -> Result<AppendOutcome, AppendError> {
+        let mut pending = Pending::new(self.store.as_ref(), &self.keys, self.written);
+        match pending.plan(request)? {
+            Step::Replayed(outcome) => Ok(outcome),
+            Step::Write(plan) => {
+                let outcome = plan.outcome.clone();
+                self.commit(vec![plan], pending.head)?;
+                Ok(outcome)
             }
         }
-        let current = self.store.stream_version(&request.stream)?;
-        let version_ok = match request.expected {
-            ExpectedVersion::Any => true,
-            ExpectedVersion::NoStream => current == 0,
-            ExpectedVersion::Exact(expected) => current == expected,
-        };
-        if !version_ok {
-            return Err(AppendError::WrongVersion { actual: current });
-        }
-        let (stream_key, mut key_change) = self.stream_key(&request, current)?;
-        if request.erase {
-            key_change = Some(KeyChange::Destroy {
-                id: KeyId::stream(&request.stream),
-            });
-        }
+    }
 
-        let first_position = self.written.position + 1;
-        let mut mac = self.written.mac;
-        let recorded_at_ms =
-            i64::try_from(request.recorded_at.unix_timestamp_nanos() / 1_000_000).unwrap_or(0);
-        let mut records = Vec::with_capacity(request.events.len());
-        for (offset, event) in request.events.iter_mut().enumerate() {
-            let offset = offset as u64;
-            let header = RecordHeader {
-                position: first_position + offset,
-                stream: request.stream.clone(),
-                stream_version: current + 1 + offset,
-                event_type: event.event_type.to_owned(),
-                schema_version: event.schema_version,
-                recorded_at_ms,
-                key_epoch: self.keys.epoch(),
-                actor: request.actor.map(|actor| actor.into_bytes()),
-            };
-            let facts = self
-                .keys
-                .facts()
-                .seal(&aad(&header, Part::Facts), &event.facts);
-            let pii = match (event.pii.as_mut(), &stream_key) {
-                (None, _) => None,
-                (Some(plain), Some(key)) => {
-                    let sealed = key.seal(&aad(&header, Part::Pii), plain);
-                    plain.zeroize();
-                    Some(sealed)
-                }
-                (Some(_), None) => return Err(AppendError::StreamErased),
-            };
-            let mut bytes = SealedRecord::try_unsigned_bytes(&header, &facts, pii.as_ref())
-                .map_err(AppendError::Invalid)?;
-            mac = chain.link(&mac, &bytes);
-            bytes.extend_from_slice(&mac.0);
-            records.push(StoredRecord {
-                position: header.position,
-                stream: header.stream,
-                stream_version: header.stream_version,
-                bytes,
-            });
+    /// Writes planned appends in one engine transaction; on success they are the new written
+    /// head, and the keyring learns their key changes. The engine's refusal of a stale version
+    /// is [`AppendError::WrongVersion`]; any other failure is fatal.
+    fn commit(&mut self, planned: Vec<Planned>, head: LogHead) -> Result<(), AppendError> {
+        if planned.is_empty() {
+            return Ok(());
         }
-        let count = records.len() as u64;
-        let outcome = AppendOutcome {
-            stream: request.stream.clone(),
-            first_position,
-            last_position: first_position + count - 1,
-            stream_version: current + count,
-            replayed: false,
-        };
-        let batch = AppendBatch {
-            stream: request.stream.clone(),
-            expected_version: current,
-            records,
-            idempotency: idempotency.map(|entry| (entry.key, entry.value(&outcome))),
-            key_change: key_change.clone(),
-        };
-        match self.store.append(batch) {
+        let mut batches = Vec::with_capacity(planned.len());
+        let mut effects = Vec::with_capacity(planned.len());
+        for plan in planned {
+            batches.push(plan.batch);
+            effects.push(plan.effect);
+        }
+        match self.store.append_group(&batches) {
             Ok(()) => {}
             Err(StoreError::WrongVersion { actual }) => {
                 return Err(AppendError::WrongVersion { actual });
@@ -246,39 +209,14 @@ impl Writer {
                 return Err(AppendError::Fatal);
             }
         }
-        self.written = LogHead {
-            position: outcome.last_position,
-            mac,
-        };
-        match key_change {
-            Some(KeyChange::Destroy { .. }) => self.keys.forget(&request.stream),
-            Some(KeyChange::Create { .. }) => {
-                if let Some(key) = stream_key {
-                    self.keys.remember(&request.stream, key);
-                }
+        self.written = head;
+        for effect in effects {
+            match effect {
+                KeyEffect::None => {}
+                KeyEffect::Remember(stream, key) => self.keys.remember(&stream, key),
+                KeyEffect::Forget(stream) => self.keys.forget(&stream),
             }
-            None => {}
         }
-        Ok(outcome)
-    }
-
-    /// The data key for this append's personal parts, and a key change if the stream is new.
-    fn stream_key(
-        &self,
-        request: &AppendRequest,
-        current: u64,
-    ) -> Result<(Option<Arc<DataKey>>, Option<KeyChange>), AppendError> {
-        if current == 0 {
-            let (key, change) = self.keys.new_stream_key(&request.stream);
-            return Ok((Some(key), Some(change)));
-        }
-        match self.keys.stream_key(self.store.as_ref(), &request.stream)? {
-            StreamKey::Present(key) => Ok((Some(key), None)),
-            StreamKey::Destroyed => Ok((None, None)),
-            StreamKey::Missing => Err(AppendError::Store(StoreError::Corrupt(format!(
-                "stream {} has records but no data key",
-                request.stream
-            )))),
-        }
+        Ok(())
     }
 }

@@ -1,11 +1,12 @@
-//! [`Opener`]: checks and decrypts stored records one after another. It reuses its buffers
-//! and the data key of the stream it opened last, so opening a record allocates only what the
-//! [`RecordedEvent`] it returns holds.
+//! [`Opener`]: checks and decrypts stored records one after another. It reuses its associated
+//! data buffer and the data key of the stream it opened last, and decrypts each ciphertext
+//! straight from the stored bytes into its plaintext's buffer, so opening a record allocates
+//! only what the [`RecordedEvent`] it returns holds.
 
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::store::crypto::{DataKey, Plaintext, Sealed};
+use crate::store::crypto::{DataKey, Plaintext};
 use crate::store::engine::{EventStore, StoredRecord};
 use crate::store::keyring::{Keyring, StreamKey};
 use crate::store::log::read::{ReadError, RecordedEvent, RecordedPii};
@@ -17,12 +18,37 @@ pub(super) struct Opener<'a> {
     keys: &'a Keyring,
     /// The associated data of the part being opened.
     aad: Vec<u8>,
-    /// The ciphertext being opened, copied out of the record ([`DataKey::open`] takes a
-    /// [`Sealed`]). Ciphertext only: nothing here needs zeroizing.
-    sealed: Sealed,
     /// The stream of the last record with a personal part, and its key: an append's events
     /// are consecutive, so runs of records of one stream are common.
-    last_key: Option<(&'a StreamId, StreamKey)>,
+    last_key: Option<(StreamId, StreamKey)>,
+}
+
+/// A record opened, all but its stream: the caller moves or copies that in.
+struct Opened {
+    position: u64,
+    stream_version: u64,
+    event_type: String,
+    schema_version: u32,
+    recorded_at: OffsetDateTime,
+    actor: Option<Uuid>,
+    facts: Plaintext,
+    pii: RecordedPii,
+}
+
+impl Opened {
+    fn with_stream(self, stream: StreamId) -> RecordedEvent {
+        RecordedEvent {
+            position: self.position,
+            stream,
+            stream_version: self.stream_version,
+            event_type: self.event_type,
+            schema_version: self.schema_version,
+            recorded_at: self.recorded_at,
+            actor: self.actor,
+            facts: self.facts,
+            pii: self.pii,
+        }
+    }
 }
 
 impl<'a> Opener<'a> {
@@ -31,16 +57,25 @@ impl<'a> Opener<'a> {
             store,
             keys,
             aad: Vec::new(),
-            sealed: Sealed {
-                nonce: [0; 12],
-                ciphertext: Vec::new(),
-            },
             last_key: None,
         }
     }
 
     /// Decode, check and decrypt one stored record.
-    pub(super) fn open(&mut self, stored: &'a StoredRecord) -> Result<RecordedEvent, ReadError> {
+    pub(super) fn open(&mut self, stored: &StoredRecord) -> Result<RecordedEvent, ReadError> {
+        Ok(self
+            .open_in_place(stored)?
+            .with_stream(stored.stream.clone()))
+    }
+
+    /// [`Opener::open`] of a record the caller is done with: its stream id moves into the
+    /// event instead of being copied.
+    pub(super) fn open_owned(&mut self, stored: StoredRecord) -> Result<RecordedEvent, ReadError> {
+        let opened = self.open_in_place(&stored)?;
+        Ok(opened.with_stream(stored.stream))
+    }
+
+    fn open_in_place(&mut self, stored: &StoredRecord) -> Result<Opened, ReadError> {
         let position = stored.position;
         let record = RecordView::parse(&stored.bytes)
             .map_err(|source| ReadError::Record { position, source })?;
@@ -66,9 +101,8 @@ impl<'a> Opener<'a> {
             i128::from(record.recorded_at_ms) * 1_000_000,
         )
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        Ok(RecordedEvent {
+        Ok(Opened {
             position,
-            stream: stored.stream.clone(),
             stream_version: record.stream_version,
             event_type: record.event_type.to_owned(),
             schema_version: record.schema_version,
@@ -87,8 +121,7 @@ impl<'a> Opener<'a> {
         sealed: SealedRef<'_>,
     ) -> Result<Plaintext, ReadError> {
         record.aad_into(part, &mut self.aad);
-        sealed.copy_into(&mut self.sealed);
-        key.open(&self.aad, &self.sealed)
+        key.open_parts(&self.aad, &sealed.nonce, sealed.ciphertext)
             .map_err(|source| ReadError::Decrypt {
                 position: record.position,
                 part: match part {
@@ -99,9 +132,9 @@ impl<'a> Opener<'a> {
             })
     }
 
-    fn stream_key(&mut self, stored: &'a StoredRecord) -> Result<StreamKey, ReadError> {
+    fn stream_key(&mut self, stored: &StoredRecord) -> Result<StreamKey, ReadError> {
         if let Some((stream, key)) = &self.last_key {
-            if **stream == stored.stream {
+            if *stream == stored.stream {
                 return Ok(key.clone());
             }
         }
@@ -112,7 +145,7 @@ impl<'a> Opener<'a> {
                 position: stored.position,
                 source,
             })?;
-        self.last_key = Some((&stored.stream, key.clone()));
+        self.last_key = Some((stored.stream.clone(), key.clone()));
         Ok(key)
     }
 }

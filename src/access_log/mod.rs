@@ -2,6 +2,16 @@
 //! chained like everything else, to `access-<case>` or `access-<yyyy>-<mm>`; supervisors read
 //! a case's entries. Nothing deletes them. An entry is durable before the response it
 //! records is sent.
+//!
+//! - [`record`]: one entry, one append.
+//! - [`AccessRecorder`] ([`batch`]): entries recorded at the same moment share appends: all
+//!   the entries for one stream that queued up while the previous appends were being made
+//!   durable become one event, and every caller is answered once that event is durable.
+//! - [`for_case`]: a case's entries, batches read back as the entries they hold.
+
+mod batch;
+
+pub use batch::AccessRecorder;
 
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -43,14 +53,29 @@ pub enum AccessLogError {
     Read(#[from] ReadError),
     #[error("an access entry cannot be encoded or decoded: {0}")]
     Codec(String),
+    /// The shared append that held the entry failed (see [`AccessRecorder`]).
+    #[error("the access entry was not recorded: {0}")]
+    Shared(String),
 }
 
 /// Record an entry; resolves once it is durable.
 pub async fn record(log: &EventLog, entry: AccessEntry) -> Result<(), AccessLogError> {
-    let stream = match &entry.case {
+    let request = single(entry)?;
+    log.append(request).await?;
+    Ok(())
+}
+
+/// The stream an entry goes to.
+fn stream_of(entry: &AccessEntry) -> StreamId {
+    match &entry.case {
         Some(case) => StreamId::case_access(case),
         None => StreamId::access_month(entry.at.year(), u8::from(entry.at.month())),
-    };
+    }
+}
+
+/// The append that records one entry: who and when in the record header.
+fn single(entry: AccessEntry) -> Result<AppendRequest, AccessLogError> {
+    let stream = stream_of(&entry);
     let event = AccessEvent::Recorded {
         facts: AccessFacts {
             action: entry.action,
@@ -64,7 +89,7 @@ pub async fn record(log: &EventLog, entry: AccessEntry) -> Result<(), AccessLogE
     let encoded = event
         .encode()
         .map_err(|error| AccessLogError::Codec(error.to_string()))?;
-    log.append(AppendRequest {
+    Ok(AppendRequest {
         stream,
         expected: ExpectedVersion::Any,
         events: vec![encoded],
@@ -73,24 +98,34 @@ pub async fn record(log: &EventLog, entry: AccessEntry) -> Result<(), AccessLogE
         recorded_at: entry.at,
         erase: false,
     })
-    .await?;
-    Ok(())
 }
 
 /// Every entry about a case, oldest first.
 pub fn for_case(log: &EventLog, case: &CaseId) -> Result<Vec<AccessRecord>, AccessLogError> {
-    log.read_stream(&StreamId::case_access(case))?
-        .iter()
-        .map(|recorded| {
-            let AccessEvent::Recorded { facts, pii } = recorded
-                .decode::<AccessEvent>()
-                .map_err(|error| AccessLogError::Codec(error.to_string()))?;
-            Ok(AccessRecord {
+    let mut records = Vec::new();
+    for recorded in log.read_stream(&StreamId::case_access(case))? {
+        let event = recorded
+            .decode::<AccessEvent>()
+            .map_err(|error| AccessLogError::Codec(error.to_string()))?;
+        match event {
+            AccessEvent::Recorded { facts, pii } => records.push(AccessRecord {
                 at: recorded.recorded_at,
                 user: recorded.actor,
                 action: facts.action,
                 from: pii.and_then(|pii| pii.from),
-            })
-        })
-        .collect()
+            }),
+            AccessEvent::BatchRecorded { facts, pii } => {
+                let mut froms = pii.map(|pii| pii.entries).unwrap_or_default().into_iter();
+                for entry in facts.entries {
+                    records.push(AccessRecord {
+                        at: batch::time_of(entry.at_ms),
+                        user: entry.user.map(|user| *user.as_uuid()),
+                        action: entry.action,
+                        from: froms.next().and_then(|pii| pii.from),
+                    });
+                }
+            }
+        }
+    }
+    Ok(records)
 }

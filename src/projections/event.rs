@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 
-use crate::domain::case::CaseEvent;
+use crate::domain::case::{CaseEvent, events};
 use crate::domain::codec::DecodeError;
 use crate::domain::ids::{AreaCode, CaseId, TrustedAddressId, UserId};
 use crate::domain::registry::area::AreaEvent;
@@ -43,6 +43,29 @@ pub enum Projected {
     },
     /// A stream no projection reads (the access log).
     Other,
+}
+
+/// The case event types every projection reads from their facts alone.
+const FACTS_ONLY: [&str; 10] = [
+    events::RISK_ASSESSED.0,
+    events::SUPPORT_PROVIDED.0,
+    events::REFERRAL_MADE.0,
+    events::REFERRAL_OUTCOME_RECORDED.0,
+    events::FOLLOW_UP_COMPLETED.0,
+    events::NOTE_ADDED.0,
+    events::CASE_REVIEWED.0,
+    events::CASE_TRANSFERRED.0,
+    events::CASE_CLOSED.0,
+    events::CASE_REOPENED.0,
+];
+
+/// Whether any projection reads the personal part of this event type: the day a case was
+/// opened, a closure request's notes (approving it closes the case with them), and the
+/// registry's names do; the case events in [`FACTS_ONLY`] and the access log (which no
+/// projection reads) do not, so a catch-up leaves their personal parts encrypted. A type not
+/// named is read whole.
+pub fn pii_needed(event_type: &str) -> bool {
+    !(FACTS_ONLY.contains(&event_type) || event_type.starts_with("access_"))
 }
 
 impl ProjectedEvent {
@@ -97,4 +120,33 @@ fn uuid_after(stream: &str, prefix: &str) -> Option<uuid::Uuid> {
     stream
         .strip_prefix(prefix)
         .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::codec::EventCodec;
+
+    #[test]
+    fn the_personal_parts_projections_use_are_read_and_only_those_are_skipped() {
+        for needed in [events::CASE_OPENED.0, events::CASE_CLOSURE_REQUESTED.0] {
+            assert!(pii_needed(needed), "{needed}");
+        }
+        for (registry_type, _) in UserEvent::WRITES
+            .iter()
+            .chain(TrustedAddressEvent::WRITES)
+            .chain(AreaEvent::WRITES)
+        {
+            assert!(pii_needed(registry_type), "{registry_type}");
+        }
+        for skipped in FACTS_ONLY {
+            assert!(CaseEvent::WRITES.iter().any(|(name, _)| *name == skipped));
+            assert!(!pii_needed(skipped), "{skipped}");
+        }
+        assert!(!pii_needed("access_recorded"));
+        assert!(
+            pii_needed("some_future_event"),
+            "unknown types are read whole"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::watch;
 
 use crate::projections::cases::CaseIndex;
-use crate::projections::event::ProjectedEvent;
+use crate::projections::event::{ProjectedEvent, pii_needed};
 use crate::projections::registry::Registry;
 use crate::stats::projection::StatsProjection;
 use crate::store::log::{EventLog, RecordedEvent};
@@ -76,7 +76,7 @@ impl Projections {
     /// CLI). The log is read and decrypted one batch ahead on another thread while this one
     /// decodes and applies, so a rebuild keeps both cores busy.
     pub fn catch_up(&self, log: &EventLog) -> Result<u64, ProjectionError> {
-        for batch in log.read_ahead(self.applied() + 1, BATCH) {
+        for batch in log.read_ahead_with(self.applied() + 1, BATCH, pii_needed) {
             let batch = batch.map_err(|error| {
                 tracing::error!(%error, "a projection cannot read the log");
                 ProjectionError::Failed

@@ -170,7 +170,7 @@ impl Walk<'_> {
         match event.pii {
             RecordedPii::Present(_) => self.report.pii_decrypted += 1,
             RecordedPii::Erased => self.report.pii_erased += 1,
-            RecordedPii::Absent => {}
+            RecordedPii::Absent | RecordedPii::NotRead => {}
         }
         (self.type_check)(&event)
             .map_err(|reason| fail(format!("event cannot be decoded: {reason}")))?;

@@ -28,6 +28,18 @@ pub enum RecordedPii {
     Present(Plaintext),
     /// The stream was erased: its data key is gone.
     Erased,
+    /// There is a personal part, but the reader asked not to decrypt it (a projection that
+    /// reads only facts of this event type; see [`PiiWanted`]).
+    NotRead,
+}
+
+/// Which event types a reader wants the personal part of. Reading only what is needed
+/// spares a projection rebuild most of the decryption and decoding.
+pub type PiiWanted = fn(&str) -> bool;
+
+/// Every personal part (the default).
+pub fn all_pii(_event_type: &str) -> bool {
+    true
 }
 
 /// One decrypted event with its cleartext metadata.
@@ -53,6 +65,8 @@ impl RecordedEvent {
             facts: self.facts.as_bytes(),
             pii: match &self.pii {
                 RecordedPii::Absent => PiiState::Absent,
+                // Not available to this reader: decoded as an erased event's is, without it.
+                RecordedPii::NotRead => PiiState::Erased,
                 RecordedPii::Present(plain) => PiiState::Present(plain.as_bytes()),
                 RecordedPii::Erased => PiiState::Erased,
             },
@@ -103,7 +117,7 @@ impl EventLog {
     /// Every durable event of a stream, in order.
     pub fn read_stream(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, ReadError> {
         let records = self.inner.store.read_stream(stream, 1)?;
-        self.open_all(records)
+        self.open_all(records, all_pii)
     }
 
     /// Up to `limit` durable events from `position` on, in global order.
@@ -117,6 +131,16 @@ impl EventLog {
     /// are returned and the next call goes on from there. The result is therefore what reading
     /// record by record gives, or a prefix of it, with the first error in position order.
     pub fn read_from(&self, position: u64, limit: usize) -> Result<Vec<RecordedEvent>, ReadError> {
+        self.read_from_with(position, limit, all_pii)
+    }
+
+    /// [`EventLog::read_from`], decrypting only the personal parts `wanted` names.
+    pub fn read_from_with(
+        &self,
+        position: u64,
+        limit: usize,
+        wanted: PiiWanted,
+    ) -> Result<Vec<RecordedEvent>, ReadError> {
         let position = position.max(1);
         let durable = self.head().map_or(0, |head| head.position);
         let available = durable.saturating_add(1).saturating_sub(position);
@@ -125,7 +149,7 @@ impl EventLog {
             .map_or(1, |n| n.get())
             .min(MAX_THREADS);
         if batch < PARALLEL_MIN || threads < 2 {
-            return self.read_range(position, limit);
+            return self.read_range(position, limit, wanted);
         }
         let ranges = batch.div_ceil(RANGE);
         let start = |range: usize| position.saturating_add((range * RANGE) as u64);
@@ -138,7 +162,7 @@ impl EventLog {
                     return read;
                 }
                 let len = RANGE.min(batch - range * RANGE);
-                read.push((range, self.read_range(start(range), len)));
+                read.push((range, self.read_range(start(range), len, wanted)));
             }
         };
         let mut read = std::thread::scope(|scope| {
@@ -177,13 +201,22 @@ impl EventLog {
     }
 
     /// Up to `limit` events from `position` on, read and decrypted on this thread.
-    fn read_range(&self, position: u64, limit: usize) -> Result<Vec<RecordedEvent>, ReadError> {
+    fn read_range(
+        &self,
+        position: u64,
+        limit: usize,
+        wanted: PiiWanted,
+    ) -> Result<Vec<RecordedEvent>, ReadError> {
         let records = self.inner.store.read_from(position, limit)?;
-        self.open_all(records)
+        self.open_all(records, wanted)
     }
 
-    fn open_all(&self, records: Vec<StoredRecord>) -> Result<Vec<RecordedEvent>, ReadError> {
-        let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys);
+    fn open_all(
+        &self,
+        records: Vec<StoredRecord>,
+        wanted: PiiWanted,
+    ) -> Result<Vec<RecordedEvent>, ReadError> {
+        let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys).wanting(wanted);
         records
             .into_iter()
             .map(|record| opener.open_owned(record))

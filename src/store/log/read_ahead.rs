@@ -8,6 +8,7 @@
 use std::sync::mpsc;
 
 use crate::store::engine::StoreError;
+use crate::store::log::read::{PiiWanted, all_pii};
 use crate::store::log::{EventLog, ReadError, RecordedEvent};
 
 /// Batches of events from a position to the durable head, read one batch ahead.
@@ -23,12 +24,17 @@ impl EventLog {
     /// Every durable event from `position` on, in batches of up to `limit` read with
     /// [`EventLog::read_from`] on a background thread, one batch ahead of the caller.
     pub fn read_ahead(&self, position: u64, limit: usize) -> ReadAhead {
+        self.read_ahead_with(position, limit, all_pii)
+    }
+
+    /// [`EventLog::read_ahead`], decrypting only the personal parts `wanted` names.
+    pub fn read_ahead_with(&self, position: u64, limit: usize, wanted: PiiWanted) -> ReadAhead {
         let (sender, batches) = mpsc::sync_channel(1);
         let log = self.clone();
         let reader = move || {
             let mut next = position.max(1);
             loop {
-                let batch = log.read_from(next, limit);
+                let batch = log.read_from_with(next, limit, wanted);
                 // Where the next batch starts; none after an error.
                 let after = match &batch {
                     Ok(events) => match events.last() {

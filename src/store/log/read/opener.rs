@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::store::crypto::{DataKey, Plaintext};
 use crate::store::engine::{EventStore, StoredRecord};
 use crate::store::keyring::{Keyring, StreamKey};
-use crate::store::log::read::{ReadError, RecordedEvent, RecordedPii};
+use crate::store::log::read::{PiiWanted, ReadError, RecordedEvent, RecordedPii, all_pii};
 use crate::store::record::{Part, RecordView, SealedRef};
 use crate::store::stream::StreamId;
 
@@ -21,6 +21,8 @@ pub(super) struct Opener<'a> {
     /// The stream of the last record with a personal part, and its key: an append's events
     /// are consecutive, so runs of records of one stream are common.
     last_key: Option<(StreamId, StreamKey)>,
+    /// Which personal parts to decrypt.
+    wanted: PiiWanted,
 }
 
 /// A record opened, all but its stream: the caller moves or copies that in.
@@ -58,7 +60,14 @@ impl<'a> Opener<'a> {
             keys,
             aad: Vec::new(),
             last_key: None,
+            wanted: all_pii,
         }
+    }
+
+    /// Decrypt only the personal parts of the event types `wanted` names.
+    pub(super) fn wanting(mut self, wanted: PiiWanted) -> Self {
+        self.wanted = wanted;
+        self
     }
 
     /// Decode, check and decrypt one stored record.
@@ -89,6 +98,7 @@ impl<'a> Opener<'a> {
         let facts = self.decrypt(keys.facts(), &record, Part::Facts, record.facts)?;
         let pii = match record.pii {
             None => RecordedPii::Absent,
+            Some(_) if !(self.wanted)(record.event_type) => RecordedPii::NotRead,
             Some(sealed) => match self.stream_key(stored)? {
                 StreamKey::Present(key) => {
                     RecordedPii::Present(self.decrypt(&key, &record, Part::Pii, sealed)?)

@@ -168,12 +168,16 @@ pub fn write(
     let plain =
         zeroize::Zeroizing::new(serde_json::to_vec(&body).map_err(|_| CheckpointError::Encode)?);
     let sealed = checkpoint_key(log).seal(&aad(position, &record), &plain);
+    drop(plain);
+    let nonce = BASE64.encode(sealed.nonce);
+    let body = BASE64.encode(&sealed.ciphertext);
+    drop(sealed);
     let envelope = Envelope {
         format: FORMAT,
         position,
         record,
-        nonce: BASE64.encode(sealed.nonce),
-        body: BASE64.encode(&sealed.ciphertext),
+        nonce,
+        body,
     };
     let bytes = serde_json::to_vec(&envelope).map_err(|_| CheckpointError::Encode)?;
     write_atomically(data_dir, &bytes)?;
@@ -194,7 +198,7 @@ pub fn load(data_dir: &Path, log: &EventLog, projections: &Projections) -> Optio
             return None;
         }
     };
-    match decode(&bytes, log) {
+    match decode(bytes, log) {
         Ok(Some((position, snapshot))) => {
             projections.restore(position, snapshot);
             tracing::info!(position, "projections restored from their checkpoint");
@@ -223,8 +227,12 @@ pub fn remove(data_dir: &Path) -> Result<(), CheckpointError> {
     }
 }
 
-fn decode(bytes: &[u8], log: &EventLog) -> Result<Option<(u64, Snapshot)>, &'static str> {
-    let envelope: Envelope = serde_json::from_slice(bytes).map_err(|_| "unreadable envelope")?;
+/// Each large buffer (the file, the base64 text, the ciphertext, the plaintext) is dropped
+/// as soon as the next one is made, so loading holds about two copies of the state at once.
+fn decode(bytes: Vec<u8>, log: &EventLog) -> Result<Option<(u64, Snapshot)>, &'static str> {
+    let mut envelope: Envelope =
+        serde_json::from_slice(&bytes).map_err(|_| "unreadable envelope")?;
+    drop(bytes);
     if envelope.format != FORMAT {
         return Err("another checkpoint format");
     }
@@ -238,12 +246,16 @@ fn decode(bytes: &[u8], log: &EventLog) -> Result<Option<(u64, Snapshot)>, &'sta
             .ok()
             .and_then(|nonce| nonce.try_into().ok())
             .ok_or("bad nonce")?,
-        ciphertext: BASE64.decode(&envelope.body).map_err(|_| "bad body")?,
+        ciphertext: BASE64
+            .decode(std::mem::take(&mut envelope.body))
+            .map_err(|_| "bad body")?,
     };
     let plain = checkpoint_key(log)
         .open(&aad(envelope.position, &envelope.record), &sealed)
         .map_err(|_| "the checkpoint does not decrypt")?;
+    drop(sealed);
     let body: Body = serde_json::from_slice(plain.as_bytes()).map_err(|_| "unreadable body")?;
+    drop(plain);
     let mut cases = Vec::with_capacity(body.cases.len());
     for entry in body.cases {
         let CaseEntry {

@@ -13,7 +13,7 @@ use time::{Date, OffsetDateTime};
 use crate::access_log::{self, AccessEntry};
 use crate::domain::calendar::YearMonth;
 use crate::domain::case::retention::{RetentionPeriod, is_due};
-use crate::domain::case::{CaseCommand, EraseCase, decide};
+use crate::domain::case::{CaseCommand, CaseState, EraseCase, decide};
 use crate::domain::codec::EventCodec;
 use crate::domain::ids::CaseId;
 use crate::domain::vocab::{AccessAction, ErasureReason};
@@ -52,15 +52,19 @@ pub enum RetentionError {
     Encode(#[from] serde_json::Error),
 }
 
-/// The cases due for erasure on `today`, from the case projection.
-pub fn due(projections: &Projections, today: Date, period: RetentionPeriod) -> Vec<Due> {
-    let mut due: Vec<Due> = projections
+/// The cases due for erasure on `today`, each with the state the case projection has of
+/// it, in id order.
+fn due(projections: &Projections, today: Date, period: RetentionPeriod) -> Vec<(Due, CaseState)> {
+    let mut due: Vec<(Due, CaseState)> = projections
         .cases
         .select(|case| is_due(case, today, period))
         .into_iter()
-        .filter_map(|(case, state)| state.closed_in.map(|closed_in| Due { case, closed_in }))
+        .filter_map(|(case, state)| {
+            let closed_in = state.closed_in?;
+            Some((Due { case, closed_in }, state))
+        })
         .collect();
-    due.sort_by_key(|item| *item.case.as_uuid());
+    due.sort_by_key(|(item, _)| *item.case.as_uuid());
     due
 }
 
@@ -76,22 +80,18 @@ pub async fn run(
     let today = crate::clock::vietnam_date(now);
     let due = due(projections, today, period);
     let mut report = RetentionReport {
-        due,
+        due: due.iter().map(|(item, _)| item.clone()).collect(),
         ..RetentionReport::default()
     };
     if dry_run {
         return Ok(report);
     }
-    for item in &report.due {
+    for (item, state) in &due {
         // The projection's state is a first guess; the append's expected version checks it.
-        let Some(state) = projections.cases.get(&item.case) else {
-            report.skipped += 1;
-            continue;
-        };
         let command = CaseCommand::EraseCase(EraseCase {
             reason: ErasureReason::Retention,
         });
-        let Ok(events) = decide(&state, command, today) else {
+        let Ok(events) = decide(state, command, today) else {
             report.skipped += 1;
             continue;
         };

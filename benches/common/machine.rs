@@ -1,5 +1,7 @@
 //! What every benchmark prints first: the machine it ran on and how busy it was (the cores
-//! are shared, so other work changes every figure), and the median it reports.
+//! are shared, so other work changes every figure), and the median it reports. Included by
+//! each benchmark with `#[path]`; not every benchmark uses every function.
+#![allow(dead_code)]
 
 /// The CPU, cores, memory and kernel, then the load average.
 pub fn print_machine() {

@@ -16,8 +16,13 @@
     clippy::disallowed_methods
 )]
 
+#[path = "../common/machine.rs"]
+mod machine;
+
 mod fixtures;
 mod replay;
+
+use machine::{median, print_load, print_machine};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
@@ -116,42 +121,6 @@ fn appends(root: &Path, settings: &Settings) {
         "64 writers / 1 writer on tincay: {:.2}x (issue 2's target: at least 4x)",
         many / single
     );
-}
-
-fn print_machine() {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split(':').nth(1))
-                .map(|name| name.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let memory = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|info| info.lines().next().map(str::to_owned))
-        .unwrap_or_default();
-    println!(
-        "machine: {cpu}, {cores} cores, {}, kernel {}",
-        memory.trim(),
-        kernel.trim()
-    );
-    print_load("at the start");
-}
-
-/// The load average: the cores are shared, so other work changes every figure here.
-fn print_load(when: &str) {
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load: Vec<_> = load.split_whitespace().take(3).collect();
-    println!("load average {when}: {}", load.join(" "));
-}
-
-pub fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 pub fn master() -> MasterKey {

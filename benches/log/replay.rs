@@ -12,7 +12,8 @@ use std::time::Instant;
 use tincay::domain::case::CaseState;
 use tincay::store::stream::StreamId;
 
-use crate::{Settings, median, open_log, rate};
+use crate::machine::median;
+use crate::{Settings, open_log, rate};
 
 /// Events per batch read.
 const BATCH: usize = 4096;

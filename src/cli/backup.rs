@@ -17,7 +17,7 @@ use time::macros::format_description;
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::{KeyArgs, MASTER_KEY_ENV};
 use crate::cli::{CliError, output};
-use crate::control::client::{self, ClientError};
+use crate::control::client;
 use crate::control::socket_path;
 use crate::store::backup::{self, BackupInfo, EXTENSION, export, scan};
 use crate::store::engine::StoreError;
@@ -58,9 +58,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
         Err(StoreError::Locked) => {
             let socket = socket_path(dir);
             let info = write_file(&out, |file| {
-                client::backup(&socket, file)
-                    .map(|_| ())
-                    .map_err(|error| via_socket(dir, error))
+                client::backup(&socket, file).map(|_| ()).map_err(|error| {
+                    CliError::via_socket(dir, error, "did not send the whole backup")
+                })
             })?;
             (info, true)
         }
@@ -182,26 +182,5 @@ fn check_key(key: &KeyArgs, info: &BackupInfo) -> Result<String, CliError> {
              right key before you need this backup"
                 .into(),
         ))
-    }
-}
-
-fn via_socket(dir: &Path, error: ClientError) -> CliError {
-    let dir = dir.display();
-    match error {
-        ClientError::Refused(message) => CliError::Usage(message),
-        ClientError::Connect(error) => CliError::Usage(match error.kind() {
-            std::io::ErrorKind::PermissionDenied => format!(
-                "{dir} is held by a running server, but its control socket refuses you: run \
-                 this as the user that runs `tincay serve`"
-            ),
-            std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => format!(
-                "{dir} is in use by another process that takes no commands (a running \
-                 `tincay verify`, `rebuild` or `backup`?); try again when it has finished"
-            ),
-            _ => format!("cannot reach the server holding {dir}: {error}"),
-        }),
-        other => CliError::Io(format!(
-            "the server holding {dir} did not send the whole backup: {other}"
-        )),
     }
 }

@@ -47,6 +47,33 @@ impl CliError {
         }
     }
 
+    /// What a failure to reach, or to be answered by, the server holding `dir` through its
+    /// control socket means for the operator. `unanswered` finishes "the server holding DIR
+    /// …" when the connection broke off (e.g. "did not answer").
+    pub fn via_socket(
+        dir: &std::path::Path,
+        error: crate::control::client::ClientError,
+        unanswered: &str,
+    ) -> Self {
+        use crate::control::client::ClientError;
+        let dir = dir.display();
+        match error {
+            ClientError::Refused(message) => CliError::Usage(message),
+            ClientError::Connect(error) => CliError::Usage(match error.kind() {
+                std::io::ErrorKind::PermissionDenied => format!(
+                    "{dir} is held by a running server, but its control socket refuses you: \
+                     run this as the user that runs `tincay serve`"
+                ),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => format!(
+                    "{dir} is in use by another process that takes no commands (a running \
+                     `tincay verify`, `rebuild` or `backup`?); try again when it has finished"
+                ),
+                _ => format!("cannot reach the server holding {dir}: {error}"),
+            }),
+            other => CliError::Io(format!("the server holding {dir} {unanswered}: {other}")),
+        }
+    }
+
     pub fn io(what: &str, path: &std::path::Path, error: &std::io::Error) -> Self {
         CliError::Io(format!("{what} {}: {error}", path.display()))
     }

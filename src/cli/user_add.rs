@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::KeyArgs;
 use crate::cli::{CliError, output};
-use crate::control::client::{self, ClientError};
+use crate::control::client;
 use crate::control::protocol::{UserAdd, describe};
 use crate::control::socket_path;
 use crate::domain::vocab::Role;
@@ -111,7 +111,8 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
                 area: args.area.as_deref(),
                 trusted_address: args.trusted_address.as_deref(),
             };
-            let id = client::user_add(&socket, &request).map_err(|error| via_socket(dir, error))?;
+            let id = client::user_add(&socket, &request)
+                .map_err(|error| CliError::via_socket(dir, error, "did not answer"))?;
             output::say(&format!(
                 "added user {id} ({role}) through the running server"
             ));
@@ -212,23 +213,4 @@ fn add_directly(
             .map(|id| *id.as_uuid())
             .map_err(|error| CliError::Usage(describe(&error)))
     })
-}
-
-fn via_socket(dir: &Path, error: ClientError) -> CliError {
-    let dir = dir.display();
-    match error {
-        ClientError::Refused(message) => CliError::Usage(message),
-        ClientError::Connect(error) => CliError::Usage(match error.kind() {
-            std::io::ErrorKind::PermissionDenied => format!(
-                "{dir} is held by a running server, but its control socket refuses you: run \
-                 this as the user that runs `tincay serve`"
-            ),
-            std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused => format!(
-                "{dir} is in use by another process that takes no commands (a running \
-                 `tincay verify`, `rebuild` or `backup`?); try again when it has finished"
-            ),
-            _ => format!("cannot reach the server holding {dir}: {error}"),
-        }),
-        other => CliError::Io(format!("the server holding {dir} did not answer: {other}")),
-    }
 }

@@ -240,16 +240,8 @@ fn decode(bytes: Vec<u8>, log: &EventLog) -> Result<Option<(u64, Snapshot)>, &'s
     if current.as_deref() != Some(envelope.record.as_str()) {
         return Ok(None);
     }
-    let sealed = Sealed {
-        nonce: BASE64
-            .decode(&envelope.nonce)
-            .ok()
-            .and_then(|nonce| nonce.try_into().ok())
-            .ok_or("bad nonce")?,
-        ciphertext: BASE64
-            .decode(std::mem::take(&mut envelope.body))
-            .map_err(|_| "bad body")?,
-    };
+    let sealed = from_base64(&envelope.nonce, std::mem::take(&mut envelope.body))
+        .ok_or("bad nonce or body")?;
     let plain = checkpoint_key(log)
         .open(&aad(envelope.position, &envelope.record), &sealed)
         .map_err(|_| "the checkpoint does not decrypt")?;
@@ -325,14 +317,7 @@ fn open_private(
         Ok(StreamKey::Destroyed | StreamKey::Missing) => return Ok(None),
         Err(_) => return Err("a case key cannot be read"),
     };
-    let sealed = Sealed {
-        nonce: BASE64
-            .decode(&sealed.nonce)
-            .ok()
-            .and_then(|nonce| nonce.try_into().ok())
-            .ok_or("bad case nonce")?,
-        ciphertext: BASE64.decode(&sealed.body).map_err(|_| "bad case body")?,
-    };
+    let sealed = from_base64(&sealed.nonce, &sealed.body).ok_or("bad case nonce or body")?;
     let plain = key
         .open(&private_aad(id), &sealed)
         .map_err(|_| "a case's part does not decrypt")?;
@@ -348,6 +333,14 @@ fn record_hash(log: &EventLog, position: u64) -> Result<Option<String>, Checkpoi
         .first()
         .filter(|record| record.position == position)
         .map(|record| hex(&Sha256::digest(&record.bytes))))
+}
+
+/// A nonce and a ciphertext as the file writes them (base64).
+fn from_base64(nonce: &str, ciphertext: impl AsRef<[u8]>) -> Option<Sealed> {
+    Some(Sealed {
+        nonce: BASE64.decode(nonce).ok()?.try_into().ok()?,
+        ciphertext: BASE64.decode(ciphertext).ok()?,
+    })
 }
 
 fn checkpoint_key(log: &EventLog) -> DataKey {

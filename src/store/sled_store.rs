@@ -117,7 +117,7 @@ impl SledStore {
     /// and counts as durable. Another process holding `dir` gives [`StoreError::Locked`].
     pub fn open(dir: &Path, options: SledOptions) -> Result<Self, StoreError> {
         let created = !dir.exists();
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(dir)
             .cache_capacity(options.cache_capacity)
             // We flush and fsync ourselves, once per group commit. sled's background flusher
@@ -125,9 +125,8 @@ impl SledStore {
             .flush_every_ms(None)
             // sled 0.34.7 stores the mode but no code reads it. HighThroughput states the
             // intent (an append-only log) should a later version honour it.
-            .mode(sled::Mode::HighThroughput)
-            .open()
-            .map_err(open_error)?;
+            .mode(sled::Mode::HighThroughput);
+        let db = open_when_released(&config)?;
         let tree = |name: &str| db.open_tree(name).map_err(engine_error);
         let (records, streams, heads) = (
             tree(layout::RECORDS)?,
@@ -483,6 +482,26 @@ fn engine_error(error: sled::Error) -> StoreError {
         sled::Error::Io(e) => StoreError::Io(e),
         sled::Error::Corruption { .. } => StoreError::Corrupt(error.to_string()),
         other => StoreError::Engine(other.to_string()),
+    }
+}
+
+/// How long [`open_when_released`] waits for this process's own previous handle to let go.
+const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Open, waiting briefly while the directory reads as held. sled releases its file lock only
+/// when the last handle on its files is dropped, and its I/O threads drop theirs a moment
+/// after they finish a write, so a directory closed and reopened in one process (a restore's
+/// verification, a migration, the tests) can read as held for that moment. A directory held
+/// by another process is still refused, after [`RELEASE_WAIT`].
+fn open_when_released(config: &sled::Config) -> Result<sled::Db, StoreError> {
+    let deadline = std::time::Instant::now() + RELEASE_WAIT;
+    loop {
+        match config.open().map_err(open_error) {
+            Err(StoreError::Locked) if std::time::Instant::now() < deadline => {
+                std::thread::yield_now();
+            }
+            opened => return opened,
+        }
     }
 }
 

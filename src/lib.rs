@@ -51,3 +51,4 @@ pub mod retention;
 pub mod server;
 pub mod stats;
 pub mod store;
+pub mod web;

@@ -34,6 +34,8 @@ struct Session {
     hash: [u8; 32],
     user: UserId,
     last_seen: OffsetDateTime,
+    /// How long this session may sit unused.
+    idle: Duration,
 }
 
 /// Live sessions.
@@ -54,6 +56,17 @@ impl Sessions {
     /// Start a session; returns the token (given to the client once) and when it expires if
     /// left idle.
     pub fn start(&self, user: UserId, now: OffsetDateTime) -> (Token, OffsetDateTime) {
+        self.start_with_idle(user, now, self.idle)
+    }
+
+    /// Start a session that dies after `idle` without use (the web app's sessions are
+    /// shorter than the API's: a shared phone must not stay signed in).
+    pub fn start_with_idle(
+        &self,
+        user: UserId,
+        now: OffsetDateTime,
+        idle: Duration,
+    ) -> (Token, OffsetDateTime) {
         let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
         OsRng.fill_bytes(bytes.as_mut());
         let token = Token(zeroize::Zeroizing::new(
@@ -66,9 +79,10 @@ impl Sessions {
                 hash,
                 user,
                 last_seen: now,
+                idle,
             },
         );
-        (token, now + self.idle)
+        (token, now + idle)
     }
 
     /// The user of a live session, refreshing its idle timer.
@@ -79,7 +93,7 @@ impl Sessions {
         if !bool::from(session.hash.ct_eq(&hash)) {
             return None;
         }
-        if now - session.last_seen > self.idle {
+        if now - session.last_seen > session.idle {
             sessions.remove(&hash);
             return None;
         }
@@ -130,6 +144,22 @@ mod tests {
         );
         assert_eq!(
             sessions.user(token.as_str(), NOW + Duration::hours(35)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_session_started_with_its_own_idle_time_dies_after_it() {
+        let sessions = Sessions::new(Duration::hours(12));
+        let user = UserId::from_uuid(uuid::Uuid::new_v4());
+        let (token, expires) = sessions.start_with_idle(user, NOW, Duration::minutes(15));
+        assert_eq!(expires, NOW + Duration::minutes(15));
+        assert_eq!(
+            sessions.user(token.as_str(), NOW + Duration::minutes(14)),
+            Some(user)
+        );
+        assert_eq!(
+            sessions.user(token.as_str(), NOW + Duration::minutes(30)),
             None
         );
     }

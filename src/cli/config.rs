@@ -31,6 +31,7 @@ pub struct Config {
     pub request_timeout_secs: Option<u64>,
     pub max_concurrent_requests: Option<u64>,
     pub session_idle_minutes: Option<u64>,
+    pub web_session_idle_minutes: Option<u64>,
     pub retention_years: Option<u64>,
     pub store_cache_mib: Option<u64>,
 }
@@ -66,6 +67,10 @@ impl Config {
                 number(&self.max_concurrent_requests),
             ),
             ("session_idle_minutes", number(&self.session_idle_minutes)),
+            (
+                "web_session_idle_minutes",
+                number(&self.web_session_idle_minutes),
+            ),
             ("retention_years", number(&self.retention_years)),
             ("store_cache_mib", number(&self.store_cache_mib)),
         ]

@@ -64,6 +64,10 @@ pub struct ServiceArgs {
     #[arg(long, env = "TINCAY_SESSION_IDLE_MINUTES", value_name = "MINUTES", default_value_t = 720,
           value_parser = clap::value_parser!(u64).range(1..=43_200))]
     pub session_idle_minutes: u64,
+    /// Web app sessions (the browser's) end after this many minutes without use.
+    #[arg(long, env = "TINCAY_WEB_SESSION_IDLE_MINUTES", value_name = "MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=1_440))]
+    pub web_session_idle_minutes: u64,
 }
 
 impl ServiceArgs {
@@ -75,6 +79,9 @@ impl ServiceArgs {
                 .unwrap_or(usize::MAX),
             session_idle: time::Duration::minutes(
                 i64::try_from(self.session_idle_minutes).unwrap_or(i64::MAX),
+            ),
+            web_session_idle: time::Duration::minutes(
+                i64::try_from(self.web_session_idle_minutes).unwrap_or(i64::MAX),
             ),
         }
     }

@@ -34,8 +34,8 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::http::state::AppState;
 
-/// Every route: the API under `/api/v1` (and its OpenAPI document), and the operational
-/// routes at the root, hardened (see [`middleware`]).
+/// Every route: the API under `/api/v1` (and its OpenAPI document), the web app's pages
+/// ([`crate::web`]), and the operational routes, hardened (see [`middleware`]).
 pub fn router(state: AppState) -> Router {
     let api = OpenApiRouter::new()
         .merge(sessions::router())
@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
     document.merge(ops_document);
     let api = api
         .merge(openapi::router(&document))
+        .merge(crate::web::router())
         .with_state(state.clone());
     middleware::harden(api, ops.with_state(state.clone()), &state)
 }

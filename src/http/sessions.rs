@@ -25,6 +25,7 @@ use zeroize::Zeroizing;
 
 use crate::access_log::{self, AccessEntry};
 use crate::auth::password;
+use crate::auth::sessions::Token;
 use crate::domain::ids::UserId;
 use crate::domain::vocab::AccessAction;
 use crate::http::auth::{CurrentUser, bearer_token};
@@ -157,6 +158,26 @@ async fn sign_in(
     ClientIp(ip): ClientIp,
     Json(body): Json<SignIn>,
 ) -> Result<(StatusCode, axum::Json<SessionStarted>), ApiError> {
+    let idle = state.settings.session_idle;
+    let (token, expires_at, user) = authenticate(&state, ip, body, idle).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(SessionStarted {
+            token: token.as_str().to_owned(),
+            expires_at,
+            user: UserView::from(&user),
+        }),
+    ))
+}
+
+/// The one sign-in check, for the API and the web app: throttle, password, access log, and
+/// a new session that dies after `idle` without use (see the module documentation).
+pub async fn authenticate(
+    state: &AppState,
+    ip: Option<IpAddr>,
+    body: SignIn,
+    idle: time::Duration,
+) -> Result<(Token, OffsetDateTime, User), ApiError> {
     // A name longer than any account's is kept only in part (in the throttle and the log).
     let tried: String = body.username.chars().take(MAX_USERNAME_CHARS + 1).collect();
     let account_key = vec![format!("user:{tried}")];
@@ -184,7 +205,7 @@ async fn sign_in(
     let Some(user) = user.filter(|user| matches && user.active) else {
         state.throttle.failed(&address_key, now);
         record(
-            &state,
+            state,
             AccessEntry {
                 actor: None,
                 action: AccessAction::SignInFailed,
@@ -199,7 +220,7 @@ async fn sign_in(
     };
 
     record(
-        &state,
+        state,
         AccessEntry {
             actor: Some(user.id),
             action: AccessAction::SignedIn,
@@ -213,15 +234,8 @@ async fn sign_in(
     // Only the account's count is cleared: clearing the address's would let someone with one
     // valid account reset the lock on their address between guesses at others.
     state.throttle.succeeded(&account_key);
-    let (token, expires_at) = state.sessions.start(user.id, now);
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(SessionStarted {
-            token: token.as_str().to_owned(),
-            expires_at,
-            user: UserView::from(&user),
-        }),
-    ))
+    let (token, expires_at) = state.sessions.start_with_idle(user.id, now, idle);
+    Ok((token, expires_at, user))
 }
 
 async fn record(state: &AppState, entry: AccessEntry) -> Result<(), ApiError> {

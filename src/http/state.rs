@@ -42,6 +42,8 @@ pub struct HttpSettings {
     pub max_concurrent_requests: usize,
     /// Sessions die after this long without use.
     pub session_idle: time::Duration,
+    /// The web app's sessions die sooner: a shared phone must not stay signed in.
+    pub web_session_idle: time::Duration,
 }
 
 impl Default for HttpSettings {
@@ -51,6 +53,7 @@ impl Default for HttpSettings {
             request_timeout: std::time::Duration::from_secs(10),
             max_concurrent_requests: 512,
             session_idle: time::Duration::hours(12),
+            web_session_idle: time::Duration::minutes(30),
         }
     }
 }
@@ -70,6 +73,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The statistics' suppression threshold.
     pub stats: StatsSettings,
+    /// The web app's key for CSRF tokens.
+    pub web: Arc<crate::web::session::WebSecret>,
 }
 
 impl AppState {
@@ -90,6 +95,7 @@ impl AppState {
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::new()),
             stats: StatsSettings::default(),
+            web: Arc::new(crate::web::session::WebSecret::random()),
         }
     }
 

@@ -1,0 +1,41 @@
+//! The web app (served at `/` by `tincay serve`): server-rendered HTML pages for volunteers,
+//! supervisors, reporting officers and administrators, Vietnamese first.
+//!
+//! Pages go through the very handlers and projections the JSON API uses (the rules, the
+//! scope checks and the access log have one code path); a page handler only turns a form
+//! into the API's request and the API's answer into HTML. Every page works without
+//! JavaScript; `assets/app.js` only improves it.
+//!
+//! - [`session`]: the session and language cookies, CSRF tokens, [`session::WebUser`];
+//!   [`form`]: posted forms ([`form::SignedInForm`] checks CSRF first).
+//! - [`page`]: the frame of every page and its headers; [`error`]: error pages;
+//!   [`i18n`]: the translation catalogue; [`assets`]: the embedded stylesheet and script.
+//! - [`auth_pages`]: sign-in, sign-out, the quick exit, the language switch.
+//! - [`cases`], [`supervise`], [`reporting`], [`admin`]: each role's pages.
+
+pub mod admin;
+pub mod assets;
+pub mod auth_pages;
+pub mod cases;
+pub mod error;
+pub mod form;
+pub mod i18n;
+pub mod page;
+pub mod reporting;
+pub mod session;
+pub mod supervise;
+
+use axum::Router;
+
+use crate::http::state::AppState;
+
+/// Every page and asset.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(auth_pages::router())
+        .merge(assets::router())
+        .merge(cases::router())
+        .merge(supervise::router())
+        .merge(reporting::router())
+        .merge(admin::router())
+}

@@ -1,0 +1,157 @@
+//! The frame of every page: `<html lang>`, the quick-exit button, the header with the
+//! role's navigation, the language switch and sign-out, and the response headers pages need:
+//! `Cache-Control: no-store` (pages may carry personal data) and a content security policy
+//! that allows only this site's own styles and scripts.
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+use crate::domain::vocab::Role;
+use crate::http::state::AppState;
+use crate::web::assets;
+use crate::web::i18n::{Lang, html_lang, tr};
+use crate::web::session::{CSRF_FIELD, WebUser};
+
+/// Where the quick exit goes: a neutral, everyday page.
+pub const NEUTRAL_SITE: &str = "https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt";
+
+/// The policy of every page: this site's styles, scripts, images and forms only; inline
+/// SVG and `data:` images are allowed, inline scripts and styles are not.
+pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+     frame-ancestors 'none'";
+
+/// What the frame needs to know about the page and who is looking.
+#[derive(Debug)]
+pub struct Frame<'a> {
+    pub lang: Lang,
+    pub title: &'a str,
+    pub user: Option<&'a WebUser>,
+    /// Seconds of inactivity after which the page signs itself out (0: never).
+    pub idle_seconds: i64,
+    /// Where the language switch comes back to.
+    pub here: &'a str,
+}
+
+impl<'a> Frame<'a> {
+    /// The frame of a signed-in user's page.
+    pub fn new(state: &AppState, user: &'a WebUser, title: &'a str) -> Self {
+        Self {
+            lang: user.lang,
+            title,
+            user: Some(user),
+            idle_seconds: state.settings.web_session_idle.whole_seconds(),
+            here: &user.here,
+        }
+    }
+
+    /// The frame of a page with no user (sign-in, errors).
+    pub fn bare(lang: Lang, title: &'a str) -> Self {
+        Self {
+            lang,
+            title,
+            user: None,
+            idle_seconds: 0,
+            here: "/",
+        }
+    }
+}
+
+/// The hidden CSRF field every form of a signed-in user carries.
+pub fn csrf_field(user: &WebUser) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(user.csrf); }
+}
+
+/// The navigation links of a role: (path, catalogue key).
+pub fn navigation(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Volunteer => &[("/cases", "nav.cases"), ("/cases/new", "nav.new_case")],
+        Role::Supervisor => &[
+            ("/dashboard", "nav.dashboard"),
+            ("/cases", "nav.cases"),
+            ("/stats", "nav.stats"),
+            ("/reports/programme", "nav.report"),
+        ],
+        Role::Reporting => &[
+            ("/stats", "nav.stats"),
+            ("/reports/programme", "nav.report"),
+        ],
+        Role::Admin => &[
+            ("/admin/users", "nav.users"),
+            ("/admin/areas", "nav.areas"),
+            ("/admin/addresses", "nav.addresses"),
+        ],
+    }
+}
+
+/// A whole page.
+pub fn document(frame: &Frame<'_>, body: Markup) -> Markup {
+    let lang = frame.lang;
+    let other = match lang {
+        Lang::Vi => "en",
+        Lang::En => "vi",
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(html_lang(lang)) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (frame.title) " · " (tr(lang, "app.name")) }
+                link rel="stylesheet" href=(assets::CSS.path());
+                script src=(assets::JS.path()) defer {}
+            }
+            body data-idle-seconds=(frame.idle_seconds) data-exit-url=(NEUTRAL_SITE)
+                data-offline-text=(tr(lang, "form.offline"))
+                data-sending-text=(tr(lang, "form.sending")) {
+                a #quick-exit .quick-exit href="/exit" title=(tr(lang, "exit.hint")) {
+                    (tr(lang, "exit.button"))
+                }
+                header.top {
+                    a.brand href="/" { (tr(lang, "app.name")) }
+                    @if let Some(user) = frame.user {
+                        nav aria-label=(tr(lang, "nav.main")) {
+                            ul {
+                                @for (path, key) in navigation(user.user.role) {
+                                    li { a href=(path) { (tr(lang, key)) } }
+                                }
+                            }
+                        }
+                    }
+                    div.tools {
+                        a #lang-switch href={ "/lang?to=" (other) "&back=" (encode(frame.here)) } lang=(other)
+                            aria-label=(tr(lang, "lang.switch_label")) {
+                            (tr(lang, "lang.switch"))
+                        }
+                        @if let Some(user) = frame.user {
+                            form #sign-out method="post" action="/logout" {
+                                (csrf_field(user))
+                                button type="submit" { (tr(lang, "nav.sign_out")) }
+                            }
+                        }
+                    }
+                }
+                main #main { (body) }
+            }
+        }
+    }
+}
+
+/// `text` for a query string.
+pub fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// A page as a response: HTML, never cached, with the page policy.
+pub fn render(frame: &Frame<'_>, body: Markup) -> Response {
+    let mut response = document(frame, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAGE_CSP),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

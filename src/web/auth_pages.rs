@@ -165,7 +165,11 @@ async fn login(State(state): State<AppState>, request: Request) -> Result<Respon
         return Err(WebError::Csrf(lang));
     }
     let username = fields.get("username").unwrap_or("").trim().to_owned();
-    let next = fields.text("next").and_then(safe_next).map(str::to_owned);
+    let next = fields
+        .text("next")
+        .and_then(safe_next)
+        .filter(|next| !next.starts_with("/login"))
+        .map(str::to_owned);
     let sign_in = SignIn {
         username: username.clone(),
         password: Password::new(fields.get("password").unwrap_or("").to_owned()),

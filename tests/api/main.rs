@@ -32,3 +32,7 @@ mod concurrency;
 mod follow_ups;
 mod matrix;
 mod stats;
+
+mod web;
+#[allow(dead_code)]
+mod web_kit;

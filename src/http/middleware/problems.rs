@@ -43,8 +43,17 @@ pub fn problem_response(
     response
 }
 
-/// The fallback: no route has this path.
-pub async fn not_found() -> Response {
+/// The fallback: no route has this path. A browser asking for a page outside the API gets
+/// the web app's page that says so.
+pub async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html && !uri.path().starts_with("/api/") {
+        let lang = crate::web::session::lang_of(&headers);
+        return crate::web::error::WebError::status(StatusCode::NOT_FOUND, lang).into_response();
+    }
     problem_response(
         StatusCode::NOT_FOUND,
         "not_found",
@@ -76,7 +85,7 @@ pub fn code_of(status: StatusCode) -> &'static str {
 }
 
 /// Turn an error response that is not problem+json into one, keeping its status and
-/// headers (`Allow`, `Retry-After`).
+/// headers (`Allow`, `Retry-After`). The web app's pages (HTML) are left as they are.
 pub async fn problem_bodies(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
@@ -84,7 +93,11 @@ pub async fn problem_bodies(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem || is_page {
         return response;
     }
     let (mut parts, body) = response.into_parts();

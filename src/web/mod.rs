@@ -10,6 +10,7 @@
 //!   [`form`]: posted forms ([`form::SignedInForm`] checks CSRF first).
 //! - [`page`]: the frame of every page and its headers; [`error`]: error pages;
 //!   [`i18n`]: the translation catalogue; [`assets`]: the embedded stylesheet and script.
+//! - [`widgets`]: labelled form fields and the hidden fields of a command.
 //! - [`auth_pages`]: sign-in, sign-out, the quick exit, the language switch.
 //! - [`cases`], [`supervise`], [`reporting`], [`admin`]: each role's pages.
 
@@ -24,6 +25,7 @@ pub mod page;
 pub mod reporting;
 pub mod session;
 pub mod supervise;
+pub mod widgets;
 
 use axum::Router;
 

@@ -31,6 +31,14 @@ pub struct RawBody {
 }
 
 impl RawBody {
+    /// A JSON body made on the server (the web app turns its forms into the API's bodies).
+    pub fn json(bytes: impl Into<Bytes>) -> Self {
+        Self {
+            bytes: bytes.into(),
+            is_json: true,
+        }
+    }
+
     /// Parses the body into a raw request type: 400 for anything that is not JSON of that
     /// shape (unknown fields, wrong types, missing fields), with no value quoted back.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {

@@ -63,6 +63,65 @@ pub fn explain(status: StatusCode) -> &'static str {
     }
 }
 
+/// The catalogue key for a refusal's words: a rule the case or registry refused on (the
+/// API's detail is English and names no value, so it is matched here), else the sentence
+/// of its status.
+pub fn refusal_key(error: &ApiError) -> &'static str {
+    use crate::domain::case::Rejection;
+    use crate::domain::registry::RegistryRejection;
+    if let ApiError::RuleViolated(detail) = error {
+        let rules = [
+            (Rejection::CaseClosed.to_string(), "rule.case_closed"),
+            (Rejection::NotClosed.to_string(), "rule.not_closed"),
+            (
+                Rejection::ClosureAlreadyRequested.to_string(),
+                "rule.closure_already_requested",
+            ),
+            (
+                Rejection::ClosureRequestUnreadable.to_string(),
+                "rule.closure_unreadable",
+            ),
+            (
+                Rejection::FollowUpAlreadyCompleted.to_string(),
+                "rule.follow_up_done",
+            ),
+            (
+                Rejection::NoReferralConsent.to_string(),
+                "rule.no_referral_consent",
+            ),
+            (
+                Rejection::SameTrustedAddress.to_string(),
+                "rule.same_trusted_address",
+            ),
+            (
+                RegistryRejection::AreaAlreadyRetired.to_string(),
+                "rule.area_retired",
+            ),
+            (
+                RegistryRejection::TrustedAddressAlreadyClosed.to_string(),
+                "rule.address_closed",
+            ),
+            (
+                "an admin cannot deactivate her own account".to_owned(),
+                "rule.own_account",
+            ),
+            (
+                RegistryRejection::UserDeactivated.to_string(),
+                "rule.user_deactivated",
+            ),
+            (
+                RegistryRejection::UserAlreadyDeactivated.to_string(),
+                "rule.user_deactivated",
+            ),
+        ];
+        if let Some((_, key)) = rules.iter().find(|(text, _)| text == detail) {
+            return key;
+        }
+        return "rule.other";
+    }
+    explain(error.status_and_code().0)
+}
+
 /// A path that is safe to return to after signing in: on this site, not another's.
 pub fn safe_next(next: &str) -> Option<&str> {
     let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
@@ -172,6 +231,66 @@ pub const MESSAGES: &[Message] = &[
         "The service had a problem. Please try again.",
     ),
     msg(
+        "rule.case_closed",
+        "Vụ việc đã đóng: chỉ có thể mở lại hoặc xoá.",
+        "The case is closed: it can only be reopened or erased.",
+    ),
+    msg(
+        "rule.not_closed",
+        "Chỉ mở lại được vụ việc đã đóng.",
+        "Only a closed case can be reopened.",
+    ),
+    msg(
+        "rule.closure_already_requested",
+        "Yêu cầu đóng vụ việc này đang chờ giám sát viên duyệt.",
+        "A closure of this case is already waiting for a supervisor.",
+    ),
+    msg(
+        "rule.closure_unreadable",
+        "Không đọc được nội dung yêu cầu đóng vụ việc.",
+        "The closure request's details cannot be read.",
+    ),
+    msg(
+        "rule.follow_up_done",
+        "Lần theo dõi này đã hoàn thành.",
+        "This follow-up is already done.",
+    ),
+    msg(
+        "rule.no_referral_consent",
+        "Nạn nhân chưa đồng ý được chuyển gửi.",
+        "The survivor did not consent to referral.",
+    ),
+    msg(
+        "rule.same_trusted_address",
+        "Vụ việc đã ở địa chỉ tin cậy này.",
+        "The case is already at this trusted address.",
+    ),
+    msg(
+        "rule.area_retired",
+        "Địa bàn này đã ngừng hiệu lực rồi.",
+        "This area is already retired.",
+    ),
+    msg(
+        "rule.address_closed",
+        "Địa chỉ tin cậy này đã đóng rồi.",
+        "This trusted address is already closed.",
+    ),
+    msg(
+        "rule.user_deactivated",
+        "Tài khoản này đã bị vô hiệu hoá.",
+        "This account is deactivated.",
+    ),
+    msg(
+        "rule.own_account",
+        "Quản trị viên không thể tự vô hiệu hoá tài khoản của mình.",
+        "An admin cannot deactivate her own account.",
+    ),
+    msg(
+        "rule.other",
+        "Thao tác này không được phép với vụ việc ở trạng thái hiện tại.",
+        "This is not allowed in the current state.",
+    ),
+    msg(
         "error.csrf",
         "Biểu mẫu đã hết hạn. Hãy tải lại trang rồi thử lại.",
         "This form has expired. Reload the page and try again.",
@@ -181,6 +300,30 @@ pub const MESSAGES: &[Message] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_refusal_has_its_own_words() {
+        use crate::domain::case::Rejection;
+        let rules = [
+            Rejection::CaseClosed,
+            Rejection::NotClosed,
+            Rejection::ClosureAlreadyRequested,
+            Rejection::ClosureRequestUnreadable,
+            Rejection::FollowUpAlreadyCompleted,
+            Rejection::NoReferralConsent,
+            Rejection::SameTrustedAddress,
+        ];
+        for rule in rules {
+            let key = refusal_key(&ApiError::RuleViolated(rule.to_string()));
+            assert_ne!(key, "rule.other", "{rule:?}");
+            assert_ne!(tr(Lang::Vi, key), key, "{rule:?}");
+        }
+        assert_eq!(refusal_key(&ApiError::NotFound), "error.not_found");
+        assert_eq!(
+            refusal_key(&ApiError::RuleViolated("something new".into())),
+            "rule.other"
+        );
+    }
 
     #[test]
     fn only_local_paths_are_returned_to() {

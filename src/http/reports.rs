@@ -20,7 +20,7 @@ use crate::http::error::{ApiError, Problem};
 use crate::http::state::AppState;
 use crate::http::stats::{CountDoc, area, csv_response, in_scope, mode, record, wants_csv};
 use crate::stats::facts::day_number;
-use crate::stats::programme::ProgrammeRequest;
+use crate::stats::programme::{ProgrammeReport, ProgrammeRequest};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(programme_report))
@@ -93,11 +93,30 @@ pub async fn programme_report(
 ) -> Result<Response, ApiError> {
     let Query(raw) =
         query.map_err(|_| ApiError::BadRequest("malformed or unknown query parameter".into()))?;
+    let csv = wants_csv(&headers);
+    let report = programme(&state, &StatsReader(user), raw, csv, client).await?;
+    if csv {
+        Ok(programme_csv(&report))
+    } else {
+        Ok(private(axum::Json(report), None))
+    }
+}
+
+/// The typed core of `GET /reports/programme` (the API's JSON and CSV, and the web app's
+/// printable report): check the query, keep it within the caller's area, record it in the
+/// access log when it is exact or `csv` (a download), and compute the protected indicators.
+pub async fn programme(
+    state: &AppState,
+    StatsReader(user): &StatsReader,
+    raw: ProgrammeQuery,
+    csv: bool,
+    client: Option<String>,
+) -> Result<ProgrammeReport, ApiError> {
     let Some(year) = raw.year.as_deref() else {
         return Err(ApiError::BadRequest("year is required".into()));
     };
     let mut checks = Checks::default();
-    let mode = mode(&user, raw.exact.as_deref(), &mut checks)?;
+    let mode = mode(user, raw.exact.as_deref(), &mut checks)?;
     let year = year
         .parse::<i32>()
         .ok()
@@ -112,15 +131,14 @@ pub async fn programme_report(
     checks.finish()?;
     let request = ProgrammeRequest {
         year,
-        area: in_scope(&state, &user, asked)?,
+        area: in_scope(state, user, asked)?,
         mode,
         k: state.stats.k,
         today: day_number(state.clock.today()),
     };
-    let csv = wants_csv(&headers);
-    record(&state, &user, mode, csv, client).await?;
+    record(state, user, mode, csv, client).await?;
     let projections = state.projections.clone();
-    let report = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let data = projections.stats.read();
         if !data.is_keyed() {
             return Err(ApiError::Internal("statistics are not keyed".into()));
@@ -128,14 +146,14 @@ pub async fn programme_report(
         crate::stats::programme::run(&data, &projections.registry, &request).map_err(internal)
     })
     .await
-    .map_err(internal)??;
-    if csv {
-        Ok(csv_response(
-            crate::stats::csv::programme(&report),
-            report.perturbed,
-            report.k,
-        ))
-    } else {
-        Ok(private(axum::Json(report), None))
-    }
+    .map_err(internal)?
+}
+
+/// A report as the API's CSV response (the protection in its header).
+pub fn programme_csv(report: &ProgrammeReport) -> Response {
+    csv_response(
+        crate::stats::csv::programme(report),
+        report.perturbed,
+        report.k,
+    )
 }

@@ -37,7 +37,7 @@ use crate::stats::dimension::Dimension;
 use crate::stats::disclosure::K;
 use crate::stats::facts::{Month, day_number};
 use crate::stats::measure::Measure;
-use crate::stats::query::{Mode, StatsRequest};
+use crate::stats::query::{Mode, StatsRequest, StatsTable};
 
 /// At most this many dimensions.
 const MAX_DIMENSIONS: usize = 3;
@@ -138,11 +138,29 @@ pub async fn statistics(
 ) -> Result<Response, ApiError> {
     let Query(raw) =
         query.map_err(|_| ApiError::BadRequest("malformed or unknown query parameter".into()))?;
-    let request = parse(&state, &user, raw)?;
     let csv = wants_csv(&headers);
-    record(&state, &user, request.mode, csv, client).await?;
+    let table = stats_table(&state, &StatsReader(user), raw, csv, client).await?;
+    if csv {
+        Ok(stats_csv(&table))
+    } else {
+        Ok(private(axum::Json(table), None))
+    }
+}
+
+/// The typed core of `GET /stats` (the API's JSON and CSV, and the web app's explorer):
+/// parse and check the query, keep it within the caller's area, record it in the access
+/// log when it is exact or `csv` (a download), and compute the protected table.
+pub async fn stats_table(
+    state: &AppState,
+    StatsReader(user): &StatsReader,
+    raw: StatsQuery,
+    csv: bool,
+    client: Option<String>,
+) -> Result<StatsTable, ApiError> {
+    let request = parse(state, user, raw)?;
+    record(state, user, request.mode, csv, client).await?;
     let projections = state.projections.clone();
-    let table = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let data = projections.stats.read();
         if !data.is_keyed() {
             return Err(ApiError::Internal("statistics are not keyed".into()));
@@ -150,16 +168,12 @@ pub async fn statistics(
         crate::stats::query::run(&data, &projections.registry, &request).map_err(internal)
     })
     .await
-    .map_err(internal)??;
-    if csv {
-        Ok(csv_response(
-            crate::stats::csv::stats(&table),
-            table.perturbed,
-            table.k,
-        ))
-    } else {
-        Ok(private(axum::Json(table), None))
-    }
+    .map_err(internal)?
+}
+
+/// A table as the API's CSV response (the protection in its header).
+pub fn stats_csv(table: &StatsTable) -> Response {
+    csv_response(crate::stats::csv::stats(table), table.perturbed, table.k)
 }
 
 fn parse(state: &AppState, user: &CurrentUser, raw: StatsQuery) -> Result<StatsRequest, ApiError> {

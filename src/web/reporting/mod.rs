@@ -1,14 +1,49 @@
-//! The reporting officer's pages: the statistics explorer with its table, chart and CSV, and
-//! the printable programme report. (Being built.)
+//! The reporting officer's pages (supervisors may use them too, exactly as the API's
+//! [`StatsReader`]; other roles get 403): the statistics explorer with its table, chart and
+//! CSV, and the printable programme report.
+//!
+//! - [`explorer`]: `GET /stats` and `GET /stats.csv`; [`programme`]: `GET /reports/programme`
+//!   and `GET /reports/programme.csv`. Each calls the API's typed core
+//!   ([`crate::http::stats::stats_table`], [`crate::http::reports::programme`]), so the
+//!   checks, scope, protection and access log are the API's own.
+//! - [`query`]: the pages' query strings as the API's queries; [`pickers`]: the forms'
+//!   choices; [`labels`]: measures, dimensions and values in words; [`table`]: a table and
+//!   the note on protection as HTML; [`chart`]: the SVG bar chart; [`words`]: the catalogue.
+
+pub mod chart;
+pub mod explorer;
+pub mod labels;
+pub mod pickers;
+pub mod programme;
+pub mod query;
+pub mod table;
+pub mod words;
 
 use axum::Router;
+use axum::routing::get;
 
+use crate::domain::vocab::Role;
+use crate::http::auth::StatsReader;
+use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::web::i18n::Message;
+use crate::web::error::WebError;
+use crate::web::session::WebUser;
+
+pub use words::MESSAGES;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/stats", get(explorer::explorer))
+        .route("/stats.csv", get(explorer::explorer_csv))
+        .route("/reports/programme", get(programme::report))
+        .route("/reports/programme.csv", get(programme::report_csv))
 }
 
-/// The words of these pages.
-pub const MESSAGES: &[Message] = &[];
+/// The signed-in user as the API's [`StatsReader`]: the roles its extractor admits
+/// (reporting officers and supervisors); any other is refused as the API refuses her.
+pub fn reader(user: &WebUser) -> Result<StatsReader, WebError> {
+    match user.user.role {
+        Role::Reporting | Role::Supervisor => Ok(StatsReader(user.user.clone())),
+        Role::Volunteer | Role::Admin => Err(WebError::api(ApiError::Forbidden, user.lang)),
+    }
+}

@@ -134,8 +134,8 @@ pub fn render(id: &str, title: &str, layout: &Layout) -> Markup {
             defs {
                 pattern id=(hatch) width="6" height="6" patternUnits="userSpaceOnUse"
                     patternTransform="rotate(45)" {
-                    rect width="6" height="6" fill="#ffffff";
-                    line x1="0" y1="0" x2="0" y2="6" stroke=(STUB_STROKE) stroke-width="3";
+                    rect width="6" height="6" fill="#ffffff" {}
+                    line x1="0" y1="0" x2="0" y2="6" stroke=(STUB_STROKE) stroke-width="3" {}
                 }
             }
             @for mark in &layout.marks {
@@ -152,10 +152,10 @@ pub fn render(id: &str, title: &str, layout: &Layout) -> Markup {
                         @if *suppressed {
                             rect.chart-bar.suppressed x=(LEFT) y=(bar_top) width=(number(*width))
                                 height=(BAR_HEIGHT) fill=(hatch_fill) stroke=(STUB_STROKE)
-                                stroke-width="1.5";
+                                stroke-width="1.5" {}
                         } @else {
                             rect.chart-bar x=(LEFT) y=(bar_top) width=(number(*width))
-                                height=(BAR_HEIGHT) fill=(BAR_FILL);
+                                height=(BAR_HEIGHT) fill=(BAR_FILL) {}
                         }
                         text.chart-value x=(number(LEFT + width + 4.0)) y=(bar_top + 12)
                             font-size="12" fill=(TEXT_FILL) { (text) }
@@ -300,11 +300,25 @@ mod tests {
 
     #[test]
     fn the_drawing_is_accessible_and_scales() {
-        let svg = render("stats-chart", "Cases", &layout(&[bar("a", Some(3))], 5)).into_string();
+        let svg = render(
+            "stats-chart",
+            "Cases",
+            &layout(&[bar("a", Some(3)), bar("b", None)], 5),
+        )
+        .into_string();
         assert!(svg.starts_with(r#"<svg id="stats-chart" class="chart" role="img" aria-label="Cases" viewBox="0 0 360 "#), "{svg}");
         assert!(svg.contains(r#"width="100%""#));
         assert!(svg.contains("<title>Cases</title>"));
         assert!(!svg.contains("style="));
+        // In HTML, SVG elements are not void: each shape is closed, or what follows it
+        // would be drawn inside it (that is, not at all).
+        for shape in ["rect", "line"] {
+            assert_eq!(
+                svg.matches(&format!("<{shape} ")).count(),
+                svg.matches(&format!("</{shape}>")).count(),
+                "{shape}: {svg}"
+            );
+        }
     }
 
     #[test]

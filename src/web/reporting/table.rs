@@ -76,7 +76,7 @@ pub fn stats_table(
                 }
                 tfoot {
                     tr.total {
-                        th scope="row" colspan=(columns) { (tr(lang, "stats.total")) }
+                        th scope="row" colspan=[(columns > 1).then_some(columns)] { (tr(lang, "stats.total")) }
                         (number_cell(table.table.total, k))
                     }
                 }

@@ -1,0 +1,401 @@
+//! The reporting pages over HTTP: the statistics explorer (a suppressed cell shown as "<5"
+//! with the explanation, the SVG chart, the same numbers as the API), its CSV download in
+//! the access log, exact counts for supervisors only, scope (404) and roles (403), an
+//! invalid query refused on the form, the printable programme report, English labels, and
+//! no personal data anywhere.
+
+use serde_json::json;
+use tincay::domain::access::AccessEvent;
+use tincay::domain::vocab::AccessAction;
+use tincay::store::stream::StreamId;
+
+use crate::cases_kit::*;
+use crate::support::*;
+use crate::web_kit::*;
+
+/// Eight cases at address a1 with reporting consent: six of physical and psychological
+/// violence (the opening's), two of economic violence only, who are men (so "economic" and
+/// "male" are small cells); every case has had counselling.
+async fn seeded() -> (TestApp, World, Tokens) {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let tokens = tokens(&app, &world);
+    for n in 0..8 {
+        let mut body = opening();
+        if n >= 6 {
+            body["violence_types"] = json!(["economic"]);
+            body["survivor"]["sex"] = json!("male");
+        }
+        let id = open_case_with(&app, &tokens.volunteer_a1, &body).await;
+        let support = json!({"type": "counselling", "provided_on": "2026-11-19"});
+        let reply = post(
+            &app,
+            &tokens.volunteer_a1,
+            &format!("/cases/{id}/support"),
+            &support,
+        )
+        .await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+    }
+    (app, world, tokens)
+}
+
+/// The number in the row headed `label` of a table (`None` if absent).
+fn row_number(body: &str, label: &str) -> Option<String> {
+    let at = body.find(&format!("<th scope=\"row\">{label}</th>"))?;
+    let rest = &body[at..];
+    let cell = rest.split("<td class=\"number").nth(1)?;
+    let text = cell.split_once('>')?.1;
+    Some(text.split('<').next()?.to_owned())
+}
+
+/// The access log entries written after `before` in this month's stream: (action, user).
+fn access_since(app: &TestApp, before: usize) -> Vec<(AccessAction, Option<uuid::Uuid>)> {
+    let month = StreamId::access_month(2026, 11);
+    let entries = app.state.log.read_stream(&month).unwrap();
+    entries[before..]
+        .iter()
+        .flat_map(|record| match record.decode::<AccessEvent>().unwrap() {
+            AccessEvent::Recorded { facts, .. } => vec![(facts.action, record.actor)],
+            AccessEvent::BatchRecorded { facts, .. } => facts
+                .entries
+                .into_iter()
+                .map(|entry| (entry.action, entry.user.map(|user| *user.as_uuid())))
+                .collect(),
+        })
+        .collect()
+}
+
+fn access_count(app: &TestApp) -> usize {
+    app.state
+        .log
+        .read_stream(&StreamId::access_month(2026, 11))
+        .unwrap()
+        .len()
+}
+
+fn assert_nothing_personal(page: &Page) {
+    assert!(!page.contains(CANARY), "a personal field leaked");
+    assert!(!page.contains("Nhà bà"), "a trusted address's name leaked");
+}
+
+#[tokio::test]
+async fn the_explorer_opens_on_a_table_with_a_suppressed_cell_explained_and_a_chart() {
+    let (app, world, tokens) = seeded().await;
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let page = officer.get("/stats").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.contains("<html lang=\"vi\""));
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert!(page.contains(
+        "<form class=\"stacked explorer no-print\" id=\"stats-query\" method=\"get\" action=\"/stats\">"
+    ));
+    // The first opening: cases opened by violence type, this year, her own area.
+    assert!(page.contains("<option value=\"cases_opened\" selected>"));
+    assert!(page.contains("<option value=\"violence_type\" selected>"));
+    assert!(page.contains("<option value=\"2026\" selected>"));
+    assert!(page.contains("<table id=\"stats-table\">"));
+    // Economic violence (two cases) is hidden; physical violence (six) is shown.
+    assert_eq!(
+        row_number(&page.body, "Bạo lực kinh tế").as_deref(),
+        Some("&lt;5")
+    );
+    assert!(page.contains("<td class=\"number suppressed\">&lt;5</td>"));
+    let physical: u64 = row_number(&page.body, "Bạo lực thể chất")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(physical >= 5);
+    // The same number as the API's for the same query: one code path.
+    let api = get(
+        &app,
+        &tokens.reporter_a,
+        "/stats?measure=cases_opened&period=2026&by=violence_type",
+    )
+    .await
+    .json();
+    let cell = api["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|cell| cell["violence_type"] == "physical")
+        .unwrap()
+        .clone();
+    assert_eq!(cell["count"], physical);
+    // The explanation, in words.
+    assert!(page.contains("id=\"suppression-note\""));
+    assert!(page.contains("ít hơn 5 trường hợp"));
+    assert!(page.contains("không nhất thiết cộng lại"));
+    // The chart: inline SVG, an image with a name, the hidden cell as a labelled stub.
+    assert!(page.contains("<svg id=\"stats-chart\" class=\"chart\" role=\"img\" aria-label=\""));
+    assert!(page.contains("viewBox=\"0 0 360 "));
+    assert!(page.contains("class=\"chart-bar suppressed\""));
+    assert!(!page.contains("style="), "no inline style");
+    assert!(page.contains("href=\"/stats.csv?measure=cases_opened&amp;dim1=violence_type"));
+    // A perturbed table on a page is not a download: nothing recorded.
+    let before = access_count(&app);
+    officer.get("/stats").await;
+    assert_eq!(access_count(&app), before);
+    assert_nothing_personal(&page);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_csv_download_is_an_attachment_recorded_in_the_access_log() {
+    let (app, world, _tokens) = seeded().await;
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let before = access_count(&app);
+    let csv = officer
+        .get("/stats.csv?measure=cases_opened&dim1=violence_type&dim2=none&dim3=none&year=2026&part=Q4&area=62&units=current")
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    let disposition = csv.header("content-disposition");
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(disposition.contains("2026-Q4"), "{disposition}");
+    assert_eq!(csv.header("tincay-disclosure-control"), "perturbed; k=5");
+    assert!(
+        csv.body.starts_with("violence_type,count,suppressed\r\n"),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains("economic,,true\r\n"), "{}", csv.body);
+    assert!(!csv.body.contains(CANARY));
+    let reporter = *world.reporter_a.as_uuid();
+    assert_eq!(
+        access_since(&app, before),
+        [(AccessAction::Export, Some(reporter))]
+    );
+    // The programme report's download too.
+    let before = access_count(&app);
+    let report = officer.get("/reports/programme.csv?year=2026").await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert!(report.header("content-type").starts_with("text/csv"));
+    assert!(
+        report
+            .header("content-disposition")
+            .starts_with("attachment;")
+    );
+    assert!(report.header("content-disposition").contains("2026"));
+    assert!(
+        report
+            .body
+            .starts_with("indicator,by,value,count,suppressed\r\n")
+    );
+    assert_eq!(
+        access_since(&app, before),
+        [(AccessAction::Export, Some(reporter))]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn exact_counts_are_for_supervisors_only_and_recorded() {
+    let (app, world, _tokens) = seeded().await;
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let page = officer.get("/stats").await;
+    assert!(!page.contains("name=\"exact\""), "no exact box for her");
+    let before = access_count(&app);
+    let refused = officer
+        .get("/stats?measure=cases_opened&year=2026&exact=yes")
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.contains("<html lang=\"vi\""));
+    assert!(refused.contains("Vai trò của bạn không được làm việc này."));
+    let refused_csv = officer
+        .get("/stats.csv?measure=cases_opened&year=2026&exact=true")
+        .await;
+    assert_eq!(refused_csv.status, 403);
+    let refused_report = officer.get("/reports/programme?year=2026&exact=yes").await;
+    assert_eq!(refused_report.status, 403);
+    assert_eq!(access_count(&app), before, "a refusal records nothing");
+
+    let supervisor = WebSession::signed_in(&app, world.supervisor_a);
+    let page = supervisor.get("/stats").await;
+    assert_eq!(page.status, 200);
+    assert!(page.contains("name=\"exact\""));
+    let exact = supervisor
+        .get("/stats?measure=cases_opened&dim1=none&year=2026&exact=yes")
+        .await;
+    assert_eq!(exact.status, 200, "{}", exact.body);
+    assert!(exact.contains("name=\"exact\" value=\"yes\" checked"));
+    assert!(exact.contains("Đây là số liệu chính xác"));
+    assert_eq!(row_number(&exact.body, "Tổng").as_deref(), Some("8"));
+    assert_eq!(
+        access_since(&app, before),
+        [(
+            AccessAction::ExactStatistics,
+            Some(*world.supervisor_a.as_uuid())
+        )]
+    );
+    assert_nothing_personal(&exact);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_area_outside_hers_is_not_found() {
+    let (app, world, _tokens) = seeded().await;
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let page = officer.get("/stats").await;
+    // Her area and the units within it are offered; another province is not.
+    for code in ["62", "610", "23284", "23287"] {
+        assert!(
+            page.contains(&format!("<option value=\"{code}\"")),
+            "{code}"
+        );
+    }
+    assert!(!page.contains("<option value=\"64\""));
+    for query in [
+        "/stats?measure=cases_opened&year=2026&area=64",
+        "/stats?measure=cases_opened&year=2026&area=99",
+        "/stats.csv?measure=cases_opened&year=2026&area=64",
+        "/reports/programme?year=2026&area=64",
+        "/reports/programme.csv?year=2026&area=23401",
+    ] {
+        let refused = officer.get(query).await;
+        assert_eq!(refused.status, 404, "{query}");
+        assert!(refused.contains("Không tìm thấy"), "{query}");
+    }
+    let commune = officer
+        .get("/stats?measure=cases_opened&dim1=sex&year=2026&area=23284")
+        .await;
+    assert_eq!(commune.status, 200);
+    assert!(commune.contains("<option value=\"23284\" selected>"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn volunteers_and_admins_may_not_see_statistics() {
+    let (app, world, _tokens) = seeded().await;
+    for user in [world.volunteer_a1, world.admin] {
+        let session = WebSession::signed_in(&app, user);
+        for path in [
+            "/stats",
+            "/stats.csv?measure=cases_opened&year=2026",
+            "/reports/programme",
+            "/reports/programme.csv?year=2026",
+        ] {
+            let page = session.get(path).await;
+            assert_eq!(page.status, 403, "{path}");
+            assert!(page.contains("Vai trò của bạn không được làm việc này."));
+            assert_nothing_personal(&page);
+        }
+    }
+    let anonymous = WebSession::anonymous(&app).get("/stats").await;
+    assert_eq!(anonymous.status, 303);
+    assert_eq!(anonymous.location(), "/login?next=%2Fstats");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_invalid_query_comes_back_as_the_form_with_its_error() {
+    let (app, world, _tokens) = seeded().await;
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let before = access_count(&app);
+    // Support type does not apply to cases opened.
+    let page = officer
+        .get("/stats?measure=cases_opened&dim1=support_type&year=2026&part=Q2")
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.contains("Vui lòng sửa các mục được đánh dấu bên dưới."));
+    assert!(page.contains("Cách phân tổ không dùng được"));
+    assert!(page.contains("<option value=\"support_type\" selected>"));
+    assert!(page.contains("<option value=\"Q2\" selected>"));
+    assert!(!page.contains("id=\"stats-table\""));
+    assert!(
+        !page.contains("does not apply"),
+        "the API's English is not shown"
+    );
+    // A typed value comes back escaped.
+    let page = officer
+        .get("/stats?measure=cases_opened&year=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(page.contains("Hãy chọn một năm"));
+    // An unknown measure.
+    let page = officer.get("/stats?measure=secrets&year=2026").await;
+    assert_eq!(page.status, 422);
+    assert!(page.contains("Hãy chọn một số liệu"));
+    assert_eq!(access_count(&app), before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_programme_report_is_a_printable_page() {
+    let (app, world, tokens) = seeded().await;
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let page = officer.get("/reports/programme").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.contains("<html lang=\"vi\""));
+    assert!(page.contains("<article class=\"report\" id=\"programme-report\">"));
+    assert!(page.contains("<h1>Báo cáo chương trình</h1>"));
+    assert!(
+        page.contains("01/01/2026 – 31/12/2026"),
+        "the period, day first"
+    );
+    assert!(page.contains("Khu vực 62"), "her area by name");
+    // The form, the download and the print hint do not print; the frame hides the rest.
+    assert!(page.contains(
+        "<form class=\"stacked no-print\" id=\"report-query\" method=\"get\" action=\"/reports/programme\">"
+    ));
+    assert!(page.contains("<p class=\"hint no-print\" id=\"print-hint\">"));
+    assert!(page.contains("Ctrl+P"));
+    // People supported by sex: women shown, the two men hidden, with the explanation.
+    assert!(page.contains("id=\"report-people_supported-sex-table\""));
+    let section = page
+        .body
+        .split("id=\"report-people_supported-sex\"")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert_eq!(row_number(section, "Nam").as_deref(), Some("&lt;5"));
+    let women: u64 = row_number(section, "Nữ").unwrap().parse().unwrap();
+    assert!(women >= 5);
+    assert!(page.contains("id=\"suppression-note\""));
+    assert!(page.contains("Tư vấn"), "support types in words");
+    // Trusted addresses are registry facts, published exactly: a1 has two, a2 one.
+    assert_eq!(
+        row_number(&page.body, "Đang duy trì trong năm").as_deref(),
+        Some("3")
+    );
+    // The same report as the API's.
+    let api = get(&app, &tokens.reporter_a, "/reports/programme?year=2026")
+        .await
+        .json();
+    assert_eq!(api["trusted_addresses"]["maintained"], 3);
+    assert_nothing_personal(&page);
+    // The print rules: A4, tables not cut mid-row.
+    let css = tincay::web::assets::CSS.body;
+    assert!(css.contains("@page { size: A4;"));
+    assert!(css.contains(".report tr, #stats-results tr { break-inside: avoid;"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn english_labels_the_measures_and_values_in_english() {
+    let (app, world, _tokens) = seeded().await;
+    let mut officer = WebSession::signed_in(&app, world.reporter_a);
+    officer.lang = Some("en".into());
+    let page = officer.get("/stats").await;
+    assert_eq!(page.status, 200);
+    assert!(page.contains("<html lang=\"en\""));
+    assert!(page.contains("<option value=\"cases_opened\" selected>Cases opened</option>"));
+    assert!(page.contains("<option value=\"people_supported\">People supported</option>"));
+    assert!(page.contains("<th scope=\"col\">Violence type</th>"));
+    assert!(row_number(&page.body, "Physical violence").is_some());
+    assert_eq!(
+        row_number(&page.body, "Economic violence").as_deref(),
+        Some("&lt;5")
+    );
+    assert!(page.contains("need not add up"));
+    assert!(!page.contains("Bạo lực thể chất"));
+    let report = officer.get("/reports/programme").await;
+    assert!(report.contains("<html lang=\"en\""));
+    assert!(report.contains("<h1>Programme report</h1>"));
+    assert!(report.contains("2026-01-01 – 2026-12-31"));
+    app.stop().await;
+}

@@ -206,12 +206,7 @@ fn chart_title(lang: Lang, table: &StatsTable) -> String {
     if by.is_empty() {
         format!("{}: {measure}", tr(lang, "stats.chart"))
     } else {
-        format!(
-            "{}: {measure} {} {}",
-            tr(lang, "stats.chart"),
-            tr(lang, "stats.by"),
-            by.join(", ")
-        )
+        format!("{}: {measure} — {}", tr(lang, "stats.chart"), by.join(", "))
     }
 }
 

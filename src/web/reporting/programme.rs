@@ -248,7 +248,7 @@ fn indicator_section(lang: Lang, registry: &Registry, indicator: &Indicator, k: 
         section.indicator id=(id) {
             h2 {
                 (measure)
-                @if let Some(by) = by { " " (tr(lang, "stats.by")) " " (by.to_lowercase()) }
+                @if let Some(by) = by { " — " (by) }
             }
             div.table-wrap {
                 table id={ (id) "-table" } {
@@ -310,7 +310,7 @@ mod tests {
             html.contains(r#"id="report-people_supported-sex""#),
             "{html}"
         );
-        assert!(html.contains("<h2>People supported by sex</h2>"), "{html}");
+        assert!(html.contains("<h2>People supported — Sex</h2>"), "{html}");
         assert!(
             html.contains("<th scope=\"row\">Male</th><td class=\"number suppressed\">&lt;5</td>")
         );

@@ -176,7 +176,6 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg("stats.what", "Nội dung", "What"),
     msg("stats.total", "Tổng", "Total"),
-    msg("stats.by", "theo", "by"),
     msg("stats.chart", "Biểu đồ cột", "Bar chart"),
     msg(
         "stats.chart_truncated",

@@ -36,3 +36,4 @@ mod stats;
 mod web;
 #[allow(dead_code)]
 mod web_kit;
+mod web_supervise;

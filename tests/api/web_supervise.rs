@@ -71,7 +71,9 @@ async fn the_dashboard_puts_the_most_overdue_follow_up_first_and_shows_no_person
     let t = tokens(&app, &world);
     let low = case_with_risk(&app, &t.volunteer_a1, "low").await;
     let high = case_with_risk(&app, &t.volunteer_a2, "high").await;
+    let low_too = case_with_risk(&app, &t.volunteer_a1, "low").await;
     schedule(&app, &t.volunteer_a1, &low, "2026-11-10").await;
+    schedule(&app, &t.volunteer_a1, &low_too, "2026-11-15").await;
     schedule(&app, &t.volunteer_a2, &high, "2026-11-15").await;
     schedule(&app, &t.volunteer_a2, &high, "2026-12-01").await;
     let other_area = open_case(&app, &t.volunteer_b1).await;
@@ -88,7 +90,9 @@ async fn the_dashboard_puts_the_most_overdue_follow_up_first_and_shows_no_person
     let overdue = &page.body[page.body.find("id=\"overdue-follow-ups\"").unwrap()..];
     let first = overdue.find(&format!("/cases/{low}")).unwrap();
     let second = overdue.find(&format!("/cases/{high}")).unwrap();
+    let third = overdue.find(&format!("/cases/{low_too}")).unwrap();
     assert!(first < second, "10 days overdue comes before 5 days");
+    assert!(second < third, "then the highest risk first");
     assert!(overdue.contains("10 ngày") && overdue.contains("5 ngày"));
     assert!(overdue.contains("10/11/2026"), "due dates day first");
     assert!(!overdue.contains("01/12/2026"), "not overdue yet");
@@ -97,7 +101,7 @@ async fn the_dashboard_puts_the_most_overdue_follow_up_first_and_shows_no_person
         "another area's case is not shown"
     );
     assert!(!page.contains(CANARY));
-    assert!(page.contains("id=\"no-closure-requests\""));
+    assert!(page.contains("id=\"closure-requests-empty\""));
 }
 
 #[tokio::test]
@@ -418,6 +422,19 @@ async fn erasing_needs_the_confirmation_and_then_the_case_is_gone() {
         supervisor.get(&format!("/cases/{id}/erase")).await.status,
         410
     );
+    let resent = supervisor
+        .post(
+            &format!("/cases/{id}/erase"),
+            &[
+                ("reason", "duplicate"),
+                ("confirm", "yes"),
+                ("idempotency_key", &key),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(resent.status, 303, "a resent form lands alike");
+    assert_eq!(resent.location(), format!("/cases/{id}/erased"));
 }
 
 #[tokio::test]

@@ -153,94 +153,115 @@ fn by_address(state: &AppState, lang: Lang, counts: &BTreeMap<TrustedAddressId, 
         })
         .collect();
     rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    html! {
-        section aria-labelledby="open-by-address-heading" {
-            h2 #open-by-address-heading { (tr(lang, "supervise.dashboard.open_by_address")) }
-            @if rows.is_empty() {
-                p.muted { (tr(lang, "supervise.dashboard.no_addresses")) }
-            } @else {
-                div.table-wrap {
-                    table #open-by-address {
-                        thead { tr {
-                            th scope="col" { (tr(lang, "supervise.col.address")) }
-                            th scope="col" { (tr(lang, "supervise.col.commune")) }
-                            th.number scope="col" { (tr(lang, "supervise.col.open")) }
-                            th.number scope="col" { (tr(lang, "supervise.col.awaiting")) }
-                        } }
-                        tbody {
-                            @for (commune, name, counts) in &rows {
-                                tr {
-                                    th scope="row" { (name) }
-                                    td { (commune.as_deref().unwrap_or("—")) }
-                                    td.number { (counts.open) }
-                                    td.number { (counts.awaiting_review) }
-                                }
-                            }
-                        }
-                    }
+    let head = html! {
+        th scope="col" { (tr(lang, "supervise.col.address")) }
+        th scope="col" { (tr(lang, "supervise.col.commune")) }
+        th.number scope="col" { (tr(lang, "supervise.col.open")) }
+        th.number scope="col" { (tr(lang, "supervise.col.awaiting")) }
+    };
+    let body = (!rows.is_empty()).then(|| {
+        html! {
+            @for (commune, name, counts) in &rows {
+                tr {
+                    th scope="row" { (name) }
+                    td { (commune.as_deref().unwrap_or("—")) }
+                    td.number { (counts.open) }
+                    td.number { (counts.awaiting_review) }
                 }
             }
         }
-    }
+    });
+    let table = Table {
+        id: "open-by-address",
+        title: tr(lang, "supervise.dashboard.open_by_address"),
+        columns: 4,
+        empty: tr(lang, "supervise.dashboard.no_addresses"),
+    };
+    table.render(head, body)
 }
 
 fn overdue_table(state: &AppState, lang: Lang, items: &[FollowUpItem]) -> Markup {
-    html! {
-        section aria-labelledby="overdue-heading" {
-            h2 #overdue-heading { (tr(lang, "supervise.dashboard.overdue")) }
-            @if items.is_empty() {
-                p.muted #no-overdue { (tr(lang, "supervise.dashboard.overdue_none")) }
-            } @else {
-                div.table-wrap {
-                    table #overdue-follow-ups {
-                        thead { tr {
-                            th scope="col" { (tr(lang, "supervise.col.case")) }
-                            th scope="col" { (tr(lang, "supervise.col.address")) }
-                            th scope="col" { (tr(lang, "supervise.col.due")) }
-                            th scope="col" { (tr(lang, "supervise.col.days_overdue")) }
-                            th scope="col" { (tr(lang, "supervise.col.risk")) }
-                        } }
-                        tbody {
-                            @for item in items {
-                                tr data-follow-up=(item.follow_up_id) {
-                                    td { (case_link(lang, item.case_id)) }
-                                    td { (address_names(state, lang, &TrustedAddressId::from_uuid(item.trusted_address)).0) }
-                                    td { (date(lang, item.due_on)) }
-                                    td { (overdue_badge(lang, item.days_overdue)) }
-                                    td { (risk_badge(lang, item.risk_level)) }
-                                }
-                            }
-                        }
-                    }
+    let head = html! {
+        th scope="col" { (tr(lang, "supervise.col.case")) }
+        th scope="col" { (tr(lang, "supervise.col.address")) }
+        th scope="col" { (tr(lang, "supervise.col.due")) }
+        th scope="col" { (tr(lang, "supervise.col.days_overdue")) }
+        th scope="col" { (tr(lang, "supervise.col.risk")) }
+    };
+    let body = (!items.is_empty()).then(|| {
+        html! {
+            @for item in items {
+                @let address = TrustedAddressId::from_uuid(item.trusted_address);
+                tr data-follow-up=(item.follow_up_id) {
+                    td { (case_link(lang, item.case_id)) }
+                    td { (address_names(state, lang, &address).0) }
+                    td { (date(lang, item.due_on)) }
+                    td { (overdue_badge(lang, item.days_overdue)) }
+                    td { (risk_badge(lang, item.risk_level)) }
                 }
             }
         }
-    }
+    });
+    let table = Table {
+        id: "overdue-follow-ups",
+        title: tr(lang, "supervise.dashboard.overdue"),
+        columns: 5,
+        empty: tr(lang, "supervise.dashboard.overdue_none"),
+    };
+    table.render(head, body)
 }
 
 fn closure_table(state: &AppState, lang: Lang, pending: &[Pending]) -> Markup {
-    html! {
-        section aria-labelledby="closure-requests-heading" {
-            h2 #closure-requests-heading { (tr(lang, "supervise.dashboard.closures")) }
-            @if pending.is_empty() {
-                p.muted #no-closure-requests { (tr(lang, "supervise.dashboard.closures_none")) }
-            } @else {
+    let head = html! {
+        th scope="col" { (tr(lang, "supervise.col.case")) }
+        th scope="col" { (tr(lang, "supervise.col.address")) }
+        th scope="col" { (tr(lang, "supervise.col.reason")) }
+        th scope="col" { span.visually-hidden { (tr(lang, "supervise.col.action")) } }
+    };
+    let body = (!pending.is_empty()).then(|| {
+        html! {
+            @for item in pending {
+                tr data-case=(item.case) {
+                    td { (case_link(lang, item.case)) }
+                    td { (address_names(state, lang, &item.address).0) }
+                    td { (item.reason.label(lang)) }
+                    td { a href={ "/cases/" (item.case) "/review" } { (tr(lang, "supervise.action.review")) } }
+                }
+            }
+        }
+    });
+    let table = Table {
+        id: "closure-requests",
+        title: tr(lang, "supervise.dashboard.closures"),
+        columns: 4,
+        empty: tr(lang, "supervise.dashboard.closures_none"),
+    };
+    table.render(head, body)
+}
+
+/// A section of the dashboard: a heading and a table, which is there even when empty (so
+/// its id is stable), with one row saying so.
+#[derive(Debug)]
+struct Table<'a> {
+    id: &'a str,
+    title: &'a str,
+    columns: usize,
+    empty: &'a str,
+}
+
+impl Table<'_> {
+    fn render(&self, head: Markup, rows: Option<Markup>) -> Markup {
+        let heading = format!("{}-heading", self.id);
+        html! {
+            section aria-labelledby=(heading) {
+                h2 id=(heading) { (self.title) }
                 div.table-wrap {
-                    table #closure-requests {
-                        thead { tr {
-                            th scope="col" { (tr(lang, "supervise.col.case")) }
-                            th scope="col" { (tr(lang, "supervise.col.address")) }
-                            th scope="col" { (tr(lang, "supervise.col.reason")) }
-                            th scope="col" { span.visually-hidden { (tr(lang, "supervise.col.action")) } }
-                        } }
+                    table id=(self.id) {
+                        thead { tr { (head) } }
                         tbody {
-                            @for item in pending {
-                                tr data-case=(item.case) {
-                                    td { (case_link(lang, item.case)) }
-                                    td { (address_names(state, lang, &item.address).0) }
-                                    td { (item.reason.label(lang)) }
-                                    td { a href={ "/cases/" (item.case) "/review" } { (tr(lang, "supervise.action.review")) } }
-                                }
+                            @match rows {
+                                Some(rows) => (rows),
+                                None => tr { td.muted id={ (self.id) "-empty" } colspan=(self.columns) { (self.empty) } },
                             }
                         }
                     }

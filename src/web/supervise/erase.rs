@@ -60,14 +60,15 @@ pub async fn submit(
         return answer.again(&refusal, again);
     }
     let reason = fields.text("reason").map(str::to_owned);
-    let result = erase(&state, &me, id, preconditions(&fields), from, reason)
-        .await
+    let done = format!("/cases/{id}/erased");
+    let result = match erase(&state, &me, id, preconditions(&fields), from, reason).await {
+        // Already erased (a resent form whose first sending went through): it is done.
+        Err(ApiError::Gone) => return Ok(Redirect::to(&done).into_response()),
         // The API's only 400 here: no reason given.
-        .map_err(|error| match error {
-            ApiError::BadRequest(_) => ApiError::invalid("reason", "a reason is required"),
-            other => other,
-        });
-    answer.to(result, format!("/cases/{id}/erased"), words, again)
+        Err(ApiError::BadRequest(_)) => Err(ApiError::invalid("reason", "a reason is required")),
+        other => other,
+    };
+    answer.to(result, done, words, again)
 }
 
 fn words(field: &str) -> Option<&'static str> {

@@ -73,6 +73,16 @@ pub async fn follow_up_queue(
     query: Result<Query<QueueQuery>, QueryRejection>,
 ) -> Result<axum::response::Response, ApiError> {
     let Query(raw) = query.map_err(|_| ApiError::BadRequest("malformed query".into()))?;
+    Ok(private(axum::Json(queue(&state, &user, raw)?), None))
+}
+
+/// The queue `user` may see, filtered by `raw` (the typed core of [`follow_up_queue`], for
+/// the web app's dashboard).
+pub fn queue(
+    state: &AppState,
+    user: &CurrentUser,
+    raw: QueueQuery,
+) -> Result<FollowUpQueue, ApiError> {
     let mut checks = Checks::default();
     let due = checks.optional_code("status", raw.status.as_deref(), |code| match code {
         "due" => Some(Due::NotYetOverdue),
@@ -96,7 +106,7 @@ pub async fn follow_up_queue(
     };
     checks.finish()?;
     if let Some(area) = &area {
-        in_scope(&state, &user, area)?;
+        in_scope(state, user, area)?;
     }
     let registry = &state.projections.registry;
     let query = FollowUpQuery {
@@ -112,7 +122,7 @@ pub async fn follow_up_queue(
                 trusted_address: *address,
                 commune: commune.clone(),
             };
-            may_access_case(&user, &location, registry)
+            may_access_case(user, &location, registry)
                 && area
                     .as_ref()
                     .is_none_or(|area| registry.area_contains(area, commune))
@@ -120,7 +130,7 @@ pub async fn follow_up_queue(
         .into_iter()
         .map(item)
         .collect();
-    Ok(private(axum::Json(FollowUpQueue { items }), None))
+    Ok(FollowUpQueue { items })
 }
 
 /// 404 unless `area` exists and lies within what `user` may see: for a supervisor, within

@@ -37,3 +37,4 @@ mod web;
 #[allow(dead_code)]
 mod web_kit;
 mod web_reporting;
+mod web_supervise;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::access_log::{self, AccessEntry};
 use crate::domain::ids::CaseId;
 use crate::domain::vocab::AccessAction;
-use crate::http::auth::Supervisor;
+use crate::http::auth::{CurrentUser, Supervisor};
 use crate::http::cases::docs::{AuthErrors, CaseErrors};
 use crate::http::cases::extract::{ClientAddr, Ids};
 use crate::http::cases::flow::{check_access, internal, load};
@@ -51,9 +51,21 @@ pub async fn read_access_log(
     Ids(id): Ids<Uuid>,
     ClientAddr(from): ClientAddr,
 ) -> Result<axum::response::Response, ApiError> {
+    let view = access_log(&state, &user, id, from).await?;
+    Ok(private(axum::Json(view), None))
+}
+
+/// Case `id`'s access log as `user` may read it, this read recorded first (the typed core of
+/// [`read_access_log`], for the web app).
+pub async fn access_log(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    from: Option<String>,
+) -> Result<AccessLogView, ApiError> {
     let case_id = CaseId::from_uuid(id);
-    let case = load(&state, &case_id)?;
-    check_access(&state, &user, &case)?;
+    let case = load(state, &case_id)?;
+    check_access(state, user, &case)?;
     state
         .access
         .record(AccessEntry {
@@ -76,5 +88,5 @@ pub async fn read_access_log(
             from: record.from,
         })
         .collect();
-    Ok(private(axum::Json(AccessLogView { items }), None))
+    Ok(AccessLogView { items })
 }

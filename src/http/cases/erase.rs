@@ -16,7 +16,7 @@ use crate::access_log::{self, AccessEntry};
 use crate::domain::case::EraseCase;
 use crate::domain::ids::CaseId;
 use crate::domain::vocab::{AccessAction, ErasureReason};
-use crate::http::auth::Supervisor;
+use crate::http::auth::{CurrentUser, Supervisor};
 use crate::http::cases::docs::{
     AuthErrors, CaseErrors, CommandHeaders, QueryErrors, VersionErrors,
 };
@@ -48,17 +48,31 @@ pub async fn erase_case(
     ClientAddr(from): ClientAddr,
     query: Result<Query<EraseQuery>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let case = CaseId::from_uuid(id);
     let reason = query.ok().and_then(|Query(query)| query.reason);
+    erase(&state, &user, id, preconditions, from, reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Erase case `id` as `user` for `reason` (a code of `ErasureReason`; none is 400), and
+/// record the erasure in its access log: the typed core of [`erase_case`], for the web app.
+pub async fn erase(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    preconditions: Preconditions,
+    from: Option<String>,
+    reason: Option<String>,
+) -> Result<(), ApiError> {
+    let case = CaseId::from_uuid(id);
     let command = Command {
-        user: &user,
+        user,
         case,
         route: format!("DELETE /cases/{id}"),
         preconditions,
         fingerprint: Sha256::digest(reason.as_deref().unwrap_or_default()).into(),
         erase: true,
     };
-    execute(&state, command, |_| {
+    execute(state, command, |_| {
         let Some(reason) = reason.as_deref() else {
             return Err(ApiError::BadRequest(
                 "say why the case is erased: ?reason=".into(),
@@ -84,5 +98,5 @@ pub async fn erase_case(
     )
     .await
     .map_err(internal)?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -1,0 +1,98 @@
+//! `GET /cases/{id}/access-log`: who read, exported or erased a case, and when (Vietnam
+//! time, dd/mm/yyyy hh:mm in Vietnamese), from the API's [`access_log`], which records this
+//! read first, so the page lists it too.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::html;
+use time::OffsetDateTime;
+
+use crate::clock::VIETNAM;
+use crate::domain::ids::UserId;
+use crate::http::cases::access::{AccessItem, access_log};
+use crate::http::cases::extract::ClientAddr;
+use crate::http::state::AppState;
+use crate::web::error::WebError;
+use crate::web::i18n::{Lang, date, tr};
+use crate::web::session::WebUser;
+use crate::web::supervise::gate::{case_at_hand, case_id, supervisor};
+use crate::web::supervise::parts::{case_head, respond};
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    ClientAddr(from): ClientAddr,
+) -> Result<Response, WebError> {
+    let me = supervisor(&user)?;
+    let lang = user.lang;
+    let id = case_id(&id).map_err(|error| WebError::api(error, lang))?;
+    let log = access_log(&state, &me, id, from)
+        .await
+        .map_err(|error| WebError::api(error, lang))?;
+    let case = case_at_hand(&state, &me, id).map_err(|error| WebError::api(error, lang))?;
+    let title = tr(lang, "supervise.access.title");
+    let body = html! {
+        h1 { (title) }
+        (case_head(&state, lang, &case, "access-log"))
+        p { (tr(lang, "supervise.access.intro")) }
+        div.table-wrap {
+            table #access-log {
+                thead {
+                    tr {
+                        th scope="col" { (tr(lang, "supervise.col.when")) }
+                        th scope="col" { (tr(lang, "supervise.col.who")) }
+                        th scope="col" { (tr(lang, "supervise.col.action")) }
+                        th scope="col" { (tr(lang, "supervise.col.from")) }
+                    }
+                }
+                tbody {
+                    @for item in &log.items {
+                        tr data-action=(item.action.code()) {
+                            td { (when(lang, item.at)) }
+                            td { (who(&state, lang, item)) }
+                            td { (item.action.label(lang)) }
+                            td.muted { (item.from.as_deref().unwrap_or("—")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(respond(&state, &user, title, StatusCode::OK, body))
+}
+
+/// The user's name, or "unknown".
+fn who(state: &AppState, lang: Lang, item: &AccessItem) -> String {
+    item.user
+        .and_then(|id| state.projections.registry.user(&UserId::from_uuid(id)))
+        .map_or_else(
+            || tr(lang, "common.unknown").to_owned(),
+            |user| user.username,
+        )
+}
+
+/// An instant in Vietnam time: `dd/mm/yyyy hh:mm` in Vietnamese.
+pub fn when(lang: Lang, at: OffsetDateTime) -> String {
+    let local = at.to_offset(VIETNAM);
+    format!(
+        "{} {:02}:{:02}",
+        date(lang, local.date()),
+        local.hour(),
+        local.minute()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn instants_are_shown_in_vietnam_time_day_first() {
+        let at = datetime!(2026-11-20 20:05 UTC);
+        assert_eq!(when(Lang::Vi, at), "21/11/2026 03:05");
+        assert_eq!(when(Lang::En, at), "2026-11-21 03:05");
+    }
+}

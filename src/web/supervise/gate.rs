@@ -1,0 +1,90 @@
+//! Who may use the supervisor's pages, and the case a page is about.
+//!
+//! A page learns the case's status, version and trusted address from the case index (the
+//! projection the API's commands start from), never its personal data, and checks scope
+//! with the API's one check ([`check_access`]): out of scope is 404, erased is 410. A
+//! refusal on the index's word is judged again on the case's stream, as commands do, so a
+//! page never refuses on a stale guess.
+
+use uuid::Uuid;
+
+use crate::domain::calendar::YearMonth;
+use crate::domain::case::{CaseState, CaseStatus};
+use crate::domain::ids::{CaseId, TrustedAddressId};
+use crate::domain::vocab::{CloseReason, Role};
+use crate::http::auth::CurrentUser;
+use crate::http::cases::flow::{check_access, load};
+use crate::http::error::ApiError;
+use crate::http::state::AppState;
+use crate::web::error::WebError;
+use crate::web::session::WebUser;
+
+/// The signed-in supervisor, or a 403 page for any other role.
+pub fn supervisor(user: &WebUser) -> Result<CurrentUser, WebError> {
+    match user.user.role {
+        Role::Supervisor => Ok(user.user.clone()),
+        _ => Err(WebError::api(ApiError::Forbidden, user.lang)),
+    }
+}
+
+/// A case id from the path; anything else names no case (404).
+pub fn case_id(text: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(text).map_err(|_| ApiError::NotFound)
+}
+
+/// What a supervisor's page shows of a case: no personal data.
+#[derive(Clone, Debug)]
+pub struct CaseAtHand {
+    pub id: Uuid,
+    pub status: CaseStatus,
+    /// The version a form is made from (sent back as `If-Match`).
+    pub version: u64,
+    pub trusted_address: TrustedAddressId,
+    /// The closure a volunteer requested, while it waits: its coded reason and month.
+    pub closure: Option<(CloseReason, YearMonth)>,
+}
+
+/// Case `id` as `user` may see it now: 404 if it does not exist or is not hers, 410 if it
+/// was erased.
+pub fn case_at_hand(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<CaseAtHand, ApiError> {
+    let case_id = CaseId::from_uuid(id);
+    let case = match state.projections.cases.get(&case_id) {
+        Some(guess) if check_access(state, user, &guess).is_ok() => guess,
+        _ => {
+            let case = load(state, &case_id)?;
+            check_access(state, user, &case)?;
+            case
+        }
+    };
+    at_hand(id, &case).ok_or(ApiError::NotFound)
+}
+
+fn at_hand(id: Uuid, case: &CaseState) -> Option<CaseAtHand> {
+    Some(CaseAtHand {
+        id,
+        status: case.status?,
+        version: case.version,
+        trusted_address: case.trusted_address?,
+        closure: case
+            .closure_request
+            .as_ref()
+            .map(|request| (request.facts.reason, request.facts.month)),
+    })
+}
+
+/// The case of a page, or the error page that replaces it.
+pub fn page_case(
+    state: &AppState,
+    user: &WebUser,
+    id: &str,
+) -> Result<(CurrentUser, CaseAtHand), WebError> {
+    let me = supervisor(user)?;
+    let case = case_id(id)
+        .and_then(|id| case_at_hand(state, &me, id))
+        .map_err(|error| WebError::api(error, user.lang))?;
+    Ok((me, case))
+}

@@ -1,0 +1,321 @@
+//! The words of the supervisor's pages, Vietnamese first.
+
+use crate::web::i18n::{Message, msg};
+
+pub const MESSAGES: &[Message] = &[
+    msg("supervise.case", "Vụ việc", "Case"),
+    msg("supervise.day", "ngày", "day"),
+    msg("supervise.days", "ngày", "days"),
+    msg(
+        "supervise.address.unnamed",
+        "Địa chỉ chưa có tên",
+        "Unnamed address",
+    ),
+    msg("supervise.status.open", "Đang mở", "Open"),
+    msg(
+        "supervise.status.closure_requested",
+        "Chờ duyệt đóng",
+        "Closure requested",
+    ),
+    msg("supervise.status.closed", "Đã đóng", "Closed"),
+    msg("supervise.status.erased", "Đã xoá", "Erased"),
+    msg("supervise.case.status", "Trạng thái", "Status"),
+    // Actions on a case.
+    msg(
+        "supervise.nav.label",
+        "Việc của giám sát viên với vụ việc này",
+        "Supervisor actions on this case",
+    ),
+    msg("supervise.nav.review", "Xem xét, duyệt", "Review"),
+    msg("supervise.nav.transfer", "Chuyển địa chỉ", "Transfer"),
+    msg("supervise.nav.reopen", "Mở lại", "Reopen"),
+    msg("supervise.nav.erase", "Xoá vĩnh viễn", "Erase"),
+    msg("supervise.nav.access_log", "Nhật ký truy cập", "Access log"),
+    // Table columns.
+    msg("supervise.col.case", "Vụ việc", "Case"),
+    msg(
+        "supervise.col.address",
+        "Địa chỉ tin cậy",
+        "Trusted address",
+    ),
+    msg("supervise.col.commune", "Xã, phường", "Commune"),
+    msg("supervise.col.open", "Đang mở", "Open"),
+    msg(
+        "supervise.col.awaiting",
+        "Chờ duyệt đóng",
+        "Awaiting review",
+    ),
+    msg("supervise.col.due", "Hạn theo dõi", "Due on"),
+    msg("supervise.col.days_overdue", "Quá hạn", "Overdue by"),
+    msg("supervise.col.risk", "Mức nguy cơ", "Risk"),
+    msg("supervise.col.reason", "Lý do", "Reason"),
+    msg(
+        "supervise.col.when",
+        "Thời điểm (giờ Việt Nam)",
+        "When (Vietnam time)",
+    ),
+    msg("supervise.col.who", "Người dùng", "User"),
+    msg("supervise.col.action", "Việc đã làm", "Action"),
+    msg("supervise.col.from", "Từ địa chỉ IP", "From (IP address)"),
+    // Dashboard.
+    msg(
+        "supervise.dashboard.title",
+        "Tổng quan địa bàn",
+        "Area dashboard",
+    ),
+    msg(
+        "supervise.dashboard.open_by_address",
+        "Vụ việc đang mở theo địa chỉ tin cậy",
+        "Open cases by trusted address",
+    ),
+    msg(
+        "supervise.dashboard.no_addresses",
+        "Địa bàn của bạn chưa có địa chỉ tin cậy nào đang hoạt động.",
+        "Your area has no open trusted address yet.",
+    ),
+    msg(
+        "supervise.dashboard.overdue",
+        "Lần theo dõi quá hạn",
+        "Overdue follow-ups",
+    ),
+    msg(
+        "supervise.dashboard.overdue_none",
+        "Không có lần theo dõi nào quá hạn.",
+        "No follow-up is overdue.",
+    ),
+    msg(
+        "supervise.dashboard.closures",
+        "Yêu cầu đóng vụ việc chờ bạn duyệt",
+        "Closure requests waiting for your review",
+    ),
+    msg(
+        "supervise.dashboard.closures_none",
+        "Không có yêu cầu nào đang chờ.",
+        "No request is waiting.",
+    ),
+    msg("supervise.action.review", "Xem xét", "Review"),
+    // Review.
+    msg(
+        "supervise.review.title",
+        "Xem xét vụ việc",
+        "Review the case",
+    ),
+    msg(
+        "supervise.review.request",
+        "Yêu cầu đóng vụ việc",
+        "Closure request",
+    ),
+    msg(
+        "supervise.review.request_intro",
+        "Tình nguyện viên đề nghị đóng vụ việc này với lý do:",
+        "The volunteer asks to close this case for this reason:",
+    ),
+    msg(
+        "supervise.review.details_hint",
+        "Ngày đóng và ghi chú của yêu cầu có trong trang vụ việc:",
+        "The closing date and notes of the request are on the case's page:",
+    ),
+    msg(
+        "supervise.review.no_request",
+        "Vụ việc này không có yêu cầu đóng nào đang chờ. Bạn vẫn có thể ghi lại ý kiến xem xét.",
+        "No closure request is waiting on this case. You can still record a review.",
+    ),
+    msg("supervise.review.decision", "Quyết định", "Decision"),
+    msg(
+        "supervise.review.approve",
+        "Chấp thuận và đóng vụ việc",
+        "Approve and close the case",
+    ),
+    msg(
+        "supervise.review.send_back",
+        "Trả lại để làm tiếp (vụ việc vẫn mở)",
+        "Send back for more work (the case stays open)",
+    ),
+    msg(
+        "supervise.review.comment",
+        "Nhận xét (không bắt buộc)",
+        "Comment (optional)",
+    ),
+    msg(
+        "supervise.review.submit",
+        "Ghi quyết định",
+        "Record the decision",
+    ),
+    msg(
+        "supervise.review.decision_error",
+        "Hãy chọn một quyết định.",
+        "Choose a decision.",
+    ),
+    // Transfer.
+    msg(
+        "supervise.transfer.title",
+        "Chuyển vụ việc sang địa chỉ tin cậy khác",
+        "Transfer the case to another trusted address",
+    ),
+    msg(
+        "supervise.transfer.address",
+        "Địa chỉ tin cậy mới",
+        "New trusted address",
+    ),
+    msg(
+        "supervise.transfer.address_hint",
+        "Chỉ gồm các địa chỉ đang hoạt động trong địa bàn của bạn.",
+        "Only open trusted addresses in your area.",
+    ),
+    msg(
+        "supervise.transfer.choose",
+        "Chọn một địa chỉ…",
+        "Choose an address…",
+    ),
+    msg(
+        "supervise.transfer.reason",
+        "Lý do chuyển (không bắt buộc)",
+        "Reason for the transfer (optional)",
+    ),
+    msg(
+        "supervise.transfer.submit",
+        "Chuyển vụ việc",
+        "Transfer the case",
+    ),
+    msg(
+        "supervise.transfer.address_error",
+        "Hãy chọn một địa chỉ tin cậy đang hoạt động trong địa bàn của bạn.",
+        "Choose an open trusted address in your area.",
+    ),
+    msg(
+        "supervise.transfer.none",
+        "Địa bàn của bạn không có địa chỉ tin cậy nào khác đang hoạt động.",
+        "There is no other open trusted address in your area.",
+    ),
+    // Reopen.
+    msg(
+        "supervise.reopen.title",
+        "Mở lại vụ việc",
+        "Reopen the case",
+    ),
+    msg(
+        "supervise.reopen.reason",
+        "Lý do mở lại",
+        "Why the case is reopened",
+    ),
+    msg(
+        "supervise.reopen.submit",
+        "Mở lại vụ việc",
+        "Reopen the case",
+    ),
+    msg(
+        "supervise.reopen.reason_error",
+        "Hãy ghi lý do mở lại vụ việc.",
+        "Say why the case is reopened.",
+    ),
+    // Erase.
+    msg(
+        "supervise.erase.title",
+        "Xoá vĩnh viễn vụ việc",
+        "Erase the case for good",
+    ),
+    msg(
+        "supervise.erase.warning_heading",
+        "Việc này không thể hoàn tác",
+        "This cannot be undone",
+    ),
+    msg(
+        "supervise.erase.destroyed",
+        "Mọi thông tin cá nhân của vụ việc (họ tên, năm sinh, cách liên lạc, địa chỉ, lời kể, ghi chú, chuyển gửi, theo dõi) sẽ bị huỷ vĩnh viễn. Không ai, kể cả quản trị viên, có thể khôi phục.",
+        "Every personal detail of the case (name, year of birth, contact, address, account, notes, referrals, follow-ups) will be destroyed for good. Nobody, not even an administrator, can bring it back.",
+    ),
+    msg(
+        "supervise.erase.after",
+        "Sau khi xoá, không ai có thể xem, sửa hay mở lại vụ việc này nữa.",
+        "Afterwards nobody can read, change or reopen this case.",
+    ),
+    msg(
+        "supervise.erase.statistics",
+        "Số liệu thống kê (chỉ gồm các mã, không nêu danh tính ai) vẫn được giữ.",
+        "The statistics (codes only, naming nobody) stay.",
+    ),
+    msg(
+        "supervise.erase.logged",
+        "Việc xoá được ghi vào nhật ký truy cập, cùng tên bạn và thời điểm xoá.",
+        "The erasure is recorded in the access log, with your name and the time.",
+    ),
+    msg(
+        "supervise.erase.reason",
+        "Lý do xoá",
+        "Why the case is erased",
+    ),
+    msg("supervise.erase.choose", "Chọn lý do…", "Choose a reason…"),
+    msg(
+        "supervise.erase.reason_error",
+        "Hãy chọn lý do xoá.",
+        "Choose why the case is erased.",
+    ),
+    msg(
+        "supervise.erase.confirm",
+        "Tôi hiểu rằng mọi thông tin cá nhân của vụ việc này sẽ bị huỷ vĩnh viễn và không thể khôi phục.",
+        "I understand that every personal detail of this case will be destroyed for good and cannot be recovered.",
+    ),
+    msg(
+        "supervise.erase.confirm_error",
+        "Hãy đánh dấu ô xác nhận nếu bạn thật sự muốn xoá.",
+        "Tick the confirmation if you really mean to erase.",
+    ),
+    msg("supervise.erase.submit", "Xoá vĩnh viễn", "Erase for good"),
+    msg(
+        "supervise.erased.title",
+        "Vụ việc đã được xoá",
+        "The case was erased",
+    ),
+    msg(
+        "supervise.erased.body",
+        "Mọi thông tin cá nhân của vụ việc đã bị huỷ vĩnh viễn. Số liệu thống kê vẫn được giữ, và việc xoá đã được ghi vào nhật ký truy cập.",
+        "Every personal detail of the case was destroyed for good. The statistics stay, and the erasure is recorded in the access log.",
+    ),
+    msg(
+        "supervise.erased.back",
+        "Về trang tổng quan",
+        "Back to the dashboard",
+    ),
+    // Access log.
+    msg(
+        "supervise.access.title",
+        "Nhật ký truy cập vụ việc",
+        "Access log of the case",
+    ),
+    msg(
+        "supervise.access.intro",
+        "Ai đã xem, xuất hoặc xoá vụ việc này, và vào lúc nào. Lần xem này cũng được ghi lại.",
+        "Who read, exported or erased this case, and when. This read is recorded too.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `"supervise.…"` literal in these pages' sources (keys handed around as values,
+    /// not only those in `tr(…)` calls) is in the catalogue.
+    #[test]
+    fn every_key_named_in_these_pages_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/supervise");
+        let mut named = 0;
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for literal in text.split('"').skip(1).step_by(2) {
+                let is_key = literal.starts_with("supervise.")
+                    && literal
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+                if is_key {
+                    named += 1;
+                    assert!(
+                        MESSAGES.iter().any(|message| message.key == literal),
+                        "{} names unknown key {literal}",
+                        entry.path().display()
+                    );
+                }
+            }
+        }
+        assert!(named > 30, "the scan found too few keys ({named})");
+    }
+}

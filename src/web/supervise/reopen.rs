@@ -1,0 +1,100 @@
+//! `GET`/`POST /cases/{id}/reopen`: the supervisor reopens a closed case, saying why. The
+//! form goes to the API's [`reopen_case`] (which refuses a case that is not closed).
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use maud::html;
+use serde_json::json;
+
+use crate::domain::case::CaseStatus;
+use crate::http::auth::Supervisor;
+use crate::http::cases::extract::Ids;
+use crate::http::cases::supervision::reopen_case;
+use crate::http::state::AppState;
+use crate::web::error::WebError;
+use crate::web::form::{FormFields, SignedInForm};
+use crate::web::i18n::tr;
+use crate::web::page::csrf_field;
+use crate::web::session::WebUser;
+use crate::web::supervise::command::{Answer, json_body};
+use crate::web::supervise::gate::{CaseAtHand, case_id, page_case, supervisor};
+use crate::web::supervise::parts::{case_head, respond};
+use crate::web::supervise::refusal::{Refusal, banner, field_error, status_of};
+use crate::web::widgets::{
+    Field, IDEMPOTENCY_FIELD, idempotency_field, preconditions, textarea, version_field,
+};
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let (_, case) = page_case(&state, &user, &id)?;
+    Ok(form(&state, &user, &case, &FormFields::default(), None))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm { user, fields }: SignedInForm,
+) -> Result<Response, WebError> {
+    let me = supervisor(&user)?;
+    let id = case_id(&id).map_err(|error| WebError::api(error, user.lang))?;
+    let body = json!({ "reason": fields.get("reason").unwrap_or_default() });
+    let result = reopen_case(
+        State(state.clone()),
+        Supervisor(me.clone()),
+        Ids(id),
+        preconditions(&fields),
+        json_body(&body, &user)?,
+    )
+    .await;
+    let answer = Answer {
+        state: &state,
+        user: &user,
+        me: &me,
+        id,
+    };
+    answer.to(result, format!("/cases/{id}"), words, |case, refusal| {
+        form(&state, &user, case, &fields, Some(refusal))
+    })
+}
+
+fn words(field: &str) -> Option<&'static str> {
+    match field {
+        "reason" => Some("supervise.reopen.reason_error"),
+        _ => None,
+    }
+}
+
+fn form(
+    state: &AppState,
+    user: &WebUser,
+    case: &CaseAtHand,
+    kept: &FormFields,
+    refusal: Option<&Refusal>,
+) -> Response {
+    let lang = user.lang;
+    let title = tr(lang, "supervise.reopen.title");
+    let body = html! {
+        h1 { (title) }
+        (case_head(state, lang, case, "reopen"))
+        (banner(lang, refusal))
+        @if case.status != CaseStatus::Closed && refusal.is_none() {
+            p.notice #not-closed { (tr(lang, "rule.not_closed")) }
+        }
+        form #reopen-form .stacked method="post" action={ "/cases/" (case.id) "/reopen" } data-resilient {
+            (csrf_field(user))
+            (idempotency_field(kept.get(IDEMPOTENCY_FIELD)))
+            (version_field(case.version))
+            (textarea(lang, Field::new("reason", "reason", tr(lang, "supervise.reopen.reason"))
+                .required()
+                .error(field_error(refusal, lang, "reason")),
+                kept.get("reason").unwrap_or_default()))
+            div.actions {
+                button #reopen-submit type="submit" { (tr(lang, "supervise.reopen.submit")) }
+            }
+        }
+    };
+    respond(state, user, title, status_of(refusal), body)
+}

@@ -1,0 +1,148 @@
+//! `GET`/`POST /cases/{id}/review`: the supervisor reviews a case. When a volunteer asked
+//! to close it, the page shows the request (its coded reason; the closing date and notes
+//! are on the case's own page, whose read is in the access log) and she approves it, which
+//! closes the case, or sends it back, which reopens it for more work. The form goes to the
+//! API's [`review_case`].
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use maud::{Markup, html};
+use serde_json::json;
+
+use crate::domain::vocab::{ReviewDecision, Vocabulary};
+use crate::http::auth::Supervisor;
+use crate::http::cases::extract::Ids;
+use crate::http::cases::supervision::review_case;
+use crate::http::state::AppState;
+use crate::web::error::WebError;
+use crate::web::form::{FormFields, SignedInForm};
+use crate::web::i18n::tr;
+use crate::web::page::csrf_field;
+use crate::web::session::WebUser;
+use crate::web::supervise::command::{Answer, json_body};
+use crate::web::supervise::gate::{CaseAtHand, case_id, page_case, supervisor};
+use crate::web::supervise::parts::{case_head, case_link, respond};
+use crate::web::supervise::refusal::{Refusal, banner, field_error, status_of};
+use crate::web::widgets::{
+    Field, IDEMPOTENCY_FIELD, choices, idempotency_field, preconditions, textarea, version_field,
+};
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let (_, case) = page_case(&state, &user, &id)?;
+    Ok(form(&state, &user, &case, &FormFields::default(), None))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm { user, fields }: SignedInForm,
+) -> Result<Response, WebError> {
+    let me = supervisor(&user)?;
+    let id = case_id(&id).map_err(|error| WebError::api(error, user.lang))?;
+    // A blank comment is none (`null`).
+    let body = json!({
+        "decision": fields.get("decision").unwrap_or_default(),
+        "comment": fields.text("comment"),
+    });
+    let result = review_case(
+        State(state.clone()),
+        Supervisor(me.clone()),
+        Ids(id),
+        preconditions(&fields),
+        json_body(&body, &user)?,
+    )
+    .await;
+    let answer = Answer {
+        state: &state,
+        user: &user,
+        me: &me,
+        id,
+    };
+    answer.to(result, format!("/cases/{id}"), words, |case, refusal| {
+        form(&state, &user, case, &fields, Some(refusal))
+    })
+}
+
+/// The words under each field of the form.
+fn words(field: &str) -> Option<&'static str> {
+    match field {
+        "decision" => Some("supervise.review.decision_error"),
+        _ => None,
+    }
+}
+
+fn form(
+    state: &AppState,
+    user: &WebUser,
+    case: &CaseAtHand,
+    kept: &FormFields,
+    refusal: Option<&Refusal>,
+) -> Response {
+    let lang = user.lang;
+    let title = tr(lang, "supervise.review.title");
+    let pending = case.closure.is_some();
+    let decisions: Vec<(&str, &str)> = if pending {
+        vec![
+            (
+                ReviewDecision::Approved.code(),
+                tr(lang, "supervise.review.approve"),
+            ),
+            (
+                ReviewDecision::ActionRequested.code(),
+                tr(lang, "supervise.review.send_back"),
+            ),
+        ]
+    } else {
+        ReviewDecision::all()
+            .map(|decision| (decision.code(), decision.label(lang)))
+            .collect()
+    };
+    let checked: Vec<&str> = kept.get("decision").into_iter().collect();
+    let body = html! {
+        h1 { (title) }
+        (case_head(state, lang, case, "review"))
+        (request(user, case))
+        (banner(lang, refusal))
+        form #review-form .stacked method="post" action={ "/cases/" (case.id) "/review" } data-resilient {
+            (csrf_field(user))
+            (idempotency_field(kept.get(IDEMPOTENCY_FIELD)))
+            (version_field(case.version))
+            (choices(lang, Field::new("decision", "decision", tr(lang, "supervise.review.decision"))
+                .required()
+                .error(field_error(refusal, lang, "decision")),
+                false, &decisions, &checked))
+            (textarea(lang, Field::new("comment", "comment", tr(lang, "supervise.review.comment")),
+                kept.get("comment").unwrap_or_default()))
+            div.actions {
+                button #review-submit type="submit" { (tr(lang, "supervise.review.submit")) }
+            }
+        }
+    };
+    respond(state, user, title, status_of(refusal), body)
+}
+
+/// The closure request waiting on the case, or that there is none.
+fn request(user: &WebUser, case: &CaseAtHand) -> Markup {
+    let lang = user.lang;
+    html! {
+        @if let Some((reason, _)) = case.closure {
+            section #closure-request .closure-request {
+                h2 { (tr(lang, "supervise.review.request")) }
+                p {
+                    (tr(lang, "supervise.review.request_intro")) " "
+                    strong #closure-reason data-reason=(reason.code()) { (reason.label(lang)) }
+                }
+                p.muted {
+                    (tr(lang, "supervise.review.details_hint")) " "
+                    (case_link(lang, case.id))
+                }
+            }
+        } @else {
+            p.notice #no-closure-request { (tr(lang, "supervise.review.no_request")) }
+        }
+    }
+}

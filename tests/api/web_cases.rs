@@ -753,3 +753,42 @@ async fn reading_a_case_page_is_in_its_access_log() {
     assert_eq!(reads.len(), 1);
     assert_eq!(reads[0]["user"], json!(world.volunteer_a1.to_string()));
 }
+
+#[tokio::test]
+async fn a_note_typed_while_the_case_was_closed_is_not_lost() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let t = tokens(&app, &world);
+    let case = open_case(&app, &t.volunteer_a1).await;
+    let session = WebSession::signed_in(&app, world.volunteer_a1);
+    let closing = json!({"reason": "safe", "closed_on": "2026-11-20"});
+    let reply = post(
+        &app,
+        &t.supervisor_a,
+        &format!("/cases/{case}/close"),
+        &closing,
+    )
+    .await;
+    assert_eq!(reply.status, 201);
+    let key = key();
+    let mine = [
+        ("version", "1"),
+        ("idempotency_key", key.as_str()),
+        ("text", "Một ghi chú dài"),
+    ];
+    let page = session.post(&format!("/cases/{case}/notes"), &mine).await;
+    assert_eq!(page.status, 412);
+    assert!(page.contains("id=\"case-closed\""), "the new state");
+    assert!(page.contains("Một ghi chú dài</textarea>"));
+    assert!(!page.contains("id=\"support-form\""));
+    let again = [
+        ("version", "2"),
+        ("idempotency_key", key.as_str()),
+        ("text", "Một ghi chú dài"),
+    ];
+    let page = session.post(&format!("/cases/{case}/notes"), &again).await;
+    assert_eq!(page.status, 422);
+    assert!(page.contains("Vụ việc đã đóng: chỉ có thể mở lại hoặc xoá."));
+    assert!(page.contains("Một ghi chú dài</textarea>"));
+    assert_eq!(view(&app, &t.volunteer_a1, &case).await["version"], 2);
+}

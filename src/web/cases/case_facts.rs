@@ -13,7 +13,7 @@ use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::vocab::Vocabulary;
 use crate::http::cases::case_view::CaseView;
 use crate::web::cases::badges::{overdue_badge, risk_badge, status_badge};
-use crate::web::cases::command_forms::{self, FormContext};
+use crate::web::cases::command_forms::{self, CaseForm, FormContext};
 use crate::web::i18n::{Lang, date, tr};
 
 /// One line of facts: a term and what it is.
@@ -204,7 +204,9 @@ pub fn referrals(ctx: &FormContext<'_>) -> Markup {
                                 }
                             }))
                         }
-                        @if ctx.active() { (command_forms::outcome(ctx, referral.id)) }
+                        @if ctx.shows(CaseForm::Outcome(referral.id), ctx.active()) {
+                            (command_forms::outcome(ctx, referral.id))
+                        }
                     }
                 }
             }
@@ -233,7 +235,8 @@ pub fn follow_ups(ctx: &FormContext<'_>, overdue: &BTreeMap<Uuid, i64>) -> Marku
                         @if let Some(days) = overdue.get(&follow_up.id) {
                             " " (overdue_badge(lang, *days))
                         }
-                        @if ctx.active() && follow_up.outcome.is_none() {
+                        @if ctx.shows(CaseForm::Complete(follow_up.id),
+                            ctx.active() && follow_up.outcome.is_none()) {
                             (command_forms::complete(ctx, follow_up.id))
                         }
                     }

@@ -88,6 +88,12 @@ impl FormContext<'_> {
         self.view.status != CaseStatus::Closed
     }
 
+    /// Whether to show `form`: when the case's state allows it, or when it is the form
+    /// shown again after a refusal.
+    pub fn shows(&self, form: CaseForm, allowed: bool) -> bool {
+        allowed || self.kept(form).is_some()
+    }
+
     fn kept(&self, form: CaseForm) -> Option<&Kept> {
         self.reopened
             .filter(|(reopened, _)| *reopened == form)
@@ -127,30 +133,31 @@ impl FormContext<'_> {
 }
 
 /// The section of forms under the case: support, referral, follow-up, note, risk, closure.
+/// A form the case's state now makes pointless is still shown when it is the one refused
+/// (someone closed the case while she typed): what she typed is never lost.
 pub fn record_work(ctx: &FormContext<'_>) -> Markup {
     let lang = ctx.user.lang;
     let view = ctx.view;
+    let active = ctx.active();
+    let open = view.status == CaseStatus::Open;
     html! {
         section #record-work {
             h2 { (tr(lang, "work.title")) }
-            @if !ctx.active() {
+            @if !active {
                 p.notice #case-closed { (tr(lang, "work.closed")) }
-            } @else {
-                (support(ctx))
-                @if view.consent.referral {
-                    (referral(ctx))
-                } @else {
-                    p.notice #no-referral-consent { (tr(lang, "work.no_referral_consent")) }
-                }
-                (follow_up(ctx))
-                (note(ctx))
-                (risk(ctx))
-                @if view.status == CaseStatus::ClosureRequested {
-                    p.notice #closure-pending { (tr(lang, "work.closure_pending")) }
-                } @else {
-                    (close(ctx))
-                }
             }
+            @if ctx.shows(CaseForm::Support, active) { (support(ctx)) }
+            @if active && !view.consent.referral {
+                p.notice #no-referral-consent { (tr(lang, "work.no_referral_consent")) }
+            }
+            @if ctx.shows(CaseForm::Referral, active && view.consent.referral) { (referral(ctx)) }
+            @if ctx.shows(CaseForm::FollowUp, active) { (follow_up(ctx)) }
+            @if ctx.shows(CaseForm::Note, active) { (note(ctx)) }
+            @if ctx.shows(CaseForm::Risk, active) { (risk(ctx)) }
+            @if view.status == CaseStatus::ClosureRequested {
+                p.notice #closure-pending { (tr(lang, "work.closure_pending")) }
+            }
+            @if ctx.shows(CaseForm::Close, open) { (close(ctx)) }
         }
     }
 }

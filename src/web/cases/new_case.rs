@@ -4,7 +4,6 @@
 //! case's page. Refused: the form again, with her input and the errors under their fields.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
@@ -83,8 +82,6 @@ fn page(state: &AppState, user: &WebUser, refusal: Option<&Refusal>) -> Response
     let mut response = render(&Frame::new(state, user, title(lang)), body);
     if let Some(refusal) = refusal {
         *response.status_mut() = refusal.status;
-    } else {
-        *response.status_mut() = StatusCode::OK;
     }
     response
 }

@@ -143,3 +143,49 @@ fn informant(inputs: &Inputs<'_>) -> Markup {
 pub fn title(lang: Lang) -> &'static str {
     tr(lang, "new.title")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::{AreaCode, UserId};
+    use crate::domain::vocab::Role;
+    use crate::http::auth::CurrentUser;
+    use crate::web::cases::opening::OPENING_FIELDS;
+
+    fn supervisor(lang: Lang) -> WebUser {
+        WebUser {
+            user: CurrentUser {
+                id: UserId::from_uuid(uuid::Uuid::from_u128(1)),
+                role: Role::Supervisor,
+                area: AreaCode::parse("62").ok(),
+                trusted_address: None,
+            },
+            username: "gs".into(),
+            lang,
+            csrf: "token".into(),
+            tls: false,
+            here: "/cases/new".into(),
+        }
+    }
+
+    #[test]
+    fn the_form_has_an_input_for_every_field_of_the_apis_body() {
+        for lang in [Lang::Vi, Lang::En] {
+            let form = OpeningForm {
+                today: "2026-11-20",
+                addresses: Some(vec![("a-1".into(), "Nhà chị Mai".into())]),
+                refusal: None,
+            };
+            let html = opening_form(&supervisor(lang), &form).into_string();
+            for name in OPENING_FIELDS {
+                assert!(html.contains(&format!(r#"name="{name}""#)), "{name}");
+            }
+            assert_eq!(
+                html.matches(r#"name="consent."#).count(),
+                6,
+                "three yes/no questions"
+            );
+            assert!(html.contains("Nhà chị Mai"));
+        }
+    }
+}

@@ -34,6 +34,7 @@ mod matrix;
 mod stats;
 
 mod web;
+mod web_cases;
 #[allow(dead_code)]
 mod web_kit;
 mod web_reporting;

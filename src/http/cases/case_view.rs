@@ -132,6 +132,9 @@ pub struct TimelineEntry {
     /// The fields the event recorded, coded and personal together.
     #[schema(value_type = Object)]
     pub data: Value,
+    /// The event itself, for pages that show it in words (not sent).
+    #[serde(skip)]
+    pub event: CaseEvent,
 }
 
 opaque_debug!(
@@ -158,6 +161,7 @@ impl CaseView {
                 recorded_at: record.recorded_at,
                 actor: record.actor,
                 data: data_of(&event)?,
+                event: event.clone(),
             });
             match event {
                 CaseEvent::CaseOpened {

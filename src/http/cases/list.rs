@@ -89,14 +89,27 @@ pub async fn list_cases(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<axum::response::Response, ApiError> {
     let Query(raw) = query.map_err(|_| ApiError::BadRequest("malformed query".into()))?;
-    let query = parse(&state, &user, raw)?;
+    let list = list_page(&state, &user, from, raw).await?;
+    Ok(private(axum::Json(list), None))
+}
+
+/// The typed core of `GET /cases` (the web app's case list reads through it too): checks
+/// the filters, takes the page of cases `user` may see, and records the listing in the
+/// access log.
+pub async fn list_page(
+    state: &AppState,
+    user: &CurrentUser,
+    from: Option<String>,
+    raw: ListQuery,
+) -> Result<CaseList, ApiError> {
+    let query = parse(state, user, raw)?;
     let registry = &state.projections.registry;
     let page = state.projections.cases.list(&query, |address, commune| {
         let location = CaseLocation {
             trusted_address: *address,
             commune: commune.clone(),
         };
-        may_access_case(&user, &location, registry)
+        may_access_case(user, &location, registry)
     });
     state
         .access
@@ -110,11 +123,10 @@ pub async fn list_cases(
         })
         .await
         .map_err(internal)?;
-    let list = CaseList {
+    Ok(CaseList {
         items: page.items.into_iter().map(item).collect(),
         next: page.next.map(encode_cursor),
-    };
-    Ok(private(axum::Json(list), None))
+    })
 }
 
 fn parse(state: &AppState, user: &CurrentUser, raw: ListQuery) -> Result<CaseQuery, ApiError> {

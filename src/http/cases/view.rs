@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::access_log::AccessEntry;
 use crate::domain::ids::CaseId;
 use crate::domain::vocab::AccessAction;
-use crate::http::auth::CaseWorker;
+use crate::http::auth::{CaseWorker, CurrentUser};
 use crate::http::cases::case_view::CaseView;
 use crate::http::cases::docs::{AuthErrors, CaseErrors};
 use crate::http::cases::extract::{ClientAddr, Ids};
@@ -30,9 +30,23 @@ pub async fn get_case(
     Ids(id): Ids<Uuid>,
     ClientAddr(from): ClientAddr,
 ) -> Result<Response, ApiError> {
+    let view = read_case(&state, &user, id, from).await?;
+    let version = view.version;
+    Ok(private(axum::Json(view), Some(version)))
+}
+
+/// The typed core of `GET /cases/{id}` (the web app's case page reads through it too):
+/// loads the case, checks `user` may see it (404, or 410 if erased), records the read in
+/// its access log, and only then builds the view. `view.version` is the case's version.
+pub async fn read_case(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    from: Option<String>,
+) -> Result<CaseView, ApiError> {
     let case_id = CaseId::from_uuid(id);
-    let (case, events) = load_events(&state, &case_id)?;
-    check_access(&state, &user, &case)?;
+    let (case, events) = load_events(state, &case_id)?;
+    check_access(state, user, &case)?;
     state
         .access
         .record(AccessEntry {
@@ -45,8 +59,7 @@ pub async fn get_case(
         })
         .await
         .map_err(internal)?;
-    let view = CaseView::build(id, &events)?;
-    Ok(private(axum::Json(view), Some(case.version)))
+    CaseView::build(id, &events)
 }
 
 /// A response with case content: never cached, with the case's `ETag` if given.

@@ -1,0 +1,271 @@
+//! The `POST`s of a case page's forms. Each turns its form into the API's JSON body and
+//! calls the API's own command handler ([`crate::http::cases::commands`]) with `If-Match`
+//! from the form's version field and its idempotency key; recorded: 303 back to the case.
+//! Refused: the case page again, showing the case as it is now, the same form open with
+//! her input kept and the errors under their fields; after a 412 also a conflict box, and
+//! the new version in the form so her next submission goes through. A case she may not see
+//! is the 404 page, as the API answers.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::http::auth::CaseWorker;
+use crate::http::cases::commands;
+use crate::http::cases::extract::{ClientAddr, Ids, Preconditions, RawBody};
+use crate::http::cases::flow::{Created, internal};
+use crate::http::error::{ApiError, FieldError};
+use crate::http::state::AppState;
+use crate::web::cases::case_page::refused_page;
+use crate::web::cases::command_forms::CaseForm;
+use crate::web::cases::kept::Refusal;
+use crate::web::cases::opening::whole_number;
+use crate::web::cases::{case_worker, path_id};
+use crate::web::error::WebError;
+use crate::web::form::{FormFields, SignedInForm};
+use crate::web::widgets::preconditions;
+
+pub async fn support(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ClientAddr(from): ClientAddr,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    submit(&state, from, &id, CaseForm::Support, form).await
+}
+
+pub async fn referral(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ClientAddr(from): ClientAddr,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    submit(&state, from, &id, CaseForm::Referral, form).await
+}
+
+pub async fn referral_outcome(
+    State(state): State<AppState>,
+    Path((id, referral)): Path<(String, String)>,
+    ClientAddr(from): ClientAddr,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    let referral = path_id(&referral, &form.user)?;
+    submit(&state, from, &id, CaseForm::Outcome(referral), form).await
+}
+
+pub async fn follow_up(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ClientAddr(from): ClientAddr,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    submit(&state, from, &id, CaseForm::FollowUp, form).await
+}
+
+pub async fn complete_follow_up(
+    State(state): State<AppState>,
+    Path((id, follow_up)): Path<(String, String)>,
+    ClientAddr(from): ClientAddr,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    let follow_up = path_id(&follow_up, &form.user)?;
+    submit(&state, from, &id, CaseForm::Complete(follow_up), form).await
+}
+
+pub async fn note(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ClientAddr(from): ClientAddr,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    submit(&state, from, &id, CaseForm::Note, form).await
+}
+
+pub async fn risk(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ClientAddr(from): ClientAddr,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    submit(&state, from, &id, CaseForm::Risk, form).await
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ClientAddr(from): ClientAddr,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    submit(&state, from, &id, CaseForm::Close, form).await
+}
+
+/// Runs form `which` on case `id`: the command, then the case page or the refusal.
+async fn submit(
+    state: &AppState,
+    from: Option<String>,
+    id: &str,
+    which: CaseForm,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    let SignedInForm { user, fields } = form;
+    let lang = user.lang;
+    let worker = case_worker(&user)?;
+    let case = path_id(id, &user)?;
+    let refusal = match command_body(which, &fields) {
+        Err(problems) => Refusal::local(&problems, fields),
+        Ok(body) => {
+            let bytes =
+                serde_json::to_vec(&body).map_err(|error| WebError::api(internal(error), lang))?;
+            let given = preconditions(&fields);
+            match dispatch(state, worker, which, case, given, RawBody::json(bytes)).await {
+                Ok(_) => return Ok(Redirect::to(&format!("/cases/{case}")).into_response()),
+                Err(error) => {
+                    Refusal::of(error, fields).map_err(|error| WebError::api(error, lang))?
+                }
+            }
+        }
+    };
+    refused_page(state, &user, from, case, which, &refusal).await
+}
+
+/// The API's handler for form `which`.
+async fn dispatch(
+    state: &AppState,
+    worker: CaseWorker,
+    which: CaseForm,
+    case: Uuid,
+    given: Preconditions,
+    body: RawBody,
+) -> Result<Created, ApiError> {
+    let state = State(state.clone());
+    match which {
+        CaseForm::Support => commands::provide_support(state, worker, Ids(case), given, body).await,
+        CaseForm::Referral => commands::make_referral(state, worker, Ids(case), given, body).await,
+        CaseForm::Outcome(referral) => {
+            commands::record_referral_outcome(state, worker, Ids((case, referral)), given, body)
+                .await
+        }
+        CaseForm::FollowUp => {
+            commands::schedule_follow_up(state, worker, Ids(case), given, body).await
+        }
+        CaseForm::Complete(follow_up) => {
+            commands::complete_follow_up(state, worker, Ids((case, follow_up)), given, body).await
+        }
+        CaseForm::Note => commands::add_note(state, worker, Ids(case), given, body).await,
+        CaseForm::Risk => commands::assess_risk(state, worker, Ids(case), given, body).await,
+        CaseForm::Close => commands::close_case(state, worker, Ids(case), given, body).await,
+    }
+}
+
+/// How a form field goes into the API's body.
+#[derive(Clone, Copy, Debug)]
+enum Part {
+    /// Always sent, as typed (the API checks it).
+    Text,
+    /// Sent when not blank.
+    Optional,
+    /// A whole number, sent when not blank.
+    Number,
+}
+
+/// The fields of each form, named as the API's body names them (API.md).
+fn parts(which: CaseForm) -> &'static [(&'static str, Part)] {
+    use Part::*;
+    match which {
+        CaseForm::Support => &[
+            ("type", Text),
+            ("provided_on", Text),
+            ("nights", Number),
+            ("by", Optional),
+            ("notes", Optional),
+        ],
+        CaseForm::Referral => &[
+            ("target", Text),
+            ("made_on", Text),
+            ("organisation", Optional),
+            ("contact_person", Optional),
+            ("notes", Optional),
+        ],
+        CaseForm::Outcome(_) => &[
+            ("outcome", Text),
+            ("recorded_on", Text),
+            ("notes", Optional),
+        ],
+        CaseForm::FollowUp => &[("due_on", Text), ("method", Text)],
+        CaseForm::Complete(_) => &[
+            ("completed_on", Text),
+            ("outcome", Text),
+            ("notes", Optional),
+        ],
+        CaseForm::Note => &[("text", Text)],
+        CaseForm::Risk => &[("level", Text), ("notes", Optional)],
+        CaseForm::Close => &[("reason", Text), ("closed_on", Text), ("notes", Optional)],
+    }
+}
+
+/// The API's body for form `which`, or the fields JSON cannot carry.
+pub fn command_body(which: CaseForm, fields: &FormFields) -> Result<Value, Vec<FieldError>> {
+    let mut body = Map::new();
+    let mut problems = Vec::new();
+    for (name, part) in parts(which) {
+        let value = match part {
+            Part::Text => Some(json!(fields.get(name).map_or("", str::trim))),
+            Part::Optional => fields.text(name).map(|text| json!(text)),
+            Part::Number => fields
+                .text(name)
+                .and_then(|raw| whole_number(raw, name, &mut problems))
+                .map(|number| json!(number)),
+        };
+        if let Some(value) = value {
+            body.insert((*name).to_owned(), value);
+        }
+    }
+    if problems.is_empty() {
+        Ok(Value::Object(body))
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_support_form_is_the_apis_body() {
+        let fields = FormFields::parse(
+            b"type=shelter&provided_on=2026-11-19&nights=3&by=&notes=+slept+well+&_csrf=x",
+        );
+        assert_eq!(
+            command_body(CaseForm::Support, &fields).unwrap_or_default(),
+            json!({"type": "shelter", "provided_on": "2026-11-19", "nights": 3,
+                   "notes": "slept well"})
+        );
+    }
+
+    #[test]
+    fn a_number_that_is_not_one_is_refused_under_its_field() {
+        let fields = FormFields::parse(b"type=shelter&provided_on=2026-11-19&nights=ba");
+        let Err(problems) = command_body(CaseForm::Support, &fields) else {
+            panic!("accepted");
+        };
+        assert_eq!(
+            problems.first().map(|problem| problem.field.as_str()),
+            Some("nights")
+        );
+    }
+
+    #[test]
+    fn required_fields_are_sent_even_when_blank_for_the_api_to_judge() {
+        let fields = FormFields::parse(b"");
+        assert_eq!(
+            command_body(CaseForm::Note, &fields).unwrap_or_default(),
+            json!({"text": ""})
+        );
+        assert_eq!(
+            command_body(CaseForm::FollowUp, &fields).unwrap_or_default(),
+            json!({"due_on": "", "method": ""})
+        );
+    }
+}

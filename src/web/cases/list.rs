@@ -1,0 +1,248 @@
+//! `GET /cases`: the cases the user may see (a volunteer: her trusted address's; a
+//! supervisor: her area's), through the API's own list ([`list_page`]: scope and access
+//! log), open ones first: without a status filter the list walks the statuses in order
+//! (open, awaiting review, closed), each newest first, and a page is filled from the next
+//! status when one runs out. Each case shows only what the API's list shows: its opening
+//! day, status, risk, next follow-up (marked when overdue) and, for a supervisor, its
+//! trusted address.
+//!
+//! Query: `status` (a filter), `phase` (the status the page starts in, when unfiltered) and
+//! `cursor` (the API's cursor within that status).
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::domain::ids::TrustedAddressId;
+use crate::domain::vocab::Role;
+use crate::http::cases::extract::ClientAddr;
+use crate::http::cases::list::{CaseListItem, ListQuery, list_page};
+use crate::http::state::AppState;
+use crate::web::cases::badges::{overdue_badge, risk_badge, status_badge};
+use crate::web::cases::{case_worker, overdue, parse_iso};
+use crate::web::error::WebError;
+use crate::web::i18n::{Lang, date, tr};
+use crate::web::page::{Frame, encode, render};
+use crate::web::session::WebUser;
+use crate::web::widgets::{Field, select};
+
+/// The statuses a list walks, open ones first.
+pub const STATUSES: [&str; 3] = ["open", "closure_requested", "closed"];
+/// Cases per page.
+pub const PAGE: usize = 50;
+
+/// The list's query.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    pub status: Option<String>,
+    pub phase: Option<String>,
+    pub cursor: Option<String>,
+}
+
+/// Where the next page starts.
+#[derive(Debug, PartialEq, Eq)]
+struct NextPage {
+    status: &'static str,
+    cursor: Option<String>,
+}
+
+pub async fn case_list(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    user: WebUser,
+    query: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let worker = case_worker(&user)?;
+    let lang = user.lang;
+    let bad_request = || WebError::status(StatusCode::BAD_REQUEST, lang);
+    let Query(params) = query.map_err(|_| bad_request())?;
+    let filter = match params.status.as_deref().filter(|status| !status.is_empty()) {
+        None => None,
+        Some(status) => Some(known_status(status).ok_or_else(bad_request)?),
+    };
+    let phases = match (filter, params.phase.as_deref()) {
+        (Some(status), _) => vec![status],
+        (None, None) => STATUSES.to_vec(),
+        (None, Some(phase)) => {
+            let start = STATUSES
+                .iter()
+                .position(|status| *status == phase)
+                .ok_or_else(bad_request)?;
+            STATUSES.iter().skip(start).copied().collect()
+        }
+    };
+    let mut cursor = params.cursor.filter(|cursor| !cursor.is_empty());
+    let mut items: Vec<CaseListItem> = Vec::new();
+    let mut next = None;
+    for (at, status) in phases.iter().enumerate() {
+        let room = PAGE.saturating_sub(items.len());
+        let query = ListQuery {
+            status: Some((*status).to_owned()),
+            cursor: cursor.take(),
+            limit: Some(room.to_string()),
+            ..ListQuery::default()
+        };
+        let page = list_page(&state, &worker.0, from.clone(), query)
+            .await
+            .map_err(|error| WebError::api(error, lang))?;
+        items.extend(page.items);
+        if let Some(cursor) = page.next {
+            next = Some(NextPage {
+                status,
+                cursor: Some(cursor),
+            });
+            break;
+        }
+        if items.len() >= PAGE {
+            next = phases.get(at + 1).map(|status| NextPage {
+                status,
+                cursor: None,
+            });
+            break;
+        }
+    }
+    let listed: Vec<(Uuid, Uuid)> = items
+        .iter()
+        .map(|item| (item.id, item.trusted_address))
+        .collect();
+    let overdue = overdue::by_case(&state, &listed);
+    let addresses = (user.user.role == Role::Supervisor).then(|| address_names(&state, &items));
+    let body = html! {
+        h1 { (tr(lang, "list.title")) }
+        div.actions {
+            a #new-case .button href="/cases/new" { (tr(lang, "nav.new_case")) }
+        }
+        (filter_form(lang, filter))
+        @if items.is_empty() {
+            p.notice #no-cases { (tr(lang, "list.empty")) }
+        } @else {
+            (table(lang, &items, &overdue, addresses.as_ref()))
+        }
+        @if let Some(next) = &next {
+            p { a #next-page .button.secondary href=(next_link(filter, next)) { (tr(lang, "list.next")) } }
+        }
+    };
+    Ok(render(
+        &Frame::new(&state, &user, tr(lang, "list.title")),
+        body,
+    ))
+}
+
+fn known_status(status: &str) -> Option<&'static str> {
+    STATUSES.iter().copied().find(|known| *known == status)
+}
+
+fn next_link(filter: Option<&str>, next: &NextPage) -> String {
+    let mut link = match filter {
+        Some(status) => format!("/cases?status={status}"),
+        None => format!("/cases?phase={}", next.status),
+    };
+    if let Some(cursor) = &next.cursor {
+        link.push_str("&cursor=");
+        link.push_str(&encode(cursor));
+    }
+    link
+}
+
+fn filter_form(lang: Lang, filter: Option<&str>) -> Markup {
+    let options = [
+        ("open", tr(lang, "case.status.open")),
+        (
+            "closure_requested",
+            tr(lang, "case.status.closure_requested"),
+        ),
+        ("closed", tr(lang, "case.status.closed")),
+    ];
+    html! {
+        form #case-filter .actions method="get" action="/cases" {
+            (select(lang, Field::new("filter-status", "status", tr(lang, "list.filter")),
+                &options, filter, Some(tr(lang, "list.all"))))
+            div { button #apply-filter type="submit" { (tr(lang, "list.apply")) } }
+        }
+    }
+}
+
+fn table(
+    lang: Lang,
+    items: &[CaseListItem],
+    overdue: &BTreeMap<Uuid, i64>,
+    addresses: Option<&BTreeMap<Uuid, String>>,
+) -> Markup {
+    html! {
+        div.table-wrap {
+            table #case-table {
+                thead { tr {
+                    th scope="col" { (tr(lang, "list.opened_on")) }
+                    th scope="col" { (tr(lang, "case.status")) }
+                    th scope="col" { (tr(lang, "case.risk")) }
+                    @if addresses.is_some() { th scope="col" { (tr(lang, "case.trusted_address")) } }
+                    th scope="col" { (tr(lang, "list.next_follow_up")) }
+                } }
+                tbody {
+                    @for item in items {
+                        tr id={ "case-" (item.id) } {
+                            td { a href={ "/cases/" (item.id) } { (date(lang, item.opened_on)) } }
+                            td { (status_badge(lang, item.status)) }
+                            td { (risk_badge(lang, item.risk_level)) }
+                            @if let Some(addresses) = addresses {
+                                td { (addresses.get(&item.trusted_address).map_or("", String::as_str)) }
+                            }
+                            td {
+                                @if let Some(due) = item.next_follow_up.as_deref().and_then(parse_iso) {
+                                    (date(lang, due)) " "
+                                }
+                                @if let Some(days) = overdue.get(&item.id) {
+                                    (overdue_badge(lang, *days))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The names of the listed cases' trusted addresses (a supervisor's list names them).
+fn address_names(state: &AppState, items: &[CaseListItem]) -> BTreeMap<Uuid, String> {
+    let registry = &state.projections.registry;
+    items
+        .iter()
+        .filter_map(|item| {
+            let address =
+                registry.trusted_address(&TrustedAddressId::from_uuid(item.trusted_address))?;
+            Some((item.trusted_address, address.name?))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_link_keeps_the_filter_or_the_phase() {
+        let next = NextPage {
+            status: "closed",
+            cursor: Some("abc=".into()),
+        };
+        assert_eq!(next_link(None, &next), "/cases?phase=closed&cursor=abc%3D");
+        assert_eq!(
+            next_link(
+                Some("open"),
+                &NextPage {
+                    status: "open",
+                    cursor: None
+                }
+            ),
+            "/cases?status=open"
+        );
+        assert_eq!(known_status("erased"), None);
+    }
+}

@@ -1,0 +1,109 @@
+//! `GET /cases/new` and `POST /cases/new`: the new-case form and its submission, which is
+//! the API's own `POST /cases` ([`crate::http::cases::create::open_case`]) with the form's
+//! idempotency key, so a retried submission never opens a second case. Opened: 303 to the
+//! case's page. Refused: the form again, with her input and the errors under their fields.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+
+use crate::domain::vocab::Role;
+use crate::http::cases::create;
+use crate::http::cases::extract::RawBody;
+use crate::http::cases::flow::internal;
+use crate::http::scope::may_access_address;
+use crate::http::state::AppState;
+use crate::web::cases::kept::Refusal;
+use crate::web::cases::new_case_form::{OpeningForm, opening_form, title};
+use crate::web::cases::opening::opening_body;
+use crate::web::cases::{case_worker, iso};
+use crate::web::error::WebError;
+use crate::web::form::SignedInForm;
+use crate::web::i18n::tr;
+use crate::web::page::{Frame, render};
+use crate::web::session::WebUser;
+use crate::web::widgets::preconditions;
+
+pub async fn new_case_page(
+    State(state): State<AppState>,
+    user: WebUser,
+) -> Result<Response, WebError> {
+    case_worker(&user)?;
+    Ok(page(&state, &user, None))
+}
+
+pub async fn open_case(
+    State(state): State<AppState>,
+    SignedInForm { user, fields }: SignedInForm,
+) -> Result<Response, WebError> {
+    let worker = case_worker(&user)?;
+    let lang = user.lang;
+    let body = match opening_body(&fields) {
+        Ok(body) => body,
+        Err(problems) => {
+            let refusal = Refusal::local(&problems, fields);
+            return Ok(page(&state, &user, Some(&refusal)));
+        }
+    };
+    let bytes = serde_json::to_vec(&body).map_err(|error| WebError::api(internal(error), lang))?;
+    let opened = create::open_case(
+        State(state.clone()),
+        worker,
+        preconditions(&fields),
+        RawBody::json(bytes),
+    )
+    .await;
+    match opened {
+        Ok(created) => match created.body.id {
+            Some(id) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+            None => Err(WebError::api(internal("an opened case has no id"), lang)),
+        },
+        Err(error) => {
+            let refusal = Refusal::of(error, fields).map_err(|error| WebError::api(error, lang))?;
+            Ok(page(&state, &user, Some(&refusal)))
+        }
+    }
+}
+
+/// The form page, fresh or after a refusal (with the refusal's status).
+fn page(state: &AppState, user: &WebUser, refusal: Option<&Refusal>) -> Response {
+    let lang = user.lang;
+    let today = iso(state.clock.today());
+    let form = OpeningForm {
+        today: &today,
+        addresses: addresses(state, user),
+        refusal,
+    };
+    let body = html! {
+        h1 { (title(lang)) }
+        p.muted { (tr(lang, "new.intro")) }
+        (opening_form(user, &form))
+    };
+    let mut response = render(&Frame::new(state, user, title(lang)), body);
+    if let Some(refusal) = refusal {
+        *response.status_mut() = refusal.status;
+    }
+    response
+}
+
+/// The open trusted addresses a supervisor may open a case at, by name; `None` for a
+/// volunteer.
+fn addresses(state: &AppState, user: &WebUser) -> Option<Vec<(String, String)>> {
+    if user.user.role != Role::Supervisor {
+        return None;
+    }
+    let registry = &state.projections.registry;
+    let unnamed = tr(user.lang, "case.unnamed_address");
+    let mut open: Vec<(String, String)> = registry
+        .trusted_addresses()
+        .into_iter()
+        .filter(|address| address.closed_on.is_none())
+        .filter(|address| may_access_address(&user.user, &address.id, registry))
+        .map(|address| {
+            let name = address.name.unwrap_or_else(|| unnamed.to_owned());
+            (address.id.to_string(), name)
+        })
+        .collect();
+    open.sort_by(|a, b| a.1.cmp(&b.1));
+    Some(open)
+}

@@ -34,5 +34,6 @@ mod matrix;
 mod stats;
 
 mod web;
+mod web_admin;
 #[allow(dead_code)]
 mod web_kit;

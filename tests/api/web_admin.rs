@@ -60,15 +60,39 @@ async fn the_users_are_listed_by_username_with_their_role_and_binding() {
     let table = &page.body[page.body.find("id=\"users\"").unwrap()..];
     let positions: Vec<usize> = ["admin", "bc.a", "gs.a", "gs.a2", "gs.b", "tnv.a1"]
         .iter()
-        .map(|name| table.find(&format!("<td>{name}</td>")).unwrap())
+        .map(|name| table.find(&format!(">{name}</a></td>")).unwrap())
         .collect();
     assert!(positions.windows(2).all(|pair| pair[0] < pair[1]));
     assert!(table.contains("Tình nguyện viên"));
     assert!(table.contains("62 · Khu vực 62"));
     assert!(table.contains("Đang hoạt động"));
-    // Her own account has no deactivation form; the others have theirs.
-    assert!(!page.contains(&format!("id=\"deactivate-{}\"", world.admin)));
-    assert!(page.contains(&format!("id=\"deactivate-{}\"", world.volunteer_a1)));
+    let link = format!("href=\"/admin/users/{}\"", world.volunteer_a1);
+    assert!(table.contains(&link));
+}
+
+#[tokio::test]
+async fn an_account_page_offers_its_commands_except_on_her_own_account() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    let volunteer = admin
+        .get(&format!("/admin/users/{}", world.volunteer_a1))
+        .await;
+    assert_eq!(volunteer.status, 200);
+    assert!(volunteer.contains("<h1>Tài khoản: tnv.a1</h1>"));
+    assert!(volunteer.contains("id=\"deactivate\""));
+    assert!(volunteer.contains("id=\"reset-password\""));
+    assert!(volunteer.contains("Ít nhất 10 ký tự."));
+
+    let own = admin.get(&format!("/admin/users/{}", world.admin)).await;
+    assert_eq!(own.status, 200);
+    assert!(!own.contains("id=\"deactivate\""));
+    assert!(own.contains("Đây là tài khoản của bạn"));
+
+    for id in ["0a000000-0000-4000-8000-000000000001", "not-an-id"] {
+        assert_eq!(admin.get(&format!("/admin/users/{id}")).await.status, 404);
+    }
 }
 
 #[tokio::test]
@@ -95,7 +119,7 @@ async fn an_admin_creates_a_user_who_then_signs_in() {
     assert_eq!(created.location(), "/admin/users?done=user_created");
     let page = admin.get(&created.location()).await;
     assert!(page.contains("Đã tạo người dùng."));
-    assert!(page.contains("<td>tnv.moi</td>"));
+    assert!(page.contains(">tnv.moi</a></td>"));
     let user = app
         .state
         .projections
@@ -165,18 +189,24 @@ async fn deactivation_needs_the_confirmation_and_ends_her_sessions() {
     let unconfirmed = admin.post(&path, &[]).await;
     assert_eq!(unconfirmed.status, 422);
     assert!(unconfirmed.contains("Hãy đánh dấu ô xác nhận trước khi vô hiệu hoá."));
-    assert!(unconfirmed.contains(&format!("id=\"manage-{}\" open", world.volunteer_a1)));
     assert_eq!(volunteer.get("/session/ping").await.status, 204);
 
     let done = admin.post(&path, &[("confirm", "yes")]).await;
 
     assert_eq!(done.status, 303, "{}", done.body);
-    assert_eq!(done.location(), "/admin/users?done=user_deactivated");
+    assert_eq!(
+        done.location(),
+        format!("/admin/users/{}?done=user_deactivated", world.volunteer_a1)
+    );
     assert_eq!(volunteer.get("/session/ping").await.status, 303);
     let registry = &app.state.projections.registry;
     assert!(!registry.user(&world.volunteer_a1).unwrap().active);
-    let page = admin.get("/admin/users").await;
-    assert!(page.contains("Đã vô hiệu hoá"));
+    let page = admin.get(&done.location()).await;
+    assert!(
+        page.contains("Đã vô hiệu hoá tài khoản; các phiên đăng nhập của người này đã kết thúc.")
+    );
+    assert!(page.contains("<span class=\"badge closed\">Đã vô hiệu hoá</span>"));
+    assert!(!page.contains("id=\"deactivate\""));
 }
 
 #[tokio::test]
@@ -223,7 +253,10 @@ async fn an_admin_resets_a_password_and_the_old_one_stops_working() {
     let reset = admin.post(&path, &[("password", NEW_PASSWORD)]).await;
 
     assert_eq!(reset.status, 303, "{}", reset.body);
-    assert_eq!(reset.location(), "/admin/users?done=password_reset");
+    assert_eq!(
+        reset.location(),
+        format!("/admin/users/{}?done=password_reset", world.volunteer_a1)
+    );
     assert_eq!(volunteer.get("/session/ping").await.status, 303);
     let again = WebSession::sign_in(&app, "tnv.a1", NEW_PASSWORD).await;
     assert_eq!(again.get("/session/ping").await.status, 204);
@@ -440,7 +473,8 @@ async fn other_roles_get_403_pages_and_write_nothing() {
 
     for user in [world.volunteer_a1, world.supervisor_a, world.reporter_a] {
         let session = WebSession::signed_in(&app, user);
-        for path in PAGES {
+        let account = format!("/admin/users/{}", world.volunteer_b1);
+        for path in PAGES.into_iter().chain([account.as_str()]) {
             let page = session.get(path).await;
             assert_eq!(page.status, 403, "{path}");
             assert!(page.contains("Vai trò của bạn không được làm việc này."));

@@ -8,11 +8,13 @@
 //! a redirect (303, with a notice) or the same page again with the input kept (never a
 //! password) and the errors in words. The registry's commands take no idempotency key.
 //!
-//! - [`users`]: `/admin/users`, deactivation and password reset.
+//! - [`users`]: `/admin/users` and the new user; [`account`]: one account's page, its
+//!   deactivation and password reset.
 //! - [`areas`]: `/admin/areas` (the tree of areas, defining one); [`merge`]: the merge form.
 //! - [`addresses`]: the page `/admin/addresses`.
 //! - [`refusal`]: the API's refusals in words; [`words`]: the catalogue of these pages.
 
+pub mod account;
 pub mod addresses;
 pub mod areas;
 pub mod merge;
@@ -40,8 +42,9 @@ pub use words::MESSAGES;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users::page).post(users::create))
-        .route("/admin/users/{id}/deactivate", post(users::deactivate))
-        .route("/admin/users/{id}/password", post(users::reset_password))
+        .route("/admin/users/{id}", get(account::page))
+        .route("/admin/users/{id}/deactivate", post(account::deactivate))
+        .route("/admin/users/{id}/password", post(account::reset_password))
         .route("/admin/areas", get(areas::page).post(areas::define))
         .route("/admin/areas/merge", post(merge::merge))
         .route(

@@ -1,22 +1,20 @@
 //! `/admin/users`: every account (username, role, what it is bound to, active or not) from
-//! the registry, the "new user" form, and each account's deactivation and password reset.
+//! the registry, sorted by username, each linking to its page ([`account`](super::account)),
+//! and the "new user" form.
 //!
-//! SECURITY-SENSITIVE: the forms go through the API's one account code path (Argon2id,
-//! the username and password rules, sessions ended on deactivation or reset). A password is
-//! never put back into a refused form, never logged, and dropped (zeroized) after use.
+//! SECURITY-SENSITIVE: the form goes through the API's one account code path (Argon2id, the
+//! username and password rules). A password is never put back into a refused form, never
+//! logged, and dropped (zeroized) after use.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
-use uuid::Uuid;
 
-use crate::domain::ids::UserId;
 use crate::domain::vocab::{Role, Vocabulary};
-use crate::http::error::ApiError;
 use crate::http::json::Json;
 use crate::http::registry::accounts::{MIN_PASSWORD_CHARS, NewUser, Password};
-use crate::http::registry::users::{self as api, NewPassword};
+use crate::http::registry::users as api;
 use crate::http::state::AppState;
 use crate::projections::registry::User;
 use crate::web::admin::refusal::{Refusal, error_of};
@@ -28,7 +26,7 @@ use crate::web::page::{Frame, csrf_field, render};
 use crate::web::session::WebUser;
 use crate::web::widgets::{self, Field};
 
-const PATH: &str = "/admin/users";
+pub const PATH: &str = "/admin/users";
 
 /// What the "new user" form had, put back after a refusal (never the password).
 #[derive(Debug, Default)]
@@ -56,7 +54,6 @@ impl NewUserInput {
 enum Refused {
     None,
     NewUser(NewUserInput, Refusal),
-    Account(UserId, Refusal),
 }
 
 pub async fn page(
@@ -92,90 +89,9 @@ pub async fn create(
     }
 }
 
-pub async fn deactivate(
-    State(state): State<AppState>,
-    id: Result<Path<String>, PathRejection>,
-    form: SignedInForm,
-) -> Result<Response, WebError> {
-    let admin = admin_only(&form.user)?;
-    let (id, raw) = account(&state, id, form.user.lang)?;
-    let outcome = if form.fields.checked("confirm") {
-        api::deactivate(State(state.clone()), admin, Ok(Path(raw))).await
-    } else {
-        let refusal = Refusal::on_field("confirm", "admin.users.confirm_needed");
-        return Ok(show(
-            &state,
-            &form.user,
-            &Done::default(),
-            &Refused::Account(id, refusal),
-        ));
-    };
-    answer(
-        &state,
-        &form.user,
-        id,
-        outcome.map(|_| ()),
-        Notice::UserDeactivated,
-    )
-}
-
-pub async fn reset_password(
-    State(state): State<AppState>,
-    id: Result<Path<String>, PathRejection>,
-    form: SignedInForm,
-) -> Result<Response, WebError> {
-    let admin = admin_only(&form.user)?;
-    let (id, raw) = account(&state, id, form.user.lang)?;
-    let body = NewPassword {
-        password: password_of(&form.fields),
-    };
-    let outcome = api::reset_password(State(state.clone()), admin, Ok(Path(raw)), Json(body)).await;
-    answer(
-        &state,
-        &form.user,
-        id,
-        outcome.map(|_| ()),
-        Notice::PasswordReset,
-    )
-}
-
 /// The password typed, as the API takes it (not trimmed: spaces count).
-fn password_of(fields: &FormFields) -> Password {
+pub fn password_of(fields: &FormFields) -> Password {
     Password::new(fields.get("password").unwrap_or_default().to_owned())
-}
-
-/// The account a path names, or the 404 page.
-fn account(
-    state: &AppState,
-    raw: Result<Path<String>, PathRejection>,
-    lang: Lang,
-) -> Result<(UserId, String), WebError> {
-    let raw = raw
-        .map(|Path(raw)| raw)
-        .map_err(|_| WebError::api(ApiError::NotFound, lang))?;
-    Uuid::parse_str(&raw)
-        .ok()
-        .map(UserId::from_uuid)
-        .filter(|id| state.projections.registry.user(id).is_some())
-        .map(|id| (id, raw))
-        .ok_or_else(|| WebError::api(ApiError::NotFound, lang))
-}
-
-/// A command on one account: back to the list, or the list again with the refusal.
-fn answer(
-    state: &AppState,
-    user: &WebUser,
-    id: UserId,
-    outcome: Result<(), ApiError>,
-    done: Notice,
-) -> Result<Response, WebError> {
-    match outcome {
-        Ok(()) => Ok(redirect(PATH, done)),
-        Err(error) => {
-            let refused = Refused::Account(id, Refusal::of(error, user.lang)?);
-            Ok(show(state, user, &Done::default(), &refused))
-        }
-    }
 }
 
 /// The page, with the status of a refusal if there was one.
@@ -183,14 +99,6 @@ fn show(state: &AppState, user: &WebUser, done: &Done, refused: &Refused) -> Res
     let lang = user.lang;
     let title = tr(lang, "admin.users.title");
     let users = state.projections.registry.users();
-    let manageable: Vec<&User> = users
-        .iter()
-        .filter(|account| account.active && account.id != user.user.id)
-        .collect();
-    let stray = match refused {
-        Refused::Account(id, refusal) if !manageable.iter().any(|a| a.id == *id) => Some(refusal),
-        _ => None,
-    };
     let body = html! {
         h1 { (title) }
         (notice(lang, done))
@@ -206,7 +114,7 @@ fn show(state: &AppState, user: &WebUser, done: &Done, refused: &Refused) -> Res
                 tbody {
                     @for account in &users {
                         tr id={ "user-" (account.id) } {
-                            td { (account.username) }
+                            td { a href={ (PATH) "/" (account.id) } { (account.username) } }
                             td { (account.role.label(lang)) }
                             td { (binding(state, lang, account)) }
                             td { (status(lang, account)) }
@@ -215,27 +123,18 @@ fn show(state: &AppState, user: &WebUser, done: &Done, refused: &Refused) -> Res
                 }
             }
         }
-        h2 { (tr(lang, "admin.users.manage")) }
-        @if let Some(refusal) = stray { (refusal.summary(lang)) }
-        @for account in &manageable {
-            @let refusal = match refused {
-                Refused::Account(id, refusal) if *id == account.id => Some(refusal),
-                _ => None,
-            };
-            (account_forms(user, account, refusal))
-        }
         h2 { (tr(lang, "admin.users.new")) }
         (new_user_form(state, user, refused))
     };
     let mut response = render(&Frame::new(state, user, title), body);
-    if let Refused::NewUser(_, refusal) | Refused::Account(_, refusal) = refused {
+    if let Refused::NewUser(_, refusal) = refused {
         *response.status_mut() = refusal.status;
     }
     response
 }
 
 /// What an account is bound to: a volunteer's trusted address, an officer's area.
-fn binding(state: &AppState, lang: Lang, account: &User) -> String {
+pub fn binding(state: &AppState, lang: Lang, account: &User) -> String {
     let registry = &state.projections.registry;
     if let Some(id) = &account.trusted_address {
         return registry
@@ -251,7 +150,7 @@ fn binding(state: &AppState, lang: Lang, account: &User) -> String {
     }
 }
 
-fn status(lang: Lang, account: &User) -> Markup {
+pub fn status(lang: Lang, account: &User) -> Markup {
     html! {
         @if account.active {
             span.badge.open { (tr(lang, "admin.users.active")) }
@@ -262,42 +161,8 @@ fn status(lang: Lang, account: &User) -> Markup {
 }
 
 /// The password rule, as the API states it.
-fn password_hint(lang: Lang) -> String {
+pub fn password_hint(lang: Lang) -> String {
     tr(lang, "admin.users.password_hint").replace("{min}", &MIN_PASSWORD_CHARS.to_string())
-}
-
-/// One account's deactivation and password reset, folded under its username.
-fn account_forms(user: &WebUser, account: &User, refusal: Option<&Refusal>) -> Markup {
-    let lang = user.lang;
-    let id = account.id;
-    let confirm_id = format!("confirm-{id}");
-    let password_id = format!("password-{id}");
-    let hint = password_hint(lang);
-    html! {
-        details.account #{ "manage-" (id) } open[refusal.is_some()] {
-            summary { (account.username) }
-            @if let Some(refusal) = refusal { (refusal.summary(lang)) }
-            form.stacked #{ "deactivate-" (id) } method="post"
-                action={ (PATH) "/" (id) "/deactivate" } data-resilient {
-                (csrf_field(user))
-                (widgets::checkbox(
-                    Field::new(&confirm_id, "confirm", tr(lang, "admin.users.confirm_deactivate"))
-                        .error(error_of(refusal, lang, "confirm")),
-                    false,
-                ))
-                div.actions { button.danger type="submit" { (tr(lang, "admin.users.deactivate")) } }
-            }
-            form.stacked #{ "password-form-" (id) } method="post"
-                action={ (PATH) "/" (id) "/password" } data-resilient {
-                (csrf_field(user))
-                (widgets::input(lang,
-                    Field::new(&password_id, "password", tr(lang, "admin.users.new_password"))
-                        .hint(&hint).error(error_of(refusal, lang, "password")).required(),
-                    "password", ""))
-                div.actions { button.secondary type="submit" { (tr(lang, "admin.users.reset_password")) } }
-            }
-        }
-    }
 }
 
 /// The "new user" form, with what was typed put back after a refusal (not the password).
@@ -306,7 +171,7 @@ fn new_user_form(state: &AppState, user: &WebUser, refused: &Refused) -> Markup 
     let registry = &state.projections.registry;
     let (input, refusal) = match refused {
         Refused::NewUser(input, refusal) => (Some(input), Some(refusal)),
-        _ => (None, None),
+        Refused::None => (None, None),
     };
     let kept = |pick: fn(&NewUserInput) -> &str| input.map_or("", pick);
     let error = |name| error_of(refusal, lang, name);

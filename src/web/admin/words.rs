@@ -19,7 +19,17 @@ pub const MESSAGES: &[Message] = &[
     msg("admin.users.status", "Trạng thái", "Status"),
     msg("admin.users.active", "Đang hoạt động", "Active"),
     msg("admin.users.deactivated", "Đã vô hiệu hoá", "Deactivated"),
-    msg("admin.users.manage", "Quản lý tài khoản", "Manage accounts"),
+    msg("admin.account.title", "Tài khoản", "Account"),
+    msg(
+        "admin.account.back",
+        "← Danh sách người dùng",
+        "← All users",
+    ),
+    msg(
+        "admin.account.own",
+        "Đây là tài khoản của bạn: đổi mật khẩu hoặc vô hiệu hoá phải do một quản trị viên khác làm.",
+        "This is your own account: another admin resets its password or deactivates it.",
+    ),
     msg(
         "admin.users.confirm_deactivate",
         "Tôi hiểu: người này sẽ không đăng nhập được nữa, các phiên đang mở kết thúc ngay, và không thể kích hoạt lại tài khoản.",

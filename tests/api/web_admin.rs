@@ -565,3 +565,19 @@ async fn the_admin_pages_never_show_case_content() {
         assert!(!page.contains(CANARY), "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_area_tree_narrows_to_one_unit() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    let page = admin.get("/admin/areas?under=610").await;
+
+    assert_eq!(page.status, 200);
+    assert!(page.contains("id=\"area-610\""));
+    assert!(page.contains("id=\"area-23284\""));
+    assert!(!page.contains("id=\"area-64\""));
+    assert!(!page.contains("id=\"merge-communes-list-23401\""));
+    assert!(page.contains("<option value=\"610\" selected"));
+}

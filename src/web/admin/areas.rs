@@ -117,8 +117,12 @@ pub fn show(
 ) -> Response {
     let lang = user.lang;
     let title = tr(lang, "admin.areas.title");
-    let all = state.projections.registry.areas();
-    let rows = tree(&all, under);
+    let areas = state.projections.registry.areas();
+    let all = tree(&areas, None);
+    let rows = match under {
+        Some(_) => tree(&areas, under),
+        None => all.clone(),
+    };
     let body = html! {
         h1 { (title) }
         (notice(lang, done))
@@ -174,9 +178,10 @@ pub fn tree(areas: &[Area], under: Option<&AreaCode>) -> Vec<(usize, Area)> {
 }
 
 /// The unit whose part of the tree to show (a plain GET form: works without a script).
-fn filter(lang: Lang, all: &[Area], under: Option<&AreaCode>) -> Markup {
+fn filter(lang: Lang, all: &[(usize, Area)], under: Option<&AreaCode>) -> Markup {
     let units: Vec<(String, String)> = all
         .iter()
+        .map(|(_, area)| area)
         .filter(|area| area.level != AreaLevel::Commune)
         .map(|area| (area.code.as_str().to_owned(), area_label(area)))
         .collect();
@@ -222,7 +227,7 @@ fn table(lang: Lang, rows: &[(usize, Area)]) -> Markup {
 }
 
 /// The "define an area" form.
-fn define_form(user: &WebUser, all: &[Area], refused: &Refused) -> Markup {
+fn define_form(user: &WebUser, all: &[(usize, Area)], refused: &Refused) -> Markup {
     let lang = user.lang;
     let (input, refusal) = match refused {
         Refused::Define(input, refusal) => (Some(input), Some(refusal)),
@@ -235,6 +240,7 @@ fn define_form(user: &WebUser, all: &[Area], refused: &Refused) -> Markup {
         .collect();
     let parents: Vec<(String, String)> = all
         .iter()
+        .map(|(_, area)| area)
         .filter(|area| area.valid_to.is_none() && area.level != AreaLevel::Commune)
         .map(|area| (area.code.as_str().to_owned(), area_label(area)))
         .collect();

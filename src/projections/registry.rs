@@ -128,6 +128,13 @@ impl Registry {
         self.read().users.get(id).cloned()
     }
 
+    /// Every account, sorted by username.
+    pub fn users(&self) -> Vec<User> {
+        let mut all: Vec<User> = self.read().users.values().cloned().collect();
+        all.sort_by(|a, b| a.username.cmp(&b.username));
+        all
+    }
+
     pub fn user_by_username(&self, username: &str) -> Option<User> {
         let data = self.read();
         data.usernames

@@ -35,6 +35,7 @@ mod stats;
 
 mod web;
 mod web_cases;
+mod web_admin;
 #[allow(dead_code)]
 mod web_kit;
 mod web_reporting;

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::area::{self, AreaCommand, AreaDefinedFacts, AreaState};
 use crate::domain::vocab::AreaLevel;
 use crate::http::auth::Admin;
@@ -66,6 +67,18 @@ pub async fn define_area(
     Admin(admin): Admin,
     Json(body): Json<NewArea>,
 ) -> Result<(StatusCode, axum::Json<AreaCreated>), ApiError> {
+    let code = define(&state, admin.id, body).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(AreaCreated {
+            code: code.as_str().to_owned(),
+        }),
+    ))
+}
+
+/// Check a new area against the registry and record it; returns its code once the
+/// registry shows it. (`POST /areas` and the merge of communes share it.)
+pub async fn define(state: &AppState, actor: UserId, body: NewArea) -> Result<AreaCode, ApiError> {
     let registry = &state.projections.registry;
     let mut fields = Fields::default();
     let code = fields.check("code", parse::area_code(&body.code));
@@ -112,21 +125,16 @@ pub async fn define_area(
     let events = area::decide(&AreaState::default(), AreaCommand::Define(facts))
         .map_err(|rejection| rejected(&rejection, "code"))?;
     append(
-        &state,
+        state,
         StreamId::area(&code),
         ExpectedVersion::NoStream,
         &events,
-        Some(admin.id),
+        Some(actor),
     )
     .await
     .map_err(|error| match error {
         WriteError::Conflict => ApiError::invalid("code", "already exists"),
         WriteError::Failed(error) => error,
     })?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(AreaCreated {
-            code: code.as_str().to_owned(),
-        }),
-    ))
+    Ok(code)
 }

@@ -4,6 +4,8 @@
 //! [`write::rejected`].
 //!
 //! - [`areas`]: `POST /areas`.
+//! - [`retire`]: `POST /areas/{code}/retire`; [`merge`]: `POST /areas/merge` (communes merge
+//!   into a new commune or one of them, from an effective date).
 //! - [`addresses`]: `POST /trusted-addresses`, `GET /trusted-addresses`.
 //! - [`users`]: `POST /users`, `DELETE /users/{id}`, `POST /users/{id}/password`.
 //! - [`accounts`]: the account code path shared with the control socket.
@@ -13,7 +15,9 @@
 pub mod accounts;
 pub mod addresses;
 pub mod areas;
+pub mod merge;
 pub mod parse;
+pub mod retire;
 pub mod users;
 pub mod write;
 
@@ -25,6 +29,8 @@ use crate::http::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(areas::define_area))
+        .routes(routes!(merge::merge_communes))
+        .routes(routes!(retire::retire_area))
         .routes(routes!(addresses::establish, addresses::list))
         .routes(routes!(users::create))
         .routes(routes!(users::deactivate))

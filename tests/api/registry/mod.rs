@@ -4,6 +4,7 @@
 
 mod addresses;
 mod areas;
+mod merge;
 mod users;
 
 use crate::requests::*;

@@ -1,0 +1,295 @@
+//! `POST /areas/merge` (admin): two or more communes of one parent merge, from an effective
+//! date, into a new commune or into one of them.
+//!
+//! A merge is recorded as the domain defines it: the new commune (if any) is defined with
+//! `valid_from` = the effective date under the communes' parent, and every other merged
+//! commune is retired with `valid_to` = the day before and the surviving commune as its
+//! `successor`. Every field is checked, against the domain's `decide` too, before anything
+//! is written; a merge sent again after a partial failure (or a lost answer) completes it
+//! rather than failing, since the parts already written are recognised.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::domain::ids::{AreaCode, UserId};
+use crate::domain::registry::RegistryRejection;
+use crate::domain::registry::area::{
+    self, AreaCommand, AreaDefinedFacts, AreaRetiredFacts, AreaState,
+};
+use crate::domain::vocab::AreaLevel;
+use crate::http::auth::Admin;
+use crate::http::error::{ApiError, FieldError, Problem};
+use crate::http::json::Json;
+use crate::http::registry::areas::{self, NewArea};
+use crate::http::registry::parse::{self, Fields};
+use crate::http::registry::retire::{retire, retired_as, state_of};
+use crate::http::state::AppState;
+use crate::projections::registry::{Area, Registry};
+
+/// `POST /areas/merge` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeCommunes {
+    /// The codes of the communes that merge: two or more, of one parent.
+    #[schema(example = json!(["23284", "23287"]))]
+    pub communes: Vec<String>,
+    /// The commune that holds their territory from `effective_on`: one of `communes` (it
+    /// continues), or a new code (defined under their parent, with `name`).
+    #[schema(example = "23290")]
+    pub into: String,
+    /// The new commune's name; only when `into` is new.
+    #[serde(default)]
+    #[schema(example = "Xã Đăk Hà Mới")]
+    pub name: Option<String>,
+    /// The first day of the merged commune (`YYYY-MM-DD`); the others' last day is the day
+    /// before. May lie ahead.
+    #[schema(format = Date, example = "2026-07-01")]
+    pub effective_on: String,
+}
+
+/// `POST /areas/merge` answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CommunesMerged {
+    /// The commune that holds the merged territory.
+    pub successor: String,
+    /// The communes retired into it.
+    pub retired: Vec<String>,
+}
+
+pub const TOO_FEW: &str = "must name at least two communes";
+pub const NOT_COMMUNES: &str = "must all be communes";
+pub const PARENTS_DIFFER: &str = "must share one parent";
+pub const INCLUDES_RETIRED: &str = "include a retired commune";
+pub const PARENT_RETIRED: &str = "their parent is retired";
+pub const INTO_EXISTS: &str = "is an existing area that is not among the communes";
+pub const NAME_UNUSED: &str = "is only for a new commune";
+pub const NOT_AFTER_START: &str = "must be after the day each commune began";
+
+/// Merge communes.
+#[utoipa::path(
+    post,
+    path = "/areas/merge",
+    tag = "registry",
+    security(("bearer" = [])),
+    request_body = MergeCommunes,
+    responses(
+        (status = 200, description = "Merged (or the same merge was already recorded)", body = CommunesMerged),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fewer than two communes, of different parents or retired; a bad date, code or name", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn merge_communes(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Json(body): Json<MergeCommunes>,
+) -> Result<axum::Json<CommunesMerged>, ApiError> {
+    let merged = merge(&state, admin.id, &body).await?;
+    Ok(axum::Json(merged))
+}
+
+/// Check a merge, then record it: the new commune first, then each retirement.
+pub async fn merge(
+    state: &AppState,
+    actor: UserId,
+    body: &MergeCommunes,
+) -> Result<CommunesMerged, ApiError> {
+    let plan = plan(&state.projections.registry, body)?;
+    if let Some(new) = plan.define {
+        areas::define(state, actor, new)
+            .await
+            .map_err(as_merge_fields)?;
+    }
+    for code in &plan.to_retire {
+        retire(state, actor, code, &plan.facts).await?;
+    }
+    Ok(CommunesMerged {
+        successor: plan.successor.as_str().to_owned(),
+        retired: plan.retired.iter().map(|c| c.as_str().to_owned()).collect(),
+    })
+}
+
+/// What a checked merge writes.
+#[derive(Debug)]
+struct Plan {
+    successor: AreaCode,
+    /// The new commune, unless the merge keeps one of its communes or an earlier try
+    /// defined it.
+    define: Option<NewArea>,
+    /// The communes still to retire.
+    to_retire: Vec<AreaCode>,
+    /// Every merged commune but the successor.
+    retired: Vec<AreaCode>,
+    facts: AreaRetiredFacts,
+}
+
+/// Every field checked, every error collected, nothing written.
+fn plan(registry: &Registry, body: &MergeCommunes) -> Result<Plan, ApiError> {
+    let mut fields = Fields::default();
+    let effective_on = fields.check("effective_on", parse::date(&body.effective_on));
+    let into = fields.check("into", parse::area_code(&body.into));
+    let communes = fields.check("communes", merged_communes(registry, &body.communes));
+    let (Some(effective_on), Some(into), Some(communes)) = (effective_on, into, communes) else {
+        fields.finish()?;
+        return Err(ApiError::Internal("a checked field is missing".into()));
+    };
+    let Some(valid_to) = effective_on.previous_day() else {
+        return Err(ApiError::invalid("effective_on", "is out of range"));
+    };
+    let facts = AreaRetiredFacts {
+        valid_to,
+        successor: Some(into.clone()),
+    };
+    let mut to_retire = Vec::new();
+    let mut retired = Vec::new();
+    for commune in communes.iter().filter(|commune| commune.code != into) {
+        retired.push(commune.code.clone());
+        if retired_as(commune, valid_to, &into) {
+            continue;
+        }
+        if commune.valid_to.is_some() {
+            fields.check::<()>("communes", Err(INCLUDES_RETIRED.to_owned()));
+            continue;
+        }
+        let decided = area::decide(&state_of(commune), AreaCommand::Retire(facts.clone()));
+        match decided {
+            Ok(_) => to_retire.push(commune.code.clone()),
+            Err(rejection) => {
+                let (field, message) = merge_field(&rejection);
+                fields.check::<()>(field, Err(message));
+            }
+        }
+    }
+    let name = body.name.as_deref().filter(|name| !name.trim().is_empty());
+    let define = match communes.iter().find(|commune| commune.code == into) {
+        Some(kept) => {
+            if kept.valid_to.is_some() {
+                fields.check::<()>("into", Err("the area is retired".to_owned()));
+            }
+            if name.is_some() {
+                fields.check::<()>("name", Err(NAME_UNUSED.to_owned()));
+            }
+            None
+        }
+        None => new_commune(registry, &mut fields, &communes, &into, name, effective_on),
+    };
+    fields.finish()?;
+    Ok(Plan {
+        successor: into,
+        define,
+        to_retire,
+        retired,
+        facts,
+    })
+}
+
+/// The communes named, each existing, all communes of one parent, at least two.
+fn merged_communes(registry: &Registry, raw: &[String]) -> Result<Vec<Area>, String> {
+    let mut communes: Vec<Area> = Vec::new();
+    for text in raw {
+        let code = parse::area_code(text.trim())?;
+        let area = registry
+            .area(&code)
+            .ok_or_else(|| "no such area".to_owned())?;
+        if area.level != AreaLevel::Commune {
+            return Err(NOT_COMMUNES.to_owned());
+        }
+        if !communes.iter().any(|seen| seen.code == area.code) {
+            communes.push(area);
+        }
+    }
+    if communes.len() < 2 {
+        return Err(TOO_FEW.to_owned());
+    }
+    let parent = communes.first().and_then(|first| first.parent.clone());
+    if communes.iter().any(|commune| commune.parent != parent) {
+        return Err(PARENTS_DIFFER.to_owned());
+    }
+    Ok(communes)
+}
+
+/// The new commune `into`, under the communes' parent from `effective_on`: `None` if an
+/// earlier try of this merge defined it already.
+fn new_commune(
+    registry: &Registry,
+    fields: &mut Fields,
+    communes: &[Area],
+    into: &AreaCode,
+    name: Option<&str>,
+    effective_on: Date,
+) -> Option<NewArea> {
+    let parent = communes.first().and_then(|first| first.parent.clone());
+    if let Some(existing) = registry.area(into) {
+        let same = existing.level == AreaLevel::Commune
+            && existing.parent == parent
+            && existing.valid_from == effective_on
+            && existing.valid_to.is_none()
+            && Some(existing.name.as_str()) == name;
+        if !same {
+            fields.check::<()>("into", Err(INTO_EXISTS.to_owned()));
+        }
+        return None;
+    }
+    if let Some(parent) = &parent {
+        if parse::current_area(registry, parent).is_err() {
+            fields.check::<()>("communes", Err(PARENT_RETIRED.to_owned()));
+        }
+    }
+    let facts = AreaDefinedFacts {
+        code: into.clone(),
+        name: name.unwrap_or_default().to_owned(),
+        level: AreaLevel::Commune,
+        parent: parent.clone(),
+        valid_from: effective_on,
+    };
+    if let Err(rejection) = area::decide(&AreaState::default(), AreaCommand::Define(facts)) {
+        let (field, message) = merge_field(&rejection);
+        fields.check::<()>(field, Err(message));
+    }
+    Some(NewArea {
+        code: into.as_str().to_owned(),
+        name: name.unwrap_or_default().to_owned(),
+        level: AreaLevel::Commune.code().to_owned(),
+        parent: parent.map(|parent| parent.as_str().to_owned()),
+        valid_from: Some(parse::iso_date(effective_on)),
+    })
+}
+
+/// A domain refusal, as a field of the merge form.
+fn merge_field(rejection: &RegistryRejection) -> (&'static str, String) {
+    match rejection {
+        RegistryRejection::Invalid {
+            field: "valid_to", ..
+        } => ("effective_on", NOT_AFTER_START.to_owned()),
+        RegistryRejection::Invalid { field, reason } => (merge_name(field), (*reason).to_owned()),
+        other => ("communes", other.to_string()),
+    }
+}
+
+/// The merge's name for a field of an area.
+fn merge_name(field: &str) -> &'static str {
+    match field {
+        "code" => "into",
+        "name" => "name",
+        "valid_from" | "valid_to" => "effective_on",
+        _ => "communes",
+    }
+}
+
+/// `POST /areas`'s field errors, named as the merge names them.
+fn as_merge_fields(error: ApiError) -> ApiError {
+    match error {
+        ApiError::Validation(errors) => ApiError::Validation(
+            errors
+                .into_iter()
+                .map(|error| FieldError {
+                    field: merge_name(&error.field).to_owned(),
+                    message: error.message,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}

@@ -1,0 +1,152 @@
+//! `POST /areas/{code}/retire` (admin): an area ceases to exist, its territory taken over by
+//! a successor of the same level (or by none, as when the 2025 reform abolished districts).
+//!
+//! The domain's `decide` records `area_retired`; the projection then follows the successor,
+//! so cases recorded in the retired unit count within it (scope checks and statistics alike).
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use time::Date;
+
+use crate::domain::ids::{AreaCode, UserId};
+use crate::domain::registry::area::{
+    self, AreaCommand, AreaDefinedFacts, AreaRetiredFacts, AreaState,
+};
+use crate::http::auth::Admin;
+use crate::http::error::{ApiError, Problem};
+use crate::http::json::Json;
+use crate::http::registry::parse::{self, Fields};
+use crate::http::registry::write::{ATTEMPTS, WriteError, append, catch_up, rejected};
+use crate::http::state::AppState;
+use crate::projections::registry::{Area, Registry};
+use crate::store::log::ExpectedVersion;
+use crate::store::stream::StreamId;
+
+/// `POST /areas/{code}/retire` body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetireArea {
+    /// The last day the area exists (`YYYY-MM-DD`); may lie ahead, as reforms are announced
+    /// before they take effect.
+    #[schema(format = Date, example = "2026-06-30")]
+    pub valid_to: String,
+    /// The code of the area, of the same level and in force, that takes over its territory.
+    #[serde(default)]
+    #[schema(example = "23290")]
+    pub successor: Option<String>,
+}
+
+/// What a successor must be: in force, and of the retired area's level.
+pub const SUCCESSOR_LEVEL: &str = "must be of the same level";
+
+/// Retire an area.
+#[utoipa::path(
+    post,
+    path = "/areas/{code}/retire",
+    tag = "registry",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "The area")),
+    request_body = RetireArea,
+    responses(
+        (status = 204, description = "Retired"),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such area", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad date or successor, or the area is already retired", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn retire_area(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    code: Result<Path<String>, PathRejection>,
+    Json(body): Json<RetireArea>,
+) -> Result<StatusCode, ApiError> {
+    let registry = &state.projections.registry;
+    let area = code
+        .ok()
+        .and_then(|Path(raw)| AreaCode::parse(&raw).ok())
+        .and_then(|code| registry.area(&code))
+        .ok_or(ApiError::NotFound)?;
+    let mut fields = Fields::default();
+    let valid_to = fields.check("valid_to", parse::date(&body.valid_to));
+    let successor = fields.check_optional("successor", body.successor.as_deref(), |raw| {
+        successor_of(registry, &area, raw)
+    });
+    fields.finish()?;
+    let (Some(valid_to), Some(successor)) = (valid_to, successor) else {
+        return Err(ApiError::Internal("a checked field is missing".into()));
+    };
+    let facts = AreaRetiredFacts {
+        valid_to,
+        successor,
+    };
+    retire(&state, admin.id, &area.code, &facts).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A successor for `area`: an area in force, of the same level.
+fn successor_of(registry: &Registry, area: &Area, raw: &str) -> Result<AreaCode, String> {
+    let code = parse::area_code(raw)?;
+    let successor = parse::current_area(registry, &code)?;
+    if successor.level != area.level {
+        return Err(SUCCESSOR_LEVEL.to_owned());
+    }
+    Ok(successor.code)
+}
+
+/// Decide the retirement on the area's current state and record it, deciding again if
+/// another task wrote to the area meanwhile. (`POST /areas/{code}/retire` and the merge of
+/// communes share it.)
+pub async fn retire(
+    state: &AppState,
+    actor: UserId,
+    code: &AreaCode,
+    facts: &AreaRetiredFacts,
+) -> Result<(), ApiError> {
+    for _ in 0..ATTEMPTS {
+        let found = state
+            .projections
+            .registry
+            .area(code)
+            .ok_or(ApiError::NotFound)?;
+        let current = state_of(&found);
+        let events = area::decide(&current, AreaCommand::Retire(facts.clone()))
+            .map_err(|rejection| rejected(&rejection, "code"))?;
+        let expected = ExpectedVersion::Exact(current.version);
+        match append(state, StreamId::area(code), expected, &events, Some(actor)).await {
+            Ok(()) => return Ok(()),
+            Err(WriteError::Conflict) => catch_up(state).await?,
+            Err(WriteError::Failed(error)) => return Err(error),
+        }
+    }
+    Err(WriteError::Conflict.into())
+}
+
+/// The domain's state of an area, from the registry. An area stream holds its definition
+/// and at most one retirement (the domain refuses a second), so its version follows from
+/// whether it is retired; a wrong guess is a version conflict, decided again.
+pub fn state_of(found: &Area) -> AreaState {
+    let retired = found.valid_to.map(|valid_to| AreaRetiredFacts {
+        valid_to,
+        successor: found.successor.clone(),
+    });
+    AreaState {
+        version: if retired.is_some() { 2 } else { 1 },
+        defined: Some(AreaDefinedFacts {
+            code: found.code.clone(),
+            name: found.name.clone(),
+            level: found.level,
+            parent: found.parent.clone(),
+            valid_from: found.valid_from,
+        }),
+        retired,
+    }
+}
+
+/// Whether `found` is already retired on `valid_to` into `successor` (a merge sent again).
+pub fn retired_as(found: &Area, valid_to: Date, successor: &AreaCode) -> bool {
+    found.valid_to == Some(valid_to) && found.successor.as_ref() == Some(successor)
+}

@@ -1,0 +1,169 @@
+//! `/admin/addresses`: the trusted addresses (name, commune, established, closed) and the
+//! form that establishes one, through the API's `establish`. (The API has no command that
+//! closes an address, so neither has this page.)
+//!
+//! The form is not sent in the background and retried (`data-resilient`): the API takes no
+//! idempotency key for an address, so a retry after a lost answer would establish a second
+//! one.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use maud::{Markup, html};
+
+use crate::domain::vocab::AreaLevel;
+use crate::http::json::Json;
+use crate::http::registry::addresses::{NewTrustedAddress, establish as api_establish};
+use crate::http::state::AppState;
+use crate::projections::registry::TrustedAddress;
+use crate::web::admin::refusal::{Refusal, error_of};
+use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
+use crate::web::error::WebError;
+use crate::web::form::{FormFields, SignedInForm};
+use crate::web::i18n::{Lang, date, tr};
+use crate::web::page::{Frame, csrf_field, render};
+use crate::web::session::WebUser;
+use crate::web::widgets::{self, Field};
+
+const PATH: &str = "/admin/addresses";
+
+/// What the form had, put back after a refusal.
+#[derive(Debug, Default)]
+struct AddressInput {
+    name: String,
+    commune: String,
+    established_on: String,
+}
+
+impl AddressInput {
+    fn from(fields: &FormFields) -> Self {
+        let text = |name| fields.text(name).unwrap_or_default().to_owned();
+        Self {
+            name: fields.get("name").unwrap_or_default().to_owned(),
+            commune: text("commune"),
+            established_on: text("established_on"),
+        }
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: WebUser,
+    done: Result<Query<Done>, QueryRejection>,
+) -> Result<Response, WebError> {
+    admin_only(&user)?;
+    let done = done.map(|Query(done)| done).unwrap_or_default();
+    Ok(show(&state, &user, &done, None))
+}
+
+pub async fn establish(
+    State(state): State<AppState>,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    let admin = admin_only(&form.user)?;
+    let input = AddressInput::from(&form.fields);
+    let body = NewTrustedAddress {
+        name: input.name.clone(),
+        commune: input.commune.clone(),
+        established_on: input.established_on.clone(),
+    };
+    match api_establish(State(state.clone()), admin, Json(body)).await {
+        Ok(_) => Ok(redirect(PATH, Notice::AddressEstablished)),
+        Err(error) => {
+            let refusal = Refusal::of(error, form.user.lang)?;
+            Ok(show(
+                &state,
+                &form.user,
+                &Done::default(),
+                Some((&input, &refusal)),
+            ))
+        }
+    }
+}
+
+fn show(
+    state: &AppState,
+    user: &WebUser,
+    done: &Done,
+    refused: Option<(&AddressInput, &Refusal)>,
+) -> Response {
+    let lang = user.lang;
+    let title = tr(lang, "admin.addresses.title");
+    let addresses = state.projections.registry.trusted_addresses();
+    let body = html! {
+        h1 { (title) }
+        (notice(lang, done))
+        h2 { (tr(lang, "admin.addresses.list")) }
+        (table(state, lang, &addresses))
+        h2 { (tr(lang, "admin.addresses.new")) }
+        (form(state, user, refused))
+    };
+    let mut response = render(&Frame::new(state, user, title), body);
+    if let Some((_, refusal)) = refused {
+        *response.status_mut() = refusal.status;
+    }
+    response
+}
+
+fn table(state: &AppState, lang: Lang, addresses: &[TrustedAddress]) -> Markup {
+    let registry = &state.projections.registry;
+    html! {
+        div.table-wrap {
+            table #addresses {
+                thead { tr {
+                    th scope="col" { (tr(lang, "admin.addresses.name")) }
+                    th scope="col" { (tr(lang, "admin.addresses.commune")) }
+                    th scope="col" { (tr(lang, "admin.addresses.established_on")) }
+                    th scope="col" { (tr(lang, "admin.addresses.closed_on")) }
+                } }
+                tbody {
+                    @for address in addresses {
+                        tr id={ "address-" (address.id) } {
+                            td { (address.name.as_deref().unwrap_or(tr(lang, "common.unknown"))) }
+                            td { (registry.area(&address.commune).map_or_else(
+                                || address.commune.as_str().to_owned(), |area| area_label(&area))) }
+                            td { (date(lang, address.established_on)) }
+                            td {
+                                @match address.closed_on {
+                                    Some(closed) => { span.badge.closed { (date(lang, closed)) } }
+                                    None => { span.badge.open { (tr(lang, "admin.addresses.open")) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn form(state: &AppState, user: &WebUser, refused: Option<(&AddressInput, &Refusal)>) -> Markup {
+    let lang = user.lang;
+    let input = refused.map(|(input, _)| input);
+    let refusal = refused.map(|(_, refusal)| refusal);
+    let kept = |pick: fn(&AddressInput) -> &str| input.map_or("", pick);
+    let error = |name| error_of(refusal, lang, name);
+    let communes: Vec<(String, String)> = state
+        .projections
+        .registry
+        .areas()
+        .into_iter()
+        .filter(|area| area.level == AreaLevel::Commune && area.valid_to.is_none())
+        .map(|area| (area.code.as_str().to_owned(), area_label(&area)))
+        .collect();
+    html! {
+        form.stacked #new-address method="post" action=(PATH) {
+            (csrf_field(user))
+            @if let Some(refusal) = refusal { (refusal.summary(lang)) }
+            (widgets::input(lang, Field::new("address-name", "name", tr(lang, "admin.addresses.name"))
+                .hint(tr(lang, "admin.addresses.name_hint")).error(error("name")).required(),
+                "text", kept(|i| &i.name)))
+            (widgets::select(lang, Field::new("address-commune", "commune", tr(lang, "admin.addresses.commune"))
+                .error(error("commune")).required(),
+                &borrowed(&communes), Some(kept(|i| &i.commune)), Some(tr(lang, "admin.choose"))))
+            (widgets::input(lang, Field::new("address-established", "established_on", tr(lang, "admin.addresses.established_on"))
+                .error(error("established_on")).required(), "date", kept(|i| &i.established_on)))
+            div.actions { button type="submit" { (tr(lang, "admin.addresses.button")) } }
+        }
+    }
+}

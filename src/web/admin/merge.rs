@@ -1,0 +1,167 @@
+//! The "merge communes" form of `/admin/areas` and `POST /admin/areas/merge`: two or more
+//! communes of one parent merge, from an effective date, into a new commune or into one of
+//! them, through the API's merge (`POST /areas/merge`), which records it as the domain
+//! defines (the others retired the day before, naming their successor). A merge sent again
+//! completes rather than fails, so this form may be retried.
+
+use axum::extract::State;
+use axum::response::Response;
+use maud::{Markup, html};
+
+use crate::domain::ids::AreaCode;
+use crate::domain::vocab::AreaLevel;
+use crate::http::json::Json;
+use crate::http::registry::merge::{MergeCommunes, merge_communes};
+use crate::http::state::AppState;
+use crate::projections::registry::Area;
+use crate::web::admin::areas::{PATH, Refused, show};
+use crate::web::admin::refusal::{Refusal, error_of};
+use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, redirect};
+use crate::web::error::WebError;
+use crate::web::form::{FormFields, SignedInForm};
+use crate::web::i18n::tr;
+use crate::web::page::csrf_field;
+use crate::web::session::WebUser;
+use crate::web::widgets::{self, Field};
+
+/// What the merge form had, put back after a refusal.
+#[derive(Debug, Default)]
+pub struct MergeInput {
+    communes: Vec<String>,
+    /// One of the communes that continues; empty for a new commune.
+    keep: String,
+    /// The new commune's code and name.
+    into: String,
+    name: String,
+    effective_on: String,
+    /// The part of the tree the page showed.
+    under: String,
+}
+
+impl MergeInput {
+    fn from(fields: &FormFields) -> Self {
+        let text = |name| fields.text(name).unwrap_or_default().to_owned();
+        Self {
+            communes: fields
+                .all("communes")
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            keep: text("keep"),
+            into: text("into"),
+            name: fields.get("name").unwrap_or_default().to_owned(),
+            effective_on: text("effective_on"),
+            under: text("under"),
+        }
+    }
+
+    /// The API's request: into the commune kept, else into the new one.
+    fn request(&self) -> MergeCommunes {
+        let new = self.keep.is_empty();
+        MergeCommunes {
+            communes: self.communes.clone(),
+            into: if new { &self.into } else { &self.keep }.clone(),
+            name: Some(self.name.clone()).filter(|name| new && !name.trim().is_empty()),
+            effective_on: self.effective_on.clone(),
+        }
+    }
+}
+
+pub async fn merge(
+    State(state): State<AppState>,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    let admin = admin_only(&form.user)?;
+    let input = MergeInput::from(&form.fields);
+    match merge_communes(State(state.clone()), admin, Json(input.request())).await {
+        Ok(_) => Ok(redirect(PATH, Notice::CommunesMerged)),
+        Err(error) => {
+            let under = AreaCode::parse(&input.under).ok();
+            let refused = Refused::Merge(input, Refusal::of(error, form.user.lang)?);
+            Ok(show(
+                &state,
+                &form.user,
+                &Done::default(),
+                under.as_ref(),
+                &refused,
+            ))
+        }
+    }
+}
+
+/// The merge form; its communes are the current ones of the rows shown.
+pub fn merge_form(
+    user: &WebUser,
+    rows: &[(usize, Area)],
+    under: Option<&AreaCode>,
+    refused: Option<(&MergeInput, &Refusal)>,
+) -> Markup {
+    let lang = user.lang;
+    let input = refused.map(|(input, _)| input);
+    let refusal = refused.map(|(_, refusal)| refusal);
+    let error = |name| error_of(refusal, lang, name);
+    let keeping = input.is_some_and(|input| !input.keep.is_empty());
+    let communes: Vec<(String, String)> = rows
+        .iter()
+        .map(|(_, area)| area)
+        .filter(|area| area.level == AreaLevel::Commune && area.valid_to.is_none())
+        .map(|area| {
+            let parent = area.parent.as_ref().map_or("", AreaCode::as_str);
+            (
+                area.code.as_str().to_owned(),
+                format!("{} ({parent})", area_label(area)),
+            )
+        })
+        .collect();
+    let ticked: Vec<&str> = input.map_or_else(Vec::new, |input| {
+        input.communes.iter().map(String::as_str).collect()
+    });
+    let kept = |pick: fn(&MergeInput) -> &str| input.map_or("", pick);
+    let under = under.map_or_else(|| kept(|i| &i.under).to_owned(), |c| c.as_str().to_owned());
+    html! {
+        p.hint { (tr(lang, "admin.merge.explain")) }
+        form.stacked #merge-communes method="post" action={ (PATH) "/merge" } data-resilient {
+            (csrf_field(user))
+            input type="hidden" name="under" value=(under);
+            @if let Some(refusal) = refusal { (refusal.summary(lang)) }
+            (widgets::choices(lang, Field::new("merge-communes-list", "communes", tr(lang, "admin.merge.communes"))
+                .hint(tr(lang, "admin.merge.communes_hint")).error(error("communes")).required(),
+                true, &borrowed(&communes), &ticked))
+            (widgets::select(lang, Field::new("merge-keep", "keep", tr(lang, "admin.merge.keep"))
+                .hint(tr(lang, "admin.merge.keep_hint"))
+                .error(if keeping { error("into") } else { None }),
+                &borrowed(&communes), Some(kept(|i| &i.keep)), Some(tr(lang, "admin.merge.new_commune"))))
+            (widgets::input(lang, Field::new("merge-into", "into", tr(lang, "admin.merge.new_code"))
+                .error(if keeping { None } else { error("into") }), "text", kept(|i| &i.into)))
+            (widgets::input(lang, Field::new("merge-name", "name", tr(lang, "admin.merge.new_name"))
+                .error(error("name")), "text", kept(|i| &i.name)))
+            (widgets::input(lang, Field::new("merge-effective", "effective_on", tr(lang, "admin.merge.effective_on"))
+                .hint(tr(lang, "admin.merge.effective_hint")).error(error("effective_on")).required(),
+                "date", kept(|i| &i.effective_on)))
+            div.actions { button type="submit" { (tr(lang, "admin.merge.button")) } }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_merges_into_the_commune_kept_else_into_the_new_one() {
+        let mut input = MergeInput {
+            communes: vec!["23284".into(), "23287".into()],
+            into: "23290".into(),
+            name: "Xã Mới".into(),
+            effective_on: "2026-07-01".into(),
+            ..MergeInput::default()
+        };
+        let new = input.request();
+        assert_eq!(new.into, "23290");
+        assert_eq!(new.name.as_deref(), Some("Xã Mới"));
+        input.keep = "23284".into();
+        let kept = input.request();
+        assert_eq!(kept.into, "23284");
+        assert_eq!(kept.name, None);
+    }
+}

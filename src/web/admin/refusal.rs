@@ -1,0 +1,167 @@
+//! A refused admin form in words: the API's refusal (English, naming fields, never values)
+//! turned into catalogue keys, a summary above the form and an error under each field.
+//! Refusals a form cannot answer (403, 404, a failure) stay error pages.
+
+use axum::http::StatusCode;
+use maud::{Markup, html};
+
+use crate::http::error::ApiError;
+use crate::http::registry::merge;
+use crate::web::error::{WebError, refusal_key};
+use crate::web::i18n::{Lang, tr};
+
+/// Why a form was refused, as catalogue keys.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: StatusCode,
+    summary: &'static str,
+    fields: Vec<(String, &'static str)>,
+}
+
+impl Refusal {
+    /// The API's refusal of a form: field errors and rule refusals are shown on the form,
+    /// anything else is an error page.
+    pub fn of(error: ApiError, lang: Lang) -> Result<Self, WebError> {
+        match &error {
+            ApiError::Validation(errors) => Ok(Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                summary: "form.errors",
+                fields: errors
+                    .iter()
+                    .map(|error| (error.field.clone(), field_key(&error.message)))
+                    .collect(),
+            }),
+            ApiError::RuleViolated(_) => Ok(Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                summary: refusal_key(&error),
+                fields: Vec::new(),
+            }),
+            _ => Err(WebError::api(error, lang)),
+        }
+    }
+
+    /// A refusal of the page's own (a confirmation not ticked), on one field.
+    pub fn on_field(field: &str, key: &'static str) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            summary: "form.errors",
+            fields: vec![(field.to_owned(), key)],
+        }
+    }
+
+    /// The words under field `name`, if it was refused.
+    pub fn error(&self, lang: Lang, name: &str) -> Option<&'static str> {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, key)| tr(lang, key))
+    }
+
+    /// The line above the form.
+    pub fn summary(&self, lang: Lang) -> Markup {
+        html! { p.error-message role="alert" { (tr(lang, self.summary)) } }
+    }
+}
+
+/// The words under a field, optional: `refusal.and_then(|r| r.error(lang, name))`.
+pub fn error_of(refusal: Option<&Refusal>, lang: Lang, name: &str) -> Option<&'static str> {
+    refusal.and_then(|refusal| refusal.error(lang, name))
+}
+
+/// The catalogue key for a field error of the registry API.
+pub fn field_key(message: &str) -> &'static str {
+    let exact = [
+        ("is required", "admin.error.required"),
+        ("is taken", "admin.error.taken"),
+        ("already exists", "admin.error.exists"),
+        ("must not start or end with a space", "admin.error.spaces"),
+        ("must not contain control characters", "admin.error.control"),
+        ("an area code is 2 to 5 digits", "admin.error.area_code"),
+        ("no such area", "admin.error.no_area"),
+        ("the area is retired", "admin.error.area_retired"),
+        ("is not a commune", "admin.error.not_commune"),
+        (merge::NOT_COMMUNES, "admin.error.not_commune"),
+        ("is not a trusted address id", "admin.error.no_address"),
+        ("no such trusted address", "admin.error.no_address"),
+        (
+            "the trusted address is closed",
+            "admin.error.address_closed",
+        ),
+        ("expected a date as YYYY-MM-DD", "admin.error.date"),
+        ("is out of range", "admin.error.date"),
+        ("is in the future", "admin.error.future"),
+        (
+            "has the wrong length for its level",
+            "admin.error.code_length",
+        ),
+        ("a province has none", "admin.error.province_no_parent"),
+        (
+            "is required below a province",
+            "admin.error.parent_required",
+        ),
+        ("must be a higher level", "admin.error.parent_level"),
+        ("is required for this role", "admin.error.role_needs"),
+        ("is not used by this role", "admin.error.role_unused"),
+        ("is before valid_from", "admin.error.not_after_start"),
+        (merge::NOT_AFTER_START, "admin.error.not_after_start"),
+        (merge::TOO_FEW, "admin.error.too_few"),
+        (merge::PARENTS_DIFFER, "admin.error.parents_differ"),
+        (merge::INCLUDES_RETIRED, "admin.error.includes_retired"),
+        (merge::PARENT_RETIRED, "admin.error.parent_retired"),
+        (merge::INTO_EXISTS, "admin.error.into_exists"),
+        (merge::NAME_UNUSED, "admin.error.name_unused"),
+    ];
+    if let Some((_, key)) = exact.iter().find(|(text, _)| *text == message) {
+        return key;
+    }
+    let prefixes = [
+        ("must be at least", "admin.error.too_short"),
+        ("must be at most", "admin.error.too_long"),
+        ("must be one of", "admin.error.choose"),
+        ("must be the unit one level up", "admin.error.parent_level"),
+    ];
+    prefixes
+        .iter()
+        .find(|(prefix, _)| message.starts_with(prefix))
+        .map_or("admin.error.invalid", |(_, key)| key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::registry::accounts::password_rule;
+    use crate::http::registry::parse;
+
+    #[test]
+    fn the_apis_field_errors_have_words_in_both_languages() {
+        let messages = [
+            password_rule("ngắn").unwrap_err(),
+            password_rule(&"x".repeat(2000)).unwrap_err(),
+            parse::date("20/11/2026").unwrap_err(),
+            parse::area_code("7").unwrap_err(),
+            parse::one_of(&["a", "b"]),
+            merge::TOO_FEW.to_owned(),
+            "must be the unit one level up (a commune's may be its province)".to_owned(),
+        ];
+        for message in messages {
+            let key = field_key(&message);
+            assert_ne!(key, "admin.error.invalid", "{message}");
+            assert_ne!(tr(Lang::Vi, key), key, "{message}");
+            assert_ne!(tr(Lang::En, key), key, "{message}");
+        }
+        assert_eq!(field_key("something new"), "admin.error.invalid");
+    }
+
+    #[test]
+    fn a_rule_refusal_is_a_summary_and_a_missing_user_an_error_page() {
+        let rule = ApiError::RuleViolated("the user is already deactivated".into());
+        let refusal = Refusal::of(rule, Lang::En).unwrap();
+        assert!(
+            refusal
+                .summary(Lang::En)
+                .into_string()
+                .contains("deactivated")
+        );
+        assert!(Refusal::of(ApiError::NotFound, Lang::En).is_err());
+    }
+}

@@ -1,0 +1,229 @@
+//! `/admin/users`: every account (username, role, what it is bound to, active or not) from
+//! the registry, sorted by username, each linking to its page ([`account`](super::account)),
+//! and the "new user" form.
+//!
+//! SECURITY-SENSITIVE: the form goes through the API's one account code path (Argon2id, the
+//! username and password rules). A password is never put back into a refused form, never
+//! logged, and dropped (zeroized) after use.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use maud::{Markup, html};
+
+use crate::domain::vocab::{Role, Vocabulary};
+use crate::http::json::Json;
+use crate::http::registry::accounts::{MIN_PASSWORD_CHARS, NewUser, Password};
+use crate::http::registry::users as api;
+use crate::http::state::AppState;
+use crate::projections::registry::User;
+use crate::web::admin::refusal::{Refusal, error_of};
+use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
+use crate::web::error::WebError;
+use crate::web::form::{FormFields, SignedInForm};
+use crate::web::i18n::{Lang, tr};
+use crate::web::page::{Frame, csrf_field, render};
+use crate::web::session::WebUser;
+use crate::web::widgets::{self, Field};
+
+pub const PATH: &str = "/admin/users";
+
+/// What the "new user" form had, put back after a refusal (never the password).
+#[derive(Debug, Default)]
+struct NewUserInput {
+    username: String,
+    role: String,
+    area: String,
+    trusted_address: String,
+}
+
+impl NewUserInput {
+    fn from(fields: &FormFields) -> Self {
+        let text = |name| fields.text(name).unwrap_or_default().to_owned();
+        Self {
+            username: fields.get("username").unwrap_or_default().to_owned(),
+            role: text("role"),
+            area: text("area"),
+            trusted_address: text("trusted_address"),
+        }
+    }
+}
+
+/// Which form of the page was refused.
+#[derive(Debug)]
+enum Refused {
+    None,
+    NewUser(NewUserInput, Refusal),
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: WebUser,
+    done: Result<Query<Done>, QueryRejection>,
+) -> Result<Response, WebError> {
+    admin_only(&user)?;
+    let done = done.map(|Query(done)| done).unwrap_or_default();
+    Ok(show(&state, &user, &done, &Refused::None))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    form: SignedInForm,
+) -> Result<Response, WebError> {
+    let admin = admin_only(&form.user)?;
+    let input = NewUserInput::from(&form.fields);
+    let body = NewUser {
+        username: input.username.clone(),
+        password: password_of(&form.fields),
+        role: input.role.clone(),
+        area: Some(input.area.clone()).filter(|area| !area.is_empty()),
+        trusted_address: Some(input.trusted_address.clone()).filter(|id| !id.is_empty()),
+    };
+    match api::create(State(state.clone()), admin, Json(body)).await {
+        Ok(_) => Ok(redirect(PATH, Notice::UserCreated)),
+        Err(error) => {
+            let refusal = Refusal::of(error, form.user.lang)?;
+            let refused = Refused::NewUser(input, refusal);
+            Ok(show(&state, &form.user, &Done::default(), &refused))
+        }
+    }
+}
+
+/// The password typed, as the API takes it (not trimmed: spaces count).
+pub fn password_of(fields: &FormFields) -> Password {
+    Password::new(fields.get("password").unwrap_or_default().to_owned())
+}
+
+/// The page, with the status of a refusal if there was one.
+fn show(state: &AppState, user: &WebUser, done: &Done, refused: &Refused) -> Response {
+    let lang = user.lang;
+    let title = tr(lang, "admin.users.title");
+    let users = state.projections.registry.users();
+    let body = html! {
+        h1 { (title) }
+        (notice(lang, done))
+        h2 { (tr(lang, "admin.users.list")) }
+        div.table-wrap {
+            table #users {
+                thead { tr {
+                    th scope="col" { (tr(lang, "admin.users.username")) }
+                    th scope="col" { (tr(lang, "admin.users.role")) }
+                    th scope="col" { (tr(lang, "admin.users.binding")) }
+                    th scope="col" { (tr(lang, "admin.users.status")) }
+                } }
+                tbody {
+                    @for account in &users {
+                        tr id={ "user-" (account.id) } {
+                            td { a href={ (PATH) "/" (account.id) } { (account.username) } }
+                            td { (account.role.label(lang)) }
+                            td { (binding(state, lang, account)) }
+                            td { (status(lang, account)) }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (tr(lang, "admin.users.new")) }
+        (new_user_form(state, user, refused))
+    };
+    let mut response = render(&Frame::new(state, user, title), body);
+    if let Refused::NewUser(_, refusal) = refused {
+        *response.status_mut() = refusal.status;
+    }
+    response
+}
+
+/// What an account is bound to: a volunteer's trusted address, an officer's area.
+pub fn binding(state: &AppState, lang: Lang, account: &User) -> String {
+    let registry = &state.projections.registry;
+    if let Some(id) = &account.trusted_address {
+        return registry
+            .trusted_address(id)
+            .and_then(|address| address.name)
+            .unwrap_or_else(|| tr(lang, "common.unknown").to_owned());
+    }
+    match &account.area {
+        Some(code) => registry
+            .area(code)
+            .map_or_else(|| code.as_str().to_owned(), |area| area_label(&area)),
+        None => tr(lang, "common.none").to_owned(),
+    }
+}
+
+pub fn status(lang: Lang, account: &User) -> Markup {
+    html! {
+        @if account.active {
+            span.badge.open { (tr(lang, "admin.users.active")) }
+        } @else {
+            span.badge.closed { (tr(lang, "admin.users.deactivated")) }
+        }
+    }
+}
+
+/// The password rule, as the API states it.
+pub fn password_hint(lang: Lang) -> String {
+    tr(lang, "admin.users.password_hint").replace("{min}", &MIN_PASSWORD_CHARS.to_string())
+}
+
+/// The "new user" form, with what was typed put back after a refusal (not the password).
+fn new_user_form(state: &AppState, user: &WebUser, refused: &Refused) -> Markup {
+    let lang = user.lang;
+    let registry = &state.projections.registry;
+    let (input, refusal) = match refused {
+        Refused::NewUser(input, refusal) => (Some(input), Some(refusal)),
+        Refused::None => (None, None),
+    };
+    let kept = |pick: fn(&NewUserInput) -> &str| input.map_or("", pick);
+    let error = |name| error_of(refusal, lang, name);
+    let roles: Vec<(&str, &str)> = Role::all().map(|r| (r.code(), r.label(lang))).collect();
+    let areas: Vec<(String, String)> = registry
+        .areas()
+        .into_iter()
+        .filter(|area| area.valid_to.is_none())
+        .map(|area| (area.code.as_str().to_owned(), area_label(&area)))
+        .collect();
+    let addresses: Vec<(String, String)> = registry
+        .trusted_addresses()
+        .into_iter()
+        .filter(|address| address.closed_on.is_none())
+        .map(|address| {
+            let name = address
+                .name
+                .unwrap_or_else(|| tr(lang, "common.unknown").to_owned());
+            (
+                address.id.to_string(),
+                format!("{name} · {}", address.commune.as_str()),
+            )
+        })
+        .collect();
+    let area_options = borrowed(&areas);
+    let address_options = borrowed(&addresses);
+    let hint = password_hint(lang);
+    html! {
+        form.stacked #new-user method="post" action=(PATH) data-resilient {
+            (csrf_field(user))
+            @if let Some(refusal) = refusal { (refusal.summary(lang)) }
+            (widgets::input(lang,
+                Field::new("new-username", "username", tr(lang, "admin.users.username"))
+                    .error(error("username")).required(),
+                "text", kept(|i| &i.username)))
+            (widgets::select(lang,
+                Field::new("new-role", "role", tr(lang, "admin.users.role"))
+                    .error(error("role")).required(),
+                &roles, Some(kept(|i| &i.role)), Some(tr(lang, "admin.choose"))))
+            (widgets::select(lang,
+                Field::new("new-area", "area", tr(lang, "admin.users.area"))
+                    .hint(tr(lang, "admin.users.area_hint")).error(error("area")),
+                &area_options, Some(kept(|i| &i.area)), Some(tr(lang, "common.none"))))
+            (widgets::select(lang,
+                Field::new("new-address", "trusted_address", tr(lang, "admin.users.address"))
+                    .hint(tr(lang, "admin.users.address_hint")).error(error("trusted_address")),
+                &address_options, Some(kept(|i| &i.trusted_address)), Some(tr(lang, "common.none"))))
+            (widgets::input(lang,
+                Field::new("new-password", "password", tr(lang, "admin.users.password"))
+                    .hint(&hint).error(error("password")).required(),
+                "password", ""))
+            div.actions { button type="submit" { (tr(lang, "admin.users.create")) } }
+        }
+    }
+}

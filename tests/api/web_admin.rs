@@ -1,0 +1,583 @@
+//! The administrator's pages over HTTP: users (create, deactivate, reset a password),
+//! areas (define one, merge communes), trusted addresses; each form's success (the registry
+//! really changed) and refusal (input kept, never a password; nothing written), other
+//! roles' 403 pages, CSRF, escaping, and no case content anywhere.
+
+use time::macros::date;
+use tincay::domain::ids::AreaCode;
+
+use crate::cases_kit::{CANARY, open_case};
+use crate::support::*;
+use crate::web_kit::*;
+
+const PAGES: [&str; 3] = ["/admin/users", "/admin/areas", "/admin/addresses"];
+const NEW_PASSWORD: &str = "một mật khẩu mới thật dài";
+
+fn head(app: &TestApp) -> u64 {
+    app.state.log.head().map_or(0, |head| head.position)
+}
+
+fn code(text: &str) -> AreaCode {
+    AreaCode::parse(text).unwrap()
+}
+
+#[tokio::test]
+async fn each_admin_page_renders_for_an_admin_in_vietnamese_and_english() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let mut admin = WebSession::signed_in(&app, world.admin);
+
+    for (path, heading, marker) in [
+        ("/admin/users", "<h1>Người dùng</h1>", "id=\"new-user\""),
+        ("/admin/areas", "<h1>Địa bàn</h1>", "id=\"merge-communes\""),
+        (
+            "/admin/addresses",
+            "<h1>Địa chỉ tin cậy</h1>",
+            "id=\"new-address\"",
+        ),
+    ] {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.contains("<html lang=\"vi\""), "{path}");
+        assert!(page.contains(heading), "{path}");
+        assert!(page.contains(marker), "{path}");
+    }
+    admin.lang = Some("en".into());
+    let english = admin.get("/admin/users").await;
+    assert!(english.contains("<html lang=\"en\""));
+    assert!(english.contains("<h1>Users</h1>"));
+    assert!(english.contains("At least 10 characters"));
+}
+
+#[tokio::test]
+async fn the_users_are_listed_by_username_with_their_role_and_binding() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    let page = admin.get("/admin/users").await;
+
+    let table = &page.body[page.body.find("id=\"users\"").unwrap()..];
+    let positions: Vec<usize> = ["admin", "bc.a", "gs.a", "gs.a2", "gs.b", "tnv.a1"]
+        .iter()
+        .map(|name| table.find(&format!(">{name}</a></td>")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|pair| pair[0] < pair[1]));
+    assert!(table.contains("Tình nguyện viên"));
+    assert!(table.contains("62 · Khu vực 62"));
+    assert!(table.contains("Đang hoạt động"));
+    let link = format!("href=\"/admin/users/{}\"", world.volunteer_a1);
+    assert!(table.contains(&link));
+}
+
+#[tokio::test]
+async fn an_account_page_offers_its_commands_except_on_her_own_account() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    let volunteer = admin
+        .get(&format!("/admin/users/{}", world.volunteer_a1))
+        .await;
+    assert_eq!(volunteer.status, 200);
+    assert!(volunteer.contains("<h1>Tài khoản: tnv.a1</h1>"));
+    assert!(volunteer.contains("id=\"deactivate\""));
+    assert!(volunteer.contains("id=\"reset-password\""));
+    assert!(volunteer.contains("Ít nhất 10 ký tự."));
+
+    let own = admin.get(&format!("/admin/users/{}", world.admin)).await;
+    assert_eq!(own.status, 200);
+    assert!(!own.contains("id=\"deactivate\""));
+    assert!(own.contains("Đây là tài khoản của bạn"));
+
+    for id in ["0a000000-0000-4000-8000-000000000001", "not-an-id"] {
+        assert_eq!(admin.get(&format!("/admin/users/{id}")).await.status, 404);
+    }
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_user_who_then_signs_in() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let address = world.address_a2.to_string();
+
+    let created = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "tnv.moi"),
+                ("role", "volunteer"),
+                ("area", ""),
+                ("trusted_address", &address),
+                ("password", NEW_PASSWORD),
+            ],
+        )
+        .await;
+
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert_eq!(created.location(), "/admin/users?done=user_created");
+    let page = admin.get(&created.location()).await;
+    assert!(page.contains("Đã tạo người dùng."));
+    assert!(page.contains(">tnv.moi</a></td>"));
+    let user = app
+        .state
+        .projections
+        .registry
+        .user_by_username("tnv.moi")
+        .unwrap();
+    assert_eq!(user.trusted_address, Some(world.address_a2));
+    let newcomer = WebSession::sign_in(&app, "tnv.moi", NEW_PASSWORD).await;
+    let home = newcomer.get("/").await;
+    assert_eq!(home.location(), "/cases");
+}
+
+#[tokio::test]
+async fn a_refused_user_keeps_the_username_but_never_the_password_and_writes_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let before = head(&app);
+
+    let short = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "gs.moi"),
+                ("role", "supervisor"),
+                ("area", "610"),
+                ("password", "ngắn-9kt"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, 422);
+    assert_eq!(short.input_value("username").as_deref(), Some("gs.moi"));
+    assert!(short.contains("<option value=\"610\" selected"));
+    assert!(short.contains("Quá ngắn: xem yêu cầu ở trên."));
+    assert!(!short.contains("ngắn-9kt"), "the password is never echoed");
+    assert!(short.contains("Vui lòng sửa các mục được đánh dấu bên dưới."));
+
+    let taken = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "tnv.a1"),
+                ("role", "admin"),
+                ("password", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.contains("Tên đăng nhập này đã có người dùng."));
+    assert!(!taken.contains(NEW_PASSWORD));
+    let kept = &taken.body[taken.body.find("id=\"new-user\"").unwrap()..];
+    assert!(kept.contains("value=\"tnv.a1\""));
+
+    assert_eq!(head(&app), before);
+    let registry = &app.state.projections.registry;
+    assert!(registry.user_by_username("gs.moi").is_none());
+}
+
+#[tokio::test]
+async fn deactivation_needs_the_confirmation_and_ends_her_sessions() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let volunteer = WebSession::signed_in(&app, world.volunteer_a1);
+    let path = format!("/admin/users/{}/deactivate", world.volunteer_a1);
+
+    let unconfirmed = admin.post(&path, &[]).await;
+    assert_eq!(unconfirmed.status, 422);
+    assert!(unconfirmed.contains("Hãy đánh dấu ô xác nhận trước khi vô hiệu hoá."));
+    assert_eq!(volunteer.get("/session/ping").await.status, 204);
+
+    let done = admin.post(&path, &[("confirm", "yes")]).await;
+
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        done.location(),
+        format!("/admin/users/{}?done=user_deactivated", world.volunteer_a1)
+    );
+    assert_eq!(volunteer.get("/session/ping").await.status, 303);
+    let registry = &app.state.projections.registry;
+    assert!(!registry.user(&world.volunteer_a1).unwrap().active);
+    let page = admin.get(&done.location()).await;
+    assert!(
+        page.contains("Đã vô hiệu hoá tài khoản; các phiên đăng nhập của người này đã kết thúc.")
+    );
+    assert!(page.contains("<span class=\"badge closed\">Đã vô hiệu hoá</span>"));
+    assert!(!page.contains("id=\"deactivate\""));
+}
+
+#[tokio::test]
+async fn an_admin_cannot_deactivate_herself_nor_an_unknown_account() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    let own = admin
+        .post(
+            &format!("/admin/users/{}/deactivate", world.admin),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(own.status, 422);
+    assert!(own.contains("Quản trị viên không thể tự vô hiệu hoá tài khoản của mình."));
+
+    for id in ["0a000000-0000-4000-8000-000000000001", "not-an-id"] {
+        let page = admin
+            .post(
+                &format!("/admin/users/{id}/deactivate"),
+                &[("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(page.status, 404, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn an_admin_resets_a_password_and_the_old_one_stops_working() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let volunteer = WebSession::signed_in(&app, world.volunteer_a1);
+    let path = format!("/admin/users/{}/password", world.volunteer_a1);
+    let before = head(&app);
+
+    let short = admin.post(&path, &[("password", "ngắn-9kt")]).await;
+    assert_eq!(short.status, 422);
+    assert!(!short.contains("ngắn-9kt"));
+    assert!(short.contains("Quá ngắn: xem yêu cầu ở trên."));
+    assert_eq!(head(&app), before);
+
+    let reset = admin.post(&path, &[("password", NEW_PASSWORD)]).await;
+
+    assert_eq!(reset.status, 303, "{}", reset.body);
+    assert_eq!(
+        reset.location(),
+        format!("/admin/users/{}?done=password_reset", world.volunteer_a1)
+    );
+    assert_eq!(volunteer.get("/session/ping").await.status, 303);
+    let again = WebSession::sign_in(&app, "tnv.a1", NEW_PASSWORD).await;
+    assert_eq!(again.get("/session/ping").await.status, 204);
+}
+
+#[tokio::test]
+async fn an_admin_defines_an_area_and_its_name_comes_back_escaped() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let name = "Xã <script>alert(1)</script>";
+
+    let defined = admin
+        .post(
+            "/admin/areas",
+            &[
+                ("code", "24001"),
+                ("name", name),
+                ("level", "commune"),
+                ("parent", "610"),
+                ("valid_from", "2026-01-01"),
+            ],
+        )
+        .await;
+
+    assert_eq!(defined.status, 303, "{}", defined.body);
+    let area = app.state.projections.registry.area(&code("24001")).unwrap();
+    assert_eq!(area.name, name);
+    assert_eq!(area.parent, Some(world.district_a.clone()));
+    let page = admin.get(&defined.location()).await;
+    assert!(page.contains("Đã thêm đơn vị hành chính."));
+    assert!(page.contains("Xã &lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.contains("<script>alert(1)"));
+    // In tree order: the new commune after its district's other communes.
+    let at = |text: &str| page.body.find(text).unwrap();
+    assert!(at("id=\"area-610\"") < at("id=\"area-24001\""));
+    assert!(at("id=\"area-24001\"") < at("id=\"area-64\""));
+}
+
+#[tokio::test]
+async fn a_refused_area_is_shown_again_with_its_input_and_writes_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let before = head(&app);
+
+    let page = admin
+        .post(
+            "/admin/areas",
+            &[
+                ("code", "2400"),
+                ("name", "Xã <b>Mới</b>"),
+                ("level", "commune"),
+                ("parent", "610"),
+            ],
+        )
+        .await;
+
+    assert_eq!(page.status, 422);
+    assert!(page.contains("Độ dài mã không hợp với cấp"));
+    assert_eq!(page.input_value("code").as_deref(), Some("2400"));
+    assert!(page.contains("value=\"Xã &lt;b&gt;Mới&lt;/b&gt;\""));
+    assert_eq!(head(&app), before);
+}
+
+#[tokio::test]
+async fn two_communes_merge_with_an_effective_date() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    let merged = admin
+        .post(
+            "/admin/areas/merge",
+            &[
+                ("communes", "23284"),
+                ("communes", "23287"),
+                ("keep", ""),
+                ("into", "23290"),
+                ("name", "Xã Hợp Nhất"),
+                ("effective_on", "2026-07-01"),
+            ],
+        )
+        .await;
+
+    assert_eq!(merged.status, 303, "{}", merged.body);
+    assert_eq!(merged.location(), "/admin/areas?done=communes_merged");
+    let registry = &app.state.projections.registry;
+    for old in [&world.commune_a1, &world.commune_a2] {
+        let area = registry.area(old).unwrap();
+        assert_eq!(area.valid_to, Some(date!(2026 - 06 - 30)));
+        assert_eq!(area.successor, Some(code("23290")));
+    }
+    assert_eq!(
+        registry.area(&code("23290")).unwrap().valid_from,
+        date!(2026 - 07 - 01)
+    );
+    let page = admin.get(&merged.location()).await;
+    assert!(page.contains("Đã ghi nhận việc sáp nhập xã."));
+    assert!(page.contains("30/06/2026"));
+    assert!(page.contains("class=\"retired\""));
+}
+
+#[tokio::test]
+async fn a_merge_into_one_of_the_communes_keeps_it() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    let merged = admin
+        .post(
+            "/admin/areas/merge",
+            &[
+                ("communes", "23284"),
+                ("communes", "23287"),
+                ("keep", "23284"),
+                ("into", ""),
+                ("name", ""),
+                ("effective_on", "2026-07-01"),
+            ],
+        )
+        .await;
+
+    assert_eq!(merged.status, 303, "{}", merged.body);
+    let registry = &app.state.projections.registry;
+    assert_eq!(registry.area(&world.commune_a1).unwrap().valid_to, None);
+    let retired = registry.area(&world.commune_a2).unwrap();
+    assert_eq!(retired.successor, Some(world.commune_a1.clone()));
+}
+
+#[tokio::test]
+async fn a_refused_merge_keeps_what_was_chosen_and_writes_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let before = head(&app);
+
+    let page = admin
+        .post(
+            "/admin/areas/merge",
+            &[
+                ("communes", "23284"),
+                ("into", "23290"),
+                ("name", "Xã Hợp Nhất"),
+                ("effective_on", "2026-07-01"),
+            ],
+        )
+        .await;
+
+    assert_eq!(page.status, 422);
+    assert!(page.contains("Hãy chọn ít nhất hai xã."));
+    assert!(page.contains("value=\"23284\" checked"));
+    assert_eq!(
+        page.input_value("effective_on").as_deref(),
+        Some("2026-07-01")
+    );
+    assert_eq!(page.input_value("into").as_deref(), Some("23290"));
+    assert_eq!(head(&app), before);
+    let _ = world;
+}
+
+#[tokio::test]
+async fn an_admin_establishes_a_trusted_address() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let before = head(&app);
+
+    let future = admin
+        .post(
+            "/admin/addresses",
+            &[
+                ("name", "Nhà bà Hoa"),
+                ("commune", "23287"),
+                ("established_on", "2027-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(future.status, 422);
+    assert!(future.contains("Ngày này chưa tới."));
+    assert_eq!(future.input_value("name").as_deref(), Some("Nhà bà Hoa"));
+    assert_eq!(head(&app), before);
+
+    let established = admin
+        .post(
+            "/admin/addresses",
+            &[
+                ("name", "Nhà bà Hoa"),
+                ("commune", "23287"),
+                ("established_on", "2026-11-01"),
+            ],
+        )
+        .await;
+
+    assert_eq!(established.status, 303, "{}", established.body);
+    let registry = &app.state.projections.registry;
+    let address = registry
+        .trusted_addresses()
+        .into_iter()
+        .find(|address| address.name.as_deref() == Some("Nhà bà Hoa"))
+        .unwrap();
+    assert_eq!(address.commune, world.commune_a2);
+    let page = admin.get(&established.location()).await;
+    assert!(page.contains("Đã thêm địa chỉ tin cậy."));
+    assert!(page.contains(&format!("id=\"address-{}\"", address.id)));
+    assert!(page.contains("01/11/2026"));
+}
+
+#[tokio::test]
+async fn other_roles_get_403_pages_and_write_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let before = head(&app);
+
+    for user in [world.volunteer_a1, world.supervisor_a, world.reporter_a] {
+        let session = WebSession::signed_in(&app, user);
+        let account = format!("/admin/users/{}", world.volunteer_b1);
+        for path in PAGES.into_iter().chain([account.as_str()]) {
+            let page = session.get(path).await;
+            assert_eq!(page.status, 403, "{path}");
+            assert!(page.contains("Vai trò của bạn không được làm việc này."));
+        }
+        let post = session
+            .post(
+                "/admin/users",
+                &[
+                    ("username", "x.y"),
+                    ("role", "admin"),
+                    ("password", NEW_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(post.status, 403);
+        let deactivate = session
+            .post(
+                &format!("/admin/users/{}/deactivate", world.volunteer_b1),
+                &[("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(deactivate.status, 403);
+    }
+    assert_eq!(head(&app), before);
+    let anonymous = WebSession::anonymous(&app);
+    assert_eq!(anonymous.get("/admin/users").await.status, 303);
+}
+
+#[tokio::test]
+async fn a_form_without_its_csrf_token_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let before = head(&app);
+    let deactivate = format!("/admin/users/{}/deactivate", world.volunteer_a1);
+    let password = format!("/admin/users/{}/password", world.volunteer_a1);
+
+    for (path, fields) in [
+        (
+            "/admin/users",
+            vec![
+                ("username", "x.y"),
+                ("role", "admin"),
+                ("password", NEW_PASSWORD),
+            ],
+        ),
+        (deactivate.as_str(), vec![("confirm", "yes")]),
+        (password.as_str(), vec![("password", NEW_PASSWORD)]),
+        (
+            "/admin/areas",
+            vec![("code", "66"), ("name", "Tỉnh"), ("level", "province")],
+        ),
+        (
+            "/admin/areas/merge",
+            vec![
+                ("communes", "23284"),
+                ("communes", "23287"),
+                ("keep", "23284"),
+                ("effective_on", "2026-07-01"),
+            ],
+        ),
+        (
+            "/admin/addresses",
+            vec![
+                ("name", "Nhà"),
+                ("commune", "23284"),
+                ("established_on", "2026-01-01"),
+            ],
+        ),
+    ] {
+        let page = admin.post_raw(path, &fields).await;
+        assert_eq!(page.status, 403, "{path}");
+    }
+    assert_eq!(head(&app), before);
+}
+
+#[tokio::test]
+async fn the_admin_pages_never_show_case_content() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let token = app.token_for(world.volunteer_a1);
+    open_case(&app, &token).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    for path in PAGES {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, 200);
+        assert!(!page.contains(CANARY), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_area_tree_narrows_to_one_unit() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    let page = admin.get("/admin/areas?under=610").await;
+
+    assert_eq!(page.status, 200);
+    assert!(page.contains("id=\"area-610\""));
+    assert!(page.contains("id=\"area-23284\""));
+    assert!(!page.contains("id=\"area-64\""));
+    assert!(!page.contains("id=\"merge-communes-list-23401\""));
+    assert!(page.contains("<option value=\"610\" selected"));
+}

@@ -1,5 +1,6 @@
 //! What the issue asks of every main page, checked in the browser on the page as shown:
-//! screenshots at 360 and 1280 px ([`SCREENSHOTS`]), no horizontal overflow at 360 px, the
+//! screenshots at 360 and 1280 px ([`SCREENSHOTS`]), no horizontal overflow (at 360 px, and
+//! at 1280 px too), no link, button or field hidden under another element, the
 //! accessibility pass (`js/accessibility.js`), and the page weight of a first load
 //! (≤ [`WEIGHT_BUDGET`], recorded in `target/screenshots/weights.txt`).
 //!
@@ -26,12 +27,18 @@ const HEIGHT: u32 = 900;
 pub const WEIGHT_BUDGET: u64 = 100 * 1024;
 
 /// Where screenshots and the weight table go: `target/screenshots` (git-ignored with
-/// `target/`), created by the first test that writes there.
+/// `target/`), emptied and created again by the first test of a run that writes there, so
+/// it holds this run's pictures only.
 pub static SCREENSHOTS: LazyLock<PathBuf> = LazyLock::new(|| {
     // `CARGO_TARGET_TMPDIR` is `<target dir>/tmp`, wherever the target dir is.
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let target = tmp.parent().map(PathBuf::from).unwrap_or(tmp);
-    target.join("screenshots")
+    let folder = target.join("screenshots");
+    let _ = std::fs::remove_dir_all(&folder);
+    // Never a panic here (it may first run while a failed test unwinds): a write into a
+    // missing folder fails later, with its path.
+    let _ = std::fs::create_dir_all(&folder);
+    folder
 });
 
 /// The weight of every page measured in this run, by name.
@@ -105,7 +112,6 @@ impl Browser {
             .and_then(Value::as_str)
             .and_then(|data| STANDARD.decode(data).ok())
             .unwrap_or_else(|| panic!("no screenshot of {name} at {width} px: {shot}"));
-        std::fs::create_dir_all(&*SCREENSHOTS).expect("the screenshots folder");
         let path = SCREENSHOTS.join(format!("{name}-{width}.png"));
         std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
         path
@@ -233,17 +239,18 @@ impl Browser {
         );
     }
 
-    /// Screenshots at 360 and 1280 px, no horizontal overflow at 360 px, no control covered
-    /// at either width, and the accessibility pass at both, on the page as it is shown now.
-    /// Leaves the window 1280 px wide.
+    /// On the page as it is shown now, at 360 px and then at 1280 px: a screenshot (taken
+    /// first, so a failure can be seen), no horizontal overflow, no control covered, and the
+    /// accessibility pass. Leaves the window 1280 px wide.
     pub async fn check_view(&self, name: &str) {
-        self.screenshot(name, PHONE).await;
-        self.assert_no_horizontal_overflow().await;
-        self.assert_nothing_covered().await;
-        self.check_accessibility().await;
-        self.screenshot(name, LAPTOP).await;
-        self.assert_nothing_covered().await;
-        self.check_accessibility().await;
+        for width in [PHONE, LAPTOP] {
+            self.screenshot(name, width).await;
+            // Checked again: the checks must see exactly this width.
+            self.set_width(width).await;
+            self.assert_no_horizontal_overflow().await;
+            self.assert_nothing_covered().await;
+            self.check_accessibility().await;
+        }
     }
 
     /// Everything the issue asks of a main page: [`Self::check_view`], then the weight of a
@@ -280,7 +287,6 @@ fn record_weight(name: &str, bytes: u64) {
     for (page, bytes) in weights.iter() {
         table.push_str(&format!("{page:<40} {bytes:>8}\n"));
     }
-    std::fs::create_dir_all(&*SCREENSHOTS).expect("the screenshots folder");
     // Written whole, then renamed (under the lock): never half a table.
     let path = SCREENSHOTS.join("weights.txt");
     let partial = SCREENSHOTS.join(format!("weights.txt.{}", std::process::id()));

@@ -1,7 +1,9 @@
 //! The browser processes of one test: Debian's `chromedriver` on a free local port, and the
 //! Chromium it starts, with a fresh profile in a temporary directory (so an empty cache, no
 //! cookies, no storage). Dropping a [`Driver`] ends the WebDriver session if it is still
-//! open (Chromium exits with it), stops chromedriver and removes the profile.
+//! open (Chromium exits with it; when the test failed, what the browser showed is saved
+//! first as `target/screenshots/FAILED-<test>.png`), stops chromedriver and removes the
+//! profile.
 //!
 //! Where the programs are: `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian's
 //! `chromium` and `chromium-driver`, which `./test.sh` installs when missing), or the paths in
@@ -15,8 +17,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use tempfile::TempDir;
+
+use crate::checks::SCREENSHOTS;
 
 /// How long chromedriver may take to start listening.
 const DRIVER_START: Duration = Duration::from_secs(20);
@@ -67,7 +73,6 @@ impl Driver {
             let addr = free_port();
             let mut child = Command::new(&program)
                 .arg(format!("--port={}", addr.port()))
-                .arg("--allowed-ips=127.0.0.1")
                 .arg("--log-level=SEVERE")
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
@@ -143,8 +148,12 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         if let Some(session) = self.session.take() {
-            // The test ended without closing its browser (a failed assertion): end the
-            // session the way `Client::close` would, so Chromium does not outlive the test.
+            // The test ended without closing its browser (a failed assertion): keep what the
+            // browser showed, then end the session the way `Client::close` would, so
+            // Chromium does not outlive the test.
+            if std::thread::panicking() {
+                save_failure_screenshot(self.addr, &session);
+            }
             let _ = delete_session(self.addr, &session);
         }
         let _ = self.child.kill();
@@ -193,6 +202,27 @@ fn started(child: &mut Child) -> Result<(), String> {
                     said_before.join(" / ")
                 ));
             }
+        }
+    }
+}
+
+/// Saves what the browser shows as `target/screenshots/FAILED-<test>.png`.
+fn save_failure_screenshot(addr: SocketAddr, session: &str) {
+    let Ok(reply) = http(addr, "GET", &format!("/session/{session}/screenshot")) else {
+        return;
+    };
+    let png = serde_json::from_str::<Value>(&reply)
+        .ok()
+        .and_then(|reply| reply.get("value")?.as_str().map(str::to_owned))
+        .and_then(|data| STANDARD.decode(data).ok());
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .replace("::", "-");
+    if let Some(png) = png {
+        let path = SCREENSHOTS.join(format!("FAILED-{test}.png"));
+        if std::fs::write(&path, png).is_ok() {
+            eprintln!("what the browser showed: {}", path.display());
         }
     }
 }

@@ -170,6 +170,16 @@ impl Browser {
         );
     }
 
+    /// Signs out with the frame's button, and waits for the sign-in page.
+    pub async fn sign_out(&self) {
+        self.click("#sign-out [type=submit]").await;
+        self.wait_for_js(
+            "the sign-in page after signing out",
+            "location.pathname === '/login' && document.readyState === 'complete'",
+        )
+        .await;
+    }
+
     /// A cookie's value (HttpOnly ones too), if the browser has it for this page's site.
     pub async fn cookie(&self, name: &str) -> Option<String> {
         let cookies = ok(self.client.get_all_cookies().await, "the cookies");
@@ -187,6 +197,37 @@ impl Browser {
             self.client.find(Locator::Css(css)).await.ok()
         })
         .await
+    }
+
+    /// Marks the page shown now, for [`Self::wait_for_new_page`].
+    pub async fn mark_page(&self) {
+        self.js("document.body.tincayOldPage = true;", vec![]).await;
+    }
+
+    /// Waits until the page marked by [`Self::mark_page`] is replaced by another, loaded: a
+    /// new page, or the answer a resilient form's script put in its place.
+    pub async fn wait_for_new_page(&self) {
+        self.wait_for_js(
+            "a new page",
+            "document.body && !document.body.tincayOldPage && document.readyState === 'complete'",
+        )
+        .await;
+    }
+
+    /// Clicks a link or button that leads to another page (or a form's answer), and waits
+    /// for that page.
+    pub async fn follow(&self, css: &str) {
+        let element = self.find(css).await;
+        self.mark_page().await;
+        ok(element.click().await, format!("click {css}"));
+        self.wait_for_new_page().await;
+    }
+
+    /// Sends the form matching `form_css` with its submit button, and waits for the page
+    /// that answers (the redirect after a success, or the form shown again with errors),
+    /// whether the form is sent by the browser or by the resilient-form script.
+    pub async fn submit(&self, form_css: &str) {
+        self.follow(&format!("{form_css} [type=submit]")).await;
     }
 
     /// Whether an element matches `css` now (no waiting).
@@ -224,6 +265,20 @@ impl Browser {
     pub async fn text(&self, css: &str) -> String {
         let element = self.find(css).await;
         ok(element.text().await, format!("the text of {css}"))
+    }
+
+    /// Waits until the element matching `css` shows `text` (in part).
+    pub async fn wait_for_text(&self, css: &str, text: &str) {
+        self.wait_for(&format!("{text:?} in {css}"), WAIT, async || {
+            let element = self.client.find(Locator::Css(css)).await.ok()?;
+            element.text().await.ok()?.contains(text).then_some(())
+        })
+        .await;
+    }
+
+    /// All the visible text of the page.
+    pub async fn page_text(&self) -> String {
+        self.text("body").await
     }
 
     /// An attribute of the element matching `css`.

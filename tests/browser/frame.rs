@@ -55,7 +55,7 @@ async fn the_seeded_volunteer_signs_in_through_the_form() {
     browser.open("/login").await;
     browser.fill("#username", "tnv.a1").await;
     browser.fill("#password", "không phải mật khẩu này").await;
-    browser.click("#login [type=submit]").await;
+    browser.submit("#login").await;
     let refusal = browser.text(".error-message").await;
     assert_eq!(refusal, "Tên đăng nhập hoặc mật khẩu không đúng.");
     assert_eq!(browser.app_path().await.as_deref(), Some("/login"));
@@ -82,11 +82,9 @@ async fn the_english_switch_changes_the_words_and_is_remembered() {
     assert_eq!(browser.text("label[for=username]").await, "Tên đăng nhập");
     assert_eq!(browser.text("#quick-exit").await, "Thoát nhanh");
 
-    browser.click("#lang-switch").await;
-    browser
-        .wait_for_js("the English page", "document.documentElement.lang === 'en'")
-        .await;
-    browser.wait_for_path("/login").await;
+    browser.follow("#lang-switch").await;
+    assert_eq!(browser.app_path().await.as_deref(), Some("/login"));
+    assert_eq!(browser.html_lang().await, "en");
     assert_eq!(browser.text("h1").await, "Sign in");
     assert_eq!(browser.text("label[for=username]").await, "Username");
     assert_eq!(browser.text("#quick-exit").await, "Quick exit");
@@ -209,5 +207,54 @@ async fn an_unused_page_signs_itself_out() {
     browser.open("/").await;
     let path = browser.app_path().await.expect("on the app");
     assert!(path.starts_with("/login"), "still signed in at {path}");
+    browser.close().await;
+}
+
+/// The resilient-form script on the one form this branch has without a role's page: the
+/// sign-in form, marked `data-resilient` in the page. Sent while the network is down, the
+/// form stays with what was typed and says so; back online, the script sends it again.
+#[tokio::test]
+async fn a_resilient_form_keeps_its_input_offline_and_goes_through_once_online() {
+    let app = spawn_app().await;
+    let username = seed_volunteer(&app).await;
+    let browser = Browser::launch(&app).await;
+    browser.open("/login").await;
+    browser
+        .js(
+            "document.getElementById('login').setAttribute('data-resilient', '');",
+            vec![],
+        )
+        .await;
+    browser.fill("#username", username).await;
+    browser.fill("#password", PASSWORD).await;
+
+    browser.offline(true).await;
+    browser.click("#login [type=submit]").await;
+    let offline_words = browser
+        .attr("body", "data-offline-text")
+        .await
+        .expect("the frame's offline words");
+    browser
+        .wait_for_text("#login .offline", &offline_words)
+        .await;
+    assert_eq!(browser.app_path().await.as_deref(), Some("/login"));
+    let typed = browser
+        .js(
+            "return [document.getElementById('username').value, \
+             document.getElementById('password').value];",
+            vec![],
+        )
+        .await;
+    assert_eq!(typed, serde_json::json!([username, PASSWORD]));
+    assert_eq!(browser.cookie(SESSION_COOKIE).await, None);
+
+    browser.offline(false).await;
+    browser
+        .wait_for_js(
+            "the form to go through",
+            "location.pathname !== '/login' && document.readyState === 'complete'",
+        )
+        .await;
+    assert!(browser.cookie(SESSION_COOKIE).await.is_some());
     browser.close().await;
 }

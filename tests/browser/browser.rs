@@ -57,9 +57,12 @@ pub fn ok<T>(result: Result<T, CmdError>, what: impl Display) -> T {
 impl Browser {
     /// A fresh headless Chromium (its own chromedriver and profile) for `app`, 1280 px wide.
     pub async fn launch(app: &TestApp) -> Browser {
+        // Both programs first, so that a missing one is named before anything starts.
+        crate::driver::chromium_path();
+        crate::driver::chromedriver_path();
         let mut driver = tokio::task::spawn_blocking(Driver::start)
             .await
-            .expect("chromedriver started");
+            .unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()));
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(driver.capabilities())
             .connect(&driver.url())

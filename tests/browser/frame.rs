@@ -181,6 +181,7 @@ async fn escape_three_times_is_a_quick_exit() {
     browser.close().await;
 }
 
+/// Needs a signed-in page (any role's home): the sign-in and error pages carry no idle time.
 #[tokio::test]
 async fn an_unused_page_signs_itself_out() {
     let app = spawn_app_with(HttpSettings {

@@ -61,6 +61,14 @@ async fn the_checks_find_what_they_look_for() {
              Object.assign(cover.style, { position: 'fixed', left: target.left + 'px',
                top: target.top + 'px', width: target.width + 'px', height: target.height + 'px',
                background: '#ffffff' });
+             const svgNs = 'http://www.w3.org/2000/svg';
+             const chart = document.createElementNS(svgNs, 'svg');
+             chart.setAttribute('width', '200'); chart.setAttribute('height', '40');
+             const label = document.createElementNS(svgNs, 'text');
+             label.id = 'pale-label'; label.textContent = 'nhãn biểu đồ';
+             label.setAttribute('x', '0'); label.setAttribute('y', '20');
+             label.setAttribute('fill', '#bbbbbb');
+             chart.appendChild(label); main.appendChild(chart);
              document.documentElement.lang = 'fr';",
             vec![],
         )
@@ -72,6 +80,7 @@ async fn the_checks_find_what_they_look_for() {
         "a button or link without a name: button#nameless",
         "heading level skipped (h1 then h3)",
         "text contrast 2.32:1 < 4.5:1: p#faint",
+        "text contrast 1.92:1 < 4.5:1: text#pale-label",
     ] {
         assert!(
             problems.contains(expected),

@@ -7,7 +7,8 @@
 // - one h1, and heading levels never skip one going down; ids are unique;
 // - text contrast (WCAG 2): the colour of every element with text of its own against the
 //   first opaque background up the tree is >= 4.5:1, or >= 3:1 for large text
-//   (>= 24px, or >= 18.66px bold). Disabled controls are exempt (WCAG 1.4.3).
+//   (>= 24px, or >= 18.66px bold); SVG text by its fill. Disabled controls are exempt
+//   (WCAG 1.4.3); text over a background image or gradient is not measured.
 "use strict";
 const problems = [];
 
@@ -156,7 +157,10 @@ for (const el of document.body.querySelectorAll("*")) {
   const style = getComputedStyle(el);
   const background = backgroundOf(el);
   if (!background) { continue; }
-  const colour = rgba(style.color);
+  // SVG text (chart labels) is painted with its fill, not its colour.
+  const paintedWith = el instanceof SVGElement ? style.fill : style.color;
+  if (!paintedWith || paintedWith === "none" || paintedWith.indexOf("url(") === 0) { continue; }
+  const colour = rgba(paintedWith);
   colour.a *= opacityOf(el);
   const text = over(colour, background);
   const l1 = luminance(text), l2 = luminance(background);

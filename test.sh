@@ -22,6 +22,31 @@ elif ls "${CARGO_HOME:-$HOME/.cargo}"/advisory-dbs/*/crates >/dev/null 2>&1; the
 else
     echo "WARNING: the RustSec advisory database cannot be fetched (offline?) and no copy exists: advisories NOT checked in this run" >&2
 fi
+echo "== browser for tests/browser (Debian's chromium and chromium-driver)"
+chromium="${TINCAY_CHROMIUM:-/usr/bin/chromium}"
+chromedriver="${TINCAY_CHROMEDRIVER:-/usr/bin/chromedriver}"
+if [ ! -x "$chromium" ] || [ ! -x "$chromedriver" ]; then
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi; }
+    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+        echo "ERROR: $chromium or $chromedriver is missing, and installing them needs root or sudo" >&2
+        exit 1
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "ERROR: $chromium or $chromedriver is missing and there is no apt-get: install Chromium and its chromedriver, and set TINCAY_CHROMIUM and TINCAY_CHROMEDRIVER" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    # From the package lists as they are; if they are stale or absent, update them first.
+    as_root apt-get install -y chromium chromium-driver \
+        || { as_root apt-get update && as_root apt-get install -y chromium chromium-driver; } \
+        || { echo "ERROR: cannot install chromium and chromium-driver with apt-get" >&2; exit 1; }
+    if [ ! -x "$chromium" ] || [ ! -x "$chromedriver" ]; then
+        echo "ERROR: chromium and chromium-driver are installed, but $chromium or $chromedriver is still missing" >&2
+        exit 1
+    fi
+fi
+"$chromium" --version 2>/dev/null || true
+"$chromedriver" --version
 echo "== tests"
 cargo test --locked --lib --bins --tests
 echo "== benchmarks compile and run briefly"

@@ -34,8 +34,8 @@ mod matrix;
 mod stats;
 
 mod web;
-mod web_cases;
 mod web_admin;
+mod web_cases;
 #[allow(dead_code)]
 mod web_kit;
 mod web_reporting;

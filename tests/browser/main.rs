@@ -52,6 +52,10 @@
 mod support;
 
 #[allow(dead_code)]
+#[path = "../api/cases_kit.rs"]
+mod cases_kit;
+
+#[allow(dead_code)]
 mod browser;
 #[allow(dead_code)]
 mod checks;
@@ -59,3 +63,4 @@ mod driver;
 
 mod frame;
 mod harness;
+mod journeys;

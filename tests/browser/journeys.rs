@@ -167,7 +167,7 @@ async fn a_volunteer_records_a_case_and_her_supervisor_approves_its_closure() {
     assert_eq!(case_id_of_page(&browser).await, case);
     assert_eq!(
         event_types(&app, &case).last().map(String::as_str),
-        Some("case_reviewed")
+        Some("case_closed")
     );
     let status = app
         .state

@@ -64,3 +64,4 @@ mod driver;
 mod frame;
 mod harness;
 mod journeys;
+mod safety;

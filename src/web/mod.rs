@@ -10,7 +10,8 @@
 //!   [`form`]: posted forms ([`form::SignedInForm`] checks CSRF first).
 //! - [`page`]: the frame of every page and its headers; [`error`]: error pages;
 //!   [`i18n`]: the translation catalogue; [`assets`]: the embedded stylesheet and script.
-//! - [`widgets`]: labelled form fields and the hidden fields of a command.
+//! - [`widgets`]: labelled form fields and the hidden fields of a command; [`refusal`]:
+//!   which API refusals a form answers and how (every page's one table).
 //! - [`auth_pages`]: sign-in, sign-out, the quick exit, the language switch.
 //! - [`cases`], [`supervise`], [`reporting`], [`admin`]: each role's pages.
 
@@ -22,6 +23,7 @@ pub mod error;
 pub mod form;
 pub mod i18n;
 pub mod page;
+pub mod refusal;
 pub mod reporting;
 pub mod session;
 pub mod supervise;

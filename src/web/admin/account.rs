@@ -17,13 +17,14 @@ use crate::http::json::Json;
 use crate::http::registry::users::{self as api, NewPassword};
 use crate::http::state::AppState;
 use crate::projections::registry::User;
-use crate::web::admin::refusal::{Refusal, error_of};
+use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::users::{PATH, binding, password_hint, password_of, status};
 use crate::web::admin::{Done, Notice, admin_only, notice, redirect};
 use crate::web::error::WebError;
 use crate::web::form::SignedInForm;
 use crate::web::i18n::{Lang, tr};
 use crate::web::page::{Frame, csrf_field, render};
+use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
 use crate::web::widgets::{self, Field};
 
@@ -115,7 +116,7 @@ fn answer(
     match outcome {
         Ok(()) => Ok(redirect(&format!("{PATH}/{}", account.id), done)),
         Err(error) => {
-            let refusal = Refusal::of(error, user.lang)?;
+            let refusal = refusal_of(error, user.lang)?;
             Ok(show(state, user, account, &Done::default(), Some(&refusal)))
         }
     }
@@ -135,7 +136,7 @@ fn show(
         p.no-print { a href=(PATH) { (tr(lang, "admin.account.back")) } }
         h1 { (title) ": " (account.username) }
         (notice(lang, done))
-        @if let Some(refusal) = refusal { (refusal.summary(lang)) }
+        @if let Some(refusal) = refusal { (summary(lang, refusal)) }
         dl #account {
             dt { (tr(lang, "admin.users.role")) }
             dd { (account.role.label(lang)) }
@@ -168,7 +169,7 @@ fn forms(user: &WebUser, account: &User, refusal: Option<&Refusal>) -> Markup {
             (csrf_field(user))
             (widgets::input(lang,
                 Field::new("new-password", "password", tr(lang, "admin.users.new_password"))
-                    .hint(&hint).error(error_of(refusal, lang, "password")).required(),
+                    .hint(&hint).error(field_error(refusal, lang, "password")).required(),
                 "password", ""))
             div.actions { button.secondary type="submit" { (tr(lang, "admin.users.reset_password")) } }
         }
@@ -178,7 +179,7 @@ fn forms(user: &WebUser, account: &User, refusal: Option<&Refusal>) -> Markup {
             (csrf_field(user))
             (widgets::checkbox(
                 Field::new("confirm", "confirm", tr(lang, "admin.users.confirm_deactivate"))
-                    .error(error_of(refusal, lang, "confirm")),
+                    .error(field_error(refusal, lang, "confirm")),
                 false,
             ))
             div.actions { button.danger type="submit" { (tr(lang, "admin.users.deactivate")) } }

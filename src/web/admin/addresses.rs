@@ -16,12 +16,13 @@ use crate::http::json::Json;
 use crate::http::registry::addresses::{NewTrustedAddress, establish as api_establish};
 use crate::http::state::AppState;
 use crate::projections::registry::TrustedAddress;
-use crate::web::admin::refusal::{Refusal, error_of};
+use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, csrf_field, render};
+use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
 use crate::web::widgets::{self, Field};
 
@@ -70,7 +71,7 @@ pub async fn establish(
     match api_establish(State(state.clone()), admin, Json(body)).await {
         Ok(_) => Ok(redirect(PATH, Notice::AddressEstablished)),
         Err(error) => {
-            let refusal = Refusal::of(error, form.user.lang)?;
+            let refusal = refusal_of(error, form.user.lang)?;
             Ok(show(
                 &state,
                 &form.user,
@@ -142,7 +143,7 @@ fn form(state: &AppState, user: &WebUser, refused: Option<(&AddressInput, &Refus
     let input = refused.map(|(input, _)| input);
     let refusal = refused.map(|(_, refusal)| refusal);
     let kept = |pick: fn(&AddressInput) -> &str| input.map_or("", pick);
-    let error = |name| error_of(refusal, lang, name);
+    let error = |name| field_error(refusal, lang, name);
     let communes: Vec<(String, String)> = state
         .projections
         .registry
@@ -154,7 +155,7 @@ fn form(state: &AppState, user: &WebUser, refused: Option<(&AddressInput, &Refus
     html! {
         form.stacked #new-address method="post" action=(PATH) {
             (csrf_field(user))
-            @if let Some(refusal) = refusal { (refusal.summary(lang)) }
+            @if let Some(refusal) = refusal { (summary(lang, refusal)) }
             (widgets::input(lang, Field::new("address-name", "name", tr(lang, "admin.addresses.name"))
                 .hint(tr(lang, "admin.addresses.name_hint")).error(error("name")).required(),
                 "text", kept(|i| &i.name)))

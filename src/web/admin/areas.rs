@@ -18,12 +18,13 @@ use crate::http::registry::areas::{NewArea, define_area};
 use crate::http::state::AppState;
 use crate::projections::registry::Area;
 use crate::web::admin::merge::{MergeInput, merge_form};
-use crate::web::admin::refusal::{Refusal, error_of};
+use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, csrf_field, render};
+use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
 use crate::web::widgets::{self, Field};
 
@@ -101,7 +102,7 @@ pub async fn define(
     match define_area(State(state.clone()), admin, Json(body)).await {
         Ok(_) => Ok(redirect(PATH, Notice::AreaDefined)),
         Err(error) => {
-            let refused = Refused::Define(input, Refusal::of(error, form.user.lang)?);
+            let refused = Refused::Define(input, refusal_of(error, form.user.lang)?);
             Ok(show(&state, &form.user, &Done::default(), None, &refused))
         }
     }
@@ -234,7 +235,7 @@ fn define_form(user: &WebUser, all: &[(usize, Area)], refused: &Refused) -> Mark
         _ => (None, None),
     };
     let kept = |pick: fn(&AreaInput) -> &str| input.map_or("", pick);
-    let error = |name| error_of(refusal, lang, name);
+    let error = |name| field_error(refusal, lang, name);
     let levels: Vec<(&str, &str)> = AreaLevel::all()
         .map(|l| (l.code(), l.label(lang)))
         .collect();
@@ -247,7 +248,7 @@ fn define_form(user: &WebUser, all: &[(usize, Area)], refused: &Refused) -> Mark
     html! {
         form.stacked #define-area method="post" action=(PATH) data-resilient {
             (csrf_field(user))
-            @if let Some(refusal) = refusal { (refusal.summary(lang)) }
+            @if let Some(refusal) = refusal { (summary(lang, refusal)) }
             (widgets::input(lang, Field::new("area-code", "code", tr(lang, "admin.areas.code"))
                 .hint(tr(lang, "admin.areas.code_hint")).error(error("code")).required(),
                 "text", kept(|i| &i.code)))

@@ -15,12 +15,13 @@ use crate::http::registry::merge::{MergeCommunes, merge_communes};
 use crate::http::state::AppState;
 use crate::projections::registry::Area;
 use crate::web::admin::areas::{PATH, Refused, show};
-use crate::web::admin::refusal::{Refusal, error_of};
+use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, redirect};
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::tr;
 use crate::web::page::csrf_field;
+use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
 use crate::web::widgets::{self, Field};
 
@@ -77,7 +78,7 @@ pub async fn merge(
         Ok(_) => Ok(redirect(PATH, Notice::CommunesMerged)),
         Err(error) => {
             let under = AreaCode::parse(&input.under).ok();
-            let refused = Refused::Merge(input, Refusal::of(error, form.user.lang)?);
+            let refused = Refused::Merge(input, refusal_of(error, form.user.lang)?);
             Ok(show(
                 &state,
                 &form.user,
@@ -99,7 +100,7 @@ pub fn merge_form(
     let lang = user.lang;
     let input = refused.map(|(input, _)| input);
     let refusal = refused.map(|(_, refusal)| refusal);
-    let error = |name| error_of(refusal, lang, name);
+    let error = |name| field_error(refusal, lang, name);
     let keeping = input.is_some_and(|input| !input.keep.is_empty());
     let communes: Vec<(String, String)> = rows
         .iter()
@@ -123,7 +124,7 @@ pub fn merge_form(
         form.stacked #merge-communes method="post" action={ (PATH) "/merge" } data-resilient {
             (csrf_field(user))
             input type="hidden" name="under" value=(under);
-            @if let Some(refusal) = refusal { (refusal.summary(lang)) }
+            @if let Some(refusal) = refusal { (summary(lang, refusal)) }
             (widgets::choices(lang, Field::new("merge-communes-list", "communes", tr(lang, "admin.merge.communes"))
                 .hint(tr(lang, "admin.merge.communes_hint")).error(error("communes")).required(),
                 true, &borrowed(&communes), &ticked))

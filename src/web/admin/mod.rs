@@ -12,7 +12,8 @@
 //!   deactivation and password reset.
 //! - [`areas`]: `/admin/areas` (the tree of areas, defining one); [`merge`]: the merge form.
 //! - [`addresses`]: the page `/admin/addresses`.
-//! - [`refusal`]: the API's refusals in words; [`words`]: the catalogue of these pages.
+//! - [`refusal`]: the registry API's field errors in words; [`words`]: the catalogue of
+//!   these pages.
 
 pub mod account;
 pub mod addresses;

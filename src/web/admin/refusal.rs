@@ -1,71 +1,25 @@
-//! A refused admin form in words: the API's refusal (English, naming fields, never values)
-//! turned into catalogue keys, a summary above the form and an error under each field.
-//! Refusals a form cannot answer (403, 404, a failure) stay error pages.
+//! A refused admin form in words: the registry API's field errors (English, naming fields,
+//! never values) matched by message to catalogue keys, and the summary above the form.
+//! Which refusals a form answers, and which stay error pages (403, 404, a failure), is
+//! [`crate::web::refusal`]'s table.
 
-use axum::http::StatusCode;
 use maud::{Markup, html};
 
 use crate::http::error::ApiError;
 use crate::http::registry::merge;
-use crate::web::error::{WebError, refusal_key};
+use crate::web::error::WebError;
 use crate::web::i18n::{Lang, tr};
+use crate::web::refusal::Refusal;
 
-/// Why a form was refused, as catalogue keys.
-#[derive(Debug)]
-pub struct Refusal {
-    pub status: StatusCode,
-    summary: &'static str,
-    fields: Vec<(String, &'static str)>,
+/// The API's refusal of an admin form in words (each field error by its message), or the
+/// error page for a refusal a form cannot answer.
+pub fn refusal_of(error: ApiError, lang: Lang) -> Result<Refusal, WebError> {
+    Refusal::of(error, lang, |error| Some(field_key(&error.message)))
 }
 
-impl Refusal {
-    /// The API's refusal of a form: field errors and rule refusals are shown on the form,
-    /// anything else is an error page.
-    pub fn of(error: ApiError, lang: Lang) -> Result<Self, WebError> {
-        match &error {
-            ApiError::Validation(errors) => Ok(Self {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                summary: "form.errors",
-                fields: errors
-                    .iter()
-                    .map(|error| (error.field.clone(), field_key(&error.message)))
-                    .collect(),
-            }),
-            ApiError::RuleViolated(_) => Ok(Self {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                summary: refusal_key(&error),
-                fields: Vec::new(),
-            }),
-            _ => Err(WebError::api(error, lang)),
-        }
-    }
-
-    /// A refusal of the page's own (a confirmation not ticked), on one field.
-    pub fn on_field(field: &str, key: &'static str) -> Self {
-        Self {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            summary: "form.errors",
-            fields: vec![(field.to_owned(), key)],
-        }
-    }
-
-    /// The words under field `name`, if it was refused.
-    pub fn error(&self, lang: Lang, name: &str) -> Option<&'static str> {
-        self.fields
-            .iter()
-            .find(|(field, _)| field == name)
-            .map(|(_, key)| tr(lang, key))
-    }
-
-    /// The line above the form.
-    pub fn summary(&self, lang: Lang) -> Markup {
-        html! { p.error-message role="alert" { (tr(lang, self.summary)) } }
-    }
-}
-
-/// The words under a field, optional: `refusal.and_then(|r| r.error(lang, name))`.
-pub fn error_of(refusal: Option<&Refusal>, lang: Lang, name: &str) -> Option<&'static str> {
-    refusal.and_then(|refusal| refusal.error(lang, name))
+/// The line above a refused form.
+pub fn summary(lang: Lang, refusal: &Refusal) -> Markup {
+    html! { p.error-message role="alert" { (tr(lang, refusal.summary)) } }
 }
 
 /// The catalogue key for a field error of the registry API.
@@ -155,13 +109,12 @@ mod tests {
     #[test]
     fn a_rule_refusal_is_a_summary_and_a_missing_user_an_error_page() {
         let rule = ApiError::RuleViolated("the user is already deactivated".into());
-        let refusal = Refusal::of(rule, Lang::En).unwrap();
+        let refused = refusal_of(rule, Lang::En).unwrap();
         assert!(
-            refusal
-                .summary(Lang::En)
+            summary(Lang::En, &refused)
                 .into_string()
                 .contains("deactivated")
         );
-        assert!(Refusal::of(ApiError::NotFound, Lang::En).is_err());
+        assert!(refusal_of(ApiError::NotFound, Lang::En).is_err());
     }
 }

@@ -17,12 +17,13 @@ use crate::http::registry::accounts::{MIN_PASSWORD_CHARS, NewUser, Password};
 use crate::http::registry::users as api;
 use crate::http::state::AppState;
 use crate::projections::registry::User;
-use crate::web::admin::refusal::{Refusal, error_of};
+use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::{Lang, tr};
 use crate::web::page::{Frame, csrf_field, render};
+use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
 use crate::web::widgets::{self, Field};
 
@@ -82,7 +83,7 @@ pub async fn create(
     match api::create(State(state.clone()), admin, Json(body)).await {
         Ok(_) => Ok(redirect(PATH, Notice::UserCreated)),
         Err(error) => {
-            let refusal = Refusal::of(error, form.user.lang)?;
+            let refusal = refusal_of(error, form.user.lang)?;
             let refused = Refused::NewUser(input, refusal);
             Ok(show(&state, &form.user, &Done::default(), &refused))
         }
@@ -174,7 +175,7 @@ fn new_user_form(state: &AppState, user: &WebUser, refused: &Refused) -> Markup 
         Refused::None => (None, None),
     };
     let kept = |pick: fn(&NewUserInput) -> &str| input.map_or("", pick);
-    let error = |name| error_of(refusal, lang, name);
+    let error = |name| field_error(refusal, lang, name);
     let roles: Vec<(&str, &str)> = Role::all().map(|r| (r.code(), r.label(lang))).collect();
     let areas: Vec<(String, String)> = registry
         .areas()
@@ -202,7 +203,7 @@ fn new_user_form(state: &AppState, user: &WebUser, refused: &Refused) -> Markup 
     html! {
         form.stacked #new-user method="post" action=(PATH) data-resilient {
             (csrf_field(user))
-            @if let Some(refusal) = refusal { (refusal.summary(lang)) }
+            @if let Some(refusal) = refusal { (summary(lang, refusal)) }
             (widgets::input(lang,
                 Field::new("new-username", "username", tr(lang, "admin.users.username"))
                     .error(error("username")).required(),

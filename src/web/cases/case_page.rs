@@ -17,11 +17,12 @@ use crate::http::cases::view::read_case;
 use crate::http::state::AppState;
 use crate::web::cases::badges::status_badge;
 use crate::web::cases::command_forms::{CaseForm, FormContext, record_work};
-use crate::web::cases::kept::Refusal;
+use crate::web::cases::kept::Kept;
 use crate::web::cases::{case_facts, case_worker, iso, overdue, path_id, timeline};
 use crate::web::error::WebError;
 use crate::web::i18n::tr;
 use crate::web::page::{Frame, render};
+use crate::web::refusal::FIELDS_REFUSED;
 use crate::web::session::WebUser;
 
 pub async fn case_page(
@@ -45,14 +46,14 @@ pub async fn refused_page(
     from: Option<String>,
     case: Uuid,
     which: CaseForm,
-    refusal: &Refusal,
+    kept: &Kept,
 ) -> Result<Response, WebError> {
     let worker = case_worker(user)?;
     let view = read_case(state, &worker.0, case, from)
         .await
         .map_err(|error| WebError::api(error, user.lang))?;
-    let mut response = render_case(state, user, &view, Some((which, refusal)));
-    *response.status_mut() = refusal.status;
+    let mut response = render_case(state, user, &view, Some((which, kept)));
+    *response.status_mut() = kept.refusal.status;
     Ok(response)
 }
 
@@ -60,7 +61,7 @@ fn render_case(
     state: &AppState,
     user: &WebUser,
     view: &CaseView,
-    reopened: Option<(CaseForm, &Refusal)>,
+    reopened: Option<(CaseForm, &Kept)>,
 ) -> Response {
     let lang = user.lang;
     let today = iso(state.clock.today());
@@ -77,15 +78,15 @@ fn render_case(
     let overdue = overdue::by_follow_up(state, view.id, view.trusted_address);
     let body = html! {
         h1 { (tr(lang, "case.title")) " " (status_badge(lang, view.status)) }
-        @if let Some((which, refusal)) = reopened {
-            @if refusal.conflict {
+        @if let Some((which, kept)) = reopened {
+            @if kept.refusal.conflict {
                 div.conflict #conflict role="alert" {
                     p { (tr(lang, "error.conflict")) }
                     p { a href={ "#" (which.prefix()) } { (tr(lang, "case.back_to_form")) } }
                 }
             } @else {
                 div.error-message #refusal role="alert" {
-                    p { (tr(lang, refusal.message.unwrap_or("form.errors"))) }
+                    p { (tr(lang, kept.message().unwrap_or(FIELDS_REFUSED))) }
                     p { a href={ "#" (which.prefix()) } { (tr(lang, "case.back_to_form")) } }
                 }
             }

@@ -17,7 +17,7 @@ use crate::domain::vocab::{
 };
 use crate::http::cases::case_view::CaseView;
 use crate::web::cases::inputs::{Extras, Inputs, options};
-use crate::web::cases::kept::{Kept, Refusal};
+use crate::web::cases::kept::Kept;
 use crate::web::i18n::tr;
 use crate::web::page::csrf_field;
 use crate::web::session::WebUser;
@@ -79,7 +79,7 @@ pub struct FormContext<'a> {
     /// Today, `YYYY-MM-DD`: the default day of what happened.
     pub today: &'a str,
     /// The form shown again after a refusal.
-    pub reopened: Option<(CaseForm, &'a Refusal)>,
+    pub reopened: Option<(CaseForm, &'a Kept)>,
 }
 
 impl FormContext<'_> {
@@ -97,7 +97,7 @@ impl FormContext<'_> {
     fn kept(&self, form: CaseForm) -> Option<&Kept> {
         self.reopened
             .filter(|(reopened, _)| *reopened == form)
-            .map(|(_, refusal)| &refusal.kept)
+            .map(|(_, kept)| kept)
     }
 
     /// A form in its `<details>`; `fields` draws the inputs.
@@ -123,7 +123,7 @@ impl FormContext<'_> {
                     (csrf_field(self.user))
                     (idempotency_field(kept.and_then(Kept::idempotency_key)))
                     (version_field(self.view.version))
-                    (error_summary(self.user.lang, kept.is_some_and(|kept| !kept.problems.is_empty())))
+                    (error_summary(self.user.lang, kept.is_some_and(Kept::refused_inputs)))
                     (fields(&inputs))
                     div { button id={ (prefix) "-submit" } type="submit" { (submit) } }
                 }

@@ -19,7 +19,7 @@ use crate::http::error::{ApiError, FieldError};
 use crate::http::state::AppState;
 use crate::web::cases::case_page::refused_page;
 use crate::web::cases::command_forms::CaseForm;
-use crate::web::cases::kept::Refusal;
+use crate::web::cases::kept::Kept;
 use crate::web::cases::opening::whole_number;
 use crate::web::cases::{case_worker, path_id};
 use crate::web::error::WebError;
@@ -112,21 +112,19 @@ async fn submit(
     let lang = user.lang;
     let worker = case_worker(&user)?;
     let case = path_id(id, &user)?;
-    let refusal = match command_body(which, &fields) {
-        Err(problems) => Refusal::local(&problems, fields),
+    let kept = match command_body(which, &fields) {
+        Err(problems) => Kept::local(&problems, fields),
         Ok(body) => {
             let bytes =
                 serde_json::to_vec(&body).map_err(|error| WebError::api(internal(error), lang))?;
             let given = preconditions(&fields);
             match dispatch(state, worker, which, case, given, RawBody::json(bytes)).await {
                 Ok(_) => return Ok(Redirect::to(&format!("/cases/{case}")).into_response()),
-                Err(error) => {
-                    Refusal::of(error, fields).map_err(|error| WebError::api(error, lang))?
-                }
+                Err(error) => Kept::of(error, fields, lang)?,
             }
         }
     };
-    refused_page(state, &user, from, case, which, &refusal).await
+    refused_page(state, &user, from, case, which, &kept).await
 }
 
 /// The API's handler for form `which`.

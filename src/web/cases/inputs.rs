@@ -153,12 +153,12 @@ mod tests {
 
     #[test]
     fn ids_are_prefixed_and_errors_shown_in_words() {
-        let kept = Kept::new(
-            FormFields::parse(b"survivor.birth_year=abc"),
+        let kept = Kept::local(
             &[FieldError {
                 field: "survivor.birth_year".into(),
                 message: "must be a whole number".into(),
             }],
+            FormFields::parse(b"survivor.birth_year=abc"),
         );
         let inputs = Inputs {
             lang: Lang::En,

@@ -1,48 +1,67 @@
-//! What a refused form keeps: the fields she posted (put back as typed) and, for each field
-//! the API refused, the catalogue key of the words shown under it. The API's field names
+//! What a refused form keeps: the fields she posted (put back as typed) and the refusal
+//! they met ([`crate::web::refusal`]: the status, whether it was a 412 conflict, the words
+//! above the form, the catalogue key under each refused input). The API's field names
 //! (`survivor.birth_year`, `violence_types[1]`) are the forms' input names, so an error
-//! finds its input by name; its English message is matched to a sentence of the catalogue,
-//! never shown.
-//!
-//! [`Refusal`] is the whole answer to a refused form: the status of the API's error, the
-//! words above the form, whether it was a 412 conflict, and what is kept.
-
-use axum::http::StatusCode;
+//! finds its input by name; its English message is matched to a sentence of the catalogue
+//! ([`problem_key`]), never shown.
 
 use crate::http::error::{ApiError, FieldError};
-use crate::web::error::refusal_key;
+use crate::web::error::WebError;
 use crate::web::form::FormFields;
+use crate::web::i18n::Lang;
+use crate::web::refusal::{FIELDS_REFUSED, Refusal};
 use crate::web::widgets::IDEMPOTENCY_FIELD;
 
-/// A refused field and the key of its words.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldProblem {
-    /// The input's name (the API's field, without a list index).
-    pub field: String,
-    pub key: &'static str,
-}
+/// Said above the form when its idempotency key was used for another request.
+const KEY_REUSED: &str = "case_error.idempotency";
 
-/// A posted form shown again.
-#[derive(Debug, Default)]
+/// A posted form shown again after a refusal.
+#[derive(Debug)]
 pub struct Kept {
     pub fields: FormFields,
-    pub problems: Vec<FieldProblem>,
+    pub refusal: Refusal,
 }
 
 impl Kept {
-    pub fn new(fields: FormFields, errors: &[FieldError]) -> Self {
+    /// The form again after the API's `error`, or the error page for a refusal no form can
+    /// answer (404, 410, 403, 5xx, …).
+    pub fn of(error: ApiError, fields: FormFields, lang: Lang) -> Result<Self, WebError> {
+        let refusal = Refusal::of(error, lang, explain)?;
+        Ok(Self { fields, refusal })
+    }
+
+    /// The form again after problems found before the API was asked (a number that is not
+    /// one, a question not answered): 422, as the API answers for a field.
+    pub fn local(errors: &[FieldError], fields: FormFields) -> Self {
         Self {
             fields,
-            problems: errors.iter().map(problem).collect(),
+            refusal: Refusal::on_fields(errors, explain),
         }
     }
 
     /// The key of the words under input `name`, if it was refused.
     pub fn error(&self, name: &str) -> Option<&'static str> {
-        self.problems
+        self.refusal.key(name)
+    }
+
+    /// Whether any input was refused (the form's summary of field errors is shown).
+    pub fn refused_inputs(&self) -> bool {
+        !self.refusal.fields.is_empty()
+    }
+
+    /// The key of the words above the form besides the field errors: a reused idempotency
+    /// key, or a refusal of the whole command (a rule, a body the API could not take).
+    pub fn message(&self) -> Option<&'static str> {
+        let reused = self
+            .refusal
+            .fields
             .iter()
-            .find(|problem| problem.field == name)
-            .map(|problem| problem.key)
+            .any(|(_, key)| *key == KEY_REUSED);
+        if reused {
+            return Some(KEY_REUSED);
+        }
+        let summary = self.refusal.summary;
+        (!self.refusal.conflict && summary != FIELDS_REFUSED).then_some(summary)
     }
 
     /// The idempotency key the form was posted with (kept, so a retry is the same request);
@@ -77,15 +96,9 @@ pub fn error_of(kept: Option<&Kept>, name: &str) -> Option<&'static str> {
     kept.and_then(|kept| kept.error(name))
 }
 
-fn problem(error: &FieldError) -> FieldProblem {
-    let field = error
-        .field
-        .split_once('[')
-        .map_or(error.field.as_str(), |(name, _)| name);
-    FieldProblem {
-        field: field.to_owned(),
-        key: problem_key(&error.message),
-    }
+/// A case form explains every field error by its message.
+fn explain(error: &FieldError) -> Option<&'static str> {
+    Some(problem_key(&error.message))
 }
 
 /// The catalogue key for an API field message (English, naming no value).
@@ -98,7 +111,7 @@ pub fn problem_key(message: &str) -> &'static str {
         ("only shelter", "case_error.nights_shelter"),
         ("age outside", "case_error.birth_year"),
         ("trusted address", "case_error.address"),
-        ("different request", "case_error.idempotency"),
+        ("different request", KEY_REUSED),
         ("cannot be empty", "case_error.required"),
         ("is required", "case_error.required"),
         ("answer", "case_error.answer"),
@@ -115,78 +128,10 @@ pub fn problem_key(message: &str) -> &'static str {
     "case_error.invalid"
 }
 
-/// A refused form: what to say and what to keep.
-#[derive(Debug)]
-pub struct Refusal {
-    pub status: StatusCode,
-    /// Someone else updated the case first (412).
-    pub conflict: bool,
-    /// The key of the words above the form, besides the field errors.
-    pub message: Option<&'static str>,
-    pub kept: Kept,
-}
-
-impl Refusal {
-    /// The refusal for an API error that a form can be shown again for; `Err` gives back
-    /// an error that is a page of its own (404, 410, 403, 5xx, …).
-    pub fn of(error: ApiError, fields: FormFields) -> Result<Self, ApiError> {
-        let status = error.status_and_code().0;
-        let refusal = match &error {
-            ApiError::Validation(errors) => {
-                let kept = Kept::new(fields, errors);
-                let message = kept
-                    .problems
-                    .iter()
-                    .any(|problem| problem.key == "case_error.idempotency")
-                    .then_some("case_error.idempotency");
-                Self {
-                    status,
-                    conflict: false,
-                    message,
-                    kept,
-                }
-            }
-            ApiError::PreconditionFailed(_) => Self {
-                status,
-                conflict: true,
-                message: None,
-                kept: Kept::new(fields, &[]),
-            },
-            ApiError::RuleViolated(_) | ApiError::BadRequest(_) | ApiError::PayloadTooLarge => {
-                Self {
-                    status,
-                    conflict: false,
-                    message: Some(refusal_key(&error)),
-                    kept: Kept::new(fields, &[]),
-                }
-            }
-            _ => return Err(error),
-        };
-        Ok(refusal)
-    }
-
-    /// Problems found before the API was asked (a number that is not one, a question not
-    /// answered): 422, as the API answers for a field.
-    pub fn local(errors: &[FieldError], fields: FormFields) -> Self {
-        Self {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            conflict: false,
-            message: None,
-            kept: Kept::new(fields, errors),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn field(field: &str, message: &str) -> FieldError {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
+    use crate::web::cases::opening::refused as field;
 
     #[test]
     fn api_messages_become_catalogue_keys() {
@@ -231,7 +176,7 @@ mod tests {
     #[test]
     fn a_list_error_lands_on_its_group_and_input_is_kept() {
         let fields = FormFields::parse(b"violence_types=nope&narrative=%3Cb%3E");
-        let kept = Kept::new(fields, &[field("violence_types[0]", "vocabulary")]);
+        let kept = Kept::local(&[field("violence_types[0]", "vocabulary")], fields);
         assert_eq!(kept.error("violence_types"), Some("case_error.choose"));
         assert_eq!(value(Some(&kept), "narrative", "x"), "<b>");
         assert_eq!(value(Some(&kept), "missing", "x"), "");
@@ -241,14 +186,23 @@ mod tests {
 
     #[test]
     fn only_errors_a_form_can_show_are_refusals() {
-        let conflict = Refusal::of(
-            ApiError::PreconditionFailed("v".into()),
-            FormFields::default(),
-        );
-        assert!(conflict.is_ok_and(|refusal| refusal.conflict && refusal.status == 412));
-        let rule = Refusal::of(ApiError::RuleViolated("x".into()), FormFields::default());
-        assert!(rule.is_ok_and(|refusal| refusal.message == Some("rule.other")));
-        assert!(Refusal::of(ApiError::NotFound, FormFields::default()).is_err());
-        assert!(Refusal::of(ApiError::Gone, FormFields::default()).is_err());
+        let kept = |error| Kept::of(error, FormFields::default(), Lang::Vi);
+        let conflict = kept(ApiError::PreconditionFailed("v".into()));
+        assert!(conflict.is_ok_and(|kept| kept.refusal.conflict && kept.message().is_none()));
+        let rule = kept(ApiError::RuleViolated("x".into()));
+        assert!(rule.is_ok_and(|kept| kept.message() == Some("rule.other")));
+        assert!(kept(ApiError::NotFound).is_err());
+        assert!(kept(ApiError::Gone).is_err());
+    }
+
+    #[test]
+    fn a_reused_key_is_said_above_the_form_and_not_kept() {
+        let fields = FormFields::parse(b"idempotency_key=k1");
+        let reused = ApiError::invalid("Idempotency-Key", "was used for a different request");
+        let kept = Kept::of(reused, fields, Lang::En).unwrap();
+        assert_eq!(kept.message(), Some(KEY_REUSED));
+        assert_eq!(kept.idempotency_key(), None);
+        let local = Kept::local(&[field("nights", "must be a whole number")], kept.fields);
+        assert!(local.refused_inputs() && local.message().is_none());
     }
 }

@@ -10,7 +10,7 @@
 //!   [`new_case_form`] and its API body in [`opening`].
 //! - [`case_page`]: `GET /cases/{id}`, built from [`case_facts`], [`timeline`] and the
 //!   [`command_forms`]; [`commands`]: the `POST`s of those forms.
-//! - [`kept`]: what a refused form keeps (her input, each field's error in words);
+//! - [`kept`]: what a refused form keeps (her input, and the refusal with each field's key);
 //!   [`inputs`]: a form's widgets bound to what it keeps.
 //! - [`badges`]: status, risk and overdue marks; [`overdue`]: days overdue, from the
 //!   follow-up queue's projection.

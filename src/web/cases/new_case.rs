@@ -13,7 +13,7 @@ use crate::http::cases::extract::RawBody;
 use crate::http::cases::flow::internal;
 use crate::http::scope::may_access_address;
 use crate::http::state::AppState;
-use crate::web::cases::kept::Refusal;
+use crate::web::cases::kept::Kept;
 use crate::web::cases::new_case_form::{OpeningForm, opening_form, title};
 use crate::web::cases::opening::opening_body;
 use crate::web::cases::{case_worker, iso};
@@ -41,8 +41,8 @@ pub async fn open_case(
     let body = match opening_body(&fields) {
         Ok(body) => body,
         Err(problems) => {
-            let refusal = Refusal::local(&problems, fields);
-            return Ok(page(&state, &user, Some(&refusal)));
+            let kept = Kept::local(&problems, fields);
+            return Ok(page(&state, &user, Some(&kept)));
         }
     };
     let bytes = serde_json::to_vec(&body).map_err(|error| WebError::api(internal(error), lang))?;
@@ -59,20 +59,20 @@ pub async fn open_case(
             None => Err(WebError::api(internal("an opened case has no id"), lang)),
         },
         Err(error) => {
-            let refusal = Refusal::of(error, fields).map_err(|error| WebError::api(error, lang))?;
-            Ok(page(&state, &user, Some(&refusal)))
+            let kept = Kept::of(error, fields, lang)?;
+            Ok(page(&state, &user, Some(&kept)))
         }
     }
 }
 
 /// The form page, fresh or after a refusal (with the refusal's status).
-fn page(state: &AppState, user: &WebUser, refusal: Option<&Refusal>) -> Response {
+fn page(state: &AppState, user: &WebUser, kept: Option<&Kept>) -> Response {
     let lang = user.lang;
     let today = iso(state.clock.today());
     let form = OpeningForm {
         today: &today,
         addresses: addresses(state, user),
-        refusal,
+        kept,
     };
     let body = html! {
         h1 { (title(lang)) }
@@ -80,8 +80,8 @@ fn page(state: &AppState, user: &WebUser, refusal: Option<&Refusal>) -> Response
         (opening_form(user, &form))
     };
     let mut response = render(&Frame::new(state, user, title(lang)), body);
-    if let Some(refusal) = refusal {
-        *response.status_mut() = refusal.status;
+    if let Some(kept) = kept {
+        *response.status_mut() = kept.refusal.status;
     }
     response
 }

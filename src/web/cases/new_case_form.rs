@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use crate::domain::vocab::{Ethnicity, Perpetrator, ReferredBy, RiskLevel, Sex, ViolenceType};
 use crate::web::cases::inputs::{Extras, Inputs, options};
-use crate::web::cases::kept::Refusal;
+use crate::web::cases::kept::Kept;
 use crate::web::i18n::{Lang, tr};
 use crate::web::page::csrf_field;
 use crate::web::session::WebUser;
@@ -20,23 +20,23 @@ pub struct OpeningForm<'a> {
     /// The trusted addresses a supervisor may open a case at: (id, name). `None` for a
     /// volunteer (her cases open at her own address).
     pub addresses: Option<Vec<(String, String)>>,
-    /// The refusal she is shown the form again after.
-    pub refusal: Option<&'a Refusal>,
+    /// Her input and the refusal she is shown the form again after.
+    pub kept: Option<&'a Kept>,
 }
 
 /// The whole form.
 pub fn opening_form(user: &WebUser, form: &OpeningForm<'_>) -> Markup {
     let lang = user.lang;
-    let kept = form.refusal.map(|refusal| &refusal.kept);
+    let kept = form.kept;
     let inputs = Inputs {
         lang,
         kept,
         prefix: "new",
     };
     html! {
-        @if let Some(refusal) = form.refusal {
-            (error_summary(lang, !refusal.kept.problems.is_empty()))
-            @if let Some(message) = refusal.message {
+        @if let Some(kept) = kept {
+            (error_summary(lang, kept.refused_inputs()))
+            @if let Some(message) = kept.message() {
                 p.error-message #refusal role="alert" { (tr(lang, message)) }
             }
         }
@@ -174,7 +174,7 @@ mod tests {
             let form = OpeningForm {
                 today: "2026-11-20",
                 addresses: Some(vec![("a-1".into(), "Nhà chị Mai".into())]),
-                refusal: None,
+                kept: None,
             };
             let html = opening_form(&supervisor(lang), &form).into_string();
             for name in OPENING_FIELDS {

@@ -12,9 +12,9 @@ use crate::http::cases::flow::internal;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
+use crate::web::refusal::Refusal;
 use crate::web::session::WebUser;
 use crate::web::supervise::gate::{CaseAtHand, case_at_hand};
-use crate::web::supervise::refusal::Refusal;
 
 /// The API's JSON body.
 pub fn json_body(value: &Value, user: &WebUser) -> Result<RawBody, WebError> {
@@ -45,7 +45,7 @@ impl Answer<'_> {
         match result {
             Ok(_) => Ok(Redirect::to(&done).into_response()),
             Err(error) => {
-                let refusal = Refusal::of(error, self.user.lang, words)?;
+                let refusal = Refusal::of(error, self.user.lang, |error| words(&error.field))?;
                 Ok(self.again(&refusal, again)?)
             }
         }

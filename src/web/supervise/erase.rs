@@ -18,11 +18,12 @@ use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::tr;
 use crate::web::page::csrf_field;
+use crate::web::refusal::{Refusal, field_error, status_of};
 use crate::web::session::WebUser;
 use crate::web::supervise::command::Answer;
 use crate::web::supervise::gate::{CaseAtHand, case_at_hand, case_id, page_case, supervisor};
 use crate::web::supervise::parts::{case_head, respond};
-use crate::web::supervise::refusal::{Refusal, banner, field_error, status_of};
+use crate::web::supervise::refusal::banner;
 use crate::web::widgets::{
     Field, IDEMPOTENCY_FIELD, checkbox, idempotency_field, preconditions, select, version_field,
 };

@@ -10,8 +10,9 @@
 //! `If-Match`, access log); these pages only turn a form into the API's body and the answer
 //! into HTML. [`gate`]: who may use these pages and the case a page is about (its status
 //! and version from the case index, never its personal data); [`command`]: a form's
-//! body for the API and what follows its answer; [`refusal`]: a refused
-//! command in words; [`parts`]: the pieces several pages show; [`messages`]: their words.
+//! body for the API and what follows its answer; [`refusal`]: what stands above a
+//! refused form ([`crate::web::refusal`] says which refusals it answers); [`parts`]: the
+//! pieces several pages show; [`messages`]: their words.
 
 pub mod access_log;
 pub mod command;

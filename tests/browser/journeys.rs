@@ -181,6 +181,24 @@ async fn a_volunteer_records_a_case_and_her_supervisor_approves_its_closure() {
         Some(tincay::domain::case::CaseStatus::Closed)
     );
     browser.check_view("case-page-closed").await;
+
+    // Her other pages about the case, checked on the way (nothing sent from them here).
+    browser
+        .follow("#supervisor-actions a[href$='/access-log']")
+        .await;
+    browser.check_page("access-log").await;
+    assert!(browser.page_text().await.contains("tnv.a1"));
+    browser.open(&format!("/cases/{case}/reopen")).await;
+    browser.check_page("reopen").await;
+    browser.open(&format!("/cases/{case}/transfer")).await;
+    browser.check_page("transfer").await;
+    browser.open(&format!("/cases/{case}/erase")).await;
+    browser.check_page("erase-confirmation").await;
+    assert_eq!(
+        event_types(&app, &case).last().map(String::as_str),
+        Some("case_closed"),
+        "looking wrote nothing"
+    );
     browser.close().await;
 }
 

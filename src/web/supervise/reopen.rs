@@ -7,8 +7,6 @@ use maud::html;
 use serde_json::json;
 
 use crate::domain::case::CaseStatus;
-use crate::http::auth::Supervisor;
-use crate::http::cases::extract::Ids;
 use crate::http::cases::supervision::reopen_case;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
@@ -17,13 +15,11 @@ use crate::web::i18n::tr;
 use crate::web::page::csrf_field;
 use crate::web::refusal::{Refusal, field_error, status_of};
 use crate::web::session::WebUser;
-use crate::web::supervise::command::{Answer, json_body};
-use crate::web::supervise::gate::{CaseAtHand, case_id, page_case, supervisor};
+use crate::web::supervise::command::Posted;
+use crate::web::supervise::gate::{CaseAtHand, page_case};
 use crate::web::supervise::parts::{case_head, respond};
 use crate::web::supervise::refusal::banner;
-use crate::web::widgets::{
-    Field, IDEMPOTENCY_FIELD, idempotency_field, preconditions, textarea, version_field,
-};
+use crate::web::widgets::{Field, IDEMPOTENCY_FIELD, idempotency_field, textarea, version_field};
 
 pub async fn page(
     State(state): State<AppState>,
@@ -39,26 +35,18 @@ pub async fn submit(
     Path(id): Path<String>,
     SignedInForm { user, fields }: SignedInForm,
 ) -> Result<Response, WebError> {
-    let me = supervisor(&user)?;
-    let id = case_id(&id).map_err(|error| WebError::api(error, user.lang))?;
     let body = json!({ "reason": fields.get("reason").unwrap_or_default() });
-    let result = reopen_case(
-        State(state.clone()),
-        Supervisor(me.clone()),
-        Ids(id),
-        preconditions(&fields),
-        json_body(&body, &user)?,
-    )
-    .await;
-    let answer = Answer {
+    let posted = Posted {
         state: &state,
         user: &user,
-        me: &me,
-        id,
+        fields: &fields,
+        case: &id,
     };
-    answer.to(result, format!("/cases/{id}"), words, |case, refusal| {
-        form(&state, &user, case, &fields, Some(refusal))
-    })
+    posted
+        .send(body, reopen_case, words, |_, case, refusal| {
+            form(&state, &user, case, &fields, Some(refusal))
+        })
+        .await
 }
 
 fn words(field: &str) -> Option<&'static str> {

@@ -10,8 +10,6 @@ use maud::{Markup, html};
 use serde_json::json;
 
 use crate::domain::vocab::{ReviewDecision, Vocabulary};
-use crate::http::auth::Supervisor;
-use crate::http::cases::extract::Ids;
 use crate::http::cases::supervision::review_case;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
@@ -20,12 +18,12 @@ use crate::web::i18n::tr;
 use crate::web::page::csrf_field;
 use crate::web::refusal::{Refusal, field_error, status_of};
 use crate::web::session::WebUser;
-use crate::web::supervise::command::{Answer, json_body};
-use crate::web::supervise::gate::{CaseAtHand, case_id, page_case, supervisor};
+use crate::web::supervise::command::Posted;
+use crate::web::supervise::gate::{CaseAtHand, page_case};
 use crate::web::supervise::parts::{case_head, case_link, respond};
 use crate::web::supervise::refusal::banner;
 use crate::web::widgets::{
-    Field, IDEMPOTENCY_FIELD, choices, idempotency_field, preconditions, textarea, version_field,
+    Field, IDEMPOTENCY_FIELD, choices, idempotency_field, textarea, version_field,
 };
 
 pub async fn page(
@@ -42,30 +40,22 @@ pub async fn submit(
     Path(id): Path<String>,
     SignedInForm { user, fields }: SignedInForm,
 ) -> Result<Response, WebError> {
-    let me = supervisor(&user)?;
-    let id = case_id(&id).map_err(|error| WebError::api(error, user.lang))?;
     // A blank comment is none (`null`).
     let body = json!({
         "decision": fields.get("decision").unwrap_or_default(),
         "comment": fields.text("comment"),
     });
-    let result = review_case(
-        State(state.clone()),
-        Supervisor(me.clone()),
-        Ids(id),
-        preconditions(&fields),
-        json_body(&body, &user)?,
-    )
-    .await;
-    let answer = Answer {
+    let posted = Posted {
         state: &state,
         user: &user,
-        me: &me,
-        id,
+        fields: &fields,
+        case: &id,
     };
-    answer.to(result, format!("/cases/{id}"), words, |case, refusal| {
-        form(&state, &user, case, &fields, Some(refusal))
-    })
+    posted
+        .send(body, review_case, words, |_, case, refusal| {
+            form(&state, &user, case, &fields, Some(refusal))
+        })
+        .await
 }
 
 /// The words under each field of the form.

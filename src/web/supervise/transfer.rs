@@ -8,8 +8,7 @@ use axum::response::Response;
 use maud::html;
 use serde_json::json;
 
-use crate::http::auth::{CurrentUser, Supervisor};
-use crate::http::cases::extract::Ids;
+use crate::http::auth::CurrentUser;
 use crate::http::cases::supervision::transfer_case;
 use crate::http::scope::may_access_address;
 use crate::http::state::AppState;
@@ -19,12 +18,12 @@ use crate::web::i18n::{Lang, tr};
 use crate::web::page::csrf_field;
 use crate::web::refusal::{Refusal, field_error, status_of};
 use crate::web::session::WebUser;
-use crate::web::supervise::command::{Answer, json_body};
-use crate::web::supervise::gate::{CaseAtHand, case_id, page_case, supervisor};
+use crate::web::supervise::command::Posted;
+use crate::web::supervise::gate::{CaseAtHand, page_case};
 use crate::web::supervise::parts::{address_names, case_head, respond};
 use crate::web::supervise::refusal::banner;
 use crate::web::widgets::{
-    Field, IDEMPOTENCY_FIELD, idempotency_field, preconditions, select, textarea, version_field,
+    Field, IDEMPOTENCY_FIELD, idempotency_field, select, textarea, version_field,
 };
 
 pub async fn page(
@@ -48,30 +47,22 @@ pub async fn submit(
     Path(id): Path<String>,
     SignedInForm { user, fields }: SignedInForm,
 ) -> Result<Response, WebError> {
-    let me = supervisor(&user)?;
-    let id = case_id(&id).map_err(|error| WebError::api(error, user.lang))?;
     // A blank reason is none (`null`).
     let body = json!({
         "trusted_address": fields.get("trusted_address").unwrap_or_default(),
         "reason": fields.text("reason"),
     });
-    let result = transfer_case(
-        State(state.clone()),
-        Supervisor(me.clone()),
-        Ids(id),
-        preconditions(&fields),
-        json_body(&body, &user)?,
-    )
-    .await;
-    let answer = Answer {
+    let posted = Posted {
         state: &state,
         user: &user,
-        me: &me,
-        id,
+        fields: &fields,
+        case: &id,
     };
-    answer.to(result, format!("/cases/{id}"), words, |case, refusal| {
-        form(&state, &user, &me, case, &fields, Some(refusal))
-    })
+    posted
+        .send(body, transfer_case, words, |me, case, refusal| {
+            form(&state, &user, me, case, &fields, Some(refusal))
+        })
+        .await
 }
 
 fn words(field: &str) -> Option<&'static str> {

@@ -290,7 +290,7 @@ fn seal_private(
 ) -> Result<Option<SealedPrivate>, CheckpointError> {
     let StreamKey::Present(key) = log
         .keys()
-        .stream_key(log.store().as_ref(), &StreamId::case(id))?
+        .stream_key_once(log.store().as_ref(), &StreamId::case(id))?
     else {
         return Ok(None);
     };
@@ -311,7 +311,7 @@ fn open_private(
 ) -> Result<Option<Private>, &'static str> {
     let key = match log
         .keys()
-        .stream_key(log.store().as_ref(), &StreamId::case(id))
+        .stream_key_once(log.store().as_ref(), &StreamId::case(id))
     {
         Ok(StreamKey::Present(key)) => key,
         Ok(StreamKey::Destroyed | StreamKey::Missing) => return Ok(None),

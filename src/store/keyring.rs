@@ -83,11 +83,32 @@ impl Keyring {
         &self.master
     }
 
-    /// The stream's data key: from memory, else unwrapped from the store.
+    /// The stream's data key: from memory, else unwrapped from the store and kept.
     pub fn stream_key(
         &self,
         store: &dyn EventStore,
         stream: &StreamId,
+    ) -> Result<StreamKey, KeyringError> {
+        self.lookup(store, stream, true)
+    }
+
+    /// The stream's data key for a one-off use: from memory if it is there, else unwrapped
+    /// from the store and NOT kept. For work that touches every stream once (sealing or
+    /// opening each case's part of a projection checkpoint), which would otherwise leave
+    /// every case's key in memory for good (about 1 KiB each, with its keyed cipher).
+    pub fn stream_key_once(
+        &self,
+        store: &dyn EventStore,
+        stream: &StreamId,
+    ) -> Result<StreamKey, KeyringError> {
+        self.lookup(store, stream, false)
+    }
+
+    fn lookup(
+        &self,
+        store: &dyn EventStore,
+        stream: &StreamId,
+        keep: bool,
     ) -> Result<StreamKey, KeyringError> {
         if let Some(key) = self.cached(stream) {
             return Ok(StreamKey::Present(key));
@@ -105,7 +126,9 @@ impl Keyring {
                         source,
                     })?;
                 let key = Arc::new(DataKey::from_material(material));
-                self.remember(stream, Arc::clone(&key));
+                if keep {
+                    self.remember(stream, Arc::clone(&key));
+                }
                 Ok(StreamKey::Present(key))
             }
         }
@@ -132,6 +155,14 @@ impl Keyring {
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(stream);
+    }
+
+    /// How many streams' data keys are held in memory.
+    pub fn cached_stream_keys(&self) -> usize {
+        self.streams
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     fn cached(&self, stream: &StreamId) -> Option<Arc<DataKey>> {

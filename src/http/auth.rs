@@ -61,15 +61,23 @@ macro_rules! role_extractor {
         #[derive(Clone, Debug)]
         pub struct $name(pub CurrentUser);
 
-        impl FromRequestParts<AppState> for $name {
-            type Rejection = ApiError;
+        /// The one role check: the web app's pages make it through this too.
+        impl TryFrom<CurrentUser> for $name {
+            type Error = ApiError;
 
-            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-                let user = CurrentUser::from_request_parts(parts, state).await?;
+            fn try_from(user: CurrentUser) -> Result<Self, ApiError> {
                 match user.role {
                     $($role)|+ => Ok($name(user)),
                     _ => Err(ApiError::Forbidden),
                 }
+            }
+        }
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+                $name::try_from(CurrentUser::from_request_parts(parts, state).await?)
             }
         }
     };

@@ -6,6 +6,9 @@
 //! both languages by construction, and the tests check that every key is unique, both texts
 //! are non-empty, and every key a page asks for with [`tr`] exists.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use time::Date;
 
 pub use crate::domain::vocab::Lang;
@@ -34,20 +37,23 @@ pub const TABLES: &[&[Message]] = &[
     super::admin::MESSAGES,
 ];
 
+/// The catalogue by key, built once.
+static BY_KEY: LazyLock<HashMap<&'static str, &'static Message>> = LazyLock::new(|| {
+    TABLES
+        .iter()
+        .flat_map(|table| table.iter())
+        .map(|message| (message.key, message))
+        .collect()
+});
+
 /// The text for `key` in `lang`. A key missing from the catalogue (a bug the tests catch)
 /// shows as the key itself rather than failing the page.
 pub fn tr(lang: Lang, key: &'static str) -> &'static str {
-    for table in TABLES {
-        for message in *table {
-            if message.key == key {
-                return match lang {
-                    Lang::Vi => message.vi,
-                    Lang::En => message.en,
-                };
-            }
-        }
+    match (BY_KEY.get(key), lang) {
+        (Some(message), Lang::Vi) => message.vi,
+        (Some(message), Lang::En) => message.en,
+        (None, _) => key,
     }
-    key
 }
 
 /// A date as people write it: dd/mm/yyyy in Vietnamese, yyyy-mm-dd (unambiguous) in English.

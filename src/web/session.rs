@@ -156,6 +156,16 @@ pub struct WebUser {
     pub here: String,
 }
 
+impl WebUser {
+    /// The user as one of the API's role extractors (`CaseWorker`, `Supervisor`, `Admin`,
+    /// `StatsReader`, …), through the API's own role check; another role gets the 403 page.
+    pub fn as_role<R: TryFrom<CurrentUser, Error = crate::http::error::ApiError>>(
+        &self,
+    ) -> Result<R, WebError> {
+        R::try_from(self.user.clone()).map_err(|error| WebError::api(error, self.lang))
+    }
+}
+
 impl std::fmt::Debug for WebUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebUser")

@@ -82,6 +82,19 @@ pub fn check_access(
     Ok(())
 }
 
+/// The case as `user` may see it now: the projection's state if it passes the scope check,
+/// else the stream's word (404 not hers or no such case, 410 erased), as a command judges
+/// it. For pages that show a case's state without reading its personal data.
+pub fn accessible(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &CaseId,
+) -> Result<CaseState, ApiError> {
+    let mut case = Known::guess(state, id)?;
+    case.judge(state, |case| check_access(state, user, case))?;
+    Ok(case.state)
+}
+
 /// The log's idempotency key for a client's key: scoped to the user and the route, so two
 /// users (or two paths) can never collide; the fingerprint is the body's SHA-256.
 pub fn idempotency(

@@ -29,9 +29,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::domain::vocab::Role;
 use crate::http::auth::Admin;
-use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::projections::registry::Area;
 use crate::web::error::WebError;
@@ -56,10 +54,7 @@ pub fn router() -> Router<AppState> {
 
 /// The page's user as the API's [`Admin`]: the same role check the API's extractor makes.
 pub fn admin_only(user: &WebUser) -> Result<Admin, WebError> {
-    match user.user.role {
-        Role::Admin => Ok(Admin(user.user.clone())),
-        _ => Err(WebError::api(ApiError::Forbidden, user.lang)),
-    }
+    user.as_role()
 }
 
 /// `?done=…`: which command a redirect comes back from (a fixed code, never data).

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::http::auth::CaseWorker;
 use crate::http::cases::commands;
 use crate::http::cases::extract::{ClientAddr, Ids, Preconditions, RawBody};
-use crate::http::cases::flow::{Created, internal};
+use crate::http::cases::flow::Created;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::state::AppState;
 use crate::web::cases::case_page::refused_page;
@@ -23,7 +23,7 @@ use crate::web::cases::kept::Kept;
 use crate::web::cases::opening::whole_number;
 use crate::web::cases::{case_worker, path_id};
 use crate::web::error::WebError;
-use crate::web::form::{FormFields, SignedInForm};
+use crate::web::form::{FormFields, SignedInForm, api_body};
 use crate::web::widgets::preconditions;
 
 pub async fn support(
@@ -115,10 +115,8 @@ async fn submit(
     let kept = match command_body(which, &fields) {
         Err(problems) => Kept::local(&problems, fields),
         Ok(body) => {
-            let bytes =
-                serde_json::to_vec(&body).map_err(|error| WebError::api(internal(error), lang))?;
             let given = preconditions(&fields);
-            match dispatch(state, worker, which, case, given, RawBody::json(bytes)).await {
+            match dispatch(state, worker, which, case, given, api_body(&body, lang)?).await {
                 Ok(_) => return Ok(Redirect::to(&format!("/cases/{case}")).into_response()),
                 Err(error) => Kept::of(error, fields, lang)?,
             }

@@ -36,7 +36,6 @@ use axum::routing::{get, post};
 use time::Date;
 use uuid::Uuid;
 
-use crate::domain::vocab::Role;
 use crate::http::auth::CaseWorker;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
@@ -72,10 +71,7 @@ pub fn router() -> Router<AppState> {
 /// The signed-in user as the API's case worker: a volunteer or a supervisor; any other role
 /// gets the 403 page, as the API's `CaseWorker` extractor answers 403.
 pub fn case_worker(user: &WebUser) -> Result<CaseWorker, WebError> {
-    match user.user.role {
-        Role::Volunteer | Role::Supervisor => Ok(CaseWorker(user.user.clone())),
-        Role::Admin | Role::Reporting => Err(WebError::api(ApiError::Forbidden, user.lang)),
-    }
+    user.as_role()
 }
 
 /// An id from the path; anything that is not one names no case (the 404 page).

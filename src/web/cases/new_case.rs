@@ -9,7 +9,6 @@ use maud::html;
 
 use crate::domain::vocab::Role;
 use crate::http::cases::create;
-use crate::http::cases::extract::RawBody;
 use crate::http::cases::flow::internal;
 use crate::http::scope::may_access_address;
 use crate::http::state::AppState;
@@ -18,7 +17,7 @@ use crate::web::cases::new_case_form::{OpeningForm, opening_form, title};
 use crate::web::cases::opening::opening_body;
 use crate::web::cases::{case_worker, iso};
 use crate::web::error::WebError;
-use crate::web::form::SignedInForm;
+use crate::web::form::{SignedInForm, api_body};
 use crate::web::i18n::tr;
 use crate::web::page::{Frame, render};
 use crate::web::session::WebUser;
@@ -45,12 +44,11 @@ pub async fn open_case(
             return Ok(page(&state, &user, Some(&kept)));
         }
     };
-    let bytes = serde_json::to_vec(&body).map_err(|error| WebError::api(internal(error), lang))?;
     let opened = create::open_case(
         State(state.clone()),
         worker,
         preconditions(&fields),
-        RawBody::json(bytes),
+        api_body(&body, lang)?,
     )
     .await;
     match opened {

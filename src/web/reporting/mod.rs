@@ -22,9 +22,7 @@ pub mod words;
 use axum::Router;
 use axum::routing::get;
 
-use crate::domain::vocab::Role;
 use crate::http::auth::StatsReader;
-use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::session::WebUser;
@@ -42,8 +40,5 @@ pub fn router() -> Router<AppState> {
 /// The signed-in user as the API's [`StatsReader`]: the roles its extractor admits
 /// (reporting officers and supervisors); any other is refused as the API refuses her.
 pub fn reader(user: &WebUser) -> Result<StatsReader, WebError> {
-    match user.user.role {
-        Role::Reporting | Role::Supervisor => Ok(StatsReader(user.user.clone())),
-        Role::Volunteer | Role::Admin => Err(WebError::api(ApiError::Forbidden, user.lang)),
-    }
+    user.as_role()
 }

@@ -11,22 +11,15 @@ use axum::extract::State;
 
 use crate::http::auth::{CurrentUser, Supervisor};
 use crate::http::cases::extract::{Ids, Preconditions, RawBody};
-use crate::http::cases::flow::{Created, internal};
+use crate::http::cases::flow::Created;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
-use crate::web::form::FormFields;
+use crate::web::form::{FormFields, api_body};
 use crate::web::refusal::Refusal;
 use crate::web::session::WebUser;
 use crate::web::supervise::gate::{CaseAtHand, case_at_hand, case_id, supervisor};
 use crate::web::widgets::preconditions;
-
-/// The API's JSON body.
-pub fn json_body(value: &Value, user: &WebUser) -> Result<RawBody, WebError> {
-    serde_json::to_vec(value)
-        .map(RawBody::json)
-        .map_err(|error| WebError::api(internal(error), user.lang))
-}
 
 /// The answer to a form posted about case `id`.
 #[derive(Debug)]
@@ -100,7 +93,7 @@ impl Posted<'_> {
             Supervisor(me.clone()),
             Ids(id),
             preconditions(self.fields),
-            json_body(&body, self.user)?,
+            api_body(&body, self.user.lang)?,
         )
         .await;
         let answer = Answer {

@@ -1,19 +1,18 @@
 //! Who may use the supervisor's pages, and the case a page is about.
 //!
-//! A page learns the case's status, version and trusted address from the case index (the
-//! projection the API's commands start from), never its personal data, and checks scope
-//! with the API's one check ([`check_access`]): out of scope is 404, erased is 410. A
-//! refusal on the index's word is judged again on the case's stream, as commands do, so a
-//! page never refuses on a stale guess.
+//! A page learns the case's status, version and trusted address through the API's
+//! [`accessible`](crate::http::cases::flow::accessible) (the case index's state, judged again
+//! on the case's stream before a refusal, as commands do), never its personal data: out of
+//! scope is 404, erased is 410.
 
 use uuid::Uuid;
 
 use crate::domain::calendar::YearMonth;
 use crate::domain::case::{CaseState, CaseStatus};
 use crate::domain::ids::{CaseId, TrustedAddressId};
-use crate::domain::vocab::{CloseReason, Role};
-use crate::http::auth::CurrentUser;
-use crate::http::cases::flow::{check_access, load};
+use crate::domain::vocab::CloseReason;
+use crate::http::auth::{CurrentUser, Supervisor};
+use crate::http::cases::flow::accessible;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
@@ -21,10 +20,7 @@ use crate::web::session::WebUser;
 
 /// The signed-in supervisor, or a 403 page for any other role.
 pub fn supervisor(user: &WebUser) -> Result<CurrentUser, WebError> {
-    match user.user.role {
-        Role::Supervisor => Ok(user.user.clone()),
-        _ => Err(WebError::api(ApiError::Forbidden, user.lang)),
-    }
+    user.as_role().map(|Supervisor(me)| me)
 }
 
 /// A case id from the path; anything else names no case (404).
@@ -51,15 +47,7 @@ pub fn case_at_hand(
     user: &CurrentUser,
     id: Uuid,
 ) -> Result<CaseAtHand, ApiError> {
-    let case_id = CaseId::from_uuid(id);
-    let case = match state.projections.cases.get(&case_id) {
-        Some(guess) if check_access(state, user, &guess).is_ok() => guess,
-        _ => {
-            let case = load(state, &case_id)?;
-            check_access(state, user, &case)?;
-            case
-        }
-    };
+    let case = accessible(state, user, &CaseId::from_uuid(id))?;
     at_hand(id, &case).ok_or(ApiError::NotFound)
 }
 

@@ -64,13 +64,25 @@ pub fn fill(log: &EventLog, count: usize) {
     });
 }
 
-/// Decrypted by the log already: decode the event and fold it into its case's state.
-pub fn fold(cases: &mut HashMap<StreamId, CaseState>, event: &RecordedEvent) {
-    let decoded: CaseEvent = event.decode().unwrap();
-    let state = match cases.get_mut(&event.stream) {
-        Some(state) => state,
-        None => cases.entry(event.stream.clone()).or_default(),
-    };
-    state.apply(&decoded);
-    assert_eq!(state.version, event.stream_version, "{}", event.stream);
+/// An event decrypted and decoded on the log's reading threads.
+pub struct Decoded {
+    stream: StreamId,
+    version: u64,
+    event: CaseEvent,
+}
+
+/// Decode an event the log decrypted (run on the reading threads).
+pub fn decode(event: RecordedEvent) -> Decoded {
+    Decoded {
+        event: event.decode().unwrap(),
+        version: event.stream_version,
+        stream: event.stream,
+    }
+}
+
+/// Fold a decoded event into its case's state, in log order.
+pub fn fold(cases: &mut HashMap<StreamId, CaseState>, decoded: Decoded) {
+    let state = cases.entry(decoded.stream).or_default();
+    state.apply(&decoded.event);
+    assert_eq!(state.version, decoded.version);
 }

@@ -7,7 +7,9 @@
 //! shared) and the median of several runs.
 //! `TINCAY_BENCH_QUICK=1` runs fewer, smaller rounds. For profiling one part:
 //! `TINCAY_BENCH_ONLY=appends` or `TINCAY_BENCH_ONLY=replay`, and
-//! `TINCAY_BENCH_REPLAY_EVENTS=N` to replay another number of events.
+//! `TINCAY_BENCH_REPLAY_EVENTS=N` to replay another number of events and
+//! `TINCAY_BENCH_REPLAY_RUNS=N` to replay them N times (3 by default; more for comparing two
+//! versions on a noisy machine).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -18,6 +20,10 @@
 
 #[path = "../common/machine.rs"]
 mod machine;
+
+/// The allocator the `tincay` binary uses (see `src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod fixtures;
 mod replay;
@@ -43,6 +49,7 @@ pub struct Settings {
     /// Total appends per run, spread over the writers.
     pub appends: usize,
     pub replay_events: usize,
+    pub replay_runs: usize,
 }
 
 fn main() {
@@ -52,12 +59,14 @@ fn main() {
             runs: 3,
             appends: 256,
             replay_events: 50_000,
+            replay_runs: 3,
         }
     } else {
         Settings {
             runs: 5,
             appends: 1_024,
             replay_events: 1_000_000,
+            replay_runs: 3,
         }
     };
     if let Some(events) = std::env::var("TINCAY_BENCH_REPLAY_EVENTS")
@@ -65,6 +74,12 @@ fn main() {
         .and_then(|raw| raw.parse().ok())
     {
         settings.replay_events = events;
+    }
+    if let Some(runs) = std::env::var("TINCAY_BENCH_REPLAY_RUNS")
+        .ok()
+        .and_then(|raw| raw.parse().ok())
+    {
+        settings.replay_runs = runs;
     }
     let only = std::env::var("TINCAY_BENCH_ONLY").unwrap_or_default();
     print_machine();

@@ -1,15 +1,17 @@
 //! Replay: decrypt every event from position 1, decode it into its domain type and fold it
 //! into per-case state, as a projection rebuild does.
 //!
-//! The log reads ahead ([`EventLog::read_ahead`](tincay::store::log::EventLog::read_ahead)):
-//! it reads and decrypts the next batch (with `read_from`, on both cores) while this thread
-//! decodes and folds the current one.
+//! The log reads ahead
+//! ([`EventLog::read_ahead_mapped`](tincay::store::log::EventLog::read_ahead_mapped)): it
+//! reads, decrypts and decodes the next batch (on both cores) while this thread folds the
+//! current one in order.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
 use tincay::domain::case::CaseState;
+use tincay::store::log::read::all_pii;
 use tincay::store::stream::StreamId;
 
 use crate::machine::median;
@@ -31,19 +33,25 @@ pub fn run(root: &Path, settings: &Settings) {
     let mut rates = Vec::new();
     let mut cpu_rates = Vec::new();
     let mut cases = HashMap::new();
-    for _ in 0..settings.runs.min(3) {
+    for _ in 0..settings.replay_runs {
         let cpu = crate::cpu_time();
         let started = Instant::now();
         cases = HashMap::<StreamId, CaseState>::new();
         let mut count = 0;
-        for events in log.read_ahead(1, BATCH) {
+        for events in log.read_ahead_mapped(1, BATCH, all_pii, crate::fixtures::decode) {
             let events = events.unwrap();
             count += events.len();
-            for event in &events {
+            for event in events {
                 crate::fixtures::fold(&mut cases, event);
             }
         }
         rates.push(rate(count, started.elapsed()));
+        if std::env::var("TINCAY_BENCH_VERBOSE").is_ok() {
+            println!(
+                "replay run: {:.0} events/s",
+                rates.last().copied().unwrap_or_default()
+            );
+        }
         cpu_rates.push(rate(count, crate::cpu_time().saturating_sub(cpu)));
         assert_eq!(count, settings.replay_events);
         let folded: u64 = cases.values().map(|case| case.version).sum();

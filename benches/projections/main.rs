@@ -21,6 +21,10 @@
 #[path = "../common/machine.rs"]
 mod machine;
 
+/// The allocator the `tincay` binary uses (see `src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

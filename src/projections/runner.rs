@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::watch;
 
+use crate::domain::codec::DecodeError;
 use crate::projections::cases::CaseIndex;
 use crate::projections::event::{ProjectedEvent, pii_needed};
 use crate::projections::registry::Registry;
@@ -73,15 +74,16 @@ impl Projections {
     }
 
     /// Apply everything durable now, synchronously (start-up catch-up, rebuild, tests, the
-    /// CLI). The log is read and decrypted one batch ahead on another thread while this one
-    /// decodes and applies, so a rebuild keeps both cores busy.
+    /// CLI). The log is read, decrypted and decoded one batch ahead on other threads while
+    /// this one applies, so a rebuild keeps both cores busy.
     pub fn catch_up(&self, log: &EventLog) -> Result<u64, ProjectionError> {
-        for batch in log.read_ahead_with(self.applied() + 1, BATCH, pii_needed) {
+        let batches = log.read_ahead_mapped(self.applied() + 1, BATCH, pii_needed, decode);
+        for batch in batches {
             let batch = batch.map_err(|error| {
                 tracing::error!(%error, "a projection cannot read the log");
                 ProjectionError::Failed
             })?;
-            self.apply_batch(&batch)?;
+            self.apply_decoded(batch)?;
         }
         Ok(self.applied())
     }
@@ -105,24 +107,34 @@ impl Projections {
 
     /// Apply a batch in order: each event is decoded once and given to every projection.
     pub fn apply_batch(&self, batch: &[RecordedEvent]) -> Result<(), ProjectionError> {
+        self.apply_decoded(batch.iter().map(decode_recorded))
+    }
+
+    /// Apply decoded events in order, stopping at the first that did not decode: after it,
+    /// every projection refuses to serve (never a view that silently skipped an event).
+    fn apply_decoded(
+        &self,
+        batch: impl IntoIterator<Item = Result<ProjectedEvent, Undecodable>>,
+    ) -> Result<(), ProjectionError> {
         let _applying = self.applying.lock().unwrap_or_else(PoisonError::into_inner);
-        for recorded in batch {
-            let event = match ProjectedEvent::decode(recorded) {
+        let mut last = None;
+        for event in batch {
+            let event = match event {
                 Ok(event) => event,
-                Err(error) => {
-                    // Never serve a view that silently skipped an event.
+                Err(Undecodable { position, error }) => {
                     self.failed.store(true, Ordering::SeqCst);
                     self.applied.send_modify(|_| {});
-                    tracing::error!(position = recorded.position, %error, "a projection cannot decode an event");
+                    tracing::error!(position, %error, "a projection cannot decode an event");
                     return Err(ProjectionError::Failed);
                 }
             };
             self.registry.apply(&event);
             self.cases.apply(&event);
             self.stats.apply(&event);
+            last = Some(event.position);
         }
-        if let Some(last) = batch.last() {
-            self.applied.send_replace(last.position);
+        if let Some(last) = last {
+            self.applied.send_replace(last);
         }
         Ok(())
     }
@@ -148,6 +160,24 @@ impl Projections {
             },
         )
     }
+}
+
+/// An event no projection could decode, and where it is.
+struct Undecodable {
+    position: u64,
+    error: DecodeError,
+}
+
+fn decode_recorded(recorded: &RecordedEvent) -> Result<ProjectedEvent, Undecodable> {
+    ProjectedEvent::decode(recorded).map_err(|error| Undecodable {
+        position: recorded.position,
+        error,
+    })
+}
+
+/// [`decode_recorded`] on a read-ahead thread: the event's decrypted buffers are dropped there.
+fn decode(recorded: RecordedEvent) -> Result<ProjectedEvent, Undecodable> {
+    decode_recorded(&recorded)
 }
 
 /// The state of every projection, as a checkpoint holds it (before encryption).

@@ -19,6 +19,7 @@ mod group_commit;
 mod log;
 mod projections;
 mod properties;
+mod read_ahead;
 mod retention;
 mod rotation;
 mod sled_store;

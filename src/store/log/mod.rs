@@ -5,8 +5,8 @@
 //!   and group commit (one durable sync for every append that queued up meanwhile).
 //! - [`read`]: decrypting records back into [`RecordedEvent`]s, large batches on several
 //!   threads.
-//! - [`read_ahead`]: batches read and decrypted on a background thread, one batch ahead of the
-//!   caller (replays).
+//! - [`read_ahead`]: events read, decrypted (and decoded) ahead of the caller by a pool of
+//!   threads, one per core, and handed out in order (replays).
 //! - [`subscription`]: following the log from a position as it grows.
 //!
 //! An append is acknowledged only after the engine's `sync` (flush + fsync) returned; a failed

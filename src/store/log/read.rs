@@ -37,6 +37,17 @@ pub enum RecordedPii {
 /// spares a projection rebuild most of the decryption and decoding.
 pub type PiiWanted = fn(&str) -> bool;
 
+/// What a reader turns each event into, on the thread that decrypted it.
+pub(super) type EventMap<'a, T> = &'a (dyn Fn(RecordedEvent) -> T + Sync);
+
+/// A range of events read in position order, each turned into a `T` by an [`EventMap`].
+#[derive(Debug)]
+pub(super) struct Mapped<T> {
+    pub(super) events: Vec<T>,
+    /// The position of the last event read; `None` when there was none.
+    pub(super) last: Option<u64>,
+}
+
 /// Every personal part (the default).
 pub fn all_pii(_event_type: &str) -> bool {
     true
@@ -148,8 +159,9 @@ impl EventLog {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(MAX_THREADS);
+        let unmapped: EventMap<'_, RecordedEvent> = &|event| event;
         if batch < PARALLEL_MIN || threads < 2 {
-            return self.read_range(position, limit, wanted);
+            return Ok(self.read_range(position, limit, wanted, unmapped)?.events);
         }
         let ranges = batch.div_ceil(RANGE);
         let start = |range: usize| position.saturating_add((range * RANGE) as u64);
@@ -162,7 +174,7 @@ impl EventLog {
                     return read;
                 }
                 let len = RANGE.min(batch - range * RANGE);
-                read.push((range, self.read_range(start(range), len, wanted)));
+                read.push((range, self.read_range(start(range), len, wanted, unmapped)));
             }
         };
         let mut read = std::thread::scope(|scope| {
@@ -190,7 +202,7 @@ impl EventLog {
             if !joins_up {
                 break;
             }
-            events.extend(result?);
+            events.extend(result?.events);
         }
         Ok(events)
     }
@@ -200,15 +212,22 @@ impl EventLog {
         open_record(self.inner.store.as_ref(), &self.inner.keys, stored)
     }
 
-    /// Up to `limit` events from `position` on, read and decrypted on this thread.
-    fn read_range(
+    /// Up to `limit` events from `position` on, read, decrypted and mapped on this thread.
+    pub(super) fn read_range<T>(
         &self,
         position: u64,
         limit: usize,
         wanted: PiiWanted,
-    ) -> Result<Vec<RecordedEvent>, ReadError> {
+        map: EventMap<'_, T>,
+    ) -> Result<Mapped<T>, ReadError> {
         let records = self.inner.store.read_from(position, limit)?;
-        self.open_all(records, wanted)
+        let last = records.last().map(|record| record.position);
+        let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys).wanting(wanted);
+        let events = records
+            .into_iter()
+            .map(|record| opener.open_owned(record).map(map))
+            .collect::<Result<_, _>>()?;
+        Ok(Mapped { events, last })
     }
 
     fn open_all(

@@ -1,13 +1,17 @@
 //! The projections' benchmark (issue 4): on a log of about 1,000,000 events (the demo data
 //! set scaled to 100,000 cases),
 //!
-//! - the rebuild rate: every projection rebuilt from the first event, in events per second;
+//! - the rebuild rate: every projection rebuilt from the first event, in events per second,
+//!   several times in one process (the first run with sled's cache cold, the others warm),
+//!   and then as `tincay rebuild` in a new process each time, as an operator runs it;
 //! - `GET /stats` with three dimensions over a year at province level, p50 and p99, asked
 //!   of the real `tincay serve` process one request after another;
 //! - that server's resident memory (VmRSS, and its peak VmHWM) after the queries.
 //!
 //! `cargo bench --bench projections` prints the machine, the load average and the figures.
 //! `TINCAY_BENCH_QUICK=1` runs a small data set (CI checks that it runs, not how fast).
+//! `TINCAY_BENCH_KEEP=1` keeps the data directory (and `bench.key` beside it), e.g. to profile
+//! `tincay rebuild` on it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -80,8 +84,16 @@ fn main() {
         std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     query_the_server(&data_dir, &key_file, &province, settings.queries);
+    rebuild_in_fresh_processes(&data_dir, &key_file, settings.rebuilds);
     machine::print_load("at the end");
-    let _ = std::fs::remove_dir_all(&root);
+    if std::env::var("TINCAY_BENCH_KEEP").is_ok() {
+        println!(
+            "kept the data directory for profiling: {}",
+            data_dir.display()
+        );
+    } else {
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }
 
 fn password(username: &str) -> String {
@@ -146,7 +158,14 @@ fn rebuild(dir: &Path, events: u64, runs: usize) -> String {
         let seconds = started.elapsed().as_secs_f64();
         assert_eq!(applied, events);
         let rate = events as f64 / seconds;
-        println!("rebuild run {run}: {events} events in {seconds:.2} s = {rate:.0} events/s");
+        let cache = if run == 1 {
+            " (sled's cache cold: the first read since the store opened)"
+        } else {
+            ""
+        };
+        println!(
+            "rebuild run {run}: {events} events in {seconds:.2} s = {rate:.0} events/s{cache}"
+        );
         rates.push(rate);
         last = Some(projections);
     }
@@ -179,6 +198,38 @@ fn rebuild(dir: &Path, events: u64, runs: usize) -> String {
         .code;
     log.close();
     province.as_str().to_owned()
+}
+
+/// `tincay rebuild` as an operator runs it: each run a new process, so sled's cache starts
+/// empty and every stream key is unwrapped again (the operating system's file cache is warm).
+/// Prints the rate each run reports and their median.
+fn rebuild_in_fresh_processes(data_dir: &Path, key_file: &Path, runs: usize) {
+    let mut rates = Vec::new();
+    for run in 1..=runs {
+        let output = Command::new(env!("CARGO_BIN_EXE_tincay"))
+            .arg("rebuild")
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--key-file")
+            .arg(key_file)
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "tincay rebuild failed: {output:?}");
+        let said = String::from_utf8_lossy(&output.stdout);
+        let rate: f64 = said
+            .split(" (")
+            .nth(1)
+            .and_then(|rest| rest.split(" events/s").next())
+            .and_then(|rate| rate.parse().ok())
+            .unwrap_or_else(|| panic!("tincay rebuild said {said:?}"));
+        println!("tincay rebuild run {run} (a new process): {rate:.0} events/s");
+        rates.push(rate);
+    }
+    println!(
+        "tincay rebuild: median {:.0} events/s over {runs} runs in new processes",
+        machine::median(&mut rates)
+    );
 }
 
 /// The server as a child process; killed (SIGKILL) when dropped if still running.

@@ -350,16 +350,9 @@ fn summary(events: &[RecordedEvent]) -> Vec<(u64, String, u64, String, Value, Op
 
 #[test]
 fn a_large_read_is_split_over_threads_and_equals_reading_record_by_record() {
-    let t = TestLog::new();
     // 40 cases, 4 appends of 10 events each, interleaved: 1,600 events; then one case erased.
+    let t = interleaved();
     let case = |n: u32| format!("case-{n:08x}-0000-4000-8000-000000000000");
-    for round in 0..4_u32 {
-        for n in 0..40 {
-            let notes = (0..10).map(|i| note(&format!("{n} {round} {i}"))).collect();
-            let expected = ExpectedVersion::Exact(u64::from(round) * 10);
-            t.append(request(&case(n), expected, notes));
-        }
-    }
     let mut erase = request(&case(7), ExpectedVersion::Exact(40), vec![]);
     erase.events = vec![event("case_erased", json!({"reason": "duplicate"}), None)];
     erase.erase = true;

@@ -8,20 +8,6 @@ use tincay::store::log::{ExpectedVersion, RecordedEvent};
 
 use crate::support::*;
 
-/// 40 cases of 4 appends of 10 notes each, interleaved: 1,600 events.
-fn interleaved() -> TestLog {
-    let t = TestLog::new();
-    let case = |n: u32| format!("case-{n:08x}-0000-4000-8000-000000000000");
-    for round in 0..4_u32 {
-        for n in 0..40 {
-            let notes = (0..10).map(|i| note(&format!("{n} {round} {i}"))).collect();
-            let expected = ExpectedVersion::Exact(u64::from(round) * 10);
-            t.append(request(&case(n), expected, notes));
-        }
-    }
-    t
-}
-
 fn place(event: &RecordedEvent) -> (u64, String, u64) {
     (
         event.position,

@@ -155,3 +155,17 @@ impl Gate {
         (entered, release)
     }
 }
+
+/// 40 cases of 4 appends of 10 notes each, interleaved: 1,600 events.
+pub fn interleaved() -> TestLog {
+    let t = TestLog::new();
+    let case = |n: u32| format!("case-{n:08x}-0000-4000-8000-000000000000");
+    for round in 0..4_u32 {
+        for n in 0..40 {
+            let notes = (0..10).map(|i| note(&format!("{n} {round} {i}"))).collect();
+            let expected = ExpectedVersion::Exact(u64::from(round) * 10);
+            t.append(request(&case(n), expected, notes));
+        }
+    }
+    t
+}

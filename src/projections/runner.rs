@@ -77,7 +77,10 @@ impl Projections {
     /// CLI). The log is read, decrypted and decoded one batch ahead on other threads while
     /// this one applies, so a rebuild keeps both cores busy.
     pub fn catch_up(&self, log: &EventLog) -> Result<u64, ProjectionError> {
-        let batches = log.read_ahead_mapped(self.applied() + 1, BATCH, pii_needed, decode);
+        // Decoded on the reading threads, where each event's decrypted buffers are dropped.
+        let batches = log.read_ahead_mapped(self.applied() + 1, BATCH, pii_needed, |recorded| {
+            decode_recorded(&recorded)
+        });
         for batch in batches {
             let batch = batch.map_err(|error| {
                 tracing::error!(%error, "a projection cannot read the log");
@@ -173,11 +176,6 @@ fn decode_recorded(recorded: &RecordedEvent) -> Result<ProjectedEvent, Undecodab
         position: recorded.position,
         error,
     })
-}
-
-/// [`decode_recorded`] on a read-ahead thread: the event's decrypted buffers are dropped there.
-fn decode(recorded: RecordedEvent) -> Result<ProjectedEvent, Undecodable> {
-    decode_recorded(&recorded)
 }
 
 /// The state of every projection, as a checkpoint holds it (before encryption).

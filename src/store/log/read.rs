@@ -4,9 +4,6 @@
 
 mod opener;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread::Builder;
-
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -128,17 +125,15 @@ impl EventLog {
     /// Every durable event of a stream, in order.
     pub fn read_stream(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, ReadError> {
         let records = self.inner.store.read_stream(stream, 1)?;
-        self.open_all(records, all_pii)
+        self.open_all(records, all_pii, &|event| event)
     }
 
     /// Up to `limit` durable events from `position` on, in global order.
     ///
-    /// A replay reads large batches, so a batch of at least [`PARALLEL_MIN`] durable events is
-    /// cut into ranges of [`RANGE`] positions, which up to [`MAX_THREADS`] threads (one per
-    /// core) take in turn, each reading its range from the engine and decrypting it. Taking
-    /// small ranges in turn, rather than a half each, keeps both cores busy when one thread is
-    /// held up. Positions are gap-free, so the ranges join up in order; should one not
-    /// continue the range before it (only a damaged store could do that), the events before it
+    /// A batch of at least [`PARALLEL_MIN`] durable events is read by the reading threads of
+    /// [`EventLog::read_ahead`] (up to [`MAX_THREADS`], one per core), which take ranges of
+    /// [`RANGE`] positions in turn. Positions are gap-free, so the ranges join up in order;
+    /// should one come short (only a damaged store could do that), the events up to its end
     /// are returned and the next call goes on from there. The result is therefore what reading
     /// record by record gives, or a prefix of it, with the first error in position order.
     pub fn read_from(&self, position: u64, limit: usize) -> Result<Vec<RecordedEvent>, ReadError> {
@@ -159,51 +154,19 @@ impl EventLog {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(MAX_THREADS);
-        let unmapped: EventMap<'_, RecordedEvent> = &|event| event;
         if batch < PARALLEL_MIN || threads < 2 {
-            return Ok(self.read_range(position, limit, wanted, unmapped)?.events);
+            return Ok(self
+                .read_range(position, limit, wanted, &|event| event)?
+                .events);
         }
         let ranges = batch.div_ceil(RANGE);
-        let start = |range: usize| position.saturating_add((range * RANGE) as u64);
-        let next = AtomicUsize::new(0);
-        let take_ranges = || {
-            let mut read = Vec::new();
-            loop {
-                let range = next.fetch_add(1, Ordering::Relaxed);
-                if range >= ranges {
-                    return read;
-                }
-                let len = RANGE.min(batch - range * RANGE);
-                read.push((range, self.read_range(start(range), len, wanted, unmapped)));
-            }
-        };
-        let mut read = std::thread::scope(|scope| {
-            // Should a thread fail to start, the others take its ranges.
-            let helpers: Vec<_> = (1..threads)
-                .filter_map(|_| Builder::new().spawn_scoped(scope, take_ranges).ok())
-                .collect();
-            let mut read = take_ranges();
-            for helper in helpers {
-                // A panic while reading is raised again here, as it would be without threads.
-                read.extend(
-                    helper
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                );
-            }
-            read
-        });
-        read.sort_unstable_by_key(|(range, _)| *range);
+        let last = u64::try_from(ranges - 1).unwrap_or(u64::MAX);
         let mut events = Vec::with_capacity(batch);
-        for (range, result) in read {
-            let joins_up = events
-                .last()
-                .is_none_or(|last: &RecordedEvent| last.position.saturating_add(1) == start(range));
-            if !joins_up {
-                break;
-            }
-            events.extend(result?.events);
+        for chunk in self.read_ranges(position, ranges, Some(last), wanted, |event| event) {
+            events.extend(chunk?);
         }
+        // The last range may reach past `limit`.
+        events.truncate(batch);
         Ok(events)
     }
 
@@ -222,23 +185,21 @@ impl EventLog {
     ) -> Result<Mapped<T>, ReadError> {
         let records = self.inner.store.read_from(position, limit)?;
         let last = records.last().map(|record| record.position);
-        let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys).wanting(wanted);
-        let events = records
-            .into_iter()
-            .map(|record| opener.open_owned(record).map(map))
-            .collect::<Result<_, _>>()?;
+        let events = self.open_all(records, wanted, map)?;
         Ok(Mapped { events, last })
     }
 
-    fn open_all(
+    /// Open stored records one after another, each mapped as soon as it is decrypted.
+    fn open_all<T>(
         &self,
         records: Vec<StoredRecord>,
         wanted: PiiWanted,
-    ) -> Result<Vec<RecordedEvent>, ReadError> {
+        map: EventMap<'_, T>,
+    ) -> Result<Vec<T>, ReadError> {
         let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys).wanting(wanted);
         records
             .into_iter()
-            .map(|record| opener.open_owned(record))
+            .map(|record| opener.open_owned(record).map(map))
             .collect()
     }
 }

@@ -64,7 +64,7 @@ struct Claims {
     handed_out: u64,
     /// How many ranges may be taken beyond `handed_out`.
     window: u64,
-    /// The first range read short (or failed): none after it is taken.
+    /// The last range to take: the first read short (or failed), or the caller's bound.
     last: Option<u64>,
     stopped: bool,
 }
@@ -126,14 +126,32 @@ impl EventLog {
         T: Send + 'static,
         F: Fn(RecordedEvent) -> T + Send + Sync + 'static,
     {
-        let position = position.max(1);
         let window = 2 * limit.div_ceil(RANGE).max(1);
+        self.read_ranges(position, window, None, wanted, map)
+    }
+
+    /// The reading threads behind [`EventLog::read_ahead_mapped`] and a large
+    /// [`EventLog::read_from`]: ranges of [`RANGE`] positions from `position`, at most `window`
+    /// of them beyond the chunk last handed out, and none after range number `last` if given.
+    pub(super) fn read_ranges<T, F>(
+        &self,
+        position: u64,
+        window: usize,
+        last: Option<u64>,
+        wanted: PiiWanted,
+        map: F,
+    ) -> ReadAhead<T>
+    where
+        T: Send + 'static,
+        F: Fn(RecordedEvent) -> T + Send + Sync + 'static,
+    {
+        let position = position.max(1);
         let shared = Arc::new(Shared {
             state: Mutex::new(Claims {
                 next: 0,
                 handed_out: 0,
                 window: u64::try_from(window).unwrap_or(u64::MAX),
-                last: None,
+                last,
                 stopped: false,
             }),
             changed: Condvar::new(),

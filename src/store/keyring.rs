@@ -4,12 +4,19 @@
 //! A stream's data key is created with the stream's first append and destroyed by erasure;
 //! its wrapped form lives in the engine's key tree for the active key epoch.
 
-use std::collections::HashMap;
+mod cache;
+
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::store::crypto::{ChainKey, CryptoError, DataKey, KeyMaterial, MasterKey};
 use crate::store::engine::{EventStore, KeyChange, KeyId, KeyState, StoreError};
 use crate::store::stream::StreamId;
+
+use cache::{Found, KeyCache};
+
+/// Stream keys kept per generation of the cache: between this and twice this many are held,
+/// about 1 KiB each (the key with its keyed cipher), so at most about 8 MiB.
+pub const STREAM_KEYS_KEPT: usize = 4096;
 
 /// A stream's data key as far as the keyring can tell.
 #[derive(Clone, Debug)]
@@ -38,9 +45,9 @@ pub struct Keyring {
     epoch: u32,
     facts: Arc<DataKey>,
     chain: Arc<ChainKey>,
-    /// Unwrapped stream keys, so a replay unwraps each stream's key once. Read far more
-    /// often than written, and by several threads at once when a replay decrypts in parallel.
-    streams: RwLock<HashMap<StreamId, Arc<DataKey>>>,
+    /// Unwrapped stream keys of the cases being worked on, bounded (see [`KeyCache`]). Read
+    /// far more often than written, and by several threads at once.
+    streams: RwLock<KeyCache>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -63,7 +70,7 @@ impl Keyring {
             epoch,
             facts: Arc::new(DataKey::from_material(facts)),
             chain: Arc::new(ChainKey::from_material(chain)),
-            streams: RwLock::new(HashMap::new()),
+            streams: RwLock::new(KeyCache::new(STREAM_KEYS_KEPT)),
         })
     }
 
@@ -93,9 +100,9 @@ impl Keyring {
     }
 
     /// The stream's data key for a one-off use: from memory if it is there, else unwrapped
-    /// from the store and NOT kept. For work that touches every stream once (sealing or
-    /// opening each case's part of a projection checkpoint), which would otherwise leave
-    /// every case's key in memory for good (about 1 KiB each, with its keyed cipher).
+    /// from the store and NOT kept. For work that touches every stream once or twice (a
+    /// replay in global order, sealing or opening each case's part of a projection
+    /// checkpoint), which would otherwise push the keys of the cases being worked on out.
     pub fn stream_key_once(
         &self,
         store: &dyn EventStore,
@@ -146,7 +153,7 @@ impl Keyring {
         self.streams
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(stream.clone(), key);
+            .insert(stream, key);
     }
 
     /// Drop a stream's key from memory (after erasure).
@@ -166,11 +173,21 @@ impl Keyring {
     }
 
     fn cached(&self, stream: &StreamId) -> Option<Arc<DataKey>> {
-        self.streams
+        let found = self
+            .streams
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(stream)
-            .cloned()
+            .get(stream)?;
+        match found {
+            Found::Current(key) => Some(key),
+            Found::Previous(key) => {
+                self.streams
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .promote(stream);
+                Some(key)
+            }
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use crate::store::log::EventLog;
 use crate::store::record::RecordError;
 use crate::store::stream::StreamId;
 
-use opener::Opener;
+use opener::{KeysKept, Opener};
 
 /// The personal part of a recorded event.
 #[derive(Debug)]
@@ -125,7 +125,7 @@ impl EventLog {
     /// Every durable event of a stream, in order.
     pub fn read_stream(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, ReadError> {
         let records = self.inner.store.read_stream(stream, 1)?;
-        self.open_all(records, all_pii, &|event| event)
+        self.open_all(records, all_pii, KeysKept::Kept, &|event| event)
     }
 
     /// Up to `limit` durable events from `position` on, in global order.
@@ -185,7 +185,7 @@ impl EventLog {
     ) -> Result<Mapped<T>, ReadError> {
         let records = self.inner.store.read_from(position, limit)?;
         let last = records.last().map(|record| record.position);
-        let events = self.open_all(records, wanted, map)?;
+        let events = self.open_all(records, wanted, KeysKept::NotKept, map)?;
         Ok(Mapped { events, last })
     }
 
@@ -194,9 +194,12 @@ impl EventLog {
         &self,
         records: Vec<StoredRecord>,
         wanted: PiiWanted,
+        keys_kept: KeysKept,
         map: EventMap<'_, T>,
     ) -> Result<Vec<T>, ReadError> {
-        let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys).wanting(wanted);
+        let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys)
+            .wanting(wanted)
+            .keeping(keys_kept);
         records
             .into_iter()
             .map(|record| opener.open_owned(record).map(map))

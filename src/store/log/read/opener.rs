@@ -23,6 +23,18 @@ pub(super) struct Opener<'a> {
     last_key: Option<(StreamId, StreamKey)>,
     /// Which personal parts to decrypt.
     wanted: PiiWanted,
+    /// Whether a stream key unwrapped from the store is kept in the keyring.
+    keys_kept: KeysKept,
+}
+
+/// Whether the stream keys a read unwraps are kept in the keyring's cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum KeysKept {
+    /// A stream's events: the case is being worked on, and will be read again.
+    Kept,
+    /// Events in global order: a replay touches each case once or twice, far apart, and
+    /// keeping its keys would only push out those of the cases being worked on.
+    NotKept,
 }
 
 /// A record opened, all but its stream: the caller moves or copies that in.
@@ -61,7 +73,13 @@ impl<'a> Opener<'a> {
             aad: Vec::new(),
             last_key: None,
             wanted: all_pii,
+            keys_kept: KeysKept::Kept,
         }
+    }
+
+    pub(super) fn keeping(mut self, keys_kept: KeysKept) -> Self {
+        self.keys_kept = keys_kept;
+        self
     }
 
     /// Decrypt only the personal parts of the event types `wanted` names.
@@ -148,13 +166,14 @@ impl<'a> Opener<'a> {
                 return Ok(key.clone());
             }
         }
-        let key = self
-            .keys
-            .stream_key(self.store, &stored.stream)
-            .map_err(|source| ReadError::Keys {
-                position: stored.position,
-                source,
-            })?;
+        let key = match self.keys_kept {
+            KeysKept::Kept => self.keys.stream_key(self.store, &stored.stream),
+            KeysKept::NotKept => self.keys.stream_key_once(self.store, &stored.stream),
+        }
+        .map_err(|source| ReadError::Keys {
+            position: stored.position,
+            source,
+        })?;
         self.last_key = Some((stored.stream.clone(), key.clone()));
         Ok(key)
     }

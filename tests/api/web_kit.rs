@@ -45,6 +45,27 @@ impl Page {
     }
 }
 
+/// A command form as its page served it: where it posts and its hidden fields, the request's
+/// idempotency key and the case version it was shown. A browser sends the same hidden fields
+/// every time the form is resubmitted, whatever was typed.
+#[derive(Debug)]
+pub struct Form {
+    pub path: String,
+    pub key: String,
+    pub version: String,
+}
+
+impl Page {
+    /// The command form on this page, posted to `path`.
+    pub fn form(&self, path: impl Into<String>) -> Form {
+        Form {
+            path: path.into(),
+            key: self.input_value("idempotency_key").unwrap(),
+            version: self.input_value("version").unwrap(),
+        }
+    }
+}
+
 /// A browser's session with the web app.
 pub struct WebSession<'a> {
     pub app: &'a TestApp,
@@ -140,6 +161,14 @@ impl<'a> WebSession<'a> {
         let mut all: Vec<(&str, &str)> = vec![(CSRF_FIELD, csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(path, &all).await
+    }
+
+    /// Submits `form` with `fields` typed in (its hidden fields and the CSRF token added).
+    pub async fn submit(&self, form: &Form, fields: &[(&str, &str)]) -> Page {
+        let mut all = fields.to_vec();
+        all.push(("idempotency_key", form.key.as_str()));
+        all.push(("version", form.version.as_str()));
+        self.post(&form.path, &all).await
     }
 
     /// Posts exactly `fields` (no CSRF token added).

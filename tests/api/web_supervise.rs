@@ -41,14 +41,6 @@ fn listings(app: &TestApp) -> usize {
         .sum()
 }
 
-/// The hidden fields of the form on `page`: its idempotency key and case version.
-fn hidden(page: &Page) -> (String, String) {
-    (
-        page.input_value("idempotency_key").unwrap(),
-        page.input_value("version").unwrap(),
-    )
-}
-
 async fn case_with_risk(app: &TestApp, token: &str, risk: &str) -> String {
     let mut body = opening();
     body["risk_level"] = json!(risk);
@@ -153,17 +145,9 @@ async fn a_closure_request_is_reviewed_and_approving_it_closes_the_case() {
         !page.contains(CANARY),
         "the request's notes are not on this page"
     );
-    let (key, version) = hidden(&page);
+    let form = page.form(format!("/cases/{id}/review"));
     let done = supervisor
-        .post(
-            &format!("/cases/{id}/review"),
-            &[
-                ("decision", "approved"),
-                ("comment", "ổn rồi"),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
+        .submit(&form, &[("decision", "approved"), ("comment", "ổn rồi")])
         .await;
     assert_eq!(done.status, 303);
     assert_eq!(done.location(), format!("/cases/{id}"));
@@ -180,39 +164,24 @@ async fn a_refused_review_keeps_the_input_and_writes_nothing() {
     let id = closure_requested(&app, &t).await;
     let supervisor = WebSession::signed_in(&app, world.supervisor_a);
     let page = supervisor.get(&format!("/cases/{id}/review")).await;
-    let (key, version) = hidden(&page);
+    let form = page.form(format!("/cases/{id}/review"));
     let before = self::version(&app, &id);
 
     let refused = supervisor
-        .post(
-            &format!("/cases/{id}/review"),
-            &[
-                ("comment", "<script>alert(1)</script>"),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
+        .submit(&form, &[("comment", "<script>alert(1)</script>")])
         .await;
     assert_eq!(refused.status, 422);
     assert!(refused.contains("Hãy chọn một quyết định."));
     assert!(refused.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!refused.contains("<script>alert(1)"));
-    assert_eq!(refused.input_value("idempotency_key").unwrap(), key);
+    assert_eq!(refused.input_value("idempotency_key").unwrap(), form.key);
     assert_eq!(self::version(&app, &id), before);
 
     // Someone else moved the case on: a 412 with the new state and her words kept.
     let note = json!({"text": "thêm ghi chú"});
     post(&app, &t.volunteer_a1, &format!("/cases/{id}/notes"), &note).await;
     let stale = supervisor
-        .post(
-            &format!("/cases/{id}/review"),
-            &[
-                ("decision", "approved"),
-                ("comment", "đồng ý"),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
+        .submit(&form, &[("decision", "approved"), ("comment", "đồng ý")])
         .await;
     assert_eq!(stale.status, 412);
     assert!(stale.contains("class=\"conflict\""));
@@ -251,16 +220,14 @@ async fn transfer_moves_the_case_to_another_address_in_her_area() {
     );
 
     // Another area's address is refused by the API, in words, and nothing is written.
-    let (key, version) = hidden(&page);
+    let form = page.form(format!("/cases/{id}/transfer"));
     let before = self::version(&app, &id);
     let refused = supervisor
-        .post(
-            &format!("/cases/{id}/transfer"),
+        .submit(
+            &form,
             &[
                 ("trusted_address", &world.address_b1.to_string()),
                 ("reason", "gần nhà mẹ"),
-                ("idempotency_key", &key),
-                ("version", &version),
             ],
         )
         .await;
@@ -270,13 +237,11 @@ async fn transfer_moves_the_case_to_another_address_in_her_area() {
     assert_eq!(self::version(&app, &id), before);
 
     let done = supervisor
-        .post(
-            &format!("/cases/{id}/transfer"),
+        .submit(
+            &form,
             &[
                 ("trusted_address", &world.address_a2.to_string()),
                 ("reason", "gần nhà mẹ"),
-                ("idempotency_key", &key),
-                ("version", &version),
             ],
         )
         .await;
@@ -297,16 +262,9 @@ async fn reopen_opens_a_closed_case_and_refuses_an_open_one_in_words() {
     let page = supervisor.get(&format!("/cases/{id}/reopen")).await;
     assert_eq!(page.status, 200);
     assert!(page.contains("id=\"not-closed\""));
-    let (key, version) = hidden(&page);
+    let form = page.form(format!("/cases/{id}/reopen"));
     let refused = supervisor
-        .post(
-            &format!("/cases/{id}/reopen"),
-            &[
-                ("reason", "bạo lực quay lại"),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
+        .submit(&form, &[("reason", "bạo lực quay lại")])
         .await;
     assert_eq!(refused.status, 422);
     assert!(refused.contains("Chỉ mở lại được vụ việc đã đóng."));
@@ -316,28 +274,12 @@ async fn reopen_opens_a_closed_case_and_refuses_an_open_one_in_words() {
     let reply = post(&app, &t.supervisor_a, &format!("/cases/{id}/close"), &close).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     let page = supervisor.get(&format!("/cases/{id}/reopen")).await;
-    let (key, version) = hidden(&page);
-    let blank = supervisor
-        .post(
-            &format!("/cases/{id}/reopen"),
-            &[
-                ("reason", " "),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
-        .await;
+    let form = page.form(format!("/cases/{id}/reopen"));
+    let blank = supervisor.submit(&form, &[("reason", " ")]).await;
     assert_eq!(blank.status, 422);
     assert!(blank.contains("Hãy ghi lý do mở lại vụ việc."));
     let done = supervisor
-        .post(
-            &format!("/cases/{id}/reopen"),
-            &[
-                ("reason", "bạo lực quay lại"),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
+        .submit(&form, &[("reason", "bạo lực quay lại")])
         .await;
     assert_eq!(done.status, 303);
     assert_eq!(view(&app, &t.supervisor_a, &id).await["status"], "open");
@@ -358,19 +300,10 @@ async fn erasing_needs_the_confirmation_and_then_the_case_is_gone() {
     assert!(page.contains("nhật ký truy cập"));
     assert!(page.contains("value=\"survivor_request\""));
     assert!(!page.contains(CANARY));
-    let (key, version) = hidden(&page);
+    let form = page.form(format!("/cases/{id}/erase"));
     let before = self::version(&app, &id);
 
-    let unconfirmed = supervisor
-        .post(
-            &format!("/cases/{id}/erase"),
-            &[
-                ("reason", "duplicate"),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
-        .await;
+    let unconfirmed = supervisor.submit(&form, &[("reason", "duplicate")]).await;
     assert_eq!(unconfirmed.status, 422);
     assert!(unconfirmed.contains("Hãy đánh dấu ô xác nhận"));
     assert!(unconfirmed.contains("value=\"duplicate\" selected"));
@@ -382,30 +315,13 @@ async fn erasing_needs_the_confirmation_and_then_the_case_is_gone() {
         200
     );
 
-    let no_reason = supervisor
-        .post(
-            &format!("/cases/{id}/erase"),
-            &[
-                ("confirm", "yes"),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
-        .await;
+    let no_reason = supervisor.submit(&form, &[("confirm", "yes")]).await;
     assert_eq!(no_reason.status, 422);
     assert!(no_reason.contains("Hãy chọn lý do xoá."));
     assert_eq!(self::version(&app, &id), before);
 
     let done = supervisor
-        .post(
-            &format!("/cases/{id}/erase"),
-            &[
-                ("reason", "duplicate"),
-                ("confirm", "yes"),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
+        .submit(&form, &[("reason", "duplicate"), ("confirm", "yes")])
         .await;
     assert_eq!(done.status, 303);
     assert_eq!(done.location(), format!("/cases/{id}/erased"));
@@ -423,15 +339,7 @@ async fn erasing_needs_the_confirmation_and_then_the_case_is_gone() {
         410
     );
     let resent = supervisor
-        .post(
-            &format!("/cases/{id}/erase"),
-            &[
-                ("reason", "duplicate"),
-                ("confirm", "yes"),
-                ("idempotency_key", &key),
-                ("version", &version),
-            ],
-        )
+        .submit(&form, &[("reason", "duplicate"), ("confirm", "yes")])
         .await;
     assert_eq!(resent.status, 303, "a resent form lands alike");
     assert_eq!(resent.location(), format!("/cases/{id}/erased"));

@@ -114,6 +114,11 @@ impl TestApp {
         self.url(&format!("/api/v1{path}"))
     }
 
+    /// The log's durable head (0 when empty): unchanged when a refused request wrote nothing.
+    pub fn head(&self) -> u64 {
+        self.state.log.head().map_or(0, |head| head.position)
+    }
+
     /// Stop the server the way SIGTERM does, and wait for it.
     pub async fn stop(mut self) {
         self.shut_down().await;

@@ -13,10 +13,6 @@ use crate::web_kit::*;
 const PAGES: [&str; 3] = ["/admin/users", "/admin/areas", "/admin/addresses"];
 const NEW_PASSWORD: &str = "một mật khẩu mới thật dài";
 
-fn head(app: &TestApp) -> u64 {
-    app.state.log.head().map_or(0, |head| head.position)
-}
-
 fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).unwrap()
 }
@@ -137,7 +133,7 @@ async fn a_refused_user_keeps_the_username_but_never_the_password_and_writes_not
     let app = spawn_app().await;
     let world = seed_world(&app).await;
     let admin = WebSession::signed_in(&app, world.admin);
-    let before = head(&app);
+    let before = app.head();
 
     let short = admin
         .post(
@@ -173,7 +169,7 @@ async fn a_refused_user_keeps_the_username_but_never_the_password_and_writes_not
     let kept = &taken.body[taken.body.find("id=\"new-user\"").unwrap()..];
     assert!(kept.contains("value=\"tnv.a1\""));
 
-    assert_eq!(head(&app), before);
+    assert_eq!(app.head(), before);
     let registry = &app.state.projections.registry;
     assert!(registry.user_by_username("gs.moi").is_none());
 }
@@ -242,13 +238,13 @@ async fn an_admin_resets_a_password_and_the_old_one_stops_working() {
     let admin = WebSession::signed_in(&app, world.admin);
     let volunteer = WebSession::signed_in(&app, world.volunteer_a1);
     let path = format!("/admin/users/{}/password", world.volunteer_a1);
-    let before = head(&app);
+    let before = app.head();
 
     let short = admin.post(&path, &[("password", "ngắn-9kt")]).await;
     assert_eq!(short.status, 422);
     assert!(!short.contains("ngắn-9kt"));
     assert!(short.contains("Quá ngắn: xem yêu cầu ở trên."));
-    assert_eq!(head(&app), before);
+    assert_eq!(app.head(), before);
 
     let reset = admin.post(&path, &[("password", NEW_PASSWORD)]).await;
 
@@ -301,7 +297,7 @@ async fn a_refused_area_is_shown_again_with_its_input_and_writes_nothing() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
     let admin = WebSession::signed_in(&app, world.admin);
-    let before = head(&app);
+    let before = app.head();
 
     let page = admin
         .post(
@@ -319,7 +315,7 @@ async fn a_refused_area_is_shown_again_with_its_input_and_writes_nothing() {
     assert!(page.contains("Độ dài mã không hợp với cấp"));
     assert_eq!(page.input_value("code").as_deref(), Some("2400"));
     assert!(page.contains("value=\"Xã &lt;b&gt;Mới&lt;/b&gt;\""));
-    assert_eq!(head(&app), before);
+    assert_eq!(app.head(), before);
 }
 
 #[tokio::test]
@@ -392,7 +388,7 @@ async fn a_refused_merge_keeps_what_was_chosen_and_writes_nothing() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
     let admin = WebSession::signed_in(&app, world.admin);
-    let before = head(&app);
+    let before = app.head();
 
     let page = admin
         .post(
@@ -414,7 +410,7 @@ async fn a_refused_merge_keeps_what_was_chosen_and_writes_nothing() {
         Some("2026-07-01")
     );
     assert_eq!(page.input_value("into").as_deref(), Some("23290"));
-    assert_eq!(head(&app), before);
+    assert_eq!(app.head(), before);
     let _ = world;
 }
 
@@ -423,7 +419,7 @@ async fn an_admin_establishes_a_trusted_address() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
     let admin = WebSession::signed_in(&app, world.admin);
-    let before = head(&app);
+    let before = app.head();
 
     let future = admin
         .post(
@@ -438,7 +434,7 @@ async fn an_admin_establishes_a_trusted_address() {
     assert_eq!(future.status, 422);
     assert!(future.contains("Ngày này chưa tới."));
     assert_eq!(future.input_value("name").as_deref(), Some("Nhà bà Hoa"));
-    assert_eq!(head(&app), before);
+    assert_eq!(app.head(), before);
 
     let established = admin
         .post(
@@ -466,10 +462,71 @@ async fn an_admin_establishes_a_trusted_address() {
 }
 
 #[tokio::test]
+async fn the_address_form_sent_twice_establishes_one_address() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let page = admin.get("/admin/addresses").await;
+    assert!(
+        page.contains(
+            "id=\"new-address\" method=\"post\" action=\"/admin/addresses\" data-resilient"
+        )
+    );
+    let key = page.input_value("idempotency_key").unwrap();
+    let fields = [
+        ("idempotency_key", key.as_str()),
+        ("name", "Nhà bà Hoa"),
+        ("commune", "23287"),
+        ("established_on", "2026-11-01"),
+    ];
+
+    // The answer to the first send was lost; the page sends the same form again.
+    assert_eq!(admin.post("/admin/addresses", &fields).await.status, 303);
+    let written = app.head();
+    let again = admin.post("/admin/addresses", &fields).await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(app.head(), written, "the second send wrote nothing");
+    let named = |name: &str| {
+        app.state
+            .projections
+            .registry
+            .trusted_addresses()
+            .into_iter()
+            .filter(|address| address.name.as_deref() == Some(name))
+            .count()
+    };
+    assert_eq!(named("Nhà bà Hoa"), 1);
+
+    // The same key with other answers: refused in words, and the form gets a new key.
+    let changed = [
+        ("idempotency_key", key.as_str()),
+        ("name", "Nhà bà Lan"),
+        ("commune", "23287"),
+        ("established_on", "2026-11-01"),
+    ];
+    let refused = admin.post("/admin/addresses", &changed).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.contains("id=\"key-reused\""));
+    assert!(refused.contains("Biểu mẫu này đã được gửi trước đó với nội dung khác."));
+    assert_eq!(refused.input_value("name").as_deref(), Some("Nhà bà Lan"));
+    let fresh = refused.input_value("idempotency_key").unwrap();
+    assert_ne!(fresh, key);
+    assert_eq!(app.head(), written);
+    let resent = [
+        ("idempotency_key", fresh.as_str()),
+        ("name", "Nhà bà Lan"),
+        ("commune", "23287"),
+        ("established_on", "2026-11-01"),
+    ];
+    assert_eq!(admin.post("/admin/addresses", &resent).await.status, 303);
+    assert_eq!(named("Nhà bà Lan"), 1);
+}
+
+#[tokio::test]
 async fn other_roles_get_403_pages_and_write_nothing() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
-    let before = head(&app);
+    let before = app.head();
 
     for user in [world.volunteer_a1, world.supervisor_a, world.reporter_a] {
         let session = WebSession::signed_in(&app, user);
@@ -498,7 +555,7 @@ async fn other_roles_get_403_pages_and_write_nothing() {
             .await;
         assert_eq!(deactivate.status, 403);
     }
-    assert_eq!(head(&app), before);
+    assert_eq!(app.head(), before);
     let anonymous = WebSession::anonymous(&app);
     assert_eq!(anonymous.get("/admin/users").await.status, 303);
 }
@@ -508,7 +565,7 @@ async fn a_form_without_its_csrf_token_is_refused_and_writes_nothing() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
     let admin = WebSession::signed_in(&app, world.admin);
-    let before = head(&app);
+    let before = app.head();
     let deactivate = format!("/admin/users/{}/deactivate", world.volunteer_a1);
     let password = format!("/admin/users/{}/password", world.volunteer_a1);
 
@@ -548,7 +605,7 @@ async fn a_form_without_its_csrf_token_is_refused_and_writes_nothing() {
         let page = admin.post_raw(path, &fields).await;
         assert_eq!(page.status, 403, "{path}");
     }
-    assert_eq!(head(&app), before);
+    assert_eq!(app.head(), before);
 }
 
 #[tokio::test]

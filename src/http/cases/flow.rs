@@ -270,14 +270,19 @@ pub fn rejected(rejection: Rejection) -> ApiError {
 /// What a failed append is in HTTP.
 pub fn append_error(error: AppendError) -> ApiError {
     match error {
-        AppendError::IdempotencyMismatch => ApiError::invalid(
-            "Idempotency-Key",
-            "this key was already used with a different request",
-        ),
+        AppendError::IdempotencyMismatch => key_reused(),
         AppendError::WrongVersion { actual } => stale(actual),
         AppendError::StreamErased => ApiError::Gone,
         other => internal(other),
     }
+}
+
+/// What a 422 says of an `Idempotency-Key` sent again with another request.
+pub const KEY_REUSED: &str = "this key was already used with a different request";
+
+/// 422 for an `Idempotency-Key` sent again with another request.
+pub fn key_reused() -> ApiError {
+    ApiError::invalid("Idempotency-Key", KEY_REUSED)
 }
 
 fn stale(version: u64) -> ApiError {

@@ -1,6 +1,10 @@
 //! Trusted addresses: `POST /trusted-addresses` (admin) and `GET /trusted-addresses`, which
 //! each role sees within its reach: an admin all of them, a supervisor or reporting officer
 //! those in her area, a volunteer her own.
+//!
+//! An address has nothing unique to refuse a second one by, so `POST` takes an optional
+//! `Idempotency-Key`, as the case commands do: a retry after a lost answer establishes
+//! nothing new and answers the first address's id.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,17 +18,21 @@ use crate::domain::registry::trusted_address::{
 };
 use crate::domain::vocab::{AreaLevel, Role};
 use crate::http::auth::{Admin, CurrentUser};
+use crate::http::cases::extract::{Preconditions, RawBody};
+use crate::http::cases::flow::{append_error, idempotency};
 use crate::http::error::{ApiError, Problem};
-use crate::http::json::Json;
 use crate::http::registry::parse::{self, Fields};
-use crate::http::registry::write::{append, rejected};
+use crate::http::registry::write::{append_once, applied, rejected};
 use crate::http::state::AppState;
 use crate::projections::registry::{Registry, TrustedAddress};
-use crate::store::log::ExpectedVersion;
+use crate::store::log::{AppendOutcome, ExpectedVersion};
 use crate::store::stream::StreamId;
 
+/// The route an `Idempotency-Key` is scoped to (with the user).
+const ROUTE: &str = "POST /trusted-addresses";
+
 /// `POST /trusted-addresses` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTrustedAddress {
     /// How the address is known locally (often the host's name): personal data.
@@ -70,19 +78,31 @@ pub struct TrustedAddressList {
     tag = "registry",
     security(("bearer" = [])),
     request_body = NewTrustedAddress,
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 characters; a retry with the same key and body establishes nothing new and answers the same id"),
+    ),
     responses(
-        (status = 201, description = "Established", body = Created),
+        (status = 201, description = "Established (or, for a retry, had been)", body = Created),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No such commune, or a date in the future", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such commune, a date in the future, or an Idempotency-Key already used with another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn establish(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Json(body): Json<NewTrustedAddress>,
+    preconditions: Preconditions,
+    body: RawBody,
 ) -> Result<(StatusCode, axum::Json<Created>), ApiError> {
+    let idempotency = idempotency(&admin, ROUTE, &preconditions, body.fingerprint());
+    if let Some(given) = &idempotency {
+        if let Some(outcome) = state.log.idempotent_outcome(given).map_err(append_error)? {
+            applied(&state, &outcome).await?;
+            return established(&outcome);
+        }
+    }
+    let body: NewTrustedAddress = body.parse()?;
     let registry = &state.projections.registry;
     let mut fields = Fields::default();
     let commune = fields.check("commune", {
@@ -112,18 +132,31 @@ pub async fn establish(
         state.clock.today(),
     )
     .map_err(|rejection| rejected(&rejection, "id"))?;
-    append(
+    let outcome = append_once(
         &state,
         StreamId::trusted_address(&id),
         ExpectedVersion::NoStream,
         &events,
         Some(admin.id),
+        idempotency,
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(Created { id: *id.as_uuid() }),
-    ))
+    established(&outcome)
+}
+
+/// 201 with the id of the address `outcome` established (or, for a retry, had established).
+fn established(outcome: &AppendOutcome) -> Result<(StatusCode, axum::Json<Created>), ApiError> {
+    let id = outcome
+        .stream
+        .as_str()
+        .strip_prefix("address-")
+        .and_then(|raw| Uuid::parse_str(raw).ok())
+        .ok_or_else(|| {
+            ApiError::Internal(
+                "an idempotent establish points at a stream that is not an address".into(),
+            )
+        })?;
+    Ok((StatusCode::CREATED, axum::Json(Created { id })))
 }
 
 /// The trusted addresses within the caller's reach.

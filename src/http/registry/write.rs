@@ -6,9 +6,10 @@ use crate::domain::codec::EventCodec;
 use crate::domain::ids::UserId;
 use crate::domain::registry::RegistryRejection;
 use crate::domain::rejection::RejectionKind;
+use crate::http::cases::flow::key_reused;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-use crate::store::log::{AppendError, AppendRequest, ExpectedVersion};
+use crate::store::log::{AppendError, AppendOutcome, AppendRequest, ExpectedVersion, Idempotency};
 use crate::store::stream::StreamId;
 
 /// How many times a command is decided again when another task wrote to its stream first.
@@ -42,6 +43,22 @@ pub async fn append<E: EventCodec>(
     events: &[E],
     actor: Option<UserId>,
 ) -> Result<(), WriteError> {
+    append_once(state, stream, expected, events, actor, None)
+        .await
+        .map(|_| ())
+}
+
+/// [`append`] under the client's idempotency key, if it gave one: a retry of a request that
+/// was already written writes nothing and answers the first append's outcome (its stream
+/// names what was created); the same key with another body is refused.
+pub async fn append_once<E: EventCodec>(
+    state: &AppState,
+    stream: StreamId,
+    expected: ExpectedVersion,
+    events: &[E],
+    actor: Option<UserId>,
+    idempotency: Option<Idempotency>,
+) -> Result<AppendOutcome, WriteError> {
     let events = events
         .iter()
         .map(EventCodec::encode)
@@ -53,7 +70,7 @@ pub async fn append<E: EventCodec>(
             stream,
             expected,
             events,
-            idempotency: None,
+            idempotency,
             actor: actor.map(|user| *user.as_uuid()),
             recorded_at: state.clock.now(),
             erase: false,
@@ -61,8 +78,15 @@ pub async fn append<E: EventCodec>(
         .await
         .map_err(|error| match error {
             AppendError::WrongVersion { .. } => WriteError::Conflict,
+            AppendError::IdempotencyMismatch => WriteError::Failed(key_reused()),
             other => WriteError::Failed(internal("append", &other)),
         })?;
+    applied(state, &outcome).await?;
+    Ok(outcome)
+}
+
+/// Resolves once the projections show `outcome` (so the caller reads its write at once).
+pub async fn applied(state: &AppState, outcome: &AppendOutcome) -> Result<(), WriteError> {
     state
         .projections
         .wait_for(outcome.last_position)

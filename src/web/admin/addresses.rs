@@ -2,9 +2,9 @@
 //! form that establishes one, through the API's `establish`. (The API has no command that
 //! closes an address, so neither has this page.)
 //!
-//! The form is not sent in the background and retried (`data-resilient`): the API takes no
-//! idempotency key for an address, so a retry after a lost answer would establish a second
-//! one.
+//! The form carries an idempotency key (drawn when it is shown, kept after a refusal), so it
+//! is sent in the background and retried when the network drops (`data-resilient`): a retry
+//! after a lost answer establishes nothing new.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -12,19 +12,18 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use crate::domain::vocab::AreaLevel;
-use crate::http::json::Json;
 use crate::http::registry::addresses::{NewTrustedAddress, establish as api_establish};
 use crate::http::state::AppState;
 use crate::projections::registry::TrustedAddress;
 use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
 use crate::web::error::WebError;
-use crate::web::form::{FormFields, SignedInForm};
+use crate::web::form::{FormFields, SignedInForm, api_body};
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, csrf_field, render};
 use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
-use crate::web::widgets::{self, Field};
+use crate::web::widgets::{self, Field, IDEMPOTENCY_FIELD, idempotency_field, preconditions};
 
 const PATH: &str = "/admin/addresses";
 
@@ -34,6 +33,8 @@ struct AddressInput {
     name: String,
     commune: String,
     established_on: String,
+    /// The form's idempotency key, so a corrected form is still one request.
+    key: String,
 }
 
 impl AddressInput {
@@ -43,6 +44,7 @@ impl AddressInput {
             name: fields.get("name").unwrap_or_default().to_owned(),
             commune: text("commune"),
             established_on: text("established_on"),
+            key: text(IDEMPOTENCY_FIELD),
         }
     }
 }
@@ -68,7 +70,14 @@ pub async fn establish(
         commune: input.commune.clone(),
         established_on: input.established_on.clone(),
     };
-    match api_establish(State(state.clone()), admin, Json(body)).await {
+    let lang = form.user.lang;
+    let sent = api_establish(
+        State(state.clone()),
+        admin,
+        preconditions(&form.fields),
+        api_body(&body, lang)?,
+    );
+    match sent.await {
         Ok(_) => Ok(redirect(PATH, Notice::AddressEstablished)),
         Err(error) => {
             let refusal = refusal_of(error, form.user.lang)?;
@@ -144,6 +153,11 @@ fn form(state: &AppState, user: &WebUser, refused: Option<(&AddressInput, &Refus
     let refusal = refused.map(|(_, refusal)| refusal);
     let kept = |pick: fn(&AddressInput) -> &str| input.map_or("", pick);
     let error = |name| field_error(refusal, lang, name);
+    // A key the API says was used for another request is dropped: the next send is new.
+    let key_reused = error("Idempotency-Key");
+    let key = input
+        .filter(|_| key_reused.is_none())
+        .map(|input| input.key.as_str());
     let communes: Vec<(String, String)> = state
         .projections
         .registry
@@ -153,9 +167,11 @@ fn form(state: &AppState, user: &WebUser, refused: Option<(&AddressInput, &Refus
         .map(|area| (area.code.as_str().to_owned(), area_label(&area)))
         .collect();
     html! {
-        form.stacked #new-address method="post" action=(PATH) {
+        form.stacked #new-address method="post" action=(PATH) data-resilient {
             (csrf_field(user))
+            (idempotency_field(key))
             @if let Some(refusal) = refusal { (summary(lang, refusal)) }
+            @if let Some(reused) = key_reused { p.error-message #key-reused role="alert" { (tr(lang, reused)) } }
             (widgets::input(lang, Field::new("address-name", "name", tr(lang, "admin.addresses.name"))
                 .hint(tr(lang, "admin.addresses.name_hint")).error(error("name")).required(),
                 "text", kept(|i| &i.name)))

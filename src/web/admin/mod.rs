@@ -6,7 +6,10 @@
 //! definition of an area, the merge of communes, the establishment of an address), so the
 //! rules are the API's; a page only turns a form into the API's request and its answer into
 //! a redirect (303, with a notice) or the same page again with the input kept (never a
-//! password) and the errors in words. The registry's commands take no idempotency key.
+//! password) and the errors in words. Establishing an address takes an idempotency key, as
+//! the case forms do, since nothing else would tell a retry from a second address; a user, an
+//! area or a merge sent twice is refused the second time by what makes it unique (the
+//! username, the code, the communes already retired).
 //!
 //! - [`users`]: `/admin/users` and the new user; [`account`]: one account's page, its
 //!   deactivation and password reset.

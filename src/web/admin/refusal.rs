@@ -5,6 +5,7 @@
 
 use maud::{Markup, html};
 
+use crate::http::cases::flow::KEY_REUSED;
 use crate::http::error::ApiError;
 use crate::http::registry::merge;
 use crate::web::error::WebError;
@@ -28,6 +29,7 @@ pub fn field_key(message: &str) -> &'static str {
         ("is required", "admin.error.required"),
         ("is taken", "admin.error.taken"),
         ("already exists", "admin.error.exists"),
+        (KEY_REUSED, "admin.error.key_reused"),
         ("must not start or end with a space", "admin.error.spaces"),
         ("must not contain control characters", "admin.error.control"),
         ("an area code is 2 to 5 digits", "admin.error.area_code"),
@@ -95,6 +97,7 @@ mod tests {
             parse::area_code("7").unwrap_err(),
             parse::one_of(&["a", "b"]),
             merge::TOO_FEW.to_owned(),
+            KEY_REUSED.to_owned(),
             "must be the unit one level up (a commune's may be its province)".to_owned(),
         ];
         for message in messages {

@@ -233,6 +233,11 @@ pub const MESSAGES: &[Message] = &[
         "This code already exists.",
     ),
     msg(
+        "admin.error.key_reused",
+        "Biểu mẫu này đã được gửi trước đó với nội dung khác. Hãy xem lại danh sách rồi gửi lại.",
+        "This form was already sent with different content. Check the list, then send it again.",
+    ),
+    msg(
         "admin.error.spaces",
         "Không được có dấu cách ở đầu hoặc cuối.",
         "It must not start or end with a space.",

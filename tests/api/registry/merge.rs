@@ -13,10 +13,6 @@ fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).unwrap()
 }
 
-fn head(app: &TestApp) -> u64 {
-    app.state.log.head().map_or(0, |head| head.position)
-}
-
 fn merge_into_new() -> Value {
     json!({"communes": ["23284", "23287"], "into": "23290", "name": "Xã Hợp Nhất",
            "effective_on": "2026-07-01"})
@@ -57,12 +53,12 @@ async fn a_merge_sent_again_completes_without_writing_twice() {
             .status,
         200
     );
-    let written = head(&app);
+    let written = app.head();
 
     let again = post(&app, "/areas/merge", Some(&admin), merge_into_new()).await;
 
     assert_eq!(again.status, 200, "{}", again.text);
-    assert_eq!(head(&app), written);
+    assert_eq!(app.head(), written);
 }
 
 #[tokio::test]
@@ -106,7 +102,7 @@ async fn a_bad_merge_is_refused_field_by_field_and_writes_nothing() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
     let admin = app.token_for(world.admin);
-    let before = head(&app);
+    let before = app.head();
 
     for (body, fields) in [
         (
@@ -151,7 +147,7 @@ async fn a_bad_merge_is_refused_field_by_field_and_writes_nothing() {
         assert_eq!(reply.code(), "validation_failed");
         assert_eq!(reply.error_fields(), fields, "{body}");
     }
-    assert_eq!(head(&app), before);
+    assert_eq!(app.head(), before);
 }
 
 #[tokio::test]

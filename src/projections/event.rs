@@ -72,16 +72,17 @@ impl ProjectedEvent {
     /// Decode a recorded event. A stream id whose entity part does not parse is `Other`:
     /// the writers never produce one, and no projection could place it.
     pub fn decode(recorded: &RecordedEvent) -> Result<Self, DecodeError> {
-        let stream = recorded.stream.as_str();
         let body = match recorded.stream.kind() {
-            "case" => match uuid_after(stream, "case-") {
+            "case" => match recorded.stream.uuid_of("case") {
                 Some(id) => Projected::Case {
                     id: CaseId::from_uuid(id),
                     event: recorded.decode()?,
                 },
                 None => Projected::Other,
             },
-            "area" => match stream
+            "area" => match recorded
+                .stream
+                .as_str()
                 .strip_prefix("area-")
                 .and_then(|raw| AreaCode::parse(raw).ok())
             {
@@ -91,14 +92,14 @@ impl ProjectedEvent {
                 },
                 None => Projected::Other,
             },
-            "address" => match uuid_after(stream, "address-") {
+            "address" => match recorded.stream.uuid_of("address") {
                 Some(id) => Projected::Address {
                     id: TrustedAddressId::from_uuid(id),
                     event: recorded.decode()?,
                 },
                 None => Projected::Other,
             },
-            "user" => match uuid_after(stream, "user-") {
+            "user" => match recorded.stream.uuid_of("user") {
                 Some(id) => Projected::User {
                     id: UserId::from_uuid(id),
                     event: recorded.decode()?,
@@ -114,12 +115,6 @@ impl ProjectedEvent {
             body,
         })
     }
-}
-
-fn uuid_after(stream: &str, prefix: &str) -> Option<uuid::Uuid> {
-    stream
-        .strip_prefix(prefix)
-        .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
 }
 
 #[cfg(test)]

@@ -56,6 +56,15 @@ impl StreamId {
             .split_once('-')
             .map_or(self.0.as_str(), |(kind, _)| kind)
     }
+
+    /// The UUID of a `kind-<uuid>` stream (a case's, an address's, a user's); `None` if the
+    /// stream is of another kind or its id is not a UUID.
+    pub fn uuid_of(&self, kind: &str) -> Option<uuid::Uuid> {
+        self.0
+            .strip_prefix(kind)?
+            .strip_prefix('-')
+            .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
+    }
 }
 
 /// The stream of each kind of domain object. Kinds are the prefixes `tincay verify` uses to
@@ -98,6 +107,17 @@ impl fmt::Debug for StreamId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_uuid_of_a_kind_is_read_only_from_a_stream_of_that_kind() {
+        let uuid = uuid::Uuid::from_u128(7);
+        let case = StreamId::of("case", &uuid).unwrap();
+        assert_eq!(case.uuid_of("case"), Some(uuid));
+        assert_eq!(case.uuid_of("address"), None);
+        assert_eq!(case.uuid_of("cas"), None, "a kind is a whole prefix");
+        assert_eq!(StreamId::parse("case-7").unwrap().uuid_of("case"), None);
+        assert_eq!(StreamId::parse("area-23284").unwrap().uuid_of("area"), None);
+    }
 
     #[test]
     fn accepts_kind_and_id() {

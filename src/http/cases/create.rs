@@ -141,9 +141,7 @@ fn place(
 async fn opened(state: &AppState, outcome: &AppendOutcome) -> Result<Created, ApiError> {
     let id = outcome
         .stream
-        .as_str()
-        .strip_prefix("case-")
-        .and_then(|raw| Uuid::parse_str(raw).ok())
+        .uuid_of("case")
         .ok_or_else(|| internal("an idempotent create points at a stream that is not a case"))?;
     let mut created = answered(state, outcome, Some(id)).await?;
     created.location = Some(format!("/api/v1/cases/{id}"));

@@ -146,16 +146,11 @@ pub async fn establish(
 
 /// 201 with the id of the address `outcome` established (or, for a retry, had established).
 fn established(outcome: &AppendOutcome) -> Result<(StatusCode, axum::Json<Created>), ApiError> {
-    let id = outcome
-        .stream
-        .as_str()
-        .strip_prefix("address-")
-        .and_then(|raw| Uuid::parse_str(raw).ok())
-        .ok_or_else(|| {
-            ApiError::Internal(
-                "an idempotent establish points at a stream that is not an address".into(),
-            )
-        })?;
+    let id = outcome.stream.uuid_of("address").ok_or_else(|| {
+        ApiError::Internal(
+            "an idempotent establish points at a stream that is not an address".into(),
+        )
+    })?;
     Ok((StatusCode::CREATED, axum::Json(Created { id })))
 }
 

@@ -50,6 +50,7 @@ pub struct Metrics {
     projections_applied: Gauge,
     projection_lag: Gauge,
     projections_failed: Gauge,
+    stream_keys: Gauge,
 }
 
 /// The positions read at scrape time.
@@ -123,6 +124,12 @@ impl Metrics {
             "1 when a projection could not apply an event and serves nothing",
             projections_failed.clone(),
         );
+        let stream_keys = Gauge::default();
+        registry.register(
+            "stream_keys_in_memory",
+            "Case data keys held unwrapped in memory (bounded by the keyring's cache)",
+            stream_keys.clone(),
+        );
         Self {
             registry,
             requests,
@@ -134,6 +141,7 @@ impl Metrics {
             projections_applied,
             projection_lag,
             projections_failed,
+            stream_keys,
         }
     }
 
@@ -143,6 +151,12 @@ impl Metrics {
         self.request_duration
             .get_or_create(labels)
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// How many case data keys the keyring holds now.
+    pub fn observe_stream_keys(&self, held: usize) {
+        self.stream_keys
+            .set(i64::try_from(held).unwrap_or(i64::MAX));
     }
 
     /// The OpenMetrics text of every metric, with the positions as they are now.
@@ -195,6 +209,7 @@ mod tests {
         );
         metrics.group_committed(3, Some(Duration::from_millis(2)));
         metrics.append_acknowledged(Duration::from_millis(4));
+        metrics.observe_stream_keys(12);
         let text = metrics
             .encode(Positions {
                 head: 10,
@@ -212,6 +227,7 @@ mod tests {
             "tincay_projections_applied_position 7",
             "tincay_projection_lag 3",
             "tincay_projections_failed 0",
+            "tincay_stream_keys_in_memory 12",
         ] {
             assert!(text.contains(family), "{family} missing from\n{text}");
         }

@@ -112,6 +112,9 @@ async fn readyz(State(state): State<AppState>) -> Response {
         content_type = "application/openmetrics-text"),
 ))]
 async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
+    state
+        .metrics
+        .observe_stream_keys(state.log.keys().cached_stream_keys());
     let text = state
         .metrics
         .encode(positions(&state))

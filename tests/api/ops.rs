@@ -174,6 +174,12 @@ async fn metrics_have_the_families_and_no_ids_or_names() {
         .parse()
         .unwrap();
     assert!(appends >= 15, "the seeded world made {appends} appends");
+    let held = app.state.log.keys().cached_stream_keys();
+    assert!(held > 0, "the seeded addresses' and users' keys are held");
+    assert!(
+        text.contains(&format!("tincay_stream_keys_in_memory {held}\n")),
+        "{text}"
+    );
     // No ids, usernames or raw paths in any label.
     let forbidden = [
         world.admin.to_string(),

@@ -18,6 +18,16 @@ use cache::{Found, KeyCache};
 /// about 1 KiB each (the key with its keyed cipher), so at most about 8 MiB.
 pub const STREAM_KEYS_KEPT: usize = 4096;
 
+/// Whether a stream key unwrapped from the store is kept in the keyring's cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeysKept {
+    /// A stream's events: the case is being worked on, and will be read again.
+    Kept,
+    /// Events in global order: a replay touches each case once or twice, far apart, and
+    /// keeping its keys would only push out those of the cases being worked on.
+    NotKept,
+}
+
 /// A stream's data key as far as the keyring can tell.
 #[derive(Clone, Debug)]
 pub enum StreamKey {
@@ -96,26 +106,28 @@ impl Keyring {
         store: &dyn EventStore,
         stream: &StreamId,
     ) -> Result<StreamKey, KeyringError> {
-        self.lookup(store, stream, true)
+        self.lookup(store, stream, KeysKept::Kept)
     }
 
     /// The stream's data key for a one-off use: from memory if it is there, else unwrapped
-    /// from the store and NOT kept. For work that touches every stream once or twice (a
-    /// replay in global order, sealing or opening each case's part of a projection
-    /// checkpoint), which would otherwise push the keys of the cases being worked on out.
+    /// from the store and NOT kept. For work that touches every stream once or twice (sealing
+    /// or opening each case's part of a projection checkpoint), which would otherwise push the
+    /// keys of the cases being worked on out.
     pub fn stream_key_once(
         &self,
         store: &dyn EventStore,
         stream: &StreamId,
     ) -> Result<StreamKey, KeyringError> {
-        self.lookup(store, stream, false)
+        self.lookup(store, stream, KeysKept::NotKept)
     }
 
-    fn lookup(
+    /// The stream's data key: from memory, else unwrapped from the store and kept or not as
+    /// `kept` says.
+    pub fn lookup(
         &self,
         store: &dyn EventStore,
         stream: &StreamId,
-        keep: bool,
+        kept: KeysKept,
     ) -> Result<StreamKey, KeyringError> {
         if let Some(key) = self.cached(stream) {
             return Ok(StreamKey::Present(key));
@@ -133,7 +145,7 @@ impl Keyring {
                         source,
                     })?;
                 let key = Arc::new(DataKey::from_material(material));
-                if keep {
+                if kept == KeysKept::Kept {
                     self.remember(stream, Arc::clone(&key));
                 }
                 Ok(StreamKey::Present(key))

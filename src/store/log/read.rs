@@ -10,12 +10,12 @@ use uuid::Uuid;
 use crate::domain::codec::{DecodeError, EventCodec, PiiState, StoredEvent};
 use crate::store::crypto::{CryptoError, Plaintext};
 use crate::store::engine::{EventStore, StoreError, StoredRecord};
-use crate::store::keyring::{Keyring, KeyringError};
+use crate::store::keyring::{Keyring, KeyringError, KeysKept};
 use crate::store::log::EventLog;
 use crate::store::record::RecordError;
 use crate::store::stream::StreamId;
 
-use opener::{KeysKept, Opener};
+use opener::Opener;
 
 /// The personal part of a recorded event.
 #[derive(Debug)]

@@ -104,16 +104,11 @@ impl EventLog {
     /// Every durable event from `position` on, read, decrypted and handed out in order by
     /// reading threads that keep up to about `2 * limit` events ahead of the caller.
     pub fn read_ahead(&self, position: u64, limit: usize) -> ReadAhead {
-        self.read_ahead_with(position, limit, all_pii)
+        self.read_ahead_mapped(position, limit, all_pii, |event| event)
     }
 
-    /// [`EventLog::read_ahead`], decrypting only the personal parts `wanted` names.
-    pub fn read_ahead_with(&self, position: u64, limit: usize, wanted: PiiWanted) -> ReadAhead {
-        self.read_ahead_mapped(position, limit, wanted, |event| event)
-    }
-
-    /// [`EventLog::read_ahead_with`], each event turned into a `T` by `map` on the reading
-    /// threads (a decoded domain event, say): that work is shared between the cores too, and
+    /// [`EventLog::read_ahead`], decrypting only the personal parts `wanted` names, each event
+    /// turned into a `T` by `map` on the reading threads (a decoded domain event, say): that work is shared between the cores too, and
     /// each decrypted buffer is freed as soon as it is mapped.
     pub fn read_ahead_mapped<T, F>(
         &self,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::store::crypto::{DataKey, Plaintext};
 use crate::store::engine::{EventStore, StoredRecord};
-use crate::store::keyring::{Keyring, StreamKey};
+use crate::store::keyring::{Keyring, KeysKept, StreamKey};
 use crate::store::log::read::{PiiWanted, ReadError, RecordedEvent, RecordedPii, all_pii};
 use crate::store::record::{Part, RecordView, SealedRef};
 use crate::store::stream::StreamId;
@@ -25,16 +25,6 @@ pub(super) struct Opener<'a> {
     wanted: PiiWanted,
     /// Whether a stream key unwrapped from the store is kept in the keyring.
     keys_kept: KeysKept,
-}
-
-/// Whether the stream keys a read unwraps are kept in the keyring's cache.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum KeysKept {
-    /// A stream's events: the case is being worked on, and will be read again.
-    Kept,
-    /// Events in global order: a replay touches each case once or twice, far apart, and
-    /// keeping its keys would only push out those of the cases being worked on.
-    NotKept,
 }
 
 /// A record opened, all but its stream: the caller moves or copies that in.
@@ -166,14 +156,13 @@ impl<'a> Opener<'a> {
                 return Ok(key.clone());
             }
         }
-        let key = match self.keys_kept {
-            KeysKept::Kept => self.keys.stream_key(self.store, &stored.stream),
-            KeysKept::NotKept => self.keys.stream_key_once(self.store, &stored.stream),
-        }
-        .map_err(|source| ReadError::Keys {
-            position: stored.position,
-            source,
-        })?;
+        let key = self
+            .keys
+            .lookup(self.store, &stored.stream, self.keys_kept)
+            .map_err(|source| ReadError::Keys {
+                position: stored.position,
+                source,
+            })?;
         self.last_key = Some((stored.stream.clone(), key.clone()));
         Ok(key)
     }

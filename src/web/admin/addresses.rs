@@ -80,7 +80,7 @@ pub async fn establish(
     match sent.await {
         Ok(_) => Ok(redirect(PATH, Notice::AddressEstablished)),
         Err(error) => {
-            let refusal = refusal_of(error, form.user.lang)?;
+            let refusal = refusal_of(error, lang)?;
             Ok(show(
                 &state,
                 &form.user,

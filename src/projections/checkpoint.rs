@@ -30,7 +30,7 @@
 //! from the first event. Any doubt means rebuilding, never serving a wrong answer.
 
 use std::fs;
-use std::io::Write as _;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
@@ -44,7 +44,7 @@ use crate::domain::ids::CaseId;
 use crate::projections::registry::RegistryData;
 use crate::projections::runner::{Projections, Snapshot};
 use crate::stats::projection::StatsSnapshot;
-use crate::store::crypto::{DataKey, KeyMaterial, Sealed};
+use crate::store::crypto::{DataKey, KeyMaterial, PlaintextBuffer, Sealed};
 use crate::store::keyring::StreamKey;
 use crate::store::log::EventLog;
 use crate::store::stream::StreamId;
@@ -54,6 +54,9 @@ pub const FILE_NAME: &str = "projections.checkpoint";
 
 /// The checkpoint file format this code writes and reads.
 const FORMAT: u32 = 1;
+
+/// The file is written through a buffer of this size.
+const WRITE_BUFFER: usize = 1 << 20;
 
 /// The label the checkpoint key is derived under.
 const KEY_LABEL: &str = "projections/checkpoint-key/v1";
@@ -165,23 +168,38 @@ pub fn write(
         cases,
         stats: snapshot.stats,
     };
-    let plain =
-        zeroize::Zeroizing::new(serde_json::to_vec(&body).map_err(|_| CheckpointError::Encode)?);
-    let sealed = checkpoint_key(log).seal(&aad(position, &record), &plain);
-    drop(plain);
-    let nonce = BASE64.encode(sealed.nonce);
-    let body = BASE64.encode(&sealed.ciphertext);
-    drop(sealed);
-    let envelope = Envelope {
-        format: FORMAT,
-        position,
-        record,
-        nonce,
-        body,
-    };
-    let bytes = serde_json::to_vec(&envelope).map_err(|_| CheckpointError::Encode)?;
-    write_atomically(data_dir, &bytes)?;
+    // The state is held once more as plaintext, encrypted where it lies, and base64-encoded
+    // straight into the file: no other copy of its size is made.
+    let mut plain = PlaintextBuffer::default();
+    serde_json::to_writer(&mut plain, &body).map_err(|_| CheckpointError::Encode)?;
+    drop(body);
+    let sealed = checkpoint_key(log).seal_owned(&aad(position, &record), plain);
+    write_atomically(data_dir, |file| {
+        write_envelope(file, position, &record, &sealed)
+    })?;
     Ok(())
+}
+
+/// The file's bytes exactly as `serde_json` writes an [`Envelope`], with the body encoded
+/// into `out` piece by piece rather than into a string first. Hex and base64 need no JSON
+/// escaping.
+fn write_envelope(
+    out: &mut impl Write,
+    position: u64,
+    record: &str,
+    sealed: &Sealed,
+) -> std::io::Result<()> {
+    let nonce = BASE64.encode(sealed.nonce);
+    write!(
+        out,
+        r#"{{"format":{FORMAT},"position":{position},"record":"{record}","nonce":"{nonce}","body":""#
+    )?;
+    {
+        let mut body = base64::write::EncoderWriter::new(&mut *out, &BASE64);
+        body.write_all(&sealed.ciphertext)?;
+        body.finish()?;
+    }
+    out.write_all(br#""}"#)
 }
 
 /// Load the directory's checkpoint into `projections` (fresh, nothing applied) if there is
@@ -367,16 +385,21 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-fn write_atomically(data_dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_atomically(
+    data_dir: &Path,
+    write: impl FnOnce(&mut BufWriter<fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let staging = data_dir.join(format!("{FILE_NAME}.tmp"));
     {
         let mut options = fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&staging)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+        let mut file = BufWriter::with_capacity(WRITE_BUFFER, options.open(&staging)?);
+        write(&mut file)?;
+        file.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+            .sync_all()?;
     }
     fs::rename(&staging, path(data_dir))?;
     sync_dir(data_dir)
@@ -384,4 +407,37 @@ fn write_atomically(data_dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
     fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_envelope_is_written_byte_for_byte_as_serde_json_writes_it() {
+        // Bodies of every length modulo 3 (base64 padding) and one larger than the encoder's
+        // internal buffer.
+        for length in [0, 1, 2, 3, 100, 5_000] {
+            let sealed = Sealed {
+                nonce: std::array::from_fn(|i| u8::try_from(i * 37 % 256).unwrap()),
+                ciphertext: (0..length)
+                    .map(|i| u8::try_from(i % 251).unwrap())
+                    .collect(),
+            };
+            let record = hex(&Sha256::digest(b"a record"));
+            let mut streamed = Vec::new();
+            write_envelope(&mut streamed, 1_053_412, &record, &sealed).unwrap();
+            let envelope = Envelope {
+                format: FORMAT,
+                position: 1_053_412,
+                record,
+                nonce: BASE64.encode(sealed.nonce),
+                body: BASE64.encode(&sealed.ciphertext),
+            };
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                serde_json::to_string(&envelope).unwrap()
+            );
+        }
+    }
 }

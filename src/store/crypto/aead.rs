@@ -39,9 +39,12 @@ impl Plaintext {
 impl DataKey {
     /// Encrypt under a fresh random nonce, binding `aad`.
     pub fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Sealed {
-        let mut nonce = [0u8; NONCE_LEN];
-        OsRng.fill_bytes(&mut nonce);
-        seal_with_nonce(&self.cipher, nonce, aad, plaintext)
+        seal_with_nonce(&self.cipher, random_nonce(), aad, plaintext)
+    }
+    /// [`DataKey::seal`] of a plaintext handed over whole (a [`PlaintextBuffer`]'s): it is
+    /// encrypted in its own buffer, so a large one (a projection checkpoint) is never copied.
+    pub fn seal_owned(&self, aad: &[u8], plaintext: PlaintextBuffer) -> Sealed {
+        seal_in_buffer(&self.cipher, random_nonce(), aad, plaintext.0)
     }
     pub fn open(&self, aad: &[u8], sealed: &Sealed) -> Result<Plaintext, CryptoError> {
         self.open_parts(aad, &sealed.nonce, &sealed.ciphertext)
@@ -72,6 +75,36 @@ impl DataKey {
     }
 }
 
+fn random_nonce() -> [u8; NONCE_LEN] {
+    let mut nonce = [0u8; NONCE_LEN];
+    OsRng.fill_bytes(&mut nonce);
+    nonce
+}
+
+/// A plaintext being written (serialized, say) before it is sealed with
+/// [`DataKey::seal_owned`]: when it grows, the old buffer is zeroized as the new one takes its
+/// bytes, so no copy of the plaintext is left behind in freed memory.
+#[derive(Default)]
+pub struct PlaintextBuffer(Zeroizing<Vec<u8>>);
+
+impl std::io::Write for PlaintextBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let needed = self.0.len().saturating_add(bytes.len());
+        if needed > self.0.capacity() {
+            let capacity = needed.max(self.0.capacity().saturating_mul(2)).max(4096);
+            let mut grown = Zeroizing::new(Vec::with_capacity(capacity));
+            grown.extend_from_slice(&self.0);
+            // The old buffer is zeroized as it drops here.
+            self.0 = grown;
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// [`DataKey::seal`] with a given nonce, for known-answer tests. Never reuse a nonce.
 fn seal_with_nonce(
     cipher: &Aes256Gcm,
@@ -83,6 +116,22 @@ fn seal_with_nonce(
     // does not reallocate, and encrypted there in place.
     let mut buffer = Zeroizing::new(Vec::with_capacity(plaintext.len() + TAG_LEN));
     buffer.extend_from_slice(plaintext);
+    seal_in_buffer(cipher, nonce, aad, buffer)
+}
+
+/// Encrypt `buffer` in place, the tag appended; a buffer without room for the tag is first
+/// copied into one with room, so no reallocation leaves a plaintext copy unzeroized.
+fn seal_in_buffer(
+    cipher: &Aes256Gcm,
+    nonce: [u8; NONCE_LEN],
+    aad: &[u8],
+    mut buffer: Zeroizing<Vec<u8>>,
+) -> Sealed {
+    if buffer.capacity() - buffer.len() < TAG_LEN {
+        let mut roomy = Zeroizing::new(Vec::with_capacity(buffer.len() + TAG_LEN));
+        roomy.extend_from_slice(&buffer);
+        buffer = roomy;
+    }
     let encrypted = cipher.encrypt_in_place(<&Nonce<_>>::from(&nonce), aad, &mut *buffer);
     let ciphertext = match encrypted {
         Ok(()) => mem::take(&mut *buffer),
@@ -138,6 +187,31 @@ mod tests {
             assert_eq!(sealed.ciphertext.len(), plaintext.len() + TAG_LEN);
             assert_eq!(key.open(b"context", &sealed).unwrap().as_bytes(), plaintext);
         }
+    }
+
+    #[test]
+    fn a_plaintext_written_in_pieces_seals_in_its_own_buffer_and_opens() {
+        use std::io::Write as _;
+        let key = key();
+        // Pieces of every size across several growths, including one exactly filling the
+        // buffer (no room left for the tag).
+        let mut expected = Vec::new();
+        let mut buffer = PlaintextBuffer::default();
+        for (i, size) in [0, 1, 4095, 1, 5000, 3, 70_000].into_iter().enumerate() {
+            let piece = vec![u8::try_from(i).unwrap(); size];
+            buffer.write_all(&piece).unwrap();
+            expected.extend_from_slice(&piece);
+        }
+        assert_eq!(buffer.0.as_slice(), expected.as_slice());
+        let sealed = key.seal_owned(b"aad", buffer);
+        assert_eq!(sealed.ciphertext.len(), expected.len() + TAG_LEN);
+        assert_ne!(&sealed.ciphertext[..expected.len()], expected.as_slice());
+        assert_eq!(key.open(b"aad", &sealed).unwrap().as_bytes(), expected);
+        let mut full = PlaintextBuffer::default();
+        full.write_all(&[7; 4096]).unwrap();
+        assert_eq!(full.0.capacity(), 4096);
+        let sealed = key.seal_owned(b"aad", full);
+        assert_eq!(key.open(b"aad", &sealed).unwrap().as_bytes(), [7; 4096]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub mod aead;
 pub mod chain;
 pub mod keys;
 
-pub use aead::{Plaintext, Sealed};
+pub use aead::{Plaintext, PlaintextBuffer, Sealed};
 pub use chain::{ChainKey, GENESIS_MAC, Mac};
 pub use keys::{DataKey, KeyMaterial, MasterKey};
 

@@ -147,6 +147,12 @@ impl fmt::Debug for Plaintext {
         write!(f, "Plaintext(<{} bytes redacted>)", self.0.len())
     }
 }
+impl fmt::Debug for PlaintextBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PlaintextBuffer(<{} bytes redacted>)", self.0.len())
+    }
+}
+
 impl fmt::Debug for Sealed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Sealed({} bytes)", self.ciphertext.len())

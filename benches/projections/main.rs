@@ -3,7 +3,8 @@
 //!
 //! - the rebuild rate: every projection rebuilt from the first event, in events per second,
 //!   several times in one process (the first run with sled's cache cold, the others warm),
-//!   and then as `tincay rebuild` in a new process each time, as an operator runs it;
+//!   and then as `tincay rebuild` in a new process each time, as an operator runs it (with
+//!   that process's peak resident memory);
 //! - `GET /stats` with three dimensions over a year at province level, p50 and p99, asked
 //!   of the real `tincay serve` process one request after another;
 //! - that server's resident memory (VmRSS, and its peak VmHWM) after the queries.
@@ -211,24 +212,44 @@ fn rebuild(dir: &Path, events: u64, runs: usize) -> String {
 fn rebuild_in_fresh_processes(data_dir: &Path, key_file: &Path, runs: usize) {
     let mut rates = Vec::new();
     for run in 1..=runs {
-        let output = Command::new(env!("CARGO_BIN_EXE_tincay"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tincay"))
             .arg("rebuild")
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--key-file")
             .arg(key_file)
             .env("RUST_LOG", "error")
-            .output()
+            .stdout(Stdio::piped())
+            .spawn()
             .unwrap();
-        assert!(output.status.success(), "tincay rebuild failed: {output:?}");
-        let said = String::from_utf8_lossy(&output.stdout);
+        // The peak resident memory (VmHWM only grows) as last seen before the process ended.
+        let mut peak = String::from("unknown");
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            let memory =
+                std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+            if let Some(line) = memory.lines().find(|line| line.starts_with("VmHWM:")) {
+                peak = line.trim_start_matches("VmHWM:").trim().to_owned();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        let mut said = String::new();
+        std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut said).unwrap();
+        assert!(
+            status.success(),
+            "tincay rebuild failed: {status:?}, said {said:?}"
+        );
         let rate: f64 = said
             .split(" (")
             .nth(1)
             .and_then(|rest| rest.split(" events/s").next())
             .and_then(|rate| rate.parse().ok())
             .unwrap_or_else(|| panic!("tincay rebuild said {said:?}"));
-        println!("tincay rebuild run {run} (a new process): {rate:.0} events/s");
+        println!(
+            "tincay rebuild run {run} (a new process): {rate:.0} events/s, peak resident {peak}"
+        );
         rates.push(rate);
     }
     println!(

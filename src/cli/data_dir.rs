@@ -27,6 +27,15 @@ impl DataDirArgs {
     /// A directory without a store in it is refused before sled is asked to open it, since
     /// opening creates sled's files: a mistyped `--data-dir` must not become a new store.
     pub fn open_existing(&self) -> Result<Arc<dyn EventStore>, CliError> {
+        self.open_existing_with(SledOptions::default())
+    }
+
+    /// [`DataDirArgs::open_existing`] with other sled options (a smaller cache for a command
+    /// that reads the log once).
+    pub fn open_existing_with(
+        &self,
+        options: SledOptions,
+    ) -> Result<Arc<dyn EventStore>, CliError> {
         let dir = self.data_dir.display();
         if !self.data_dir.exists() {
             return Err(CliError::Usage(format!(
@@ -42,16 +51,16 @@ impl DataDirArgs {
         if !self.data_dir.join("db").is_file() {
             return Err(no_log(&self.data_dir));
         }
-        let store = self.open()?;
+        let store = self.open(options)?;
         if !is_initialised(store.as_ref())? {
             return Err(no_log(&self.data_dir));
         }
         Ok(store)
     }
 
-    /// Open (creating if needed) the data directory exclusively.
-    pub fn open(&self) -> Result<Arc<dyn EventStore>, CliError> {
-        match SledStore::open(&self.data_dir, SledOptions::default()) {
+    /// Open the data directory's store exclusively.
+    fn open(&self, options: SledOptions) -> Result<Arc<dyn EventStore>, CliError> {
+        match SledStore::open(&self.data_dir, options) {
             Ok(store) => Ok(Arc::new(store)),
             Err(StoreError::Locked) => Err(CliError::Usage(format!(
                 "{} is in use by another process (is `tincay serve` running?); stop it first: \

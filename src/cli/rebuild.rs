@@ -10,6 +10,7 @@ use crate::cli::{CliError, output};
 use crate::projections::checkpoint;
 use crate::projections::runner::Projections;
 use crate::store::log::{EventLog, LogOptions};
+use crate::store::sled_store::SledOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,7 +22,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CliError> {
     let master = args.key.load()?;
-    let store = args.data.open_existing()?;
+    // The log is read once, front to back: sled's cache would only hold pages never read
+    // again.
+    let store = args.data.open_existing_with(SledOptions::one_pass())?;
     let log = EventLog::open(store, master, LogOptions::default())?;
     let dir = &args.data.data_dir;
     checkpoint::remove(dir).map_err(|error| CliError::Io(error.to_string()))?;

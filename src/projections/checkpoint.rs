@@ -80,16 +80,6 @@ pub enum CheckpointError {
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Envelope {
-    format: u32,
-    position: u64,
-    record: String,
-    nonce: String,
-    body: String,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Body {
     registry: RegistryData,
     cases: Vec<CaseEntry>,
@@ -245,25 +235,38 @@ pub fn remove(data_dir: &Path) -> Result<(), CheckpointError> {
     }
 }
 
-/// Each large buffer (the file, the base64 text, the ciphertext, the plaintext) is dropped
-/// as soon as the next one is made, so loading holds about two copies of the state at once.
+/// The file's JSON (see the module documentation). Read with its body borrowed from the
+/// file's bytes (base64 needs no JSON escaping, so the text is never copied); written by
+/// [`write_envelope`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope<'a> {
+    format: u32,
+    position: u64,
+    record: String,
+    nonce: String,
+    body: &'a str,
+}
+
+/// The file's bytes are decoded from base64 into the ciphertext, dropped, and the ciphertext
+/// decrypted where it lies, so loading holds at most the file and the ciphertext at once,
+/// then the plaintext and what is parsed from it.
 fn decode(bytes: Vec<u8>, log: &EventLog) -> Result<Option<(u64, Snapshot)>, &'static str> {
-    let mut envelope: Envelope =
+    let envelope: Envelope<'_> =
         serde_json::from_slice(&bytes).map_err(|_| "unreadable envelope")?;
-    drop(bytes);
     if envelope.format != FORMAT {
         return Err("another checkpoint format");
     }
-    let current = record_hash(log, envelope.position).map_err(|_| "the log cannot be read")?;
-    if current.as_deref() != Some(envelope.record.as_str()) {
+    let (position, record) = (envelope.position, envelope.record);
+    let current = record_hash(log, position).map_err(|_| "the log cannot be read")?;
+    if current.as_deref() != Some(record.as_str()) {
         return Ok(None);
     }
-    let sealed = from_base64(&envelope.nonce, std::mem::take(&mut envelope.body))
-        .ok_or("bad nonce or body")?;
+    let sealed = from_base64(&envelope.nonce, envelope.body).ok_or("bad nonce or body")?;
+    drop(bytes);
     let plain = checkpoint_key(log)
-        .open(&aad(envelope.position, &envelope.record), &sealed)
+        .open_owned(&aad(position, &record), sealed)
         .map_err(|_| "the checkpoint does not decrypt")?;
-    drop(sealed);
     let body: Body = serde_json::from_slice(plain.as_bytes()).map_err(|_| "unreadable body")?;
     drop(plain);
     let mut cases = Vec::with_capacity(body.cases.len());
@@ -292,7 +295,7 @@ fn decode(bytes: Vec<u8>, log: &EventLog) -> Result<Option<(u64, Snapshot)>, &'s
         cases.push((id, state, opened_on));
     }
     Ok(Some((
-        envelope.position,
+        position,
         Snapshot {
             registry: body.registry,
             cases,
@@ -432,7 +435,7 @@ mod tests {
                 position: 1_053_412,
                 record,
                 nonce: BASE64.encode(sealed.nonce),
-                body: BASE64.encode(&sealed.ciphertext),
+                body: &BASE64.encode(&sealed.ciphertext),
             };
             assert_eq!(
                 String::from_utf8(streamed).unwrap(),

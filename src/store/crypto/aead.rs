@@ -73,6 +73,25 @@ impl DataKey {
             .map_err(|_| CryptoError::Authentication)?;
         Ok(Plaintext(buffer))
     }
+    /// [`DataKey::open`] of a sealed value handed over whole: decrypted in the ciphertext's
+    /// own buffer, so a large one (a projection checkpoint) is not copied.
+    pub fn open_owned(&self, aad: &[u8], sealed: Sealed) -> Result<Plaintext, CryptoError> {
+        let Sealed { nonce, ciphertext } = sealed;
+        let mut buffer = Zeroizing::new(ciphertext);
+        let body_len = buffer
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or(CryptoError::Malformed("ciphertext"))?;
+        let tag = buffer
+            .get(body_len..)
+            .and_then(|tag| <[u8; TAG_LEN]>::try_from(tag).ok())
+            .ok_or(CryptoError::Malformed("ciphertext"))?;
+        buffer.truncate(body_len);
+        self.cipher
+            .decrypt_in_place_detached(<&Nonce<_>>::from(&nonce), aad, &mut buffer, (&tag).into())
+            .map_err(|_| CryptoError::Authentication)?;
+        Ok(Plaintext(buffer))
+    }
 }
 
 fn random_nonce() -> [u8; NONCE_LEN] {
@@ -196,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn a_plaintext_written_in_pieces_seals_in_its_own_buffer_and_opens() {
+    fn a_plaintext_written_in_pieces_seals_and_opens_in_its_own_buffer() {
         use std::io::Write as _;
         let key = key();
         // Pieces of every size across several growths, including one exactly filling the
@@ -213,6 +232,28 @@ mod tests {
         assert_eq!(sealed.ciphertext.len(), expected.len() + TAG_LEN);
         assert_ne!(&sealed.ciphertext[..expected.len()], expected.as_slice());
         assert_eq!(key.open(b"aad", &sealed).unwrap().as_bytes(), expected);
+        assert_eq!(
+            key.open_owned(b"aad", sealed.clone()).unwrap().as_bytes(),
+            expected
+        );
+        let mut tampered = sealed.clone();
+        tampered.ciphertext[0] ^= 1;
+        assert_eq!(
+            key.open_owned(b"aad", tampered).unwrap_err(),
+            CryptoError::Authentication
+        );
+        assert_eq!(
+            key.open_owned(b"aae", sealed).unwrap_err(),
+            CryptoError::Authentication
+        );
+        let short = Sealed {
+            nonce: [0; NONCE_LEN],
+            ciphertext: vec![0; TAG_LEN - 1],
+        };
+        assert_eq!(
+            key.open_owned(b"aad", short).unwrap_err(),
+            CryptoError::Malformed("ciphertext")
+        );
         let mut full = PlaintextBuffer::default();
         full.write_all(&[7; 4096]).unwrap();
         assert_eq!(full.0.capacity(), 4096);

@@ -44,7 +44,7 @@ impl DataKey {
     /// [`DataKey::seal`] of a plaintext handed over whole (a [`PlaintextBuffer`]'s): it is
     /// encrypted in its own buffer, so a large one (a projection checkpoint) is never copied.
     pub fn seal_owned(&self, aad: &[u8], plaintext: PlaintextBuffer) -> Sealed {
-        seal_in_buffer(&self.cipher, random_nonce(), aad, plaintext.0)
+        seal_in_buffer(&self.cipher, random_nonce(), aad, plaintext)
     }
     pub fn open(&self, aad: &[u8], sealed: &Sealed) -> Result<Plaintext, CryptoError> {
         self.open_parts(aad, &sealed.nonce, &sealed.ciphertext)
@@ -106,16 +106,29 @@ fn random_nonce() -> [u8; NONCE_LEN] {
 #[derive(Default)]
 pub struct PlaintextBuffer(Zeroizing<Vec<u8>>);
 
+impl PlaintextBuffer {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(Zeroizing::new(Vec::with_capacity(capacity)))
+    }
+
+    /// Make room for `additional` more bytes without reallocating in place: the bytes move
+    /// into a new buffer (of `additional` more, or `at_least` if larger) and the old one is
+    /// zeroized as it drops.
+    fn make_room(&mut self, additional: usize, at_least: usize) {
+        let needed = self.0.len().saturating_add(additional);
+        if needed > self.0.capacity() {
+            let mut grown = Self::with_capacity(needed.max(at_least));
+            grown.0.extend_from_slice(&self.0);
+            *self = grown;
+        }
+    }
+}
+
 impl std::io::Write for PlaintextBuffer {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let needed = self.0.len().saturating_add(bytes.len());
-        if needed > self.0.capacity() {
-            let capacity = needed.max(self.0.capacity().saturating_mul(2)).max(4096);
-            let mut grown = Zeroizing::new(Vec::with_capacity(capacity));
-            grown.extend_from_slice(&self.0);
-            // The old buffer is zeroized as it drops here.
-            self.0 = grown;
-        }
+        // Doubling, so that writing in small pieces copies each byte a bounded number of times.
+        let doubled = self.0.capacity().saturating_mul(2).max(4096);
+        self.make_room(bytes.len(), doubled);
         self.0.extend_from_slice(bytes);
         Ok(bytes.len())
     }
@@ -133,24 +146,21 @@ fn seal_with_nonce(
 ) -> Sealed {
     // The plaintext is copied only into a zeroizing buffer, sized for the tag so appending it
     // does not reallocate, and encrypted there in place.
-    let mut buffer = Zeroizing::new(Vec::with_capacity(plaintext.len() + TAG_LEN));
-    buffer.extend_from_slice(plaintext);
+    let mut buffer = PlaintextBuffer::with_capacity(plaintext.len() + TAG_LEN);
+    buffer.0.extend_from_slice(plaintext);
     seal_in_buffer(cipher, nonce, aad, buffer)
 }
 
-/// Encrypt `buffer` in place, the tag appended; a buffer without room for the tag is first
-/// copied into one with room, so no reallocation leaves a plaintext copy unzeroized.
+/// Encrypt `buffer` in place, the tag appended; room for the tag is made first, so that
+/// appending it leaves no plaintext copy unzeroized.
 fn seal_in_buffer(
     cipher: &Aes256Gcm,
     nonce: [u8; NONCE_LEN],
     aad: &[u8],
-    mut buffer: Zeroizing<Vec<u8>>,
+    mut buffer: PlaintextBuffer,
 ) -> Sealed {
-    if buffer.capacity() - buffer.len() < TAG_LEN {
-        let mut roomy = Zeroizing::new(Vec::with_capacity(buffer.len() + TAG_LEN));
-        roomy.extend_from_slice(&buffer);
-        buffer = roomy;
-    }
+    buffer.make_room(TAG_LEN, 0);
+    let mut buffer = buffer.0;
     let encrypted = cipher.encrypt_in_place(<&Nonce<_>>::from(&nonce), aad, &mut *buffer);
     let ciphertext = match encrypted {
         Ok(()) => mem::take(&mut *buffer),

@@ -91,16 +91,38 @@ pub struct QueuedFollowUp {
     pub days_overdue: i64,
 }
 
-#[derive(Clone, Debug, Default)]
-struct Entry {
-    state: CaseState,
-    opened_on: Option<Date>,
+/// One case in the index: its folded state and the day it was opened (personal data).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct IndexedCase {
+    pub state: CaseState,
+    pub opened_on: Option<Date>,
 }
 
+/// Every case in the index, as a checkpoint saves and restores it.
+pub type CaseTable = HashMap<CaseId, IndexedCase>;
+
 /// The index.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct CaseIndex {
-    cases: RwLock<HashMap<CaseId, Entry>>,
+    cases: RwLock<CaseTable>,
+}
+
+/// Counts only: the index holds personal data.
+impl std::fmt::Debug for CaseIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseIndex")
+            .field("cases", &self.read().len())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for IndexedCase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexedCase")
+            .field("status", &self.state.status)
+            .field("version", &self.state.version)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CaseIndex {
@@ -129,20 +151,13 @@ impl CaseIndex {
 
     /// Every case with its state and the day it was opened (personal data), for a
     /// checkpoint.
-    pub fn snapshot(&self) -> Vec<(CaseId, CaseState, Option<Date>)> {
-        self.read()
-            .iter()
-            .map(|(id, entry)| (*id, entry.state.clone(), entry.opened_on))
-            .collect()
+    pub fn snapshot(&self) -> CaseTable {
+        self.read().clone()
     }
 
     /// Replace every case with a checkpoint's.
-    pub fn restore(&self, cases: Vec<(CaseId, CaseState, Option<Date>)>) {
-        let restored = cases
-            .into_iter()
-            .map(|(id, state, opened_on)| (id, Entry { state, opened_on }))
-            .collect();
-        *self.cases.write().unwrap_or_else(PoisonError::into_inner) = restored;
+    pub fn restore(&self, cases: CaseTable) {
+        *self.cases.write().unwrap_or_else(PoisonError::into_inner) = cases;
     }
 
     /// Every case whose state `keep` accepts, with that state.
@@ -236,7 +251,7 @@ impl CaseIndex {
         queue
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<CaseId, Entry>> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, CaseTable> {
         self.cases.read().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -276,7 +291,7 @@ fn order(case: &CaseSummary) -> (Reverse<Date>, uuid::Uuid) {
     (Reverse(case.opened_on), *case.id.as_uuid())
 }
 
-fn summary(id: CaseId, entry: &Entry) -> Option<CaseSummary> {
+fn summary(id: CaseId, entry: &IndexedCase) -> Option<CaseSummary> {
     let state = &entry.state;
     Some(CaseSummary {
         id,

@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::watch;
 
 use crate::domain::codec::DecodeError;
-use crate::projections::cases::CaseIndex;
+use crate::projections::cases::{CaseIndex, CaseTable};
 use crate::projections::event::{ProjectedEvent, pii_needed};
-use crate::projections::registry::Registry;
-use crate::stats::projection::StatsProjection;
+use crate::projections::registry::{Registry, RegistryData};
+use crate::stats::projection::{StatsData, StatsProjection, StatsSnapshot};
 use crate::store::log::{EventLog, RecordedEvent};
 
 /// How many events the runner takes from the log at a time.
@@ -143,10 +143,10 @@ impl Projections {
     }
 
     /// Start from a checkpoint's state at `position` (before any event is applied).
-    pub fn restore(&self, position: u64, snapshot: Snapshot) {
-        self.registry.restore(snapshot.registry);
-        self.cases.restore(snapshot.cases);
-        self.stats.restore(snapshot.stats);
+    pub fn restore(&self, position: u64, restored: Restored) {
+        self.registry.restore(restored.registry);
+        self.cases.restore(restored.cases);
+        self.stats.restore_data(restored.stats);
         self.applied.send_replace(position);
     }
 
@@ -178,16 +178,20 @@ fn decode_recorded(recorded: &RecordedEvent) -> Result<ProjectedEvent, Undecodab
     })
 }
 
-/// The state of every projection, as a checkpoint holds it (before encryption).
+/// The state of every projection, as a checkpoint saves it (before encryption).
 #[derive(Debug)]
 pub struct Snapshot {
-    pub registry: crate::projections::registry::RegistryData,
-    pub cases: Vec<(
-        crate::domain::ids::CaseId,
-        crate::domain::case::CaseState,
-        Option<time::Date>,
-    )>,
-    pub stats: crate::stats::projection::StatsSnapshot,
+    pub registry: RegistryData,
+    pub cases: CaseTable,
+    pub stats: StatsSnapshot,
+}
+
+/// The state of every projection, as a checkpoint restores it.
+#[derive(Debug)]
+pub struct Restored {
+    pub registry: RegistryData,
+    pub cases: CaseTable,
+    pub stats: StatsData,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

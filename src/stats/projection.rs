@@ -118,7 +118,11 @@ impl StatsProjection {
     }
 
     pub fn restore(&self, snapshot: StatsSnapshot) {
-        let mut restored = snapshot.into_data();
+        self.restore_data(snapshot.into_data());
+    }
+
+    /// Replace the state with one unpacked from a checkpoint.
+    pub fn restore_data(&self, mut restored: StatsData) {
         if let Some(secret) = self.secret.get() {
             restored.key_all(secret);
         }

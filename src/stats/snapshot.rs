@@ -1,6 +1,8 @@
-//! The statistics projection's checkpoint form: its places as JSON, and its cases, rows and
-//! links packed into little-endian bytes (base64), because a million rows as JSON objects
-//! would be slow to write and read. It holds record keys, so it lives only inside the
+//! The statistics projection's checkpoint form: its places and counts as JSON, and its cases,
+//! rows and links packed into little-endian bytes, because a million rows as JSON objects
+//! would be slow to write and read. The checkpoint streams the packed bytes as they are
+//! ([`StatsSnapshot::write_packed`], [`StatsSnapshot::unpack`]); as JSON (tests) they are
+//! base64. It holds record keys, so it lives only inside the
 //! encrypted checkpoint, and its `Debug` says nothing of them.
 //!
 //! Packed case: id (16) ‖ key u32 ‖ place u32 ‖ violence u16 ‖ sex, age band, ethnicity,
@@ -8,8 +10,8 @@
 //! u32 ‖ place u32 ‖ month u16 ‖ extra u16 ‖ kind, code, aux, risk-and-flag (1 each);
 //! packed link: id (16) ‖ case u32 ‖ row u32.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use std::io::{self, Read, Write};
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -20,17 +22,29 @@ use crate::stats::projection::{Link, Place, StatsData};
 /// The statistics projection's state in a checkpoint.
 #[derive(Clone, Default, Serialize, Deserialize)]
 pub struct StatsSnapshot {
+    #[serde(flatten)]
+    head: StatsHead,
+    /// Packed cases (module docs).
+    #[serde(with = "base64_bytes")]
+    cases: Vec<u8>,
+    /// Packed links.
+    #[serde(with = "base64_bytes")]
+    links: Vec<u8>,
+}
+
+/// What a reader needs before the packed bytes: the places, and how many cases and links
+/// are packed.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct StatsHead {
     places: Vec<(TrustedAddressId, AreaCode)>,
-    /// Packed cases (module docs), base64.
-    cases: String,
-    /// Packed links, base64.
-    links: String,
+    case_count: u64,
+    link_count: u64,
 }
 
 impl std::fmt::Debug for StatsSnapshot {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StatsSnapshot")
-            .field("places", &self.places.len())
+            .field("places", &self.head.places.len())
             .finish_non_exhaustive()
     }
 }
@@ -73,43 +87,65 @@ impl StatsSnapshot {
             links.extend_from_slice(&link.row.to_le_bytes());
         }
         Self {
-            places: data
-                .places
-                .iter()
-                .map(|place| (place.trusted_address, place.commune.clone()))
-                .collect(),
-            cases: BASE64.encode(cases),
-            links: BASE64.encode(links),
+            head: StatsHead {
+                places: data
+                    .places
+                    .iter()
+                    .map(|place| (place.trusted_address, place.commune.clone()))
+                    .collect(),
+                case_count: data.cases.len() as u64,
+                link_count: data.links.len() as u64,
+            },
+            cases,
+            links,
         }
+    }
+
+    /// The places and counts, which a reader of [`StatsSnapshot::write_packed`]'s bytes
+    /// needs first.
+    pub fn head(&self) -> &StatsHead {
+        &self.head
+    }
+
+    /// The packed cases and links, as [`StatsSnapshot::unpack`] reads them.
+    pub fn write_packed(&self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(&self.cases)?;
+        out.write_all(&self.links)
     }
 
     /// The state this snapshot holds. A snapshot that does not unpack restores to an empty
     /// state: it can only come from a corrupt checkpoint, whose MAC would have failed first.
     pub(crate) fn into_data(self) -> StatsData {
-        self.unpack().unwrap_or_default()
+        let mut packed = self.cases.chain(self.links.as_slice());
+        Self::unpack(self.head, &mut packed).unwrap_or_default()
     }
 
-    fn unpack(self) -> Option<StatsData> {
+    /// The state whose packed cases and links `input` holds (read as it goes, so the packed
+    /// form is never held whole), after `head`'s places.
+    pub fn unpack(head: StatsHead, input: &mut impl Read) -> io::Result<StatsData> {
         let mut data = StatsData::default();
-        for (trusted_address, commune) in self.places {
+        for (trusted_address, commune) in head.places {
             let place = Place {
                 trusted_address,
                 commune,
             };
-            let index = u32::try_from(data.places.len()).ok()?;
+            let index = u32::try_from(data.places.len()).map_err(|_| malformed())?;
             data.place_index.insert(place.clone(), index);
             data.places.push(place);
         }
-        let bytes = BASE64.decode(self.cases).ok()?;
-        let mut reader = Reader(&bytes);
-        while !reader.0.is_empty() {
+        let mut reader = Reader(input);
+        let case_count = usize::try_from(head.case_count).map_err(|_| malformed())?;
+        data.cases.reserve(case_count.min(1 << 24));
+        data.ids.reserve(case_count.min(1 << 24));
+        data.index.reserve(case_count.min(1 << 24));
+        for _ in 0..case_count {
             let id = CaseId::from_uuid(Uuid::from_bytes(reader.take()?));
             let key = reader.u32()?;
             let place = reader.u32()?;
             let violence = u16::from_le_bytes(reader.take()?);
             let [sex, age_band, ethnicity, referred_by, gbvims, risk, flags] = reader.take()?;
             let count = reader.u32()?;
-            let mut rows = Vec::with_capacity(usize::try_from(count).ok()?.min(1 << 16));
+            let mut rows = Vec::with_capacity(usize::try_from(count).unwrap_or(0).min(1 << 16));
             for _ in 0..count {
                 let key = reader.u32()?;
                 let place = reader.u32()?;
@@ -124,13 +160,13 @@ impl StatsSnapshot {
                     place,
                     month,
                     extra,
-                    kind: Kind::from_u8(kind)?,
+                    kind: Kind::from_u8(kind).ok_or_else(malformed)?,
                     code,
                     aux,
                     risk_and_flag,
                 });
             }
-            let index = u32::try_from(data.cases.len()).ok()?;
+            let index = u32::try_from(data.cases.len()).map_err(|_| malformed())?;
             data.index.insert(id, index);
             data.ids.push(id);
             data.cases.push(CaseRecord {
@@ -147,29 +183,49 @@ impl StatsSnapshot {
                 rows,
             });
         }
-        let bytes = BASE64.decode(self.links).ok()?;
-        let mut reader = Reader(&bytes);
-        while !reader.0.is_empty() {
+        let link_count = usize::try_from(head.link_count).map_err(|_| malformed())?;
+        data.links.reserve(link_count.min(1 << 24));
+        for _ in 0..link_count {
             let id = Uuid::from_bytes(reader.take()?);
             let case = reader.u32()?;
             let row = reader.u32()?;
             data.links.insert(id, Link { case, row });
         }
-        Some(data)
+        Ok(data)
     }
 }
 
-/// Reads fixed-size pieces off the front of a byte slice.
-struct Reader<'a>(&'a [u8]);
+fn malformed() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, "malformed statistics snapshot")
+}
 
-impl Reader<'_> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (head, rest) = self.0.split_first_chunk::<N>()?;
-        self.0 = rest;
-        Some(*head)
+/// Packed bytes as base64 in JSON.
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&BASE64.encode(bytes))
     }
 
-    fn u32(&mut self) -> Option<u32> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        BASE64.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Reads fixed-size pieces off the front of a reader.
+struct Reader<'a, R>(&'a mut R);
+
+impl<R: Read> Reader<'_, R> {
+    fn take<const N: usize>(&mut self) -> io::Result<[u8; N]> {
+        let mut piece = [0u8; N];
+        self.0.read_exact(&mut piece)?;
+        Ok(piece)
+    }
+
+    fn u32(&mut self) -> io::Result<u32> {
         self.take().map(u32::from_le_bytes)
     }
 }

@@ -41,11 +41,6 @@ impl DataKey {
     pub fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Sealed {
         seal_with_nonce(&self.cipher, random_nonce(), aad, plaintext)
     }
-    /// [`DataKey::seal`] of a plaintext handed over whole (a [`PlaintextBuffer`]'s): it is
-    /// encrypted in its own buffer, so a large one (a projection checkpoint) is never copied.
-    pub fn seal_owned(&self, aad: &[u8], plaintext: PlaintextBuffer) -> Sealed {
-        seal_in_buffer(&self.cipher, random_nonce(), aad, plaintext)
-    }
     pub fn open(&self, aad: &[u8], sealed: &Sealed) -> Result<Plaintext, CryptoError> {
         self.open_parts(aad, &sealed.nonce, &sealed.ciphertext)
     }
@@ -73,25 +68,6 @@ impl DataKey {
             .map_err(|_| CryptoError::Authentication)?;
         Ok(Plaintext(buffer))
     }
-    /// [`DataKey::open`] of a sealed value handed over whole: decrypted in the ciphertext's
-    /// own buffer, so a large one (a projection checkpoint) is not copied.
-    pub fn open_owned(&self, aad: &[u8], sealed: Sealed) -> Result<Plaintext, CryptoError> {
-        let Sealed { nonce, ciphertext } = sealed;
-        let mut buffer = Zeroizing::new(ciphertext);
-        let body_len = buffer
-            .len()
-            .checked_sub(TAG_LEN)
-            .ok_or(CryptoError::Malformed("ciphertext"))?;
-        let tag = buffer
-            .get(body_len..)
-            .and_then(|tag| <[u8; TAG_LEN]>::try_from(tag).ok())
-            .ok_or(CryptoError::Malformed("ciphertext"))?;
-        buffer.truncate(body_len);
-        self.cipher
-            .decrypt_in_place_detached(<&Nonce<_>>::from(&nonce), aad, &mut buffer, (&tag).into())
-            .map_err(|_| CryptoError::Authentication)?;
-        Ok(Plaintext(buffer))
-    }
 }
 
 fn random_nonce() -> [u8; NONCE_LEN] {
@@ -100,15 +76,24 @@ fn random_nonce() -> [u8; NONCE_LEN] {
     nonce
 }
 
-/// A plaintext being written (serialized, say) before it is sealed with
-/// [`DataKey::seal_owned`]: when it grows, the old buffer is zeroized as the new one takes its
-/// bytes, so no copy of the plaintext is left behind in freed memory.
+/// A plaintext being written (serialized, say) before it is sealed: when it grows, the old
+/// buffer is zeroized as the new one takes its bytes, so no copy of the plaintext is left
+/// behind in freed memory.
 #[derive(Default)]
 pub struct PlaintextBuffer(Zeroizing<Vec<u8>>);
 
 impl PlaintextBuffer {
     fn with_capacity(capacity: usize) -> Self {
         Self(Zeroizing::new(Vec::with_capacity(capacity)))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Empty it, keeping its buffer for the next plaintext (zeroized when it drops).
+    pub fn clear(&mut self) {
+        self.0.clear();
     }
 
     /// Make room for `additional` more bytes without reallocating in place: the bytes move
@@ -225,11 +210,11 @@ mod tests {
     }
 
     #[test]
-    fn a_plaintext_written_in_pieces_seals_and_opens_in_its_own_buffer() {
+    fn a_plaintext_written_in_pieces_is_held_whole_and_seals() {
         use std::io::Write as _;
         let key = key();
         // Pieces of every size across several growths, including one exactly filling the
-        // buffer (no room left for the tag).
+        // buffer.
         let mut expected = Vec::new();
         let mut buffer = PlaintextBuffer::default();
         for (i, size) in [0, 1, 4095, 1, 5000, 3, 70_000].into_iter().enumerate() {
@@ -237,38 +222,17 @@ mod tests {
             buffer.write_all(&piece).unwrap();
             expected.extend_from_slice(&piece);
         }
-        assert_eq!(buffer.0.as_slice(), expected.as_slice());
-        let sealed = key.seal_owned(b"aad", buffer);
-        assert_eq!(sealed.ciphertext.len(), expected.len() + TAG_LEN);
-        assert_ne!(&sealed.ciphertext[..expected.len()], expected.as_slice());
+        assert_eq!(buffer.as_bytes(), expected.as_slice());
+        let sealed = key.seal(b"aad", buffer.as_bytes());
         assert_eq!(key.open(b"aad", &sealed).unwrap().as_bytes(), expected);
-        assert_eq!(
-            key.open_owned(b"aad", sealed.clone()).unwrap().as_bytes(),
-            expected
-        );
-        let mut tampered = sealed.clone();
-        tampered.ciphertext[0] ^= 1;
-        assert_eq!(
-            key.open_owned(b"aad", tampered).unwrap_err(),
-            CryptoError::Authentication
-        );
-        assert_eq!(
-            key.open_owned(b"aae", sealed).unwrap_err(),
-            CryptoError::Authentication
-        );
-        let short = Sealed {
-            nonce: [0; NONCE_LEN],
-            ciphertext: vec![0; TAG_LEN - 1],
-        };
-        assert_eq!(
-            key.open_owned(b"aad", short).unwrap_err(),
-            CryptoError::Malformed("ciphertext")
-        );
+        let capacity = buffer.0.capacity();
+        buffer.clear();
+        buffer.write_all(b"again").unwrap();
+        assert_eq!(buffer.as_bytes(), b"again");
+        assert_eq!(buffer.0.capacity(), capacity);
         let mut full = PlaintextBuffer::default();
         full.write_all(&[7; 4096]).unwrap();
         assert_eq!(full.0.capacity(), 4096);
-        let sealed = key.seal_owned(b"aad", full);
-        assert_eq!(key.open(b"aad", &sealed).unwrap().as_bytes(), [7; 4096]);
     }
 
     #[test]

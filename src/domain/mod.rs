@@ -8,6 +8,7 @@
 //!
 //! - [`vocab`]: the closed code lists with Vietnamese and English labels.
 //! - [`ids`]: identifiers (case, referral, follow-up, user, trusted address, area code).
+//! - [`id_map`]: the small id-ordered map a case keeps its referrals and follow-ups in.
 //! - [`calendar`]: how dates and months are written in events (`YYYY-MM-DD`, `YYYY-MM`).
 //! - [`codec`]: how an event becomes `(type, version, facts, pii)` bytes and back, including
 //!   upcasting of old versions; [`parts`] holds the helpers every codec shares.
@@ -24,6 +25,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalogue;
 pub mod codec;
+pub mod id_map;
 pub mod ids;
 pub mod parts;
 pub mod registry;

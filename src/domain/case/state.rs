@@ -2,8 +2,6 @@
 //! events by [`CaseState::apply`]. Applying never fails: events are facts that already
 //! happened, so even an odd stream gives some state, and `version` always counts the events.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -11,6 +9,7 @@ use super::events::CaseEvent;
 use super::facts::{CaseClosureRequestedFacts, Consent};
 use super::pii::CaseClosureRequestedPii;
 use crate::domain::calendar::YearMonth;
+use crate::domain::id_map::IdMap;
 use crate::domain::ids::{AreaCode, FollowUpId, ReferralId, TrustedAddressId};
 use crate::domain::vocab::{
     FollowUpMethod, FollowUpOutcome, ReferralOutcome, ReferralTarget, ReviewDecision, RiskLevel,
@@ -69,8 +68,8 @@ pub struct CaseState {
     pub closed_in: Option<YearMonth>,
     /// The pending closure request while `status` is `ClosureRequested`.
     pub closure_request: Option<ClosureRequest>,
-    pub referrals: BTreeMap<ReferralId, Referral>,
-    pub follow_ups: BTreeMap<FollowUpId, FollowUp>,
+    pub referrals: IdMap<ReferralId, Referral>,
+    pub follow_ups: IdMap<FollowUpId, FollowUp>,
 }
 
 impl CaseState {

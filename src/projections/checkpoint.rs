@@ -184,7 +184,8 @@ fn write_state(
     log: &EventLog,
     snapshot: Snapshot,
 ) -> Result<(), CheckpointError> {
-    let mut frame = PlaintextBuffer::default();
+    // Reused for every case: each grows a few times at most, zeroizing what it outgrows.
+    let (mut frame, mut private_plain) = (PlaintextBuffer::default(), PlaintextBuffer::default());
     let head = Head {
         registry: snapshot.registry,
         cases: snapshot.cases.len() as u64,
@@ -207,7 +208,7 @@ fn write_state(
         let private = if state.status == Some(CaseStatus::Erased) {
             None
         } else {
-            seal_private(log, &id, &private)?
+            seal_private(log, &id, &private, &mut private_plain)?
         };
         write_frame(out, &mut frame, &CaseEntry { id, state, private })?;
     }
@@ -355,10 +356,12 @@ pub fn remove(data_dir: &Path) -> Result<(), CheckpointError> {
     }
 }
 
+/// A case's personal part sealed under its key, serialized in `plain` (emptied first).
 fn seal_private(
     log: &EventLog,
     id: &CaseId,
     private: &Private,
+    plain: &mut PlaintextBuffer,
 ) -> Result<Option<SealedPrivate>, CheckpointError> {
     let StreamKey::Present(key) = log
         .keys()
@@ -366,9 +369,9 @@ fn seal_private(
     else {
         return Ok(None);
     };
-    let plain =
-        zeroize::Zeroizing::new(serde_json::to_vec(private).map_err(|_| CheckpointError::Encode)?);
-    let sealed = key.seal(&private_aad(id), &plain);
+    plain.clear();
+    serde_json::to_writer(&mut *plain, private).map_err(|_| CheckpointError::Encode)?;
+    let sealed = key.seal(&private_aad(id), plain.as_bytes());
     Ok(Some(SealedPrivate {
         nonce: BASE64.encode(sealed.nonce),
         body: BASE64.encode(&sealed.ciphertext),

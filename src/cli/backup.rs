@@ -46,7 +46,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
             dir.display()
         )));
     }
-    let (info, online) = match SledStore::open(dir, SledOptions::default()) {
+    // Offline, the log is read once, front to back (`SledOptions::one_pass`).
+    let (info, online) = match SledStore::open(dir, SledOptions::one_pass()) {
         Ok(store) => {
             let info = write_file(&out, |file| {
                 export(&store, now, file)

@@ -3,6 +3,7 @@
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::KeyArgs;
 use crate::cli::{CliError, output};
+use crate::store::sled_store::SledOptions;
 use crate::store::verify::{decodes, verify};
 
 #[derive(Debug, clap::Args)]
@@ -15,7 +16,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CliError> {
     let master = args.key.load()?;
-    let store = args.data.open_existing()?;
+    // The chain is walked once, front to back: a larger cache would only hold pages never
+    // read again.
+    let store = args.data.open_existing_with(SledOptions::one_pass())?;
     let report = verify(store.as_ref(), master, &decodes)?;
     match report.head {
         Some(head) => output::say(&format!(

@@ -61,10 +61,11 @@ impl SledOptions {
     /// raise it for larger logs.
     pub const DEFAULT_CACHE_CAPACITY: u64 = 1024 * 1024 * 1024;
 
-    /// 128 MiB: for a command that reads the log once, front to back (`tincay rebuild`),
-    /// where a page is not read again and a larger cache only costs memory. A rebuild of a
-    /// million events with the default cache holds about 730 MiB more by its end; with this
-    /// one, about 250 MiB, in about the same time (`benches/projections`, README).
+    /// 128 MiB: for a command that reads the log once, front to back (`tincay rebuild`,
+    /// `verify`, an offline `backup`), where a page is not read again and a larger cache only
+    /// costs memory. On a million events, in about the same time: a rebuild peaked at about
+    /// 1.36 GiB with the default cache and 730 MiB with this one, `verify` at 815 and 325
+    /// MiB, `backup` at 800 and 365 MiB (`benches/projections`, README).
     pub const ONE_PASS_CACHE_CAPACITY: u64 = 128 * 1024 * 1024;
 
     /// Options for a command that reads the log once: [`Self::ONE_PASS_CACHE_CAPACITY`].

@@ -313,3 +313,27 @@ fn summary(id: CaseId, entry: &IndexedCase) -> Option<CaseSummary> {
 fn first_day(month: YearMonth) -> Option<Date> {
     month.first_day()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_personal_data() {
+        let opened_on = time::macros::date!(2019 - 03 - 17);
+        let case = IndexedCase {
+            state: CaseState::default(),
+            opened_on: Some(opened_on),
+        };
+        let index = CaseIndex::default();
+        index.restore(CaseTable::from([(
+            CaseId::from_uuid(uuid::Uuid::from_u128(7)),
+            case.clone(),
+        )]));
+        for shown in [format!("{case:?}"), format!("{index:?}")] {
+            assert!(!shown.contains("2019"), "{shown}");
+            assert!(!shown.contains("17"), "{shown}");
+        }
+        assert!(format!("{index:?}").contains("cases: 1"));
+    }
+}

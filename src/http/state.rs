@@ -10,6 +10,8 @@ use crate::http::metrics::Metrics;
 pub use crate::http::stats::StatsSettings;
 use crate::projections::runner::Projections;
 use crate::stats::disclosure::StatisticsSecret;
+use crate::store::crypto::{DataKey, KeyMaterial};
+use crate::store::keyring::Keyring;
 use crate::store::log::EventLog;
 
 /// What time it is: the system clock in service, a fixed or steerable one in tests.
@@ -75,6 +77,8 @@ pub struct AppState {
     pub stats: StatsSettings,
     /// The web app's key for CSRF tokens.
     pub web: Arc<crate::web::session::WebSecret>,
+    /// Seals case list cursors, which hold the day a case was opened (personal data).
+    pub cursors: Arc<DataKey>,
 }
 
 impl AppState {
@@ -85,6 +89,7 @@ impl AppState {
         clock: Arc<dyn Clock>,
     ) -> Self {
         key_statistics(&log, &projections);
+        let cursors = Arc::new(cursor_key(log.keys()));
         Self {
             access: Arc::new(crate::access_log::AccessRecorder::new(log.clone())),
             log,
@@ -96,6 +101,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             stats: StatsSettings::default(),
             web: Arc::new(crate::web::session::WebSecret::random()),
+            cursors,
         }
     }
 
@@ -104,6 +110,13 @@ impl AppState {
         self.metrics = metrics;
         self
     }
+}
+
+/// The key case list cursors are sealed under, derived from the store's chain key, so a
+/// cursor still works after a restart.
+fn cursor_key(keys: &Keyring) -> DataKey {
+    let material = keys.chain().keyed_hash("http/case-cursor-key/v1", b"");
+    DataKey::from_material(KeyMaterial::from_bytes(material))
 }
 
 /// Give the statistics projection its secret, derived from the store's chain key, so event

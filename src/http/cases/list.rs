@@ -27,6 +27,7 @@ use crate::http::error::ApiError;
 use crate::http::scope::{CaseLocation, may_access_address, may_access_case};
 use crate::http::state::AppState;
 use crate::projections::cases::{CaseCursor, CaseQuery, CaseSummary};
+use crate::store::crypto::DataKey;
 
 /// Cases per page unless `limit` says otherwise.
 const PAGE: usize = 50;
@@ -125,7 +126,7 @@ pub async fn list_page(
         .map_err(internal)?;
     Ok(CaseList {
         items: page.items.into_iter().map(item).collect(),
-        next: page.next.map(encode_cursor),
+        next: page.next.map(|next| encode_cursor(&state.cursors, next)),
     })
 }
 
@@ -169,7 +170,7 @@ fn parse(state: &AppState, user: &CurrentUser, raw: ListQuery) -> Result<CaseQue
     }
     let after = match raw.cursor.as_deref() {
         None => None,
-        Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
+        Some(cursor) => Some(decode_cursor(&state.cursors, cursor).ok_or_else(|| {
             ApiError::BadRequest("the cursor is not one this server issued".into())
         })?),
     };
@@ -215,14 +216,23 @@ fn iso(date: Date) -> String {
     )
 }
 
-/// `YYYY-MM-DD.uuid`, base64url: opaque to clients, meaningful only here.
-fn encode_cursor(cursor: CaseCursor) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}.{}", iso(cursor.opened_on), cursor.id))
+/// `YYYY-MM-DD.uuid` sealed under the server's cursor key, base64url (nonce ‖ ciphertext):
+/// the day is personal data, and a cursor travels in URLs (the web app's links, a browser's
+/// history), so it is opaque in fact, not only by contract.
+fn encode_cursor(key: &DataKey, cursor: CaseCursor) -> String {
+    let plain = format!("{}.{}", iso(cursor.opened_on), cursor.id);
+    let sealed = key.seal(CURSOR_AAD, plain.as_bytes());
+    let mut bytes = sealed.nonce.to_vec();
+    bytes.extend_from_slice(&sealed.ciphertext);
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn decode_cursor(text: &str) -> Option<CaseCursor> {
+/// A cursor this server sealed, or `None` (garbage, altered, or another key's).
+fn decode_cursor(key: &DataKey, text: &str) -> Option<CaseCursor> {
     let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
+    let (nonce, ciphertext) = bytes.split_first_chunk::<12>()?;
+    let plain = key.open_parts(CURSOR_AAD, nonce, ciphertext).ok()?;
+    let text = std::str::from_utf8(plain.as_bytes()).ok()?;
     let (day, id) = text.split_once('.')?;
     let mut checks = Checks::default();
     Some(CaseCursor {
@@ -231,6 +241,8 @@ fn decode_cursor(text: &str) -> Option<CaseCursor> {
     })
 }
 
+const CURSOR_AAD: &[u8] = b"tincay/cases/cursor/v1";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,18 +250,30 @@ mod tests {
 
     #[test]
     fn a_cursor_round_trips_and_garbage_is_refused() {
+        let key = DataKey::generate();
         let cursor = CaseCursor {
             opened_on: date!(2026 - 11 - 20),
             id: CaseId::from_uuid(Uuid::from_u128(7)),
         };
-        let text = encode_cursor(cursor);
+        let text = encode_cursor(&key, cursor);
         assert!(
             text.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         );
-        assert_eq!(decode_cursor(&text), Some(cursor));
+        assert_eq!(decode_cursor(&key, &text), Some(cursor));
         for bad in ["", "!!", "bm90IGEgY3Vyc29y"] {
-            assert_eq!(decode_cursor(bad), None, "{bad}");
+            assert_eq!(decode_cursor(&key, bad), None, "{bad}");
         }
+        // Sealed: neither the day nor the id can be read from it, and it opens only here.
+        let bytes = URL_SAFE_NO_PAD.decode(&text).unwrap();
+        for clear in [&b"2026-11-20"[..], b"00000000-0000-0000-0000-000000000007"] {
+            assert!(!bytes.windows(clear.len()).any(|window| window == clear));
+        }
+        assert_eq!(decode_cursor(&DataKey::generate(), &text), None);
+        let mut altered = bytes.clone();
+        *altered.last_mut().unwrap() ^= 1;
+        assert_eq!(decode_cursor(&key, &URL_SAFE_NO_PAD.encode(altered)), None);
+        let unsealed = URL_SAFE_NO_PAD.encode(format!("2026-11-20.{}", cursor.id));
+        assert_eq!(decode_cursor(&key, &unsealed), None);
     }
 }

@@ -160,23 +160,25 @@ impl<R: Read> OpeningReader<R> {
 
     /// Read and open the next segment into the buffer.
     fn open_next_segment(&mut self) -> io::Result<()> {
+        // Read straight into the segment buffer (its capacity is a sealed segment's, so
+        // resizing never reallocates), then keep what was read.
         self.segment.clear();
+        self.segment.resize(SEALED_SEGMENT, 0);
         self.read = 0;
-        let mut chunk = [0u8; 8192];
-        while self.segment.len() < SEALED_SEGMENT {
-            let wanted = (SEALED_SEGMENT - self.segment.len()).min(chunk.len());
-            let into = chunk.get_mut(..wanted).unwrap_or_default();
-            let count = match self.input.read(into) {
-                Ok(count) => count,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-                Err(error) => return Err(error),
-            };
-            if count == 0 {
-                break;
+        let mut filled = 0;
+        while filled < SEALED_SEGMENT {
+            let into = self.segment.get_mut(filled..).unwrap_or_default();
+            match self.input.read(into) {
+                Ok(0) => break,
+                Ok(count) => filled += count,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => {
+                    self.segment.clear();
+                    return Err(error);
+                }
             }
-            self.segment
-                .extend_from_slice(into.get(..count).unwrap_or_default());
         }
+        self.segment.truncate(filled);
         let opened = if self.segment.len() == SEALED_SEGMENT {
             match self.decryptor.as_mut() {
                 Some(decryptor) => decryptor.decrypt_next_in_place(&self.aad, &mut *self.segment),
@@ -340,6 +342,41 @@ mod tests {
         }
         assert!(opened(&key, b"aae", &stream).is_err());
         assert!(opened(&DataKey::generate(), b"aad", &stream).is_err());
+    }
+
+    /// An input that gives a few bytes at a time, and is interrupted now and then.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        calls: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, into: &mut [u8]) -> io::Result<usize> {
+            self.calls += 1;
+            if self.calls % 7 == 0 {
+                return Err(io::Error::from(io::ErrorKind::Interrupted));
+            }
+            let count = into.len().min(self.bytes.len()).min(1 + self.calls % 5);
+            into[..count].copy_from_slice(&self.bytes[..count]);
+            self.bytes = &self.bytes[count..];
+            Ok(count)
+        }
+    }
+
+    #[test]
+    fn a_stream_read_a_few_bytes_at_a_time_opens() {
+        let key = DataKey::generate();
+        let plaintext = plaintext(SEGMENT + 1000);
+        let stream = sealed(&key, b"aad", &plaintext);
+        let input = Trickle {
+            bytes: &stream,
+            calls: 0,
+        };
+        let mut reader = key.open_stream(b"aad", input).unwrap();
+        let mut opened = Vec::new();
+        reader.read_to_end(&mut opened).unwrap();
+        reader.ensure_end().unwrap();
+        assert_eq!(opened, plaintext);
     }
 
     #[test]

@@ -10,8 +10,7 @@ use crate::http::metrics::Metrics;
 pub use crate::http::stats::StatsSettings;
 use crate::projections::runner::Projections;
 use crate::stats::disclosure::StatisticsSecret;
-use crate::store::crypto::{DataKey, KeyMaterial};
-use crate::store::keyring::Keyring;
+use crate::store::crypto::DataKey;
 use crate::store::log::EventLog;
 
 /// What time it is: the system clock in service, a fixed or steerable one in tests.
@@ -89,7 +88,8 @@ impl AppState {
         clock: Arc<dyn Clock>,
     ) -> Self {
         key_statistics(&log, &projections);
-        let cursors = Arc::new(cursor_key(log.keys()));
+        // Derived from the chain key, so a cursor still works after a restart.
+        let cursors = Arc::new(log.keys().chain().derived_key("http/case-cursor-key/v1"));
         Self {
             access: Arc::new(crate::access_log::AccessRecorder::new(log.clone())),
             log,
@@ -110,13 +110,6 @@ impl AppState {
         self.metrics = metrics;
         self
     }
-}
-
-/// The key case list cursors are sealed under, derived from the store's chain key, so a
-/// cursor still works after a restart.
-fn cursor_key(keys: &Keyring) -> DataKey {
-    let material = keys.chain().keyed_hash("http/case-cursor-key/v1", b"");
-    DataKey::from_material(KeyMaterial::from_bytes(material))
 }
 
 /// Give the statistics projection its secret, derived from the store's chain key, so event

@@ -54,7 +54,7 @@ use crate::projections::cases::{CaseTable, IndexedCase};
 use crate::projections::registry::RegistryData;
 use crate::projections::runner::{Projections, Restored, Snapshot};
 use crate::stats::snapshot::{StatsHead, StatsSnapshot};
-use crate::store::crypto::{DataKey, KeyMaterial, PlaintextBuffer, Sealed};
+use crate::store::crypto::{DataKey, PlaintextBuffer, Sealed};
 use crate::store::keyring::StreamKey;
 use crate::store::log::EventLog;
 use crate::store::stream::StreamId;
@@ -419,8 +419,7 @@ fn from_base64(nonce: &str, ciphertext: impl AsRef<[u8]>) -> Option<Sealed> {
 }
 
 fn checkpoint_key(log: &EventLog) -> DataKey {
-    let material = log.keys().chain().keyed_hash(KEY_LABEL, b"");
-    DataKey::from_material(KeyMaterial::from_bytes(material))
+    log.keys().chain().derived_key(KEY_LABEL)
 }
 
 fn aad(position: u64, record: &str) -> Vec<u8> {

@@ -28,6 +28,7 @@ use crate::http::scope::{CaseLocation, may_access_address, may_access_case};
 use crate::http::state::AppState;
 use crate::projections::cases::{CaseCursor, CaseQuery, CaseSummary};
 use crate::store::crypto::DataKey;
+use crate::store::crypto::keys::NONCE_LEN;
 
 /// Cases per page unless `limit` says otherwise.
 const PAGE: usize = 50;
@@ -230,7 +231,7 @@ fn encode_cursor(key: &DataKey, cursor: CaseCursor) -> String {
 /// A cursor this server sealed, or `None` (garbage, altered, or another key's).
 fn decode_cursor(key: &DataKey, text: &str) -> Option<CaseCursor> {
     let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
-    let (nonce, ciphertext) = bytes.split_first_chunk::<12>()?;
+    let (nonce, ciphertext) = bytes.split_first_chunk::<NONCE_LEN>()?;
     let plain = key.open_parts(CURSOR_AAD, nonce, ciphertext).ok()?;
     let text = std::str::from_utf8(plain.as_bytes()).ok()?;
     let (day, id) = text.split_once('.')?;

@@ -95,25 +95,20 @@ impl PlaintextBuffer {
     pub fn clear(&mut self) {
         self.0.clear();
     }
-
-    /// Make room for `additional` more bytes without reallocating in place: the bytes move
-    /// into a new buffer (of `additional` more, or `at_least` if larger) and the old one is
-    /// zeroized as it drops.
-    fn make_room(&mut self, additional: usize, at_least: usize) {
-        let needed = self.0.len().saturating_add(additional);
-        if needed > self.0.capacity() {
-            let mut grown = Self::with_capacity(needed.max(at_least));
-            grown.0.extend_from_slice(&self.0);
-            *self = grown;
-        }
-    }
 }
 
 impl std::io::Write for PlaintextBuffer {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        // Doubling, so that writing in small pieces copies each byte a bounded number of times.
-        let doubled = self.0.capacity().saturating_mul(2).max(4096);
-        self.make_room(bytes.len(), doubled);
+        // Never reallocated in place: the bytes move into a new buffer and the old one is
+        // zeroized as it drops. Doubling, so writing in small pieces copies each byte a
+        // bounded number of times.
+        let needed = self.0.len().saturating_add(bytes.len());
+        if needed > self.0.capacity() {
+            let doubled = self.0.capacity().saturating_mul(2).max(4096);
+            let mut grown = Self::with_capacity(needed.max(doubled));
+            grown.0.extend_from_slice(&self.0);
+            *self = grown;
+        }
         self.0.extend_from_slice(bytes);
         Ok(bytes.len())
     }
@@ -131,21 +126,8 @@ fn seal_with_nonce(
 ) -> Sealed {
     // The plaintext is copied only into a zeroizing buffer, sized for the tag so appending it
     // does not reallocate, and encrypted there in place.
-    let mut buffer = PlaintextBuffer::with_capacity(plaintext.len() + TAG_LEN);
-    buffer.0.extend_from_slice(plaintext);
-    seal_in_buffer(cipher, nonce, aad, buffer)
-}
-
-/// Encrypt `buffer` in place, the tag appended; room for the tag is made first, so that
-/// appending it leaves no plaintext copy unzeroized.
-fn seal_in_buffer(
-    cipher: &Aes256Gcm,
-    nonce: [u8; NONCE_LEN],
-    aad: &[u8],
-    mut buffer: PlaintextBuffer,
-) -> Sealed {
-    buffer.make_room(TAG_LEN, 0);
-    let mut buffer = buffer.0;
+    let mut buffer = Zeroizing::new(Vec::with_capacity(plaintext.len() + TAG_LEN));
+    buffer.extend_from_slice(plaintext);
     let encrypted = cipher.encrypt_in_place(<&Nonce<_>>::from(&nonce), aad, &mut *buffer);
     let ciphertext = match encrypted {
         Ok(()) => mem::take(&mut *buffer),

@@ -15,7 +15,7 @@ use std::fmt;
 
 use hmac::Mac as _;
 
-use crate::store::crypto::KeyMaterial;
+use crate::store::crypto::{DataKey, KeyMaterial};
 
 /// Domain separation between [`ChainKey::keyed_hash`] and [`ChainKey::link`].
 ///
@@ -49,6 +49,11 @@ impl ChainKey {
         mac.update(&previous.0);
         mac.update(unsigned_record);
         Mac(mac.finalize().into_bytes().into())
+    }
+    /// A data key derived for one use (`label`), so that use needs no key of its own and a
+    /// master key rotation does not touch it: the projection checkpoint, case list cursors.
+    pub fn derived_key(&self, label: &str) -> DataKey {
+        DataKey::from_material(KeyMaterial::from_bytes(self.keyed_hash(label, b"")))
     }
     /// A keyed hash for other uses of the chain key (idempotency keys, fingerprints), with a
     /// domain-separating label so it can never collide with a chain MAC.

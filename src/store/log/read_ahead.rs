@@ -108,8 +108,9 @@ impl EventLog {
     }
 
     /// [`EventLog::read_ahead`], decrypting only the personal parts `wanted` names, each event
-    /// turned into a `T` by `map` on the reading threads (a decoded domain event, say): that work is shared between the cores too, and
-    /// each decrypted buffer is freed as soon as it is mapped.
+    /// turned into a `T` by `map` on the reading threads (a decoded domain event, say): that
+    /// work is shared between the cores too, and each decrypted buffer is freed as soon as it
+    /// is mapped.
     pub fn read_ahead_mapped<T, F>(
         &self,
         position: u64,

@@ -76,11 +76,25 @@ impl Projections {
     /// Apply everything durable now, synchronously (start-up catch-up, rebuild, tests, the
     /// CLI). The log is read, decrypted and decoded one batch ahead on other threads while
     /// this one applies, so a rebuild keeps both cores busy.
+    ///
+    /// From nothing applied, this is a replay of the whole log, which takes the cases' keys
+    /// from one scan of the key tree ([`EventLog::replay_mapped`]). Its callers then have the
+    /// log to themselves (a rebuild, a start before the server listens, a CLI command); were
+    /// a case erased during the replay, its `case_erased` event, later in the log, would
+    /// still remove what the replay opened with the scanned key.
     pub fn catch_up(&self, log: &EventLog) -> Result<u64, ProjectionError> {
         // Decoded on the reading threads, where each event's decrypted buffers are dropped.
-        let batches = log.read_ahead_mapped(self.applied() + 1, BATCH, pii_needed, |recorded| {
-            decode_recorded(&recorded)
-        });
+        let decode = |recorded: RecordedEvent| decode_recorded(&recorded);
+        let from = self.applied() + 1;
+        let batches = if from == 1 {
+            log.replay_mapped(BATCH, pii_needed, decode)
+                .map_err(|error| {
+                    tracing::error!(%error, "a projection cannot read the log's keys");
+                    ProjectionError::Failed
+                })?
+        } else {
+            log.read_ahead_mapped(from, BATCH, pii_needed, decode)
+        };
         for batch in batches {
             let batch = batch.map_err(|error| {
                 tracing::error!(%error, "a projection cannot read the log");

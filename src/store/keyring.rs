@@ -5,6 +5,7 @@
 //! its wrapped form lives in the engine's key tree for the active key epoch.
 
 mod cache;
+mod wrapped;
 
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -13,6 +14,7 @@ use crate::store::engine::{EventStore, KeyChange, KeyId, KeyState, StoreError};
 use crate::store::stream::StreamId;
 
 use cache::{Found, KeyCache};
+pub use wrapped::WrappedKeys;
 
 /// Stream keys kept per generation of the cache: between this and twice this many are held,
 /// about 1 KiB each (the key with its keyed cipher), so at most about 8 MiB.
@@ -129,17 +131,37 @@ impl Keyring {
         stream: &StreamId,
         kept: KeysKept,
     ) -> Result<StreamKey, KeyringError> {
+        self.lookup_in(store, None, stream, kept)
+    }
+
+    /// [`Keyring::lookup`], taking the wrapped key from `scanned` when it is there (a
+    /// replay's one scan of the key tree), else from the store.
+    pub fn lookup_in(
+        &self,
+        store: &dyn EventStore,
+        scanned: Option<&WrappedKeys>,
+        stream: &StreamId,
+        kept: KeysKept,
+    ) -> Result<StreamKey, KeyringError> {
         if let Some(key) = self.cached(stream) {
             return Ok(StreamKey::Present(key));
         }
         let id = KeyId::stream(stream);
-        match store.key(&id)? {
+        let fetched;
+        let state = match scanned.and_then(|scanned| scanned.get(&id)) {
+            Some(state) => state,
+            None => {
+                fetched = store.key(&id)?;
+                &fetched
+            }
+        };
+        match state {
             KeyState::Missing => Ok(StreamKey::Missing),
             KeyState::Destroyed => Ok(StreamKey::Destroyed),
             KeyState::Wrapped(wrapped) => {
                 let material = self
                     .master
-                    .unwrap(id.as_str(), self.epoch, &wrapped)
+                    .unwrap(id.as_str(), self.epoch, wrapped)
                     .map_err(|source| KeyringError::Unwrap {
                         key_id: id.as_str().to_owned(),
                         source,

@@ -3,8 +3,10 @@
 
 use std::panic::AssertUnwindSafe;
 
+use serde_json::{Value, json};
 use tincay::store::engine::EventStore;
-use tincay::store::log::{ExpectedVersion, RecordedEvent};
+use tincay::store::keyring::{KeysKept, StreamKey, WrappedKeys};
+use tincay::store::log::{ExpectedVersion, RecordedEvent, RecordedPii};
 
 use crate::support::*;
 
@@ -143,4 +145,80 @@ fn a_read_ahead_dropped_early_leaves_the_log_as_it_was() {
         .flat_map(|chunk| chunk.unwrap())
         .collect();
     assert_eq!(all, (1..=1_601).collect::<Vec<_>>());
+}
+
+/// Where an event is, and what its personal part came out as.
+fn place_and_pii(event: &RecordedEvent) -> ((u64, String, u64), Option<Value>, bool) {
+    let erased = matches!(event.pii, RecordedPii::Erased);
+    (place(event), pii_json(event), erased)
+}
+
+fn case(n: u32) -> String {
+    format!("case-{n:08x}-0000-4000-8000-000000000000")
+}
+
+fn erase(t: &TestLog, stream: &str) {
+    let mut erase = request(stream, ExpectedVersion::Any, vec![]);
+    erase.events = vec![event("case_erased", json!({"reason": "duplicate"}), None)];
+    erase.erase = true;
+    t.append(erase);
+}
+
+#[test]
+fn a_replay_from_one_scan_of_the_keys_reads_what_reading_ahead_reads() {
+    let t = interleaved();
+    erase(&t, &case(7));
+    let ahead: Vec<_> = t
+        .log
+        .read_ahead_mapped(1, 300, |_| true, |event| place_and_pii(&event))
+        .flat_map(|chunk| chunk.unwrap())
+        .collect();
+    let replayed: Vec<_> = t
+        .log
+        .replay_mapped(300, |_| true, |event| place_and_pii(&event))
+        .unwrap()
+        .flat_map(|chunk| chunk.unwrap())
+        .collect();
+    assert_eq!(ahead.len(), 1_601);
+    assert_eq!(replayed, ahead);
+    let erased = replayed.iter().filter(|(_, _, erased)| *erased).count();
+    assert_eq!(erased, 40, "the erased case's notes stay erased in a replay");
+    assert_eq!(
+        replayed[0].1,
+        Some(json!({"text": "0 0 0"})),
+        "the others' notes open with the scanned keys"
+    );
+}
+
+#[test]
+fn a_stream_key_comes_from_the_scan_where_it_has_it_and_from_the_store_where_not() {
+    let t = interleaved();
+    let scanned = WrappedKeys::read(t.store.as_ref()).unwrap();
+    // The facts and chain keys and the 40 cases' keys.
+    assert_eq!(scanned.len(), 42);
+    // After the scan: case 7 erased, and a new case written.
+    erase(&t, &case(7));
+    t.append(request(
+        &case(99),
+        ExpectedVersion::NoStream,
+        vec![note("new")],
+    ));
+    let keys = t.log.keys();
+    let lookup = |raw: &str, scan: Option<&WrappedKeys>| {
+        keys.lookup_in(t.store.as_ref(), scan, &stream(raw), KeysKept::NotKept)
+            .unwrap()
+    };
+    assert!(
+        matches!(lookup(&case(7), Some(&scanned)), StreamKey::Present(_)),
+        "the scan is what a replay looks in (it holds the key as it was)"
+    );
+    assert!(matches!(lookup(&case(7), None), StreamKey::Destroyed));
+    assert!(
+        matches!(lookup(&case(99), Some(&scanned)), StreamKey::Present(_)),
+        "a key created after the scan is looked up in the store"
+    );
+    assert!(matches!(
+        lookup("case-0000dead-0000-4000-8000-000000000000", Some(&scanned)),
+        StreamKey::Missing
+    ));
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::domain::codec::{DecodeError, EventCodec, PiiState, StoredEvent};
 use crate::store::crypto::{CryptoError, Plaintext};
 use crate::store::engine::{EventStore, StoreError, StoredRecord};
-use crate::store::keyring::{Keyring, KeyringError, KeysKept};
+use crate::store::keyring::{Keyring, KeyringError, KeysKept, WrappedKeys};
 use crate::store::log::EventLog;
 use crate::store::record::RecordError;
 use crate::store::stream::StreamId;
@@ -125,7 +125,7 @@ impl EventLog {
     /// Every durable event of a stream, in order.
     pub fn read_stream(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, ReadError> {
         let records = self.inner.store.read_stream(stream, 1)?;
-        self.open_all(records, all_pii, KeysKept::Kept, &|event| event)
+        open_all(records, self.opener(), &|event| event)
     }
 
     /// Up to `limit` durable events from `position` on, in global order.
@@ -156,13 +156,13 @@ impl EventLog {
             .min(MAX_THREADS);
         if batch < PARALLEL_MIN || threads < 2 {
             return Ok(self
-                .read_range(position, limit, wanted, &|event| event)?
+                .read_range(position, limit, wanted, None, &|event| event)?
                 .events);
         }
         let ranges = batch.div_ceil(RANGE);
         let last = u64::try_from(ranges - 1).unwrap_or(u64::MAX);
         let mut events = Vec::with_capacity(batch);
-        for chunk in self.read_ranges(position, ranges, Some(last), wanted, |event| event) {
+        for chunk in self.read_ranges(position, ranges, Some(last), wanted, None, |event| event) {
             events.extend(chunk?);
         }
         // The last range may reach past `limit`.
@@ -176,35 +176,43 @@ impl EventLog {
     }
 
     /// Up to `limit` events from `position` on, read, decrypted and mapped on this thread.
+    ///
+    /// Stream keys come from `scanned` where it has them (a replay of the whole log).
     pub(super) fn read_range<T>(
         &self,
         position: u64,
         limit: usize,
         wanted: PiiWanted,
+        scanned: Option<&WrappedKeys>,
         map: EventMap<'_, T>,
     ) -> Result<Mapped<T>, ReadError> {
         let records = self.inner.store.read_from(position, limit)?;
         let last = records.last().map(|record| record.position);
-        let events = self.open_all(records, wanted, KeysKept::NotKept, map)?;
+        let opener = self
+            .opener()
+            .wanting(wanted)
+            .keeping(KeysKept::NotKept)
+            .scanned(scanned);
+        let events = open_all(records, opener, map)?;
         Ok(Mapped { events, last })
     }
 
-    /// Open stored records one after another, each mapped as soon as it is decrypted.
-    fn open_all<T>(
-        &self,
-        records: Vec<StoredRecord>,
-        wanted: PiiWanted,
-        keys_kept: KeysKept,
-        map: EventMap<'_, T>,
-    ) -> Result<Vec<T>, ReadError> {
-        let mut opener = Opener::new(self.inner.store.as_ref(), &self.inner.keys)
-            .wanting(wanted)
-            .keeping(keys_kept);
-        records
-            .into_iter()
-            .map(|record| opener.open_owned(record).map(map))
-            .collect()
+    /// An opener of this log's records: every personal part, keys kept.
+    fn opener(&self) -> Opener<'_> {
+        Opener::new(self.inner.store.as_ref(), &self.inner.keys)
     }
+}
+
+/// Open stored records one after another, each mapped as soon as it is decrypted.
+fn open_all<T>(
+    records: Vec<StoredRecord>,
+    mut opener: Opener<'_>,
+    map: EventMap<'_, T>,
+) -> Result<Vec<T>, ReadError> {
+    records
+        .into_iter()
+        .map(|record| opener.open_owned(record).map(map))
+        .collect()
 }
 
 /// Durable events in a batch below which one thread reads them all (two ranges).

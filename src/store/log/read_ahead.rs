@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
 use crate::store::engine::StoreError;
+use crate::store::keyring::WrappedKeys;
 use crate::store::log::read::{MAX_THREADS, PiiWanted, RANGE, all_pii};
 use crate::store::log::{EventLog, ReadError, RecordedEvent};
 
@@ -123,18 +124,41 @@ impl EventLog {
         F: Fn(RecordedEvent) -> T + Send + Sync + 'static,
     {
         let window = 2 * limit.div_ceil(RANGE).max(1);
-        self.read_ranges(position, window, None, wanted, map)
+        self.read_ranges(position, window, None, wanted, None, map)
+    }
+
+    /// [`EventLog::read_ahead_mapped`] from the first event, for a replay of the whole log
+    /// that nothing appends to meanwhile (a rebuild, a server's start before it listens).
+    ///
+    /// The key tree is read in one pass first ([`WrappedKeys`]), and each stream's key is
+    /// taken from that scan rather than looked up in the store one case at a time. The scan
+    /// is dropped with the returned [`ReadAhead`].
+    pub fn replay_mapped<T, F>(
+        &self,
+        limit: usize,
+        wanted: PiiWanted,
+        map: F,
+    ) -> Result<ReadAhead<T>, ReadError>
+    where
+        T: Send + 'static,
+        F: Fn(RecordedEvent) -> T + Send + Sync + 'static,
+    {
+        let scanned = WrappedKeys::read(self.inner.store.as_ref())?;
+        let window = 2 * limit.div_ceil(RANGE).max(1);
+        Ok(self.read_ranges(1, window, None, wanted, Some(Arc::new(scanned)), map))
     }
 
     /// The reading threads behind [`EventLog::read_ahead_mapped`] and a large
     /// [`EventLog::read_from`]: ranges of [`RANGE`] positions from `position`, at most `window`
-    /// of them beyond the chunk last handed out, and none after range number `last` if given.
+    /// of them beyond the chunk last handed out, and none after range number `last` if given;
+    /// stream keys from `scanned` where it has them.
     pub(super) fn read_ranges<T, F>(
         &self,
         position: u64,
         window: usize,
         last: Option<u64>,
         wanted: PiiWanted,
+        scanned: Option<Arc<WrappedKeys>>,
         map: F,
     ) -> ReadAhead<T>
     where
@@ -167,6 +191,7 @@ impl EventLog {
                 map: Arc::clone(&map),
                 position,
                 wanted,
+                scanned: scanned.clone(),
             };
             match std::thread::Builder::new()
                 .name("tincay-read-ahead".into())
@@ -198,6 +223,7 @@ struct Reader<T, F> {
     map: Arc<F>,
     position: u64,
     wanted: PiiWanted,
+    scanned: Option<Arc<WrappedKeys>>,
 }
 
 impl<T, F> Reader<T, F>
@@ -211,9 +237,13 @@ where
                 .position
                 .saturating_add(range.saturating_mul(RANGE as u64));
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let mapped = self
-                    .log
-                    .read_range(start, RANGE, self.wanted, self.map.as_ref())?;
+                let mapped = self.log.read_range(
+                    start,
+                    RANGE,
+                    self.wanted,
+                    self.scanned.as_deref(),
+                    self.map.as_ref(),
+                )?;
                 let full = mapped.events.len() == RANGE
                     && mapped.last == Some(start.saturating_add(RANGE as u64 - 1));
                 Ok(Chunk {

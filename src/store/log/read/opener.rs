@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::store::crypto::{DataKey, Plaintext};
 use crate::store::engine::{EventStore, StoredRecord};
-use crate::store::keyring::{Keyring, KeysKept, StreamKey};
+use crate::store::keyring::{Keyring, KeysKept, StreamKey, WrappedKeys};
 use crate::store::log::read::{PiiWanted, ReadError, RecordedEvent, RecordedPii, all_pii};
 use crate::store::record::{Part, RecordView, SealedRef};
 use crate::store::stream::StreamId;
@@ -25,6 +25,8 @@ pub(super) struct Opener<'a> {
     wanted: PiiWanted,
     /// Whether a stream key unwrapped from the store is kept in the keyring.
     keys_kept: KeysKept,
+    /// A replay's scan of the wrapped keys, looked in before the store.
+    scanned: Option<&'a WrappedKeys>,
 }
 
 /// A record opened, all but its stream: the caller moves or copies that in.
@@ -64,7 +66,14 @@ impl<'a> Opener<'a> {
             last_key: None,
             wanted: all_pii,
             keys_kept: KeysKept::Kept,
+            scanned: None,
         }
+    }
+
+    /// Take stream keys from a replay's scan of the wrapped keys where it has them.
+    pub(super) fn scanned(mut self, scanned: Option<&'a WrappedKeys>) -> Self {
+        self.scanned = scanned;
+        self
     }
 
     pub(super) fn keeping(mut self, keys_kept: KeysKept) -> Self {
@@ -158,7 +167,7 @@ impl<'a> Opener<'a> {
         }
         let key = self
             .keys
-            .lookup(self.store, &stored.stream, self.keys_kept)
+            .lookup_in(self.store, self.scanned, &stored.stream, self.keys_kept)
             .map_err(|source| ReadError::Keys {
                 position: stored.position,
                 source,

@@ -22,9 +22,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CliError> {
     let master = args.key.load()?;
-    // The log is read once, front to back: sled's cache would only hold pages never read
-    // again.
-    let store = args.data.open_existing_with(SledOptions::one_pass())?;
+    // The log is read once, front to back, and the keys in one scan: sled's cache would only
+    // hold pages never read again.
+    let store = args.data.open_existing_with(SledOptions::replay())?;
     let log = EventLog::open(store, master, LogOptions::default())?;
     let dir = &args.data.data_dir;
     checkpoint::remove(dir).map_err(|error| CliError::Io(error.to_string()))?;

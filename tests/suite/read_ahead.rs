@@ -182,7 +182,10 @@ fn a_replay_from_one_scan_of_the_keys_reads_what_reading_ahead_reads() {
     assert_eq!(ahead.len(), 1_601);
     assert_eq!(replayed, ahead);
     let erased = replayed.iter().filter(|(_, _, erased)| *erased).count();
-    assert_eq!(erased, 40, "the erased case's notes stay erased in a replay");
+    assert_eq!(
+        erased, 40,
+        "the erased case's notes stay erased in a replay"
+    );
     assert_eq!(
         replayed[0].1,
         Some(json!({"text": "0 0 0"})),

@@ -78,7 +78,7 @@ impl SledOptions {
     /// the checkpoint's save. `verify` still looks keys up one at a time, and needs
     /// [`Self::ONE_PASS_CACHE_CAPACITY`] (a seventh slower at this size). On a million events,
     /// in four rounds of alternate runs, rebuilds were as fast at 32 MiB as at 128 and
-    /// peaked at about 367 MiB instead of 465 (README).
+    /// peaked at about 358 MiB instead of 455 (README).
     pub const REPLAY_CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
     /// Options for `tincay rebuild`: [`Self::REPLAY_CACHE_CAPACITY`].

@@ -63,9 +63,10 @@ impl SledOptions {
 
     /// 128 MiB: for a command that reads the log once, front to back (`verify`, an offline
     /// `backup`; `rebuild` until it took its keys from a scan), where a page is not read
-    /// again and a larger cache only costs memory. On a million events, in about the same time: a rebuild peaked at about
-    /// 1.36 GiB with the default cache and 730 MiB with this one, `verify` at 815 and 325
-    /// MiB, `backup` at 800 and 365 MiB (`benches/projections`, README).
+    /// again and a larger cache only costs memory. On a million events, in about the same
+    /// time: a rebuild peaked at about 1.36 GiB with the default cache and 730 MiB with this
+    /// one, `verify` at 815 and 325 MiB, `backup` at 800 and 365 MiB (`benches/projections`,
+    /// README).
     pub const ONE_PASS_CACHE_CAPACITY: u64 = 128 * 1024 * 1024;
 
     /// Options for a command that reads the log once: [`Self::ONE_PASS_CACHE_CAPACITY`].
@@ -77,8 +78,8 @@ impl SledOptions {
     /// key tree (`EventLog::replay_mapped`), so the cache serves only the log's one pass and
     /// the checkpoint's save. `verify` still looks keys up one at a time, and needs
     /// [`Self::ONE_PASS_CACHE_CAPACITY`] (a seventh slower at this size). On a million events,
-    /// in four rounds of alternate runs, rebuilds were as fast at 32 MiB as at 128 and
-    /// peaked at about 358 MiB instead of 455 (README).
+    /// in ten alternate runs each, rebuilds were as fast at 32 MiB as at 128 and peaked at
+    /// about 358 MiB instead of 455 (README).
     pub const REPLAY_CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
     /// Options for `tincay rebuild`: [`Self::REPLAY_CACHE_CAPACITY`].

@@ -123,8 +123,7 @@ impl EventLog {
         T: Send + 'static,
         F: Fn(RecordedEvent) -> T + Send + Sync + 'static,
     {
-        let window = 2 * limit.div_ceil(RANGE).max(1);
-        self.read_ranges(position, window, None, wanted, None, map)
+        self.read_ranges(position, window_for(limit), None, wanted, None, map)
     }
 
     /// [`EventLog::read_ahead_mapped`] from the first event, for a replay of the whole log
@@ -143,9 +142,8 @@ impl EventLog {
         T: Send + 'static,
         F: Fn(RecordedEvent) -> T + Send + Sync + 'static,
     {
-        let scanned = WrappedKeys::read(self.inner.store.as_ref())?;
-        let window = 2 * limit.div_ceil(RANGE).max(1);
-        Ok(self.read_ranges(1, window, None, wanted, Some(Arc::new(scanned)), map))
+        let scanned = Arc::new(WrappedKeys::read(self.inner.store.as_ref())?);
+        Ok(self.read_ranges(1, window_for(limit), None, wanted, Some(scanned), map))
     }
 
     /// The reading threads behind [`EventLog::read_ahead_mapped`] and a large
@@ -213,6 +211,12 @@ impl EventLog {
             done: false,
         }
     }
+}
+
+/// The ranges a read-ahead may take beyond the chunk last handed out: about two `limit`s of
+/// events.
+fn window_for(limit: usize) -> usize {
+    2 * limit.div_ceil(RANGE).max(1)
 }
 
 /// One reading thread.

@@ -21,7 +21,7 @@ use crate::control::client;
 use crate::control::socket_path;
 use crate::store::backup::{self, BackupInfo, EXTENSION, export, scan};
 use crate::store::engine::StoreError;
-use crate::store::sled_store::{SledOptions, SledStore};
+use crate::store::sled_store::{DATA_FILE, SledOptions, SledStore};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -40,7 +40,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let now = crate::clock::now();
     let out = destination(&args.out, now)?;
     let dir = &args.data.data_dir;
-    if !dir.join("db").is_file() {
+    if !dir.join(DATA_FILE).is_file() {
         return Err(CliError::Usage(format!(
             "{} holds no tincay data (is --data-dir right?)",
             dir.display()

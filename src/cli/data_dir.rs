@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::cli::CliError;
 use crate::store::engine::{EventStore, StoreError};
 use crate::store::log::open::is_initialised;
-use crate::store::sled_store::{SledOptions, SledStore};
+use crate::store::sled_store::{DATA_FILE, SledOptions, SledStore};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataDirArgs {
@@ -47,8 +47,7 @@ impl DataDirArgs {
                 "{dir} is not a tincay data directory (it is not a directory)"
             )));
         }
-        // sled 0.34 keeps its database in a file named `db`.
-        if !self.data_dir.join("db").is_file() {
+        if !self.data_dir.join(DATA_FILE).is_file() {
             return Err(no_log(&self.data_dir));
         }
         let store = self.open(options)?;

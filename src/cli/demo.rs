@@ -18,6 +18,7 @@ use crate::cli::{CliError, output};
 use crate::demo;
 use crate::server::App;
 use crate::store::crypto::MasterKey;
+use crate::store::sled_store::DATA_FILE;
 
 /// The key file the demo makes, next to the data directory.
 pub const KEY_FILE: &str = "tincay-demo.key";
@@ -74,7 +75,7 @@ fn demo_key(key: &KeyArgs, data_dir: &Path) -> Result<MasterKey, CliError> {
         ));
         return read_key_file(&path);
     }
-    if data_dir.join("db").exists() {
+    if data_dir.join(DATA_FILE).exists() {
         return Err(CliError::Usage(format!(
             "{} already holds data, and {} does not exist: pass the directory's key with \
              --key-file, or give the demo a new --data-dir",

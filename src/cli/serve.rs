@@ -21,6 +21,7 @@ use crate::store::crypto::MasterKey;
 use crate::store::engine::StoreError;
 use crate::store::erasure_ledger::ErasureLedger;
 use crate::store::log::LogOptions;
+use crate::store::sled_store::DATA_FILE;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
 pub const GRACE: Duration = Duration::from_secs(10);
@@ -165,7 +166,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
 /// key; an existing one needs the key it was made with, so the advice differs.
 pub fn load_key(key: &KeyArgs, data_dir: &Path) -> Result<MasterKey, CliError> {
     let given = key.key_file.is_some() || std::env::var_os(MASTER_KEY_ENV).is_some();
-    if given || data_dir.join("db").exists() {
+    if given || data_dir.join(DATA_FILE).exists() {
         return key.load();
     }
     let dir = data_dir.display();

@@ -25,7 +25,7 @@ use crate::projections::runner::Projections;
 use crate::store::crypto::MasterKey;
 use crate::store::engine::{EventStore, StoreError};
 use crate::store::log::{EventLog, LogOptions};
-use crate::store::sled_store::{SledOptions, SledStore};
+use crate::store::sled_store::{DATA_FILE, SledOptions, SledStore};
 
 /// `tincay user …`
 #[derive(Debug, clap::Subcommand)]
@@ -164,7 +164,7 @@ fn read_password() -> Result<Password, CliError> {
 /// scatter a new store among someone else's files.
 fn refuse_foreign_directory(dir: &Path) -> Result<(), CliError> {
     let has_files = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
-    if has_files && !dir.join("db").is_file() {
+    if has_files && !dir.join(DATA_FILE).is_file() {
         return Err(CliError::Usage(format!(
             "{} is not empty and holds no tincay data (is --data-dir right?)",
             dir.display()

@@ -48,9 +48,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::store::engine::StoreError;
+use crate::store::sled_store::DATA_FILE;
 
-/// sled's data file: the log segments, in the store directory.
-const DB_FILE: &str = "db";
 /// sled's directory of large page fragments, in the store directory.
 const BLOB_DIR: &str = "blobs";
 
@@ -143,7 +142,7 @@ impl Durability {
         fault: Option<FsyncFault>,
     ) -> io::Result<Self> {
         let files = Files {
-            db: File::open(dir.join(DB_FILE))?,
+            db: File::open(dir.join(DATA_FILE))?,
             store_dir: WatchedDir::open(dir.to_path_buf())?,
             blob_dir: WatchedDir::open(dir.join(BLOB_DIR))?,
         };
@@ -214,7 +213,7 @@ impl Durability {
             .force_changes(None, Synced::BlobFile, Synced::BlobDir, self)?;
         self.fsync(&files.db, Synced::DataFile)?;
         files.store_dir.force_changes(
-            Some(OsStr::new(DB_FILE)),
+            Some(OsStr::new(DATA_FILE)),
             Synced::OtherFile,
             Synced::StoreDir,
             self,

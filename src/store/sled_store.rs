@@ -7,6 +7,7 @@
 //!
 //! - [`layout`]: tree names, key and value encodings. DO NOT CHANGE.
 //! - `epochs`: staging and activating key epochs (master key rotation).
+//! - [`prefetch`]: asking the OS to read sled's file ahead of a command that reads it all.
 //! - `tamper`: raw access to stored records, for tamper tests only (`#[doc(hidden)]`).
 //!
 //! # Concurrency
@@ -23,6 +24,7 @@
 
 mod epochs;
 pub mod layout;
+pub mod prefetch;
 mod tamper;
 
 use std::path::Path;
@@ -40,6 +42,10 @@ use crate::store::engine::{
 use crate::store::stream::StreamId;
 use layout::{KEY_EPOCH, TOMBSTONE};
 
+/// sled 0.34's one data file in the store's directory: every tree, as a log of page fragments.
+/// Its presence is what tells a data directory from any other.
+pub const DATA_FILE: &str = "db";
+
 /// How to open a [`SledStore`].
 #[derive(Clone)]
 pub struct SledOptions {
@@ -48,6 +54,9 @@ pub struct SledOptions {
     /// even a little larger than the cache is read from the files on every replay, about
     /// twice as slowly. See [`SledOptions::DEFAULT_CACHE_CAPACITY`].
     pub cache_capacity: u64,
+    /// Ask the OS to read the data file into its page cache once the store is open
+    /// ([`prefetch`]): for a command about to read the whole log once.
+    pub prefetch: bool,
     /// Told every step of every sync (tests, metrics).
     pub observer: Option<Arc<dyn SyncObserver>>,
     /// Test hook: makes the next fsync fail.
@@ -69,9 +78,12 @@ impl SledOptions {
     /// README).
     pub const ONE_PASS_CACHE_CAPACITY: u64 = 128 * 1024 * 1024;
 
-    /// Options for a command that reads the log once: [`Self::ONE_PASS_CACHE_CAPACITY`].
+    /// Options for a command that reads the log once: [`Self::ONE_PASS_CACHE_CAPACITY`], and
+    /// the data file read ahead ([`prefetch`]).
     pub fn one_pass() -> Self {
-        Self::default().cache_capacity(Self::ONE_PASS_CACHE_CAPACITY)
+        Self::default()
+            .cache_capacity(Self::ONE_PASS_CACHE_CAPACITY)
+            .prefetch(true)
     }
 
     /// 32 MiB: for `tincay rebuild`, whose replay takes the cases' keys from one scan of the
@@ -82,13 +94,21 @@ impl SledOptions {
     /// about 358 MiB instead of 455 (README).
     pub const REPLAY_CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
-    /// Options for `tincay rebuild`: [`Self::REPLAY_CACHE_CAPACITY`].
+    /// Options for `tincay rebuild`: [`Self::REPLAY_CACHE_CAPACITY`], and the data file read
+    /// ahead ([`prefetch`]).
     pub fn replay() -> Self {
-        Self::default().cache_capacity(Self::REPLAY_CACHE_CAPACITY)
+        Self::default()
+            .cache_capacity(Self::REPLAY_CACHE_CAPACITY)
+            .prefetch(true)
     }
 
     pub fn cache_capacity(mut self, bytes: u64) -> Self {
         self.cache_capacity = bytes;
+        self
+    }
+
+    pub fn prefetch(mut self, prefetch: bool) -> Self {
+        self.prefetch = prefetch;
         self
     }
 
@@ -107,6 +127,7 @@ impl Default for SledOptions {
     fn default() -> Self {
         Self {
             cache_capacity: Self::DEFAULT_CACHE_CAPACITY,
+            prefetch: false,
             observer: None,
             fsync_fault: None,
         }
@@ -152,6 +173,11 @@ impl SledStore {
             // sled 0.34.7 stores the mode but no code reads it. HighThroughput states the
             // intent (an append-only log) should a later version honour it.
             .mode(sled::Mode::HighThroughput);
+        if options.prefetch {
+            // Before sled opens, which reads its snapshot and the log's tail. Detached: it
+            // ends by itself once the whole file is advised.
+            let _advising = prefetch::start(dir);
+        }
         let db = open_when_released(&config)?;
         let tree = |name: &str| db.open_tree(name).map_err(engine_error);
         let (records, streams, heads) = (
@@ -549,6 +575,7 @@ impl std::fmt::Debug for SledOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SledOptions")
             .field("cache_capacity", &self.cache_capacity)
+            .field("prefetch", &self.prefetch)
             .field("observer", &self.observer.is_some())
             .field("fsync_fault", &self.fsync_fault)
             .finish()

@@ -527,3 +527,62 @@ fn replay_reads_more_than_half_a_million_records_per_second() {
     assert!(beyond_cache > 500_000.0, "{beyond_cache:.0} records/s");
     assert!(in_cache > 1_000_000.0, "{in_cache:.0} records/s");
 }
+
+/// The one-pass options read sled's file ahead (`SledOptions::prefetch`): the whole file, not
+/// only the kernel's first readahead window. The file is evicted from the page cache first
+/// (its pages are clean once synced), then advised; it must come back whole, as `fincore`
+/// counts it. The advice only starts reads, so residency is polled, up to a deadline.
+#[cfg(target_os = "linux")]
+#[test]
+fn prefetch_brings_the_whole_data_file_into_the_page_cache() {
+    use rustix::fs::{Advice, fadvise};
+    use tincay::store::sled_store::{DATA_FILE, prefetch};
+
+    // On the target directory's disk: a tmpfs would hold the file in memory whatever we do.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let path = dir.path().join(DATA_FILE);
+    let len: u64 = 48 * 1024 * 1024;
+    let block: Vec<u8> = (0..1024 * 1024).map(|i| (i % 251) as u8).collect();
+    {
+        let mut file = std::fs::File::create(&path).unwrap();
+        for _ in 0..len / block.len() as u64 {
+            std::io::Write::write_all(&mut file, &block).unwrap();
+        }
+        file.sync_all().unwrap();
+        fadvise(&file, 0, None, Advice::DontNeed).unwrap();
+    }
+    let evicted = resident_bytes(&path);
+    assert!(
+        evicted < len / 10,
+        "the kernel kept {evicted} of {len} bytes cached: the test cannot tell a prefetch"
+    );
+
+    prefetch::start(dir.path())
+        .expect("a prefetch starts for a file that fits in memory")
+        .join()
+        .unwrap();
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut resident = resident_bytes(&path);
+    while resident < len && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        resident = resident_bytes(&path);
+    }
+    assert_eq!(resident, len, "bytes of the file in the page cache");
+}
+
+/// How many bytes of `path` are in the page cache (`fincore`, from util-linux).
+#[cfg(target_os = "linux")]
+fn resident_bytes(path: &Path) -> u64 {
+    let out = std::process::Command::new("fincore")
+        .args(["--bytes", "--noheadings", "--output", "RES"])
+        .arg(path)
+        .output()
+        .expect("fincore (util-linux) runs");
+    assert!(out.status.success(), "fincore failed: {out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .expect("fincore prints a byte count")
+}

@@ -4,7 +4,9 @@
 //! - the rebuild rate: every projection rebuilt from the first event, in events per second,
 //!   several times in one process (the first run with sled's cache cold, the others warm),
 //!   and then as `tincay rebuild` in a new process each time, as an operator runs it (with
-//!   that process's peak resident memory);
+//!   that process's peak resident memory): first with the data directory's files in the
+//!   operating system's cache, then with them evicted from it, as after a reboot or a long
+//!   idle spell;
 //! - `GET /stats` with three dimensions over a year at province level, p50 and p99, asked
 //!   of the real `tincay serve` process one request after another;
 //! - that server's resident memory (VmRSS, and its peak VmHWM) after the queries.
@@ -51,6 +53,9 @@ struct Settings {
     /// `tincay rebuild` runs in new processes: more than in-process runs, since each pays
     /// for all the memory it touches, which on a virtual machine varies from run to run.
     fresh_rebuilds: usize,
+    /// `tincay rebuild` runs in new processes with the data directory's files evicted from
+    /// the operating system's cache first.
+    cold_rebuilds: usize,
     queries: usize,
 }
 
@@ -63,6 +68,7 @@ fn main() {
             cases: 1_000,
             rebuilds: 2,
             fresh_rebuilds: 1,
+            cold_rebuilds: 1,
             queries: 50,
         }
     } else {
@@ -70,6 +76,7 @@ fn main() {
             cases: 100_000,
             rebuilds: 3,
             fresh_rebuilds: 5,
+            cold_rebuilds: 3,
             queries: 500,
         }
     };
@@ -90,7 +97,8 @@ fn main() {
         std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     query_the_server(&data_dir, &key_file, &province, settings.queries);
-    rebuild_in_fresh_processes(&data_dir, &key_file, settings.fresh_rebuilds);
+    rebuild_in_fresh_processes(&data_dir, &key_file, settings.fresh_rebuilds, Cache::Warm);
+    rebuild_in_fresh_processes(&data_dir, &key_file, settings.cold_rebuilds, Cache::Cold);
     machine::print_load("at the end");
     if std::env::var("TINCAY_BENCH_KEEP").is_ok() {
         println!(
@@ -206,12 +214,28 @@ fn rebuild(dir: &Path, events: u64, runs: usize) -> String {
     province.as_str().to_owned()
 }
 
+/// The operating system's cache of the data directory's files before a run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cache {
+    /// As the runs before left it.
+    Warm,
+    /// Evicted (`POSIX_FADV_DONTNEED` on each file, after an fsync so its pages are clean).
+    Cold,
+}
+
 /// `tincay rebuild` as an operator runs it: each run a new process, so sled's cache starts
-/// empty and every stream key is unwrapped again (the operating system's file cache is warm).
-/// Prints the rate each run reports and their median.
-fn rebuild_in_fresh_processes(data_dir: &Path, key_file: &Path, runs: usize) {
+/// empty and every stream key is unwrapped again. Prints the rate each run reports and their
+/// median.
+fn rebuild_in_fresh_processes(data_dir: &Path, key_file: &Path, runs: usize, cache: Cache) {
+    let evicted = match cache {
+        Cache::Warm => "",
+        Cache::Cold => ", files evicted from the OS cache",
+    };
     let mut rates = Vec::new();
     for run in 1..=runs {
+        if cache == Cache::Cold {
+            evict_from_os_cache(data_dir);
+        }
         let mut child = Command::new(env!("CARGO_BIN_EXE_tincay"))
             .arg("rebuild")
             .arg("--data-dir")
@@ -248,14 +272,30 @@ fn rebuild_in_fresh_processes(data_dir: &Path, key_file: &Path, runs: usize) {
             .and_then(|rate| rate.parse().ok())
             .unwrap_or_else(|| panic!("tincay rebuild said {said:?}"));
         println!(
-            "tincay rebuild run {run} (a new process): {rate:.0} events/s, peak resident {peak}"
+            "tincay rebuild run {run} (a new process{evicted}): {rate:.0} events/s, \
+             peak resident {peak}"
         );
         rates.push(rate);
     }
     println!(
-        "tincay rebuild: median {:.0} events/s over {runs} runs in new processes",
+        "tincay rebuild: median {:.0} events/s over {runs} runs in new processes{evicted}",
         machine::median(&mut rates)
     );
+}
+
+/// Drop every file of `dir` from the operating system's page cache, as a reboot would,
+/// without needing root (and without touching any other file's cache).
+fn evict_from_os_cache(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            evict_from_os_cache(&path);
+        } else if path.is_file() {
+            let file = std::fs::File::open(&path).unwrap();
+            file.sync_all().unwrap();
+            rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+        }
+    }
 }
 
 /// The server as a child process; killed (SIGKILL) when dropped if still running.

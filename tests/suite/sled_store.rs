@@ -531,7 +531,8 @@ fn replay_reads_more_than_half_a_million_records_per_second() {
 /// The one-pass options read sled's file ahead (`SledOptions::prefetch`): the whole file, not
 /// only the kernel's first readahead window. The file is evicted from the page cache first
 /// (its pages are clean once synced), then advised; it must come back whole, as `fincore`
-/// counts it. The advice only starts reads, so residency is polled, up to a deadline.
+/// counts it. The advice only starts the reads, so residency is polled until it is whole or a
+/// deadline passes.
 #[cfg(target_os = "linux")]
 #[test]
 fn prefetch_brings_the_whole_data_file_into_the_page_cache() {
@@ -564,8 +565,8 @@ fn prefetch_brings_the_whole_data_file_into_the_page_cache() {
 
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let mut resident = resident_bytes(&path);
+    // Each `fincore` is a process of its own, which paces the polling.
     while resident < len && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
         resident = resident_bytes(&path);
     }
     assert_eq!(resident, len, "bytes of the file in the page cache");

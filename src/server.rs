@@ -20,7 +20,7 @@ use crate::projections::runner::{ProjectionError, Projections};
 use crate::store::crypto::MasterKey;
 use crate::store::engine::{EventStore, StoreError};
 use crate::store::log::{EventLog, LogObserver, LogOptions, OpenError};
-use crate::store::sled_store::{SledOptions, SledStore};
+use crate::store::sled_store::{SledOptions, SledStore, prefetch};
 
 /// What `tincay serve` needs.
 #[derive(Debug)]
@@ -85,6 +85,11 @@ impl App {
         let log = EventLog::open(store, config.master_key, log_options)?;
         let projections = Projections::new();
         let checkpoint = checkpoint::load(&config.data_dir, &log, &projections).unwrap_or(0);
+        if checkpoint == 0 {
+            // No checkpoint to start from: the catch-up reads the whole log once, as
+            // `tincay rebuild` does. Detached: it ends by itself.
+            let _advising = prefetch::start(&config.data_dir);
+        }
         projections.catch_up(&log)?;
         let checkpointer = Checkpointer::new(
             config.data_dir.clone(),

@@ -368,6 +368,68 @@ fn idempotency_entries_survive_a_restore() {
     assert_eq!(again.last_position, outcome.last_position);
 }
 
+/// A restore writes the appends of consecutive records together, several hundred records per
+/// engine transaction: a log whose records interleave cases, with one case's run longer than
+/// a restoring append and an idempotent append in the middle, comes back record for record,
+/// and the idempotent append still answers its retry.
+#[test]
+fn a_restore_of_many_interleaved_appends_reads_back_every_event() {
+    let log = TestLog::new();
+    let given = Idempotency {
+        key: b"phone-retry-2".to_vec(),
+        fingerprint: fingerprint("body"),
+    };
+    for n in 0..700 {
+        log.append(request(
+            &format!("case-{}", n % 7),
+            ExpectedVersion::Any,
+            vec![note(&format!("n{n}"))],
+        ));
+    }
+    let long_run = (0..600)
+        .map(|n| note(&format!("long {n}")))
+        .collect::<Vec<_>>();
+    log.append(request("case-long", ExpectedVersion::Any, long_run));
+    let mut idempotent = request("case-3", ExpectedVersion::Any, vec![note("once")]);
+    idempotent.idempotency = Some(given.clone());
+    let outcome = log.append(idempotent);
+    for n in 0..300 {
+        log.append(request(
+            &format!("case-{}", n % 5),
+            ExpectedVersion::Any,
+            vec![note(&format!("m{n}"))],
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = backup_of(&log, dir.path());
+    let target = dir.path().join("restored");
+    let report = restore(&path, &target, master(), ANY, None).unwrap();
+    assert_eq!(report.verified.records, 1_601);
+    let (_store, restored) = open_at(&target, master());
+    let summary = |log: &EventLog| -> Vec<_> {
+        log.read_from(1, 2_000)
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e.position,
+                    e.stream.clone(),
+                    e.stream_version,
+                    facts_json(e),
+                )
+            })
+            .collect()
+    };
+    let copy = summary(&restored);
+    assert_eq!(copy.len(), 1_601);
+    assert_eq!(summary(&log.log), copy);
+    let mut retry = request("case-3", ExpectedVersion::Any, vec![note("once")]);
+    retry.idempotency = Some(given);
+    let again = restored.append_blocking(retry).unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.last_position, outcome.last_position);
+}
+
 /// Rewrite a closed directory's `meta` tree as an older (or newer) tincay would have left it.
 fn set_format(dir: &Path, format: u32, keep_log_id: bool) {
     let db = sled::open(dir).unwrap();

@@ -3,7 +3,8 @@
 //! In order: refuse a directory that holds anything; [`scan`](super::scan) the backup (no key
 //! needed); check the master key against the backup's key check value, so a wrong key is
 //! refused before anything is written; write the key epoch, the records (through the
-//! engine's own atomic appends, each idempotency entry with the append it belongs to), the
+//! engine's own atomic appends, each idempotency entry with the append it belongs to, several
+//! hundred records' appends to one engine transaction), the
 //! log id, and last the format marker, so an interrupted restore leaves a directory that
 //! refuses to open; then reopen the directory and verify the whole chain, requiring the same
 //! head, record count and stream count as the backup. Any failure removes what the restore
@@ -30,7 +31,8 @@ use crate::store::log::{EventLog, LogOptions};
 use crate::store::sled_store::{SledOptions, SledStore};
 use crate::store::verify::{TypeCheck, VerifyReport, verify};
 
-/// The most records one restoring append writes.
+/// The most records one restoring append writes, and about the most one engine transaction
+/// writes: the appends of consecutive records are written together ([`Group`]).
 const MAX_BATCH: usize = 512;
 
 /// What a restore wrote and verified.
@@ -109,7 +111,10 @@ fn write(
     check_value: &[u8; 32],
     log_id: Option<LogId>,
 ) -> Result<(), BackupError> {
-    let store = SledStore::open(target, SledOptions::default())?;
+    // Each record is written once and not read back: a larger cache only holds pages that
+    // are already in sled's file.
+    let options = SledOptions::default().cache_capacity(SledOptions::ONE_PASS_CACHE_CAPACITY);
+    let store = SledStore::open(target, options)?;
     let epoch = info.header.key_epoch;
     store.stage_keys(epoch, info.keys.clone())?;
     store.put_meta(&check_value_name(epoch), check_value)?;
@@ -118,6 +123,7 @@ fn write(
     let file = std::fs::File::open(backup)
         .map_err(|e| BackupError::io(format!("cannot open {}", backup.display()), e))?;
     let mut reader = FrameReader::start(BufReader::new(file), &backup.display().to_string())?;
+    let mut group = Group::default();
     let mut batch: Option<AppendBatch> = None;
     while let Some((tag, body)) = reader.next()? {
         if tag != TAG_RECORD {
@@ -128,19 +134,20 @@ fn write(
             .as_ref()
             .is_some_and(|batch| batch.stream != record.stream)
         {
-            flush(&store, &mut batch)?;
+            group.add(&store, batch.take())?;
         }
         let position = record.position;
         let current = batch.get_or_insert_with(|| start(&record));
         current.records.push(record);
         if let Some((key, value)) = info.idempotency.get(&position) {
             current.idempotency = Some((*key, value.clone()));
-            flush(&store, &mut batch)?;
+            group.add(&store, batch.take())?;
         } else if current.records.len() >= MAX_BATCH {
-            flush(&store, &mut batch)?;
+            group.add(&store, batch.take())?;
         }
     }
-    flush(&store, &mut batch)?;
+    group.add(&store, batch.take())?;
+    group.write(&store)?;
     store.sync()?;
     if let Some(id) = log_id {
         format::write_log_id(&store, id)?;
@@ -159,14 +166,43 @@ fn start(first: &StoredRecord) -> AppendBatch {
     }
 }
 
-fn flush(store: &SledStore, batch: &mut Option<AppendBatch>) -> Result<(), BackupError> {
-    if let Some(batch) = batch.take() {
-        let position = batch.records.first().map_or(0, |record| record.position);
-        store.append(batch).map_err(|e| {
-            BackupError::Damaged(format!("record {position} cannot be restored: {e}"))
-        })?;
+/// The appends of consecutive records, written in one engine transaction once they hold
+/// [`MAX_BATCH`] records. The log's records interleave many cases, so most appends hold one
+/// record, and a transaction each made a million-event restore spend most of its time
+/// sealing sled's I/O buffers. Each append is still checked against the ones before it.
+#[derive(Default)]
+struct Group {
+    batches: Vec<AppendBatch>,
+    records: usize,
+}
+
+impl Group {
+    fn add(&mut self, store: &SledStore, batch: Option<AppendBatch>) -> Result<(), BackupError> {
+        if let Some(batch) = batch {
+            self.records += batch.records.len();
+            self.batches.push(batch);
+        }
+        if self.records >= MAX_BATCH {
+            self.write(store)?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    fn write(&mut self, store: &SledStore) -> Result<(), BackupError> {
+        let (Some(first), Some(last)) = (self.batches.first(), self.batches.last()) else {
+            return Ok(());
+        };
+        let first = first.records.first().map_or(0, |record| record.position);
+        let last = last.records.last().map_or(0, |record| record.position);
+        store.append_group(&self.batches).map_err(|e| {
+            BackupError::Damaged(format!(
+                "records {first} to {last} cannot all be restored: {e}"
+            ))
+        })?;
+        self.batches.clear();
+        self.records = 0;
+        Ok(())
+    }
 }
 
 /// Reopen the restored directory and verify it against the backup.
@@ -176,7 +212,8 @@ fn check(
     type_check: TypeCheck<'_>,
     info: &BackupInfo,
 ) -> Result<VerifyReport, BackupError> {
-    let store = SledStore::open(target, SledOptions::default())?;
+    // The chain is walked once, front to back, as `tincay verify` does.
+    let store = SledStore::open(target, SledOptions::one_pass())?;
     let report = verify(&store, master, type_check)?;
     let head = report.head.map(|head| (head.position, head.mac));
     let expected = info.header.head.map(|head| (head.position, head.mac));

@@ -81,7 +81,13 @@ fn main() {
         }
     };
     machine::print_machine();
-    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-projections");
+    // The quick run (CI's) has a directory of its own, so it never deletes a full run's data
+    // kept for profiling.
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(if quick {
+        "bench-projections-quick"
+    } else {
+        "bench-projections"
+    });
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
     let data_dir = root.join("data");

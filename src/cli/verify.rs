@@ -16,9 +16,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CliError> {
     let master = args.key.load()?;
-    // The chain is walked once, front to back: a larger cache would only hold pages never
-    // read again.
-    let store = args.data.open_existing_with(SledOptions::one_pass())?;
+    // The chain is walked once, front to back, with the keys from one scan: a larger cache
+    // would only hold pages never read again.
+    let store = args.data.open_existing_with(SledOptions::replay())?;
     let report = verify(store.as_ref(), master, &decodes)?;
     match report.head {
         Some(head) => output::say(&format!(

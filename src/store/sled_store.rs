@@ -70,12 +70,12 @@ impl SledOptions {
     /// raise it for larger logs.
     pub const DEFAULT_CACHE_CAPACITY: u64 = 1024 * 1024 * 1024;
 
-    /// 128 MiB: for a command that reads the log once, front to back (`verify`, an offline
-    /// `backup`; `rebuild` until it took its keys from a scan), where a page is not read
-    /// again and a larger cache only costs memory. On a million events, in about the same
-    /// time: a rebuild peaked at about 1.36 GiB with the default cache and 730 MiB with this
-    /// one, `verify` at 815 and 325 MiB, `backup` at 800 and 365 MiB (`benches/projections`,
-    /// README).
+    /// 128 MiB: for a command that reads the log once, front to back (an offline `backup`;
+    /// `rebuild` and `verify` until they took their keys from a scan), or writes it once (a
+    /// restore), where a page is not read again and a larger cache only costs memory. On a
+    /// million events, in about the same time: a rebuild peaked at about 1.36 GiB with the
+    /// default cache and 730 MiB with this one, `verify` at 815 and 325 MiB, `backup` at 800
+    /// and 365 MiB (`benches/projections`, README).
     pub const ONE_PASS_CACHE_CAPACITY: u64 = 128 * 1024 * 1024;
 
     /// Options for a command that reads the log once: [`Self::ONE_PASS_CACHE_CAPACITY`], and
@@ -86,16 +86,17 @@ impl SledOptions {
             .prefetch(true)
     }
 
-    /// 32 MiB: for `tincay rebuild`, whose replay takes the cases' keys from one scan of the
-    /// key tree (`EventLog::replay_mapped`), so the cache serves only the log's one pass and
-    /// the checkpoint's save. `verify` still looks keys up one at a time, and needs
-    /// [`Self::ONE_PASS_CACHE_CAPACITY`] (a seventh slower at this size). On a million events,
-    /// in ten alternate runs each, rebuilds were as fast at 32 MiB as at 128 and peaked at
-    /// about 358 MiB instead of 455 (README).
+    /// 32 MiB: for a walk of the whole log that takes the streams' keys from one scan of the
+    /// key tree, `tincay rebuild` (`EventLog::replay_mapped`) and `verify` (a restore's too),
+    /// so the cache serves only the log's one pass (and a rebuild's checkpoint save). On a
+    /// million events, in ten alternate runs each, rebuilds were as fast at 32 MiB as at 128
+    /// and peaked at about 358 MiB instead of 455; `verify`, in four alternate pairs, took 5.6
+    /// to 6.3 s and peaked at 281 to 290 MiB, against 6.5 to 7.9 s and 327 to 336 MiB with
+    /// 128 MiB and a lookup per key (README).
     pub const REPLAY_CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
-    /// Options for `tincay rebuild`: [`Self::REPLAY_CACHE_CAPACITY`], and the data file read
-    /// ahead ([`prefetch`]).
+    /// Options for `rebuild` and `verify`: [`Self::REPLAY_CACHE_CAPACITY`], and the data file
+    /// read ahead ([`prefetch`]).
     pub fn replay() -> Self {
         Self::default()
             .cache_capacity(Self::REPLAY_CACHE_CAPACITY)

@@ -2,12 +2,15 @@
 //! positions and stream versions are gap-free and agree with the engine's indexes, decrypt
 //! every `facts` part and every `pii` part whose key still exists, decode every event into
 //! its domain type, and name the first position that fails. Never panics on bad data.
+//!
+//! The walk has the log to itself, so the streams' wrapped keys are read in one scan of the
+//! key tree before it starts ([`WrappedKeys`]), rather than looked up one case at a time.
 
 use std::collections::HashMap;
 
 use crate::store::crypto::{GENESIS_MAC, Mac, MasterKey};
 use crate::store::engine::{EventStore, StoreError};
-use crate::store::keyring::{Keyring, KeyringError};
+use crate::store::keyring::{Keyring, KeyringError, WrappedKeys};
 use crate::store::log::LogHead;
 use crate::store::log::open::{OpenError, check_master_key, is_initialised};
 use crate::store::log::read::{RecordedEvent, RecordedPii, open_record};
@@ -65,8 +68,10 @@ pub fn verify(
     }
     check_master_key(store, &master)?;
     let keys = Keyring::load(store, master)?;
+    let scanned = WrappedKeys::read(store)?;
     let mut walk = Walk {
         keys: &keys,
+        scanned: &scanned,
         store,
         type_check,
         previous: GENESIS_MAC,
@@ -120,6 +125,7 @@ fn read_chunk(
 
 struct Walk<'a> {
     keys: &'a Keyring,
+    scanned: &'a WrappedKeys,
     store: &'a dyn EventStore,
     type_check: TypeCheck<'a>,
     previous: Mac,
@@ -165,8 +171,8 @@ impl Walk<'_> {
                 header.stream_version
             )));
         }
-        let event =
-            open_record(self.store, self.keys, stored).map_err(|error| fail(error.to_string()))?;
+        let event = open_record(self.store, self.keys, Some(self.scanned), stored)
+            .map_err(|error| fail(error.to_string()))?;
         match event.pii {
             RecordedPii::Present(_) => self.report.pii_decrypted += 1,
             RecordedPii::Erased => self.report.pii_erased += 1,

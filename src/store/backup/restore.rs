@@ -213,7 +213,7 @@ fn check(
     info: &BackupInfo,
 ) -> Result<VerifyReport, BackupError> {
     // The chain is walked once, front to back, as `tincay verify` does.
-    let store = SledStore::open(target, SledOptions::one_pass())?;
+    let store = SledStore::open(target, SledOptions::replay())?;
     let report = verify(&store, master, type_check)?;
     let head = report.head.map(|head| (head.position, head.mac));
     let expected = info.header.head.map(|head| (head.position, head.mac));

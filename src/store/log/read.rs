@@ -172,7 +172,7 @@ impl EventLog {
 
     /// Decode, check and decrypt one stored record.
     pub fn open_record(&self, stored: &StoredRecord) -> Result<RecordedEvent, ReadError> {
-        open_record(self.inner.store.as_ref(), &self.inner.keys, stored)
+        open_record(self.inner.store.as_ref(), &self.inner.keys, None, stored)
     }
 
     /// Up to `limit` events from `position` on, read, decrypted and mapped on this thread.
@@ -224,11 +224,14 @@ pub const RANGE: usize = 256;
 /// The most threads one batch is read on.
 pub const MAX_THREADS: usize = 4;
 
-/// Decode, check and decrypt one stored record with `keys`.
+/// Decode, check and decrypt one stored record with `keys`; its stream's key from `scanned`
+/// if it has it (a walk of the whole log that nothing appends to meanwhile), else from the
+/// store.
 pub fn open_record(
     store: &dyn EventStore,
     keys: &Keyring,
+    scanned: Option<&WrappedKeys>,
     stored: &StoredRecord,
 ) -> Result<RecordedEvent, ReadError> {
-    Opener::new(store, keys).open(stored)
+    Opener::new(store, keys).scanned(scanned).open(stored)
 }

@@ -54,8 +54,8 @@ pub struct SledOptions {
     /// even a little larger than the cache is read from the files on every replay, about
     /// twice as slowly. See [`SledOptions::DEFAULT_CACHE_CAPACITY`].
     pub cache_capacity: u64,
-    /// Ask the OS to read the data file into its page cache once the store is open
-    /// ([`prefetch`]): for a command about to read the whole log once.
+    /// Ask the OS to read the data file into its page cache as the store opens, before sled
+    /// reads its snapshot ([`prefetch`]): for a command about to read the whole log once.
     pub prefetch: bool,
     /// Told every step of every sync (tests, metrics).
     pub observer: Option<Arc<dyn SyncObserver>>,

@@ -14,7 +14,9 @@ use tincay::store::backup::{self, BackupError, export, restore, scan};
 use tincay::store::engine::{EventStore, KeyId, KeyState};
 use tincay::store::erasure_ledger::{ErasureLedger, LedgerError};
 use tincay::store::format::{self, CURRENT};
-use tincay::store::log::{EventLog, ExpectedVersion, Idempotency, LogOptions, OpenError};
+use tincay::store::log::{
+    AppendRequest, EventLog, ExpectedVersion, Idempotency, LogOptions, OpenError,
+};
 use tincay::store::sled_store::{SledOptions, SledStore};
 use tincay::store::verify::verify;
 
@@ -361,11 +363,22 @@ fn idempotency_entries_survive_a_restore() {
     let target = dir.path().join("restored");
     restore(&path, &target, master(), ANY, None).unwrap();
     let (_store, restored) = open_at(&target, master());
-    let mut retry = request("case-1", ExpectedVersion::Any, vec![note("a"), note("b")]);
+    let retry = request("case-1", ExpectedVersion::Any, vec![note("a"), note("b")]);
+    assert_retry_replays(&restored, retry, given, outcome.last_position);
+}
+
+/// `retry`, sent again under `given` to a restored log, answers the first append's position
+/// without appending.
+fn assert_retry_replays(
+    restored: &EventLog,
+    mut retry: AppendRequest,
+    given: Idempotency,
+    first: u64,
+) {
     retry.idempotency = Some(given);
     let again = restored.append_blocking(retry).unwrap();
     assert!(again.replayed);
-    assert_eq!(again.last_position, outcome.last_position);
+    assert_eq!(again.last_position, first);
 }
 
 /// A restore writes the appends of consecutive records together, several hundred records per
@@ -423,11 +436,8 @@ fn a_restore_of_many_interleaved_appends_reads_back_every_event() {
     let copy = summary(&restored);
     assert_eq!(copy.len(), 1_601);
     assert_eq!(summary(&log.log), copy);
-    let mut retry = request("case-3", ExpectedVersion::Any, vec![note("once")]);
-    retry.idempotency = Some(given);
-    let again = restored.append_blocking(retry).unwrap();
-    assert!(again.replayed);
-    assert_eq!(again.last_position, outcome.last_position);
+    let retry = request("case-3", ExpectedVersion::Any, vec![note("once")]);
+    assert_retry_replays(&restored, retry, given, outcome.last_position);
 }
 
 /// Rewrite a closed directory's `meta` tree as an older (or newer) tincay would have left it.

@@ -6,6 +6,8 @@
 //! fails, is [`crate::store::durability`]'s job.
 //!
 //! - [`layout`]: tree names, key and value encodings. DO NOT CHANGE.
+//! - `blocks`: records packed eight to a tree entry as an append completes them, and reads
+//!   that find a position in its block or in `records`.
 //! - `epochs`: staging and activating key epochs (master key rotation).
 //! - [`prefetch`]: asking the OS to read sled's file ahead of a command that reads it all.
 //! - `tamper`: raw access to stored records, for tamper tests only (`#[doc(hidden)]`).
@@ -15,13 +17,14 @@
 //! The caller serialises appends; the store does too (`append_gate`) and checks the stream
 //! version and the position again inside the transaction. A group of appends is one sled
 //! transaction: sled seals and writes its I/O buffer for every transaction, so one per group
-//! commit, not one per append, is what lets many concurrent appends share the work. Appends hold the active key epoch
-//! shared; activation holds it exclusively. Key rotation must keep appends out between
+//! commit, not one per append, is what lets many concurrent appends share the work. Appends
+//! hold the active key epoch shared; activation holds it exclusively. Key rotation must keep appends out between
 //! [`EventStore::stage_keys`] and [`EventStore::activate_key_epoch`]: a key created or
 //! destroyed in that window changes the old epoch only. Activation refuses a staged set that
 //! lacks a key of the active one or would bring a destroyed key back, but it cannot tell a
 //! stale wrapped key.
 
+mod blocks;
 mod epochs;
 pub mod layout;
 pub mod prefetch;
@@ -93,6 +96,12 @@ impl SledOptions {
     /// and peaked at about 358 MiB instead of 455; `verify`, in four alternate pairs, took 5.6
     /// to 6.3 s and peaked at 281 to 290 MiB, against 6.5 to 7.9 s and 327 to 336 MiB with
     /// 128 MiB and a lookup per key (README).
+    ///
+    /// Since records are stored eight to a block ([`layout`]), those commands hold more than
+    /// the capacity: on a million events a rebuild peaked at about 515 MiB and `verify` at
+    /// about 400 MiB, the same with 4 MiB. sled 0.34 evicts a page only once one of its 256
+    /// cache shards has queued 64 accesses, and a pass over blocks makes an eighth as many
+    /// accesses, each to a larger page; most of a one-pass read is freed only as it ends.
     pub const REPLAY_CACHE_CAPACITY: u64 = 32 * 1024 * 1024;
 
     /// Options for `rebuild` and `verify`: [`Self::REPLAY_CACHE_CAPACITY`], and the data file
@@ -139,6 +148,7 @@ impl Default for SledOptions {
 pub struct SledStore {
     db: sled::Db,
     records: Tree,
+    record_blocks: Tree,
     streams: Tree,
     heads: Tree,
     idempotency: Tree,
@@ -187,6 +197,7 @@ impl SledStore {
             tree(layout::HEADS)?,
         );
         let (idempotency, meta) = (tree(layout::IDEMPOTENCY)?, tree(layout::META)?);
+        let record_blocks = tree(layout::RECORD_BLOCKS)?;
 
         let epoch = match meta.get(KEY_EPOCH).map_err(engine_error)? {
             None => 0,
@@ -198,10 +209,7 @@ impl SledStore {
         };
         // Older epochs survive an activation that crashed before dropping them.
         epochs::drop_key_epochs(&db, |other| other < epoch)?;
-        let last = match records.last().map_err(engine_error)? {
-            None => 0,
-            Some((key, _)) => layout::u64_of(&key, "record position")?,
-        };
+        let last = blocks::last_record(&records, &record_blocks)?.map_or(0, |last| last.position);
 
         let durability = Durability::open(dir, options.observer, options.fsync_fault)?;
         durability.sync(&db)?;
@@ -211,6 +219,7 @@ impl SledStore {
         Ok(Self {
             db,
             records,
+            record_blocks,
             streams,
             heads,
             idempotency,
@@ -265,9 +274,16 @@ impl EventStore for SledStore {
         if first != self.appended.load(Ordering::SeqCst).saturating_add(1) {
             return Err(StoreError::PositionMismatch(first));
         }
+        let values: Vec<&[u8]> = plans
+            .iter()
+            .flat_map(|plan| plan.entries.iter().map(|(value, _)| value.as_slice()))
+            .collect();
+        // Under the gate: the blocks' earlier records cannot change before the transaction.
+        let packing = blocks::Packing::plan(&self.records, first, &values)?;
         let keys = self.active_keys();
         let trees = (
             &self.records,
+            &self.record_blocks,
             &self.streams,
             &self.heads,
             &self.idempotency,
@@ -276,48 +292,66 @@ impl EventStore for SledStore {
         // sled may run this more than once: it only reads and writes precomputed bytes. Reads
         // inside a transaction see its own writes, so each batch is checked against the
         // batches before it.
-        let outcome = trees.transaction(|(records, streams, heads, idempotency, keys)| {
-            let previous = first.saturating_sub(1).to_be_bytes();
-            let follows = first == 1 || records.get(previous)?.is_some();
-            if !follows || records.get(first.to_be_bytes())?.is_some() {
-                return Err(abort(StoreError::PositionMismatch(first)));
-            }
-            for (batch, plan) in batches.iter().zip(&plans) {
-                let actual = match heads.get(batch.stream.as_str())? {
-                    None => 0,
-                    Some(raw) => layout::u64_of(&raw, "stream head").map_err(abort)?,
-                };
-                if actual != batch.expected_version {
-                    return Err(abort(StoreError::WrongVersion { actual }));
+        let outcome = trees.transaction(
+            |(records, record_blocks, streams, heads, idempotency, keys)| {
+                let stored = |position: u64| -> Result<
+                        bool,
+                        sled::transaction::UnabortableTransactionError,
+                    > {
+                        Ok(records.get(position.to_be_bytes())?.is_some()
+                            || record_blocks
+                                .get(layout::block_of(position).to_be_bytes())?
+                                .is_some())
+                    };
+                let follows = first == 1 || stored(first.saturating_sub(1))?;
+                if !follows || stored(first)? {
+                    return Err(abort(StoreError::PositionMismatch(first)));
                 }
-                for (record, (value, stream_key)) in batch.records.iter().zip(&plan.entries) {
-                    let position = record.position.to_be_bytes();
-                    records.insert(&position, value.as_slice())?;
-                    streams.insert(stream_key.as_slice(), &position)?;
+                for (block, value) in &packing.blocks {
+                    record_blocks.insert(&block.to_be_bytes(), value.as_slice())?;
                 }
-                heads.insert(batch.stream.as_str(), &plan.last_version.to_be_bytes())?;
-                if let Some((key, value)) = &batch.idempotency {
-                    if idempotency.get(key)?.is_some() {
-                        return Err(abort(engine("idempotency key already used")));
+                for position in &packing.removed {
+                    records.remove(&position.to_be_bytes())?;
+                }
+                for (batch, plan) in batches.iter().zip(&plans) {
+                    let actual = match heads.get(batch.stream.as_str())? {
+                        None => 0,
+                        Some(raw) => layout::u64_of(&raw, "stream head").map_err(abort)?,
+                    };
+                    if actual != batch.expected_version {
+                        return Err(abort(StoreError::WrongVersion { actual }));
                     }
-                    idempotency.insert(key, value.as_slice())?;
-                }
-                match &batch.key_change {
-                    None => {}
-                    Some(KeyChange::Create { id, wrapped }) => {
-                        // Never over a live key, and never over a tombstone: erasure is final.
-                        if keys.get(id.as_str())?.is_some() {
-                            return Err(abort(engine(&format!("key {} exists", id.as_str()))));
+                    for (record, (value, stream_key)) in batch.records.iter().zip(&plan.entries) {
+                        let position = record.position.to_be_bytes();
+                        if !packing.packs(record.position) {
+                            records.insert(&position, value.as_slice())?;
                         }
-                        keys.insert(id.as_str(), wrapped.as_slice())?;
+                        streams.insert(stream_key.as_slice(), &position)?;
                     }
-                    Some(KeyChange::Destroy { id }) => {
-                        keys.insert(id.as_str(), TOMBSTONE)?;
+                    heads.insert(batch.stream.as_str(), &plan.last_version.to_be_bytes())?;
+                    if let Some((key, value)) = &batch.idempotency {
+                        if idempotency.get(key)?.is_some() {
+                            return Err(abort(engine("idempotency key already used")));
+                        }
+                        idempotency.insert(key, value.as_slice())?;
+                    }
+                    match &batch.key_change {
+                        None => {}
+                        Some(KeyChange::Create { id, wrapped }) => {
+                            // Never over a live key, and never over a tombstone: erasure is final.
+                            if keys.get(id.as_str())?.is_some() {
+                                return Err(abort(engine(&format!("key {} exists", id.as_str()))));
+                            }
+                            keys.insert(id.as_str(), wrapped.as_slice())?;
+                        }
+                        Some(KeyChange::Destroy { id }) => {
+                            keys.insert(id.as_str(), TOMBSTONE)?;
+                        }
                     }
                 }
-            }
-            Ok(())
-        });
+                Ok(())
+            },
+        );
         match outcome {
             Ok(()) => {
                 self.appended.store(last, Ordering::SeqCst);
@@ -343,10 +377,7 @@ impl EventStore for SledStore {
     }
 
     fn last_record(&self) -> Result<Option<StoredRecord>, StoreError> {
-        match self.records.last().map_err(engine_error)? {
-            None => Ok(None),
-            Some((key, value)) => layout::decode_record(&key, &value).map(Some),
-        }
+        blocks::last_record(&self.records, &self.record_blocks)
     }
 
     fn stream_version(&self, stream: &StreamId) -> Result<u64, StoreError> {
@@ -367,13 +398,12 @@ impl EventStore for SledStore {
         let mut out = Vec::new();
         for entry in self.streams.range(from..=to) {
             let (_, position) = entry.map_err(engine_error)?;
-            if layout::u64_of(&position, "stream index")? > head {
+            let position = layout::u64_of(&position, "stream index")?;
+            if position > head {
                 break;
             }
-            let value = self.records.get(&position).map_err(engine_error)?;
-            let value =
-                value.ok_or_else(|| StoreError::Corrupt("indexed record is gone".into()))?;
-            out.push(layout::decode_record(&position, &value)?);
+            let record = blocks::record_at(&self.records, &self.record_blocks, position)?;
+            out.push(record.ok_or_else(|| StoreError::Corrupt("indexed record is gone".into()))?);
         }
         Ok(out)
     }
@@ -384,17 +414,7 @@ impl EventStore for SledStore {
         if limit == 0 || start > head {
             return Ok(Vec::new());
         }
-        let available = usize::try_from(head - start + 1).unwrap_or(usize::MAX);
-        let mut out = Vec::with_capacity(limit.min(available).min(4096));
-        for entry in self
-            .records
-            .range(start.to_be_bytes()..=head.to_be_bytes())
-            .take(limit)
-        {
-            let (key, value) = entry.map_err(engine_error)?;
-            out.push(layout::decode_record(&key, &value)?);
-        }
-        Ok(out)
+        blocks::read_from(&self.records, &self.record_blocks, start, head, limit)
     }
 
     fn subscribe(&self) -> watch::Receiver<u64> {

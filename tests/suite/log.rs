@@ -396,12 +396,10 @@ fn a_damaged_record_in_a_large_read_is_the_error_reading_one_by_one_gives() {
         t.append(request(CASE_A, ExpectedVersion::Exact(n * 10), notes));
     }
     // Flip a ciphertext byte of position 450 (of 600): the MAC's 32 bytes come last.
-    let records = t.store.tamper_records();
-    let key = 450_u64.to_be_bytes();
-    let mut value = records.get(key).unwrap().unwrap().to_vec();
+    let mut value = t.store.tamper_value(450).unwrap();
     let index = value.len() - 40;
     value[index] ^= 1;
-    records.insert(key, value).unwrap();
+    t.store.tamper_set_value(450, Some(&value)).unwrap();
 
     let error = t.log.read_from(1, 1_000).unwrap_err();
     assert_eq!(error.position(), Some(450), "{error}");

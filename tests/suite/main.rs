@@ -22,5 +22,6 @@ mod properties;
 mod read_ahead;
 mod retention;
 mod rotation;
+mod sled_blocks;
 mod sled_store;
 mod tamper;

@@ -56,12 +56,10 @@ fn every_event_comes_once_and_in_order_whatever_the_window_and_start() {
 fn a_damaged_record_ends_the_read_with_its_position_after_every_event_before_it() {
     let t = interleaved();
     // Flip a ciphertext byte of position 1,000: the MAC's 32 bytes come last.
-    let records = t.store.tamper_records();
-    let key = 1_000_u64.to_be_bytes();
-    let mut value = records.get(key).unwrap().unwrap().to_vec();
+    let mut value = t.store.tamper_value(1_000).unwrap();
     let index = value.len() - 40;
     value[index] ^= 1;
-    records.insert(key, value).unwrap();
+    t.store.tamper_set_value(1_000, Some(&value)).unwrap();
 
     let mut positions = Vec::new();
     let mut errors = Vec::new();

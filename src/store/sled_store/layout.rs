@@ -6,6 +6,7 @@
 //! | tree | key | value |
 //! |---|---|---|
 //! | `records` | position u64 | stream len u8 ‖ stream ‖ stream version u64 ‖ sealed record bytes |
+//! | `record-blocks` | block number u64 | [`BLOCK_LEN`] × (length u32 ‖ a `records` value) |
 //! | `streams` | stream ‖ `0x00` ‖ stream version u64 | position u64 |
 //! | `heads` | stream | current stream version u64 |
 //! | `idempotency` | the 32-byte key | the caller's value |
@@ -14,7 +15,16 @@
 //!
 //! A `records` value carries its stream and version in front of the (opaque) record bytes so
 //! that the replay path, [`EventStore::read_from`](crate::store::engine::EventStore::read_from),
-//! is one range scan of one tree. Stream ids are lowercase ASCII of at most 100 bytes
+//! is a range scan.
+//!
+//! **Blocks.** Block `b` holds positions `b * BLOCK_LEN + 1 ..= (b + 1) * BLOCK_LEN`, in
+//! order, as their `records` values. A position is in `records` or in its block, never both:
+//! the append that completes a block writes the block and removes the block's earlier records
+//! from `records` in one transaction, so `records` holds only the log's last, incomplete block
+//! (and every record of a block too large to write, [`BLOCK_MAX_BYTES`], and in a directory
+//! written before blocks existed, every record written then). A replay
+//! so reads one tree entry per [`BLOCK_LEN`] records: sled pulls each entry of a leaf as a
+//! fragment of its own, and one per record made those pulls most of a replay's time. Stream ids are lowercase ASCII of at most 100 bytes
 //! ([`StreamId`]): the length fits a byte, and no stream contains `0x00`, so `stream ‖ 0x00`
 //! is an unambiguous prefix. Wrapped keys start with `0x01`, so the one-byte tombstone is never
 //! a key.
@@ -25,6 +35,15 @@ use crate::store::engine::{KeyState, StoreError, StoredRecord};
 use crate::store::stream::StreamId;
 
 pub const RECORDS: &str = "records";
+pub const RECORD_BLOCKS: &str = "record-blocks";
+/// Records per block: eight records of the usual size (about 450 bytes) make a block of about
+/// 3.6 KiB.
+pub const BLOCK_LEN: u64 = 8;
+/// The largest block written: a block whose records would come to more stays as records.
+/// A full leaf of blocks (sled splits one past 16 entries) so stays below the 128 KiB above
+/// which sled writes a page fragment to a blob file of its own ([`crate::store::durability`]),
+/// and large records are stored as they always were.
+pub const BLOCK_MAX_BYTES: usize = 6 * 1024;
 pub const STREAMS: &str = "streams";
 pub const HEADS: &str = "heads";
 pub const IDEMPOTENCY: &str = "idempotency";
@@ -104,6 +123,61 @@ pub fn decode_record(key: &[u8], value: &[u8]) -> Result<StoredRecord, StoreErro
     })
 }
 
+/// The block holding `position` (from 1).
+pub fn block_of(position: u64) -> u64 {
+    position.saturating_sub(1) / BLOCK_LEN
+}
+
+/// The first position of `block`.
+pub fn block_start(block: u64) -> u64 {
+    block.saturating_mul(BLOCK_LEN).saturating_add(1)
+}
+
+/// The last position of `block`.
+pub fn block_end(block: u64) -> u64 {
+    block_start(block).saturating_add(BLOCK_LEN - 1)
+}
+
+/// The `record-blocks` value of a block's `records` values, in position order.
+pub fn block_value<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+    let mut block = Vec::new();
+    for value in values {
+        // A record value is far below 4 GiB: a sealed record is bounded by the request size.
+        block.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
+        block.extend_from_slice(value);
+    }
+    block
+}
+
+/// A `record-blocks` value split into its `records` values, in position order.
+pub fn split_block_value(block: &[u8]) -> Result<Vec<&[u8]>, StoreError> {
+    let corrupt = || StoreError::Corrupt("malformed record block".into());
+    let mut values = Vec::with_capacity(BLOCK_LEN as usize);
+    let mut rest = block;
+    while !rest.is_empty() {
+        let (len, after) = rest.split_first_chunk::<4>().ok_or_else(corrupt)?;
+        let len = usize::try_from(u32::from_be_bytes(*len)).map_err(|_| corrupt())?;
+        let (value, after) = after.split_at_checked(len).ok_or_else(corrupt)?;
+        values.push(value);
+        rest = after;
+    }
+    if values.len() as u64 > BLOCK_LEN {
+        return Err(corrupt());
+    }
+    Ok(values)
+}
+
+/// The records stored in `block` (key `block`'s number), from position `from` on.
+pub fn decode_block(key: &[u8], value: &[u8], from: u64) -> Result<Vec<StoredRecord>, StoreError> {
+    let start = block_start(u64_of(key, "record block")?);
+    split_block_value(value)?
+        .into_iter()
+        .zip(start..)
+        .filter(|(_, position)| *position >= from)
+        .map(|(value, position)| decode_record(&position.to_be_bytes(), value))
+        .collect()
+}
+
 pub fn u64_of(raw: &[u8], what: &str) -> Result<u64, StoreError> {
     Ok(u64::from_be_bytes(fixed(raw, what)?))
 }
@@ -159,6 +233,40 @@ mod tests {
         for len in 0..1 + 100 + 8 {
             let truncated = value.get(..len).unwrap();
             assert!(split_record_value(truncated).is_err(), "{len}");
+        }
+    }
+
+    #[test]
+    fn a_block_holds_its_positions_in_order_and_a_truncated_one_is_corrupt() {
+        assert_eq!(
+            (block_of(1), block_of(BLOCK_LEN), block_of(BLOCK_LEN + 1)),
+            (0, 0, 1)
+        );
+        assert_eq!(
+            (block_start(1), block_end(1)),
+            (BLOCK_LEN + 1, 2 * BLOCK_LEN)
+        );
+        let stream = StreamId::parse("case-1").unwrap();
+        let values: Vec<Vec<u8>> = (1..=BLOCK_LEN)
+            .map(|version| record_value(&stream, version, &vec![7; version as usize]))
+            .collect();
+        let block = block_value(values.iter().map(Vec::as_slice));
+        let key = 2_u64.to_be_bytes();
+        let records = decode_block(&key, &block, 0).unwrap();
+        let positions: Vec<u64> = records.iter().map(|r| r.position).collect();
+        assert_eq!(
+            positions,
+            (block_start(2)..=block_end(2)).collect::<Vec<_>>()
+        );
+        assert_eq!(records[2].stream_version, 3);
+        assert_eq!(records[2].bytes, vec![7; 3]);
+        let from_third = decode_block(&key, &block, block_start(2) + 2).unwrap();
+        assert_eq!(from_third.first().unwrap().position, block_start(2) + 2);
+        assert_eq!(from_third.len(), BLOCK_LEN as usize - 2);
+        for len in 1..block.len() {
+            let truncated = block.get(..len).unwrap();
+            let whole = split_block_value(truncated).is_ok_and(|v| v.len() == values.len());
+            assert!(!whole, "{len}");
         }
     }
 

@@ -83,13 +83,20 @@ fn verify_names_a_record_with_one_byte_changed_anywhere() {
 #[test]
 fn verify_names_a_record_changed_inside_a_block_and_one_stored_alone() {
     for position in [1, 7, 8, 12, 17, 20] {
-        let t = twenty_records();
-        run_verify(&t).unwrap();
-        let mut changed = t.store.tamper_value(position).unwrap();
-        let last = changed.len() - 1;
-        changed[last] ^= 0x01;
-        t.store.tamper_set_value(position, Some(&changed)).unwrap();
-        assert_eq!(first_bad_position(&t), position, "position {position}");
+        // A byte of the stream's name (the record no longer decodes) and of the MAC.
+        for offset in [2, usize::MAX] {
+            let t = twenty_records();
+            run_verify(&t).unwrap();
+            let mut changed = t.store.tamper_value(position).unwrap();
+            let offset = offset.min(changed.len() - 1);
+            changed[offset] ^= 0x01;
+            t.store.tamper_set_value(position, Some(&changed)).unwrap();
+            assert_eq!(
+                first_bad_position(&t),
+                position,
+                "position {position}, {offset}"
+            );
+        }
     }
 }
 

@@ -87,31 +87,100 @@ pub fn read_from(
     limit: usize,
 ) -> Result<Vec<StoredRecord>, StoreError> {
     let available = usize::try_from(head.saturating_sub(start) + 1).unwrap_or(usize::MAX);
-    let mut out = Vec::with_capacity(limit.min(available).min(4096));
-    let mut next = start;
-    while out.len() < limit && next <= head {
-        let before = out.len();
-        read_blocks(blocks, &mut next, head, limit, &mut out)?;
-        read_records(records, &mut next, head, limit, &mut out)?;
-        if out.len() > before {
+    let mut read = Reading {
+        next: start,
+        head,
+        limit,
+        out: Vec::with_capacity(limit.min(available).min(4096)),
+    };
+    while read.wants_more() {
+        let before = read.out.len();
+        read.read_blocks(blocks)?;
+        read.read_records(records)?;
+        if read.out.len() > before {
             continue;
         }
         // `next` is in neither tree as they were read. Either a block took it over between
         // the two reads (the block has it now), or it is missing: go on from the next record
         // stored after it.
-        let block = layout::block_of(next);
+        let block = layout::block_of(read.next);
         if let Some(value) = blocks.get(block.to_be_bytes()).map_err(engine_error)? {
             let held = layout::split_block_value(&value)?.len() as u64;
-            if next - layout::block_start(block) < held {
+            if read.next - layout::block_start(block) < held {
                 continue;
             }
         }
-        match next_stored(records, blocks, next, head)? {
-            Some(position) => next = position,
+        match next_stored(records, blocks, read.next, head)? {
+            Some(position) => read.next = position,
             None => break,
         }
     }
-    Ok(out)
+    Ok(read.out)
+}
+
+/// A [`read_from`] under way.
+struct Reading {
+    /// The position to read next.
+    next: u64,
+    head: u64,
+    limit: usize,
+    out: Vec<StoredRecord>,
+}
+
+impl Reading {
+    fn wants_more(&self) -> bool {
+        self.out.len() < self.limit && self.next <= self.head
+    }
+
+    /// Take `record` if it is the one wanted next.
+    fn take(&mut self, record: StoredRecord) -> bool {
+        let wanted = self.wants_more() && record.position == self.next;
+        if wanted {
+            self.next += 1;
+            self.out.push(record);
+        }
+        wanted
+    }
+
+    /// The blocks from `next`'s on, while they follow one another. A block missing a record
+    /// (only tampering does that) ends the run, and [`read_from`] skips the gap.
+    fn read_blocks(&mut self, blocks: &Tree) -> Result<(), StoreError> {
+        let from = layout::block_of(self.next);
+        let range = blocks.range(from.to_be_bytes()..=layout::block_of(self.head).to_be_bytes());
+        for (expected, entry) in (from..).zip(range) {
+            let (key, value) = entry.map_err(engine_error)?;
+            if layout::u64_of(&key, "record block")? != expected {
+                return Ok(());
+            }
+            let wanted = self.limit.saturating_sub(self.out.len());
+            let records = layout::decode_block(&key, &value, self.next, wanted)?;
+            for record in records {
+                if !self.take(record) {
+                    return Ok(());
+                }
+            }
+            if self.next <= layout::block_end(expected) {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// The records from `next` on, while their positions follow one another.
+    fn read_records(&mut self, records: &Tree) -> Result<(), StoreError> {
+        let mut range = records.range(self.next.to_be_bytes()..=self.head.to_be_bytes());
+        // Nothing is decoded past what is wanted: a damaged record after it is not an error.
+        while self.wants_more() {
+            let Some(entry) = range.next() else {
+                return Ok(());
+            };
+            let (key, value) = entry.map_err(engine_error)?;
+            if !self.take(layout::decode_record(&key, &value)?) {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The first position after `missing`, up to `head`, that either tree may hold: the next
@@ -147,64 +216,6 @@ fn next_stored(
     .filter(|&position| position <= head))
 }
 
-/// The blocks from `next`'s on, while they follow one another.
-fn read_blocks(
-    blocks: &Tree,
-    next: &mut u64,
-    head: u64,
-    limit: usize,
-    out: &mut Vec<StoredRecord>,
-) -> Result<(), StoreError> {
-    let from = layout::block_of(*next);
-    let range = blocks.range(from.to_be_bytes()..=layout::block_of(head).to_be_bytes());
-    for (expected, entry) in (from..).zip(range) {
-        let (key, value) = entry.map_err(engine_error)?;
-        if layout::u64_of(&key, "record block")? != expected {
-            return Ok(());
-        }
-        for record in layout::decode_block(&key, &value, *next)? {
-            if out.len() >= limit || record.position > head {
-                return Ok(());
-            }
-            if record.position != *next {
-                // A block missing a record (only tampering does that): the caller skips it.
-                return Ok(());
-            }
-            *next += 1;
-            out.push(record);
-        }
-        if *next <= layout::block_end(expected) {
-            return Ok(());
-        }
-    }
-    Ok(())
-}
-
-/// The records from `next` on, while their positions follow one another.
-fn read_records(
-    records: &Tree,
-    next: &mut u64,
-    head: u64,
-    limit: usize,
-    out: &mut Vec<StoredRecord>,
-) -> Result<(), StoreError> {
-    if out.len() >= limit || *next > head {
-        return Ok(());
-    }
-    for entry in records.range(next.to_be_bytes()..=head.to_be_bytes()) {
-        let (key, value) = entry.map_err(engine_error)?;
-        if layout::u64_of(&key, "record position")? != *next {
-            return Ok(());
-        }
-        out.push(layout::decode_record(&key, &value)?);
-        *next += 1;
-        if out.len() >= limit {
-            return Ok(());
-        }
-    }
-    Ok(())
-}
-
 /// The record at `position`, from its block or from `records`.
 pub fn record_at(
     records: &Tree,
@@ -236,7 +247,7 @@ pub fn last_record(records: &Tree, blocks: &Tree) -> Result<Option<StoredRecord>
     };
     let blocked = match blocks.last().map_err(engine_error)? {
         None => None,
-        Some((key, value)) => layout::decode_block(&key, &value, 0)?.pop(),
+        Some((key, value)) => layout::decode_block(&key, &value, 0, usize::MAX)?.pop(),
     };
     Ok(match (single, blocked) {
         (Some(a), Some(b)) => Some(if a.position > b.position { a } else { b }),

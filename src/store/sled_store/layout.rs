@@ -167,13 +167,20 @@ pub fn split_block_value(block: &[u8]) -> Result<Vec<&[u8]>, StoreError> {
     Ok(values)
 }
 
-/// The records stored in `block` (key `block`'s number), from position `from` on.
-pub fn decode_block(key: &[u8], value: &[u8], from: u64) -> Result<Vec<StoredRecord>, StoreError> {
+/// Up to `count` of the records stored in a block (`key`, `value`), from position `from`
+/// on. Records after those are not decoded.
+pub fn decode_block(
+    key: &[u8],
+    value: &[u8],
+    from: u64,
+    count: usize,
+) -> Result<Vec<StoredRecord>, StoreError> {
     let start = block_start(u64_of(key, "record block")?);
     split_block_value(value)?
         .into_iter()
         .zip(start..)
         .filter(|(_, position)| *position >= from)
+        .take(count)
         .map(|(value, position)| decode_record(&position.to_be_bytes(), value))
         .collect()
 }
@@ -252,7 +259,7 @@ mod tests {
             .collect();
         let block = block_value(values.iter().map(Vec::as_slice));
         let key = 2_u64.to_be_bytes();
-        let records = decode_block(&key, &block, 0).unwrap();
+        let records = decode_block(&key, &block, 0, usize::MAX).unwrap();
         let positions: Vec<u64> = records.iter().map(|r| r.position).collect();
         assert_eq!(
             positions,
@@ -260,9 +267,10 @@ mod tests {
         );
         assert_eq!(records[2].stream_version, 3);
         assert_eq!(records[2].bytes, vec![7; 3]);
-        let from_third = decode_block(&key, &block, block_start(2) + 2).unwrap();
+        let from_third = decode_block(&key, &block, block_start(2) + 2, usize::MAX).unwrap();
         assert_eq!(from_third.first().unwrap().position, block_start(2) + 2);
         assert_eq!(from_third.len(), BLOCK_LEN as usize - 2);
+        assert_eq!(decode_block(&key, &block, 0, 3).unwrap().len(), 3);
         for len in 1..block.len() {
             let truncated = block.get(..len).unwrap();
             let whole = split_block_value(truncated).is_ok_and(|v| v.len() == values.len());

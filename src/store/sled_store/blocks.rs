@@ -63,8 +63,11 @@ impl Packing {
 
     /// Whether `position` goes into a block rather than into `records`.
     pub fn packs(&self, position: u64) -> bool {
+        // `blocks` is in block order, as planned.
         let block = layout::block_of(position);
-        self.blocks.iter().any(|(packed, _)| *packed == block)
+        self.blocks
+            .binary_search_by_key(&block, |(packed, _)| *packed)
+            .is_ok()
     }
 }
 

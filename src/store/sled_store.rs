@@ -18,11 +18,11 @@
 //! version and the position again inside the transaction. A group of appends is one sled
 //! transaction: sled seals and writes its I/O buffer for every transaction, so one per group
 //! commit, not one per append, is what lets many concurrent appends share the work. Appends
-//! hold the active key epoch shared; activation holds it exclusively. Key rotation must keep appends out between
-//! [`EventStore::stage_keys`] and [`EventStore::activate_key_epoch`]: a key created or
-//! destroyed in that window changes the old epoch only. Activation refuses a staged set that
-//! lacks a key of the active one or would bring a destroyed key back, but it cannot tell a
-//! stale wrapped key.
+//! hold the active key epoch shared; activation holds it exclusively. Key rotation must keep
+//! appends out between [`EventStore::stage_keys`] and [`EventStore::activate_key_epoch`]: a
+//! key created or destroyed in that window changes the old epoch only. Activation refuses a
+//! staged set that lacks a key of the active one or would bring a destroyed key back, but it
+//! cannot tell a stale wrapped key.
 
 mod blocks;
 mod epochs;
@@ -294,15 +294,7 @@ impl EventStore for SledStore {
         // batches before it.
         let outcome = trees.transaction(
             |(records, record_blocks, streams, heads, idempotency, keys)| {
-                let stored = |position: u64| -> Result<
-                        bool,
-                        sled::transaction::UnabortableTransactionError,
-                    > {
-                        Ok(records.get(position.to_be_bytes())?.is_some()
-                            || record_blocks
-                                .get(layout::block_of(position).to_be_bytes())?
-                                .is_some())
-                    };
+                let stored = |position| blocks::stored_in(records, record_blocks, position);
                 let follows = first == 1 || stored(first.saturating_sub(1))?;
                 if !follows || stored(first)? {
                     return Err(abort(StoreError::PositionMismatch(first)));

@@ -7,6 +7,7 @@
 //! in `records` just before a block took a position over finds it in the block when it looks
 //! again ([`read_from`]).
 
+use sled::transaction::{TransactionalTree, UnabortableTransactionError};
 use sled::{IVec, Tree};
 
 use super::{engine_error, layout};
@@ -69,6 +70,18 @@ impl Packing {
             .binary_search_by_key(&block, |(packed, _)| *packed)
             .is_ok()
     }
+}
+
+/// Whether `position` is stored, alone or in its block, inside an append's transaction.
+pub fn stored_in(
+    records: &TransactionalTree,
+    blocks: &TransactionalTree,
+    position: u64,
+) -> Result<bool, UnabortableTransactionError> {
+    Ok(records.get(position.to_be_bytes())?.is_some()
+        || blocks
+            .get(layout::block_of(position).to_be_bytes())?
+            .is_some())
 }
 
 /// The values of positions `from..=to` among `new`, which starts at `first`.

@@ -15,19 +15,19 @@
 //!
 //! A `records` value carries its stream and version in front of the (opaque) record bytes so
 //! that the replay path, [`EventStore::read_from`](crate::store::engine::EventStore::read_from),
-//! is a range scan.
+//! is a range scan. Stream ids are lowercase ASCII of at most 100 bytes ([`StreamId`]): the
+//! length fits a byte, and no stream contains `0x00`, so `stream ‖ 0x00` is an unambiguous
+//! prefix. Wrapped keys start with `0x01`, so the one-byte tombstone is never a key.
 //!
-//! **Blocks.** Block `b` holds positions `b * BLOCK_LEN + 1 ..= (b + 1) * BLOCK_LEN`, in
-//! order, as their `records` values. A position is in `records` or in its block, never both:
-//! the append that completes a block writes the block and removes the block's earlier records
-//! from `records` in one transaction, so `records` holds only the log's last, incomplete block
-//! (and every record of a block too large to write, [`BLOCK_MAX_BYTES`], and in a directory
-//! written before blocks existed, every record written then). A replay
-//! so reads one tree entry per [`BLOCK_LEN`] records: sled pulls each entry of a leaf as a
-//! fragment of its own, and one per record made those pulls most of a replay's time. Stream ids are lowercase ASCII of at most 100 bytes
-//! ([`StreamId`]): the length fits a byte, and no stream contains `0x00`, so `stream ‖ 0x00`
-//! is an unambiguous prefix. Wrapped keys start with `0x01`, so the one-byte tombstone is never
-//! a key.
+//! **Blocks** (data format 3). Block `b` holds positions `b * BLOCK_LEN + 1 ..= (b + 1) *
+//! BLOCK_LEN`, in order, as their `records` values. A position is in `records` or in its
+//! block, never both: the append that completes a block writes the block and removes the
+//! block's earlier records from `records` in one transaction, so `records` holds only the
+//! log's last, incomplete block, the records of any block too large to write
+//! ([`BLOCK_MAX_BYTES`]), and, in a directory written before blocks existed, every record
+//! written then. A replay so reads one tree entry per [`BLOCK_LEN`] records: sled pulls each
+//! entry of a leaf as a fragment of its own, and one per record made those pulls most of a
+//! replay's time.
 
 use sled::IVec;
 

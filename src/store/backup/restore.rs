@@ -4,9 +4,8 @@
 //! needed); check the master key against the backup's key check value, so a wrong key is
 //! refused before anything is written; write the key epoch, the records (through the
 //! engine's own atomic appends, each idempotency entry with the append it belongs to, several
-//! hundred records' appends to one engine transaction), the
-//! log id, and last the format marker, so an interrupted restore leaves a directory that
-//! refuses to open; then reopen the directory and verify the whole chain, requiring the same
+//! hundred records' appends to one engine transaction), the log id, and last the format
+//! marker, so an interrupted restore leaves a directory that refuses to open; then reopen the directory and verify the whole chain, requiring the same
 //! head, record count and stream count as the backup. Any failure removes what the restore
 //! wrote, leaving the directory as empty as it was.
 //!

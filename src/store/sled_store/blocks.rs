@@ -46,7 +46,8 @@ impl Packing {
                     None => break,
                 }
             }
-            if earlier.len() as u64 != first.saturating_sub(start).min(layout::BLOCK_LEN) {
+            // Only the first block can have records before this append.
+            if earlier.len() as u64 != first.saturating_sub(start) {
                 continue;
             }
             let from = start.max(first);
@@ -119,12 +120,8 @@ pub fn read_from(
         // `next` is in neither tree as they were read. Either a block took it over between
         // the two reads (the block has it now), or it is missing: go on from the next record
         // stored after it.
-        let block = layout::block_of(read.next);
-        if let Some(value) = blocks.get(block.to_be_bytes()).map_err(engine_error)? {
-            let held = layout::split_block_value(&value)?.len() as u64;
-            if read.next - layout::block_start(block) < held {
-                continue;
-            }
+        if in_block(blocks, read.next)?.is_some() {
+            continue;
         }
         match next_stored(records, blocks, read.next, head)? {
             Some(position) => read.next = position,
@@ -243,15 +240,18 @@ pub fn record_at(
         return layout::decode_record(&key, &value).map(Some);
     }
     // Looked for in the block second: a block takes records over, never gives them back.
+    in_block(blocks, position)
+}
+
+/// The record at `position` if its block holds it.
+fn in_block(blocks: &Tree, position: u64) -> Result<Option<StoredRecord>, StoreError> {
     let block = layout::block_of(position).to_be_bytes();
     let Some(value) = blocks.get(block).map_err(engine_error)? else {
         return Ok(None);
     };
-    let index = usize::try_from(position - layout::block_start(layout::block_of(position)))
-        .unwrap_or(usize::MAX);
-    match layout::split_block_value(&value)?.get(index) {
+    match layout::split_block_value(&value)?.get(layout::index_in_block(position)) {
         None => Ok(None),
-        Some(stored) => layout::decode_record(&key, stored).map(Some),
+        Some(stored) => layout::decode_record(&position.to_be_bytes(), stored).map(Some),
     }
 }
 

@@ -133,6 +133,13 @@ pub fn block_start(block: u64) -> u64 {
     block.saturating_mul(BLOCK_LEN).saturating_add(1)
 }
 
+/// Where `position` sits in its block, from 0.
+pub fn index_in_block(position: u64) -> usize {
+    let index = position.saturating_sub(1) % BLOCK_LEN;
+    // Below BLOCK_LEN.
+    usize::try_from(index).unwrap_or(usize::MAX)
+}
+
 /// The last position of `block`.
 pub fn block_end(block: u64) -> u64 {
     block_start(block).saturating_add(BLOCK_LEN - 1)
@@ -253,6 +260,7 @@ mod tests {
             (block_start(1), block_end(1)),
             (BLOCK_LEN + 1, 2 * BLOCK_LEN)
         );
+        assert_eq!((index_in_block(1), index_in_block(BLOCK_LEN + 3)), (0, 2));
         let stream = StreamId::parse("case-1").unwrap();
         let values: Vec<Vec<u8>> = (1..=BLOCK_LEN)
             .map(|version| record_value(&stream, version, &vec![7; version as usize]))

@@ -26,10 +26,9 @@ impl SledStore {
         if let Some(value) = self.records.get(key).map_err(engine_error)? {
             return Ok(value.to_vec());
         }
-        let (block, values) = self.tamper_block(position)?;
-        let index = usize::try_from(position - layout::block_start(block)).unwrap_or(usize::MAX);
+        let (_, values) = self.tamper_block(position)?;
         values
-            .get(index)
+            .get(layout::index_in_block(position))
             .cloned()
             .ok_or_else(|| StoreError::Corrupt(format!("no record at {position}")))
     }
@@ -48,7 +47,7 @@ impl SledStore {
             return Ok(());
         }
         let (block, mut values) = self.tamper_block(position)?;
-        let index = usize::try_from(position - layout::block_start(block)).unwrap_or(usize::MAX);
+        let index = layout::index_in_block(position);
         let stored = values
             .get_mut(index)
             .ok_or_else(|| StoreError::Corrupt(format!("no record at {position}")))?;

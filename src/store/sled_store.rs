@@ -98,7 +98,7 @@ impl SledOptions {
     /// 128 MiB and a lookup per key (README).
     ///
     /// Since records are stored eight to a block ([`layout`]), those commands hold more than
-    /// the capacity: on a million events a rebuild peaked at about 515 MiB and `verify` at
+    /// the capacity: on a million events a rebuild peaked at 487 to 511 MiB and `verify` at
     /// about 400 MiB, the same with 4 MiB. sled 0.34 evicts a page only once one of its 256
     /// cache shards has queued 64 accesses, and a pass over blocks makes an eighth as many
     /// accesses, each to a larger page; most of a one-pass read is freed only as it ends.

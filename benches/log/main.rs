@@ -3,6 +3,9 @@
 //! `synchronous=FULL`, one transaction per append), and the replay rate (events decrypted,
 //! decoded and folded into case state per second).
 //!
+//! Each tincay run is paired with one of the same appends without decode before append
+//! (`EventCheck::Unchecked`), so the check's cost is a ratio measured in one run.
+//!
 //! `cargo bench --bench log` prints the machine it ran on, its load average (the cores are
 //! shared) and the median of several runs.
 //! `TINCAY_BENCH_QUICK=1` runs fewer, smaller rounds. For profiling one part:
@@ -39,7 +42,7 @@ use time::macros::datetime;
 use tincay::domain::codec::EncodedEvent;
 use tincay::store::crypto::MasterKey;
 use tincay::store::engine::EventStore;
-use tincay::store::log::{AppendRequest, EventLog, ExpectedVersion, LogOptions};
+use tincay::store::log::{AppendRequest, EventCheck, EventLog, ExpectedVersion, LogOptions};
 use tincay::store::sled_store::{SledOptions, SledStore};
 use tincay::store::stream::StreamId;
 
@@ -103,33 +106,47 @@ fn appends(root: &Path, settings: &Settings) {
         settings.runs
     );
     println!(
-        "{:>8} {:>14} {:>14} {:>8} {:>12}",
-        "writers", "tincay/sled", "sqlite FULL", "ratio", "avg group"
+        "{:>8} {:>14} {:>14} {:>8} {:>12} {:>14} {:>10}",
+        "writers",
+        "tincay/sled",
+        "sqlite FULL",
+        "ratio",
+        "avg group",
+        "no decode chk",
+        "chk/no chk"
     );
     let (mut single, mut many) = (0.0, 0.0);
     for writers in [1usize, 8, 64] {
         let mut tincay_rates = Vec::new();
+        let mut unchecked_rates = Vec::new();
         let mut sqlite_rates = Vec::new();
         let mut groups = Vec::new();
         for run in 0..settings.runs {
             let dir = root.join(format!("sled-{writers}-{run}"));
-            let (rate, records, avg_group) = tincay_appends(&dir, writers, settings.appends);
+            let (rate, records, avg_group) =
+                tincay_appends(&dir, writers, settings.appends, EventCheck::RoundTrip);
             tincay_rates.push(rate);
             groups.push(avg_group);
+            let _ = std::fs::remove_dir_all(&dir);
+            let (rate, _, _) =
+                tincay_appends(&dir, writers, settings.appends, EventCheck::Unchecked);
+            unchecked_rates.push(rate);
             let db = root.join(format!("sqlite-{writers}-{run}.db"));
             sqlite_rates.push(sqlite_appends(&db, writers, &records));
             let _ = std::fs::remove_dir_all(&dir);
         }
         let (ours, theirs) = (median(&mut tincay_rates), median(&mut sqlite_rates));
+        let unchecked = median(&mut unchecked_rates);
         match writers {
             1 => single = ours,
             64 => many = ours,
             _ => {}
         }
         println!(
-            "{writers:>8} {ours:>14.0} {theirs:>14.0} {:>7.2}x {:>12.1}",
+            "{writers:>8} {ours:>14.0} {theirs:>14.0} {:>7.2}x {:>12.1} {unchecked:>14.0} {:>9.3}x",
             ours / theirs,
-            median(&mut groups)
+            median(&mut groups),
+            ours / unchecked
         );
     }
     println!(
@@ -143,13 +160,16 @@ pub fn master() -> MasterKey {
 }
 
 pub fn open_log(dir: &Path) -> (Arc<SledStore>, EventLog) {
+    open_log_with(dir, EventCheck::RoundTrip)
+}
+
+fn open_log_with(dir: &Path, check: EventCheck) -> (Arc<SledStore>, EventLog) {
     let store = Arc::new(SledStore::open(dir, SledOptions::default()).unwrap());
-    let log = EventLog::open(
-        store.clone() as Arc<dyn EventStore>,
-        master(),
-        LogOptions::default(),
-    )
-    .unwrap();
+    let options = LogOptions {
+        check,
+        ..LogOptions::default()
+    };
+    let log = EventLog::open(store.clone() as Arc<dyn EventStore>, master(), options).unwrap();
     (store, log)
 }
 
@@ -173,8 +193,13 @@ type RawRecord = (String, u64, Vec<u8>);
 
 /// Durable appends per second, the stored records (for the SQLite baseline), and the average
 /// group-commit size.
-fn tincay_appends(dir: &Path, writers: usize, total: usize) -> (f64, Vec<RawRecord>, f64) {
-    let (store, log) = open_log(dir);
+fn tincay_appends(
+    dir: &Path,
+    writers: usize,
+    total: usize,
+    check: EventCheck,
+) -> (f64, Vec<RawRecord>, f64) {
+    let (store, log) = open_log_with(dir, check);
     let per_writer = total / writers;
     let barrier = Arc::new(Barrier::new(writers + 1));
     let threads: Vec<_> = (0..writers)

@@ -14,6 +14,7 @@ mod access_batch;
 mod backup;
 mod canary;
 mod catalogue;
+mod decode_before_append;
 mod durability;
 mod group_commit;
 mod log;

@@ -12,7 +12,7 @@ use tincay::domain::codec::EncodedEvent;
 use tincay::store::crypto::MasterKey;
 use tincay::store::durability::{SyncObserver, SyncStep};
 use tincay::store::engine::EventStore;
-use tincay::store::log::{AppendRequest, EventLog, ExpectedVersion, LogOptions};
+use tincay::store::log::{AppendRequest, EventCheck, EventLog, ExpectedVersion, LogOptions};
 use tincay::store::sled_store::{SledOptions, SledStore};
 use tincay::store::stream::StreamId;
 
@@ -34,9 +34,17 @@ pub struct TestLog {
 }
 
 impl TestLog {
+    /// A log that takes made-up payloads (see [`open_at`]).
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (store, log) = open_at(dir.path(), master());
+        Self { dir, store, log }
+    }
+
+    /// A log as tincay opens it: every event must read back as it was written.
+    pub fn checked() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, log) = open_with(dir.path(), master(), LogOptions::default());
         Self { dir, store, log }
     }
 
@@ -55,14 +63,19 @@ impl TestLog {
     }
 }
 
+/// Opens the log without decode before append: the tests of the log's mechanics (the chain,
+/// group commit, erasure, tampering) append made-up payloads that are no domain event.
 pub fn open_at(dir: &Path, key: MasterKey) -> (Arc<SledStore>, EventLog) {
+    let options = LogOptions {
+        check: EventCheck::Unchecked,
+        ..LogOptions::default()
+    };
+    open_with(dir, key, options)
+}
+
+pub fn open_with(dir: &Path, key: MasterKey, options: LogOptions) -> (Arc<SledStore>, EventLog) {
     let store = Arc::new(SledStore::open(dir, SledOptions::default()).unwrap());
-    let log = EventLog::open(
-        Arc::clone(&store) as Arc<dyn EventStore>,
-        key,
-        LogOptions::default(),
-    )
-    .unwrap();
+    let log = EventLog::open(Arc::clone(&store) as Arc<dyn EventStore>, key, options).unwrap();
     (store, log)
 }
 

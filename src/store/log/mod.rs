@@ -8,6 +8,8 @@
 //! - [`read_ahead`]: events read, decrypted (and decoded) ahead of the caller by a pool of
 //!   threads, one per core, and handed out in order (replays).
 //! - [`subscription`]: following the log from a position as it grows.
+//! - [`round_trip`]: decode before append: every event must read back as it was written
+//!   before it is sealed.
 //!
 //! An append is acknowledged only after the engine's `sync` (flush + fsync) returned; a failed
 //! sync is fatal: the log stops acknowledging and calls the fatal handler (by default the
@@ -17,6 +19,7 @@ pub(crate) mod idempotency;
 pub mod open;
 pub mod read;
 pub mod read_ahead;
+pub mod round_trip;
 pub mod subscription;
 mod writer;
 
@@ -37,6 +40,7 @@ use crate::store::stream::StreamId;
 pub use open::OpenError;
 pub use read::{ReadError, RecordedEvent, RecordedPii};
 pub use read_ahead::ReadAhead;
+pub use round_trip::EventCheck;
 pub use subscription::Subscription;
 
 /// What the stream's version must be for an append to go ahead.
@@ -104,6 +108,10 @@ pub enum AppendError {
     Empty,
     #[error("the event cannot be stored: {0}")]
     Invalid(crate::store::record::RecordError),
+    /// Decode before append refused the event: it does not read back as it was written.
+    /// Names the event type only, never its data.
+    #[error("a {event_type} event does not read back as it was written; nothing was appended")]
+    DoesNotRoundTrip { event_type: &'static str },
     #[error("the log is closed")]
     Closed,
     #[error("the log stopped after a durability failure; nothing more is acknowledged")]
@@ -146,6 +154,8 @@ pub struct LogOptions {
     /// Where every erasure is listed, durably, before it is appended (see
     /// [`crate::store::erasure_ledger`]); `None` lists nothing.
     pub erasure_ledger: Option<Arc<crate::store::erasure_ledger::ErasureLedger>>,
+    /// Decode before append ([`round_trip`]); always [`EventCheck::RoundTrip`] in tincay.
+    pub check: EventCheck,
 }
 
 impl std::fmt::Debug for LogOptions {
@@ -154,6 +164,7 @@ impl std::fmt::Debug for LogOptions {
             .field("max_group", &self.max_group)
             .field("observer", &self.observer.is_some())
             .field("erasure_ledger", &self.erasure_ledger.is_some())
+            .field("check", &self.check)
             .finish_non_exhaustive()
     }
 }
@@ -168,6 +179,7 @@ impl Default for LogOptions {
             }),
             observer: None,
             erasure_ledger: None,
+            check: EventCheck::RoundTrip,
         }
     }
 }
@@ -196,6 +208,8 @@ struct Inner {
     writer: Mutex<Option<JoinHandle<()>>>,
     /// Erasures are listed here before they are submitted.
     ledger: Option<Arc<crate::store::erasure_ledger::ErasureLedger>>,
+    /// Decode before append, on the caller's thread.
+    check: EventCheck,
 }
 
 impl std::fmt::Debug for Inner {
@@ -227,6 +241,7 @@ impl EventLog {
     }
 
     fn submit(&self, request: AppendRequest) -> Result<writer::Reply, AppendError> {
+        self.check(&request)?;
         if request.erase {
             self.list_erasure(&request)?;
         }
@@ -245,6 +260,31 @@ impl EventLog {
             })
             .map_err(|_| AppendError::Closed)?;
         Ok(receiver)
+    }
+
+    /// Decode before append: refuse the whole request if one of its events does not read
+    /// back as it was written. Logged with the event type only.
+    fn check(&self, request: &AppendRequest) -> Result<(), AppendError> {
+        if self.inner.check == EventCheck::Unchecked {
+            return Ok(());
+        }
+        match request
+            .events
+            .iter()
+            .find(|event| !round_trip::round_trips(&request.stream, event))
+        {
+            None => Ok(()),
+            Some(event) => {
+                tracing::error!(
+                    event_type = event.event_type,
+                    stream_kind = request.stream.kind(),
+                    "refused an event that does not read back as it was written"
+                );
+                Err(AppendError::DoesNotRoundTrip {
+                    event_type: event.event_type,
+                })
+            }
+        }
     }
 
     /// List an erasure in the ledger, durably, before it is appended (a blocking write and

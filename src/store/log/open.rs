@@ -139,6 +139,7 @@ impl EventLog {
         let head = Arc::new(Mutex::new(head));
         let stats = Arc::new(LogStats::default());
         let ledger = options.erasure_ledger.clone();
+        let check = options.check;
         let (jobs, queue) = mpsc::channel();
         let writer = Writer::new(
             Arc::clone(&store),
@@ -165,6 +166,7 @@ impl EventLog {
                 jobs: Mutex::new(Some(jobs)),
                 writer: Mutex::new(Some(handle)),
                 ledger,
+                check,
             }),
         })
     }

@@ -1,5 +1,5 @@
-//! `GET /reports/programme?year=&area=[&exact=true]`: the programme indicators of Project 8
-//! for one year and area (see [`crate::stats::programme`]), as JSON or, with
+//! `GET /reports/programme?year=[&quarter=]&area=[&exact=true]`: the programme indicators of
+//! Project 8 for one year or quarter and one area (see [`crate::stats::programme`]), as JSON or, with
 //! `Accept: text/csv`, CSV. Same callers, scope, modes and recording as `GET /stats`.
 
 use axum::extract::rejection::QueryRejection;
@@ -19,7 +19,8 @@ use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::state::AppState;
 use crate::http::stats::{CountDoc, area, csv_response, in_scope, mode, record, wants_csv};
-use crate::stats::facts::day_number;
+use crate::stats::facts::{Month, day_number};
+use crate::stats::period::Period;
 use crate::stats::programme::{ProgrammeReport, ProgrammeRequest};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -33,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct ProgrammeQuery {
     /// The year, e.g. `2026`. Required.
     pub year: Option<String>,
+    /// `1`..`4`: the report for that quarter of the year.
+    pub quarter: Option<String>,
     /// An area code within the caller's area (default: the caller's area).
     pub area: Option<String>,
     /// `true`: exact counts with complementary suppression (supervisors only; recorded).
@@ -44,6 +47,8 @@ pub struct ProgrammeQuery {
 #[schema(as = ProgrammeReport)]
 pub struct ProgrammeDoc {
     pub year: i32,
+    /// 1..=4 for a quarter's report; absent for a year's.
+    pub quarter: Option<u8>,
     pub area: String,
     pub k: u32,
     pub perturbed: bool,
@@ -124,13 +129,30 @@ pub async fn programme(
     if year.is_none() {
         checks.fail("year", "must be a year from 2000 to 2100");
     }
+    let quarter = match raw.quarter.as_deref() {
+        None => Some(None),
+        Some(text) => {
+            let parsed = text
+                .parse::<u8>()
+                .ok()
+                .filter(|q| text.len() == 1 && (1..=4).contains(q));
+            if parsed.is_none() {
+                checks.fail("quarter", "must be 1, 2, 3 or 4");
+            }
+            parsed.map(Some)
+        }
+    };
     let asked = area(raw.area.as_deref(), &mut checks);
-    let (Some(year), Some(asked)) = (year, asked) else {
+    let (Some(year), Some(quarter), Some(asked)) = (year, quarter, asked) else {
         return Err(checks.into_error());
     };
     checks.finish()?;
+    let period = match quarter {
+        Some(quarter) => Period::Quarter(Month::of_year_month(year, quarter * 3 - 2)),
+        None => Period::Year(year),
+    };
     let request = ProgrammeRequest {
-        year,
+        period,
         area: in_scope(state, user, asked)?,
         mode,
         k: state.stats.k,

@@ -5,8 +5,10 @@
 //! - Who: reporting officers (perturbed counts only: `exact=true` is 403) and supervisors;
 //!   others 403. `area` (default: the caller's own) must lie within the caller's area, else
 //!   404 as if it did not exist.
-//! - Period: `period` (`2026`, `2026-Q1` or `2026-03`), or `from` and `to` (`YYYY-MM`,
-//!   inclusive, at most 20 years apart).
+//! - Period: `period` only (`2026`, `2026-Q1` or `2026-03`); no free ranges. A month (as
+//!   the period or `by=month`) needs a district or a province in perturbed mode, and
+//!   historical units a whole year ([`crate::stats::period::check`]).
+//! - The whole grid: more than 10,000 cells is 422.
 //! - An exact query, and any CSV download, is recorded in the access log before it is
 //!   answered.
 //!
@@ -24,7 +26,7 @@ use utoipa_axum::routes;
 
 use crate::access_log::{self, AccessEntry};
 use crate::domain::ids::AreaCode;
-use crate::domain::vocab::{AccessAction, Role};
+use crate::domain::vocab::{AccessAction, AreaLevel, Role};
 use crate::http::auth::{CurrentUser, StatsReader};
 use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::flow::internal;
@@ -32,17 +34,17 @@ use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::state::AppState;
+use crate::stats::aggregate::TooLarge;
 use crate::stats::areas::Units;
 use crate::stats::dimension::Dimension;
 use crate::stats::disclosure::K;
-use crate::stats::facts::{Month, day_number};
+use crate::stats::facts::day_number;
 use crate::stats::measure::Measure;
+use crate::stats::period::{Period, check};
 use crate::stats::query::{Mode, StatsRequest, StatsTable};
 
 /// At most this many dimensions.
 const MAX_DIMENSIONS: usize = 3;
-/// The longest `from`–`to` range, in months.
-const MAX_MONTHS: u16 = 240;
 /// The response header that states the protection of a CSV table.
 pub const DISCLOSURE_HEADER: &str = "tincay-disclosure-control";
 
@@ -59,12 +61,9 @@ pub struct StatsQuery {
     /// `referrals_made`, `referral_outcomes`, `follow_ups_completed`, `follow_ups_overdue` or
     /// `cases_closed`. Required.
     pub measure: Option<String>,
-    /// A year (`2026`), a quarter (`2026-Q1`) or a month (`2026-03`); or give `from` and `to`.
+    /// A year (`2026`), a quarter (`2026-Q1`) or a month (`2026-03`). Required. A month needs
+    /// a district or a province (perturbed mode).
     pub period: Option<String>,
-    /// First month, `YYYY-MM` (with `to`).
-    pub from: Option<String>,
-    /// Last month, `YYYY-MM`, inclusive (with `from`).
-    pub to: Option<String>,
     /// An area code within the caller's area (default: the caller's area).
     pub area: Option<String>,
     /// Up to three comma-separated dimensions: `month`, `quarter`, `year`, `province`,
@@ -76,7 +75,7 @@ pub struct StatsQuery {
     /// `true`: exact counts with complementary suppression (supervisors only; recorded).
     pub exact: Option<String>,
     /// `current` (default: today's areas, merged communes counted in their successor) or
-    /// `historical` (the areas of the time).
+    /// `historical` (the areas of the time; a whole year only).
     pub units: Option<String>,
 }
 
@@ -85,10 +84,8 @@ pub struct StatsQuery {
 #[schema(as = StatsTable)]
 pub struct StatsTableDoc {
     pub measure: String,
-    /// First month, `YYYY-MM`.
-    pub from: String,
-    /// Last month, `YYYY-MM`.
-    pub to: String,
+    /// `2026`, `2026-Q3` or `2026-07`.
+    pub period: String,
     pub area: String,
     pub by: Vec<String>,
     /// The suppression threshold: numbers from fewer than `k` cases are never published.
@@ -97,8 +94,9 @@ pub struct StatsTableDoc {
     pub perturbed: bool,
     /// `current` or `historical`.
     pub units: String,
-    /// One object per non-empty cell: its value in each `by` dimension, `count` (null when
-    /// suppressed) and `suppressed: true` when suppressed.
+    /// One object per cell of the whole grid (every value of every dimension): its value in
+    /// each `by` dimension, `count` (null when suppressed: 0 to k−1 cases, or hidden to
+    /// protect another) and `suppressed: true` when suppressed.
     pub cells: Vec<serde_json::Value>,
     pub total: CountDoc,
 }
@@ -127,7 +125,7 @@ pub struct CountDoc {
             body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: `area` is not within the caller's area",
             body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: a value out of its vocabulary or range, or a dimension that does not apply to the measure",
+        (status = 422, description = "`validation_failed`: a value out of its vocabulary or range, a dimension that does not apply to the measure, a month below district level, historical units for less than a year, or a grid of more than 10,000 cells",
             body = Problem, content_type = "application/problem+json")))]
 pub async fn statistics(
     State(state): State<AppState>,
@@ -165,7 +163,7 @@ pub async fn stats_table(
         if !data.is_keyed() {
             return Err(ApiError::Internal("statistics are not keyed".into()));
         }
-        crate::stats::query::run(&data, &projections.registry, &request).map_err(internal)
+        crate::stats::query::run(&data, &projections.registry, &request).map_err(too_large)
     })
     .await
     .map_err(internal)?
@@ -187,20 +185,30 @@ fn parse(state: &AppState, user: &CurrentUser, raw: StatsQuery) -> Result<StatsR
     let units = checks.optional_code("units", raw.units.as_deref(), Units::parse);
     let area = area(raw.area.as_deref(), &mut checks);
     let dims = dimensions(raw.by.as_deref(), measure, &mut checks);
-    let (Some(measure), Some((from, to)), Some(units), Some(area), Some(dims)) =
+    let (Some(measure), Some(period), Some(units), Some(area), Some(dims)) =
         (measure, period, units, area, dims)
     else {
         return Err(checks.into_error());
     };
     checks.finish()?;
     let area = in_scope(state, user, area)?;
+    let units = units.unwrap_or(Units::Current);
+    let level = state
+        .projections
+        .registry
+        .area(&area)
+        .map_or(AreaLevel::Commune, |found| found.level);
+    if let Err(rule) = check(period, &dims, units, mode == Mode::Perturbed, level) {
+        let mut checks = Checks::default();
+        checks.fail(rule.field(), rule.message());
+        return Err(checks.into_error());
+    }
     Ok(StatsRequest {
         measure,
-        from,
-        to,
+        period,
         area,
         dims,
-        units: units.unwrap_or(Units::Current),
+        units,
         mode,
         k: state.stats.k,
         today: day_number(state.clock.today()),
@@ -253,91 +261,26 @@ pub fn in_scope(
     }
 }
 
-/// The months counted: `period`, or `from` and `to`. Neither is 400 (a missing required
-/// parameter); both, or a bad value, 422.
-fn period(raw: &StatsQuery, checks: &mut Checks) -> Result<Option<(Month, Month)>, ApiError> {
-    match (
-        raw.period.as_deref(),
-        raw.from.as_deref(),
-        raw.to.as_deref(),
-    ) {
-        (None, None, None) => Err(ApiError::BadRequest(
-            "a period is required: period, or from and to".into(),
-        )),
-        (None, Some(_), None) | (None, None, Some(_)) => {
-            Err(ApiError::BadRequest("from and to go together".into()))
-        }
-        (Some(period), None, None) => {
-            let parsed = parse_period(period);
-            if parsed.is_none() {
-                checks.fail(
-                    "period",
-                    "must be a year (2026), a quarter (2026-Q1) or a month (2026-03)",
-                );
-            }
-            Ok(parsed)
-        }
-        (Some(_), _, _) => {
-            checks.fail("period", "give period, or from and to, not both");
-            Ok(None)
-        }
-        (None, Some(from), Some(to)) => {
-            let from = month(checks, "from", from);
-            let to = month(checks, "to", to);
-            let (Some(from), Some(to)) = (from, to) else {
-                return Ok(None);
-            };
-            if to < from {
-                checks.fail("to", "must not be before from");
-                return Ok(None);
-            }
-            if to.0 - from.0 >= MAX_MONTHS {
-                checks.fail("to", "the period may span at most 240 months");
-                return Ok(None);
-            }
-            Ok(Some((from, to)))
-        }
-    }
-}
-
-fn month(checks: &mut Checks, field: &str, text: &str) -> Option<Month> {
-    let parsed = crate::domain::calendar::YearMonth::parse(text)
-        .filter(|month| (2000..=2100).contains(&month.year()))
-        .map(Month::of);
-    if parsed.is_none() {
-        checks.fail(field, "must be a month as YYYY-MM (2000 to 2100)");
-    }
-    parsed
-}
-
-/// `2026` → Jan–Dec; `2026-Q2` → Apr–Jun; `2026-03` → March.
-pub fn parse_period(text: &str) -> Option<(Month, Month)> {
-    let year_of = |text: &str| {
-        text.parse::<i32>()
-            .ok()
-            .filter(|year| text.len() == 4 && (2000..=2100).contains(year))
+/// The period: required (400 without it); a month, a quarter or a year, else 422.
+fn period(raw: &StatsQuery, checks: &mut Checks) -> Result<Option<Period>, ApiError> {
+    let Some(text) = raw.period.as_deref() else {
+        return Err(ApiError::BadRequest("period is required".into()));
     };
-    if let Some((year, quarter)) = text.split_once("-Q") {
-        let year = year_of(year)?;
-        let quarter = match quarter {
-            "1" => 1,
-            "2" => 2,
-            "3" => 3,
-            "4" => 4,
-            _ => return None,
-        };
-        let first = Month::of_year_month(year, quarter * 3 - 2);
-        return Some((first, Month::of_year_month(year, quarter * 3)));
+    let parsed = Period::parse(text);
+    if parsed.is_none() {
+        checks.fail(
+            "period",
+            "must be a year (2026), a quarter (2026-Q1) or a month (2026-03)",
+        );
     }
-    if let Some(month) = crate::domain::calendar::YearMonth::parse(text) {
-        year_of(text.get(..4)?)?;
-        return Some((Month::of(month), Month::of(month)));
-    }
-    let year = year_of(text)?;
-    Some((
-        Month::of_year_month(year, 1),
-        Month::of_year_month(year, 12),
-    ))
+    Ok(parsed)
+}
+
+/// A grid too large to publish is the caller's 422, naming `by`.
+fn too_large(error: TooLarge) -> ApiError {
+    let mut checks = Checks::default();
+    checks.fail("by", error.to_string());
+    checks.into_error()
 }
 
 /// `by`: up to three distinct dimensions, each applying to the measure.

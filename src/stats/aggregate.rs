@@ -1,24 +1,39 @@
 //! The aggregation: one pass over the projection's cases that gathers, for every cell of a
-//! table of up to three dimensions and for its total, what disclosure control needs — the
-//! units counted (or nights summed), the distinct cases behind them, and the cell key (the sum
-//! of the units' record keys). In exact mode it also lists each unit with the cells it counts
-//! in, for complementary suppression.
+//! table of up to three dimensions — the whole grid, empty cells included — and for its
+//! total, what disclosure control needs: the units counted (or nights summed), the distinct
+//! cases behind them, the largest contribution of one case (for sums), and the cell key (the
+//! sum of the units' record keys).
 //!
 //! A unit is counted once in a cell however many of its rows fall there: a case-unit
 //! (people supported) with three support events in March is one person in March. Rows of a
 //! case are visited together, so "once per case" is a last-seen marker, not a set.
-
-use std::collections::HashMap;
+//!
+//! An event's unit key: the *first* event of its kind and code in its case (its first
+//! shelter, its first referral to the police) counts with the case's own record key; later
+//! ones with their derived keys. So a measure that counts one event per case — support by
+//! type when each woman had one shelter stay, referrals when each case made one — has the
+//! same cell key as the case count over the same cases and publishes the same number: no
+//! second, independently perturbed reading of one true count. The cost: a case with two
+//! first events in one cell (a shelter and a counselling event in the support total) adds its
+//! key twice; the cell key stays uniform as long as one case in it adds its key an odd
+//! number of times, and every cell is suppressed below k cases anyway.
 
 use crate::stats::areas::PlaceMap;
 use crate::stats::dimension::{Dimension, Frame, Values};
-use crate::stats::disclosure::{CellKey, RecordKey, Unit};
+use crate::stats::disclosure::{CellKey, RecordKey};
 use crate::stats::facts::{Month, REPORTING};
 use crate::stats::measure::{Measure, UnitKind};
 use crate::stats::projection::StatsData;
 
-/// Tables with at most this many possible cells are gathered in a vector, others in a map.
-const DENSE_LIMIT: u64 = 1 << 16;
+/// The largest grid a query may ask for (API.md: more is 422).
+pub const MAX_CELLS: u64 = 10_000;
+
+/// The grid of a query would have more than [`MAX_CELLS`] cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the table would have {cells} cells; at most 10,000")]
+pub struct TooLarge {
+    pub cells: u64,
+}
 
 /// What to gather.
 #[derive(Clone, Debug)]
@@ -29,8 +44,6 @@ pub struct Spec {
     pub to: Month,
     /// Today as a day number (for overdue follow-ups).
     pub today: u16,
-    /// List the units too (exact mode).
-    pub units: bool,
 }
 
 /// One cell's (or the total's) tally.
@@ -43,6 +56,10 @@ pub struct Acc {
     pub key: CellKey,
     /// Distinct cases.
     pub cases: u64,
+    /// The largest weight one case adds (nights; 1 for counts).
+    pub largest: u64,
+    /// What the case being visited has added so far.
+    case_sum: u64,
     last_case: u32,
 }
 
@@ -53,6 +70,8 @@ impl Default for Acc {
             sum: 0,
             key: CellKey::EMPTY,
             cases: 0,
+            largest: 0,
+            case_sum: 0,
             last_case: u32::MAX,
         }
     }
@@ -60,24 +79,28 @@ impl Default for Acc {
 
 impl Acc {
     fn add_event(&mut self, case: u32, key: u32, weight: u64) {
+        self.note_case(case);
         self.count += 1;
         self.sum += weight;
+        self.case_sum += weight;
+        self.largest = self.largest.max(self.case_sum);
         self.key = self.key.add(RecordKey::new(key));
-        self.note_case(case);
     }
 
     fn add_case(&mut self, case: u32, key: u32) {
         if self.last_case != case {
+            self.note_case(case);
             self.count += 1;
             self.sum += 1;
+            self.largest = self.largest.max(1);
             self.key = self.key.add(RecordKey::new(key));
         }
-        self.note_case(case);
     }
 
     fn note_case(&mut self, case: u32) {
         if self.last_case != case {
             self.cases += 1;
+            self.case_sum = 0;
             self.last_case = case;
         }
     }
@@ -89,11 +112,10 @@ pub struct Aggregate {
     pub dims: Vec<Dimension>,
     sizes: Vec<u64>,
     strides: Vec<u64>,
-    /// Non-empty cells, ordered by their values (first dimension first).
+    /// Every cell of the grid, empty or not, ordered by their values (first dimension
+    /// first); a cell's position is its id.
     pub cells: Vec<(u64, Acc)>,
     pub total: Acc,
-    /// In exact mode: every unit, with the indices (into `cells`) of the cells it counts in.
-    pub units: Vec<Unit<u32>>,
 }
 
 impl Aggregate {
@@ -105,64 +127,84 @@ impl Aggregate {
             .map(|(size, stride)| u32::try_from(cell / stride % size.max(&1)).unwrap_or(0))
             .collect()
     }
-}
 
-enum Store {
-    Dense(Vec<Acc>),
-    Sparse(HashMap<u64, Acc>),
-}
-
-impl Store {
-    fn cell(&mut self, id: u64) -> Option<&mut Acc> {
-        match self {
-            Self::Dense(cells) => usize::try_from(id).ok().and_then(|id| cells.get_mut(id)),
-            Self::Sparse(cells) => Some(cells.entry(id).or_default()),
-        }
-    }
-
-    fn into_cells(self) -> Vec<(u64, Acc)> {
-        match self {
-            Self::Dense(cells) => (0_u64..)
-                .zip(cells)
-                .filter(|(_, acc)| acc.cases > 0)
-                .collect(),
-            Self::Sparse(cells) => {
-                let mut cells: Vec<(u64, Acc)> = cells.into_iter().collect();
-                cells.sort_by_key(|(id, _)| *id);
-                cells
-            }
-        }
+    /// Each cell's group for exact mode's audit: cells that agree in every single-valued
+    /// dimension (they differ only in violence type) share one.
+    pub fn groups(&self) -> Vec<usize> {
+        let multi: Vec<bool> = self.dims.iter().map(|dim| dim.is_multi_valued()).collect();
+        self.cells
+            .iter()
+            .map(|(id, _)| {
+                let mut group: u64 = 0;
+                for ((size, stride), multi) in self.sizes.iter().zip(&self.strides).zip(&multi) {
+                    if !multi {
+                        group += (id / stride % size.max(&1)) * stride;
+                    }
+                }
+                usize::try_from(group).unwrap_or(usize::MAX)
+            })
+            .collect()
     }
 }
 
-/// Gather `spec` over `data` in the places of `places`.
-pub fn aggregate(data: &StatsData, places: &PlaceMap, spec: &Spec) -> Aggregate {
+/// The number of cells of `spec`'s grid in `places`.
+pub fn grid_size(spec: &Spec, places: &PlaceMap) -> u64 {
     let frame = Frame {
         from: spec.from,
         to: spec.to,
         places,
     };
+    spec.dims
+        .iter()
+        .map(|dim| u64::from(dim.size(&frame).max(1)))
+        .fold(1_u64, u64::saturating_mul)
+}
+
+/// Which (kind, code) pairs a case has already had an event of: the first one counts with
+/// the case's own key (module docs).
+#[derive(Default)]
+struct FirstSeen([u64; 4]);
+
+impl FirstSeen {
+    /// Whether this is the case's first row with this code (of the kind being counted).
+    fn first(&mut self, code: u8) -> bool {
+        let (word, bit) = (usize::from(code / 64), code % 64);
+        match self.0.get_mut(word) {
+            Some(bits) if *bits & (1 << bit) == 0 => {
+                *bits |= 1 << bit;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Gather `spec` over `data` in the places of `places`: the whole grid.
+pub fn aggregate(data: &StatsData, places: &PlaceMap, spec: &Spec) -> Result<Aggregate, TooLarge> {
+    let frame = Frame {
+        from: spec.from,
+        to: spec.to,
+        places,
+    };
+    let product = grid_size(spec, places);
+    if product > MAX_CELLS {
+        return Err(TooLarge { cells: product });
+    }
     let sizes: Vec<u64> = spec
         .dims
         .iter()
         .map(|dim| u64::from(dim.size(&frame).max(1)))
         .collect();
     let mut strides = vec![1_u64; sizes.len()];
-    let mut product: u64 = 1;
+    let mut running: u64 = 1;
     for (stride, size) in strides.iter_mut().zip(&sizes).rev() {
-        *stride = product;
-        product = product.saturating_mul(*size);
+        *stride = running;
+        running = running.saturating_mul(*size);
     }
-    let mut store = if product <= DENSE_LIMIT {
-        Store::Dense(vec![Acc::default(); usize::try_from(product).unwrap_or(0)])
-    } else {
-        Store::Sparse(HashMap::new())
-    };
+    let mut store = vec![Acc::default(); usize::try_from(product).unwrap_or(0)];
     let mut total = Acc::default();
-    let mut units: Vec<Unit<u32>> = Vec::new();
     let mut cells: Vec<u64> = Vec::new();
     let mut scratch: Vec<u64> = Vec::new();
-    let mut case_cells: Vec<u64> = Vec::new();
     let kind = spec.measure.kind();
     let unit_kind = spec.measure.unit();
     let consent = spec.measure.needs_reporting_consent();
@@ -171,13 +213,13 @@ pub fn aggregate(data: &StatsData, places: &PlaceMap, spec: &Spec) -> Aggregate 
         if case.has(REPORTING) != consent {
             continue;
         }
-        case_cells.clear();
-        let mut touched = false;
+        let mut seen = FirstSeen::default();
         for row in &case.rows {
-            if row.kind != kind
-                || row.month < spec.from
-                || row.month > spec.to
-                || !spec.measure.counts(row, spec.today)
+            if row.kind != kind {
+                continue;
+            }
+            let first = seen.first(row.code);
+            if row.month < spec.from || row.month > spec.to || !spec.measure.counts(row, spec.today)
             {
                 continue;
             }
@@ -203,61 +245,38 @@ pub fn aggregate(data: &StatsData, places: &PlaceMap, spec: &Spec) -> Aggregate 
                 }
                 std::mem::swap(&mut cells, &mut scratch);
             }
-            touched = true;
             let weight = spec.measure.weight(row);
             match unit_kind {
                 UnitKind::Event => {
-                    total.add_event(index, row.key, weight);
+                    let key = if first { case.key } else { row.key };
+                    total.add_event(index, key, weight);
                     for cell in &cells {
-                        if let Some(acc) = store.cell(*cell) {
-                            acc.add_event(index, row.key, weight);
+                        if let Some(acc) =
+                            usize::try_from(*cell).ok().and_then(|c| store.get_mut(c))
+                        {
+                            acc.add_event(index, key, weight);
                         }
-                    }
-                    if spec.units {
-                        units.push(Unit {
-                            case: index,
-                            weight,
-                            cells: cells.iter().map(|c| *c as usize).collect(),
-                        });
                     }
                 }
                 UnitKind::Case => {
                     total.add_case(index, case.key);
                     for cell in &cells {
-                        if let Some(acc) = store.cell(*cell) {
+                        if let Some(acc) =
+                            usize::try_from(*cell).ok().and_then(|c| store.get_mut(c))
+                        {
                             acc.add_case(index, case.key);
                         }
                     }
-                    case_cells.extend_from_slice(&cells);
                 }
             }
         }
-        if touched && spec.units && unit_kind == UnitKind::Case {
-            case_cells.sort_unstable();
-            case_cells.dedup();
-            units.push(Unit {
-                case: index,
-                weight: 1,
-                cells: case_cells.iter().map(|c| *c as usize).collect(),
-            });
-        }
     }
 
-    let cells = store.into_cells();
-    // Units name cells by id so far; give them the cells' positions instead.
-    for unit in &mut units {
-        for cell in &mut unit.cells {
-            *cell = cells
-                .binary_search_by_key(&(*cell as u64), |(id, _)| *id)
-                .unwrap_or(usize::MAX);
-        }
-    }
-    Aggregate {
+    Ok(Aggregate {
         dims: spec.dims.clone(),
         sizes,
         strides,
-        cells,
+        cells: (0_u64..).zip(store).collect(),
         total,
-        units,
-    }
+    })
 }

@@ -10,8 +10,11 @@
 //!   followed at every level). `units=historical` reports the commune as recorded, with the
 //!   parents it had.
 //!
-//! Values are indices into sorted label tables, index 0 standing for "none" (a commune with
-//! no district, since districts were abolished in 2025).
+//! The label tables are the whole grid: every unit under the asked area in the registry (at
+//! each level, as it is or was, per `units`) and every trusted address there, whether or not
+//! a case was ever counted in it, so which cells exist says nothing about the cases. Values
+//! are indices into these sorted tables; "none" (a commune with no district, since districts
+//! were abolished in 2025) comes first when some unit has no parent at that level.
 
 use std::collections::HashMap;
 
@@ -62,7 +65,7 @@ pub struct PlaceAreas {
 pub struct PlaceMap {
     /// By place index: `None` when outside the asked area.
     pub places: Vec<Option<PlaceAreas>>,
-    /// Label tables; entry 0 is "none".
+    /// Label tables, sorted ("none" first when present).
     pub addresses: Vec<Option<TrustedAddressId>>,
     pub communes: Vec<Option<AreaCode>>,
     pub districts: Vec<Option<AreaCode>>,
@@ -80,11 +83,23 @@ struct Resolved {
 
 impl PlaceMap {
     pub fn resolve(registry: &Registry, places: &[Place], area: &AreaCode, units: Units) -> Self {
+        let registered: Vec<AreaCode> = registry
+            .areas()
+            .into_iter()
+            .filter(|unit| unit.level == AreaLevel::Commune)
+            .map(|unit| unit.code)
+            .collect();
+        let listed: Vec<TrustedAddressId> = registry
+            .trusted_addresses()
+            .into_iter()
+            .filter(|address| registry.area_contains(area, &address.commune))
+            .map(|address| address.id)
+            .collect();
         let mut by_commune: HashMap<&AreaCode, Resolved> = HashMap::new();
-        for place in places {
+        for commune in registered.iter().chain(places.iter().map(|p| &p.commune)) {
             by_commune
-                .entry(&place.commune)
-                .or_insert_with(|| resolve(registry, &place.commune, area, units));
+                .entry(commune)
+                .or_insert_with(|| resolve(registry, commune, area, units));
         }
         let inside = |place: &Place| {
             by_commune
@@ -92,10 +107,12 @@ impl PlaceMap {
                 .filter(|resolved| resolved.inside)
         };
         let addresses = labels(
-            places
-                .iter()
-                .filter(|p| inside(p).is_some())
-                .map(|p| Some(p.trusted_address)),
+            listed.iter().copied().map(Some).chain(
+                places
+                    .iter()
+                    .filter(|p| inside(p).is_some())
+                    .map(|p| Some(p.trusted_address)),
+            ),
         );
         let communes = labels(
             by_commune
@@ -184,22 +201,18 @@ fn current(registry: &Registry, mut code: AreaCode) -> AreaCode {
     code
 }
 
-/// A sorted table of distinct labels with "none" first.
+/// A sorted table of distinct labels ("none", if present, first).
 fn labels<T: Ord>(values: impl Iterator<Item = Option<T>>) -> Vec<Option<T>> {
-    let mut table: Vec<Option<T>> = values.flatten().map(Some).collect();
+    let mut table: Vec<Option<T>> = values.collect();
     table.sort();
     table.dedup();
-    table.insert(0, None);
     table
 }
 
 fn position<T: Ord>(table: &[Option<T>], value: &Option<T>) -> u32 {
-    match value {
-        None => 0,
-        Some(_) => table
-            .binary_search(value)
-            .ok()
-            .and_then(|index| u32::try_from(index).ok())
-            .unwrap_or(0),
-    }
+    table
+        .binary_search(value)
+        .ok()
+        .and_then(|index| u32::try_from(index).ok())
+        .unwrap_or(0)
 }

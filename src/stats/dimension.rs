@@ -129,6 +129,17 @@ fn len(values: &[impl Sized]) -> u32 {
 }
 
 impl Dimension {
+    /// Whether a row can have several values (a case counts once under each of its forms of
+    /// violence).
+    pub fn is_multi_valued(self) -> bool {
+        self == Self::ViolenceType
+    }
+
+    /// Whether it cuts time (a series inside the period).
+    pub fn is_time(self) -> bool {
+        matches!(self, Self::Month | Self::Quarter | Self::Year)
+    }
+
     /// Whether the dimension means something for the measure (else 422).
     pub fn applies_to(self, measure: Measure) -> bool {
         match self {

@@ -6,7 +6,8 @@
 //!   No I/O, no clock, no randomness: record keys and the deployment secret arrive as data.
 //! - [`facts`]: the compact rows the projection keeps; [`projection`]: the statistics
 //!   projection, folded from the facts parts of case events; [`snapshot`]: its checkpoint form.
-//! - [`measure`] and [`dimension`]: what can be counted, and by what.
+//! - [`measure`] and [`dimension`]: what can be counted, and by what; [`period`]: the fixed
+//!   grid of periods (a month, a quarter or a year) and the rules on cutting time.
 //! - [`areas`]: where each place counts (the asked area; today's or the time's units).
 //! - [`aggregate`]: one pass gathering cells, distinct cases and cell keys; [`query`]: a
 //!   request from parsing to the protected table; [`programme`]: the programme indicators.
@@ -19,6 +20,7 @@ pub mod dimension;
 pub mod disclosure;
 pub mod facts;
 pub mod measure;
+pub mod period;
 pub mod programme;
 pub mod projection;
 pub mod query;

@@ -1,21 +1,22 @@
 //! One statistics query, from a parsed request to the published table: resolve the places,
-//! gather the cells ([`aggregate`]), and protect them — perturbed (cell-key noise, small
-//! counts suppressed, sums rounded to 5) or exact (true values, primary and complementary
-//! suppression). Both modes suppress any number to which 1..k−1 distinct cases contribute.
+//! gather the whole grid ([`aggregate`]), and protect it — perturbed (cell-key noise, sums
+//! with magnitude noise) or exact (true values, primary suppression and the interval
+//! audit). Both modes suppress any number to which 0..k−1 distinct cases contribute, so an
+//! empty cell is published exactly like a small one.
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::domain::ids::AreaCode;
 use crate::projections::registry::Registry;
-use crate::stats::aggregate::{Aggregate, Spec, aggregate};
+use crate::stats::aggregate::{Acc, Aggregate, Spec, TooLarge, aggregate};
 use crate::stats::areas::{PlaceMap, Units};
 use crate::stats::dimension::{DimValue, Dimension, Frame};
 use crate::stats::disclosure::{
-    ExactTable, K, Published, TableError, perturbed_count, perturbed_sum, protect,
+    Grid, K, Published, Quantity, perturbed_count, perturbed_sum, protect,
 };
-use crate::stats::facts::Month;
 use crate::stats::measure::Measure;
+use crate::stats::period::Period;
 use crate::stats::projection::StatsData;
 
 /// Perturbed (the default, and the only mode for reporting officers) or exact.
@@ -29,8 +30,7 @@ pub enum Mode {
 #[derive(Clone, Debug)]
 pub struct StatsRequest {
     pub measure: Measure,
-    pub from: Month,
-    pub to: Month,
+    pub period: Period,
     pub area: AreaCode,
     pub dims: Vec<Dimension>,
     pub units: Units,
@@ -61,7 +61,7 @@ impl Serialize for Cell {
     }
 }
 
-/// A published table: its cells (empty cells omitted) and its total.
+/// A published table: every cell of the grid, and its total.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Table {
     pub cells: Vec<Cell>,
@@ -72,8 +72,8 @@ pub struct Table {
 #[derive(Clone, Debug, Serialize)]
 pub struct StatsTable {
     pub measure: &'static str,
-    pub from: String,
-    pub to: String,
+    /// `2026`, `2026-Q3` or `2026-07`.
+    pub period: String,
     pub area: String,
     pub by: Vec<Dimension>,
     pub k: u32,
@@ -88,22 +88,20 @@ pub fn run(
     data: &StatsData,
     registry: &Registry,
     request: &StatsRequest,
-) -> Result<StatsTable, TableError> {
+) -> Result<StatsTable, TooLarge> {
     let places = PlaceMap::resolve(registry, data.places(), &request.area, request.units);
     let spec = Spec {
         measure: request.measure,
         dims: request.dims.clone(),
-        from: request.from,
-        to: request.to,
+        from: request.period.first(),
+        to: request.period.last(),
         today: request.today,
-        units: request.mode == Mode::Exact,
     };
-    let gathered = aggregate(data, &places, &spec);
-    let table = publish(&gathered, &places, &spec, request.mode, request.k)?;
+    let gathered = aggregate(data, &places, &spec)?;
+    let table = publish(&gathered, &places, &spec, request.mode, request.k);
     Ok(StatsTable {
         measure: request.measure.code(),
-        from: request.from.label(),
-        to: request.to.label(),
+        period: request.period.label(),
         area: request.area.as_str().to_owned(),
         by: request.dims.clone(),
         k: request.k.get(),
@@ -114,18 +112,12 @@ pub fn run(
 }
 
 /// Protect a gathered table in `mode`.
-pub fn publish(
-    gathered: &Aggregate,
-    places: &PlaceMap,
-    spec: &Spec,
-    mode: Mode,
-    k: K,
-) -> Result<Table, TableError> {
+pub fn publish(gathered: &Aggregate, places: &PlaceMap, spec: &Spec, mode: Mode, k: K) -> Table {
     let (values, total) = match mode {
         Mode::Perturbed => {
-            let one = |acc: &crate::stats::aggregate::Acc| {
+            let one = |acc: &Acc| {
                 if spec.measure.is_sum() {
-                    perturbed_sum(k, acc.sum, acc.cases)
+                    perturbed_sum(k, acc.key, acc.sum, acc.largest, acc.cases)
                 } else {
                     perturbed_count(k, acc.key, acc.count, acc.cases)
                 }
@@ -134,15 +126,31 @@ pub fn publish(
             (values, one(&gathered.total))
         }
         Mode::Exact => {
-            let table = ExactTable::new(gathered.cells.len(), Vec::new(), gathered.units.clone())?;
-            let release = protect(k, &table);
+            let release = protect(k, &exact_grid(gathered));
             (release.cells, release.total)
         }
     };
-    Ok(Table {
+    Table {
         cells: label_cells(gathered, places, spec, values),
         total,
-    })
+    }
+}
+
+/// A gathered table as exact mode's audit sees it.
+pub fn exact_grid(gathered: &Aggregate) -> Grid {
+    let quantity = |acc: &Acc| Quantity {
+        value: acc.sum,
+        cases: acc.cases,
+    };
+    Grid {
+        cells: gathered
+            .cells
+            .iter()
+            .map(|(_, acc)| quantity(acc))
+            .collect(),
+        groups: gathered.groups(),
+        total: quantity(&gathered.total),
+    }
 }
 
 /// Pair each cell's published number with its coordinates' labels.

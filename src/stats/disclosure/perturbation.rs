@@ -11,8 +11,7 @@
 //!
 //! | true count `n` | −2 | −1 |  0  | +1 | +2 | mean | P(noise = 0) |
 //! |----------------|----|----|-----|----|----|------|--------------|
-//! | 0              |    |    | 256 |    |    | 0    | 1 (0 publishes 0) |
-//! | 1..k−1         |    |    |     |    |    | —    | — (suppressed) |
+//! | 0..k−1         |    |    |     |    |    | —    | — (suppressed, 0 too) |
 //! | k              |  0 |  0 | 192 | 48 | 16 | +5/16 | 3/4 |
 //! | k+1            |  0 | 80 |  96 | 80 |  0 | 0    | 3/8 |
 //! | ≥ k+2          | 16 | 64 |  96 | 64 | 16 | 0    | 3/8 |
@@ -49,8 +48,7 @@ pub const AT_K_PLUS_1: Distribution = [0, 80, 96, 80, 0];
 /// `n ≥ k+2`: −2..=+2; mean 0, variance 1.
 pub const FROM_K_PLUS_2: Distribution = [16, 64, 96, 64, 16];
 
-/// The noise for a cell with this key and true count (0 for counts that are published as 0
-/// or suppressed).
+/// The noise for a cell with this key and true count (0 for counts that are suppressed).
 pub fn noise(k: K, key: CellKey, true_count: u64) -> i8 {
     match distribution(k, true_count) {
         Some(distribution) => noise_in_bucket(distribution, key.bucket()),
@@ -58,7 +56,7 @@ pub fn noise(k: K, key: CellKey, true_count: u64) -> i8 {
     }
 }
 
-/// The distribution for a true count, or `None` when no noise applies (0, or 1..k−1).
+/// The distribution for a true count, or `None` when no noise applies (0..k−1).
 pub fn distribution(k: K, true_count: u64) -> Option<&'static Distribution> {
     let k = k.count();
     if true_count < k {
@@ -85,7 +83,7 @@ fn noise_in_bucket(distribution: &Distribution, bucket: u8) -> i8 {
     0
 }
 
-/// A count in perturbed mode: 0 stays 0; 1..k−1 distinct cases are suppressed; otherwise the
+/// A count in perturbed mode: 0..k−1 distinct cases are suppressed; otherwise the
 /// true count plus the table's noise for the cell key. `count` is what the measure counts
 /// (cases or events); suppression looks at `distinct_cases`.
 pub fn perturbed_count(k: K, key: CellKey, count: u64, distinct_cases: u64) -> Published {

@@ -1,8 +1,9 @@
 //! Small-cell suppression, the protection both modes share: the threshold [`K`], what a
 //! published number looks like ([`Published`]), and the primary rule — a cell or total to
-//! which 1..k−1 *distinct cases* contribute is suppressed, whatever the measure counts (six
-//! support events for one woman are still one woman). Sums (shelter nights) follow the same
-//! rule and, in perturbed mode, are rounded to a multiple of 5 instead of getting noise.
+//! which 0..k−1 *distinct cases* contribute is suppressed, whatever the measure counts (six
+//! support events for one woman are still one woman). An empty cell is published exactly
+//! like a small one, so which cells exist tells nothing. Sums (shelter nights) follow the
+//! same rule; in perturbed mode they get the magnitude noise of [`super::magnitude`].
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -40,9 +41,10 @@ impl K {
         u64::from(self.0)
     }
 
-    /// Whether a number with this many distinct contributing cases is suppressed: 1..k−1.
+    /// Whether a number with this many distinct contributing cases is suppressed: 0..k−1
+    /// (an empty cell looks exactly like a small one).
     pub fn suppresses(self, distinct_cases: u64) -> bool {
-        (1..self.count()).contains(&distinct_cases)
+        distinct_cases < self.count()
     }
 }
 
@@ -99,16 +101,6 @@ impl Serialize for Published {
                 map.end()
             }
         }
-    }
-}
-
-/// A sum (shelter nights) in perturbed mode: suppressed when 1..k−1 distinct cases
-/// contribute, otherwise rounded to the nearest multiple of 5, with no noise.
-pub fn perturbed_sum(k: K, sum: u64, distinct_cases: u64) -> Published {
-    if k.suppresses(distinct_cases) {
-        Published::Suppressed(Suppression::TooFewCases)
-    } else {
-        Published::Count(round_to_five(sum))
     }
 }
 

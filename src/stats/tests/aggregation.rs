@@ -157,8 +157,9 @@ fn label(dim: Dimension, case: &Case, event: Option<&Event>, month: &str) -> Vec
     }
 }
 
-/// A counted unit (case, version; 0 for the case), its event, month and weight.
-type Counted<'a> = ((usize, u64), Option<&'a Event>, &'a str, u64);
+/// A counted unit (case, version; 0 for the case), its event, month, weight, and its key
+/// when it is the case's (the first event of its kind and code).
+type Counted<'a> = ((usize, u64), Option<&'a Event>, &'a str, u64, Option<u32>);
 
 fn reference(
     cases: &[Case],
@@ -179,9 +180,16 @@ fn reference(
             .position(|m| *m == case.survivor.month)
             .unwrap_or(0);
         if measure == Measure::CasesOpened && (from..=to).contains(&opened) {
-            counted.push(((index, 0), None, case.survivor.month, 1));
+            counted.push(((index, 0), None, case.survivor.month, 1, None));
         }
+        let mut seen: BTreeSet<(bool, String)> = BTreeSet::new();
         for (version, event) in (2_u64..).zip(&case.events) {
+            // The first event of its kind and code in the case counts with the case's key.
+            let code = match event {
+                Event::Support(kind, ..) => (true, kind.code().to_owned()),
+                Event::Referral(target, _) => (false, target.code().to_owned()),
+            };
+            let first = seen.insert(code);
             let (month, fits) = match (measure, event) {
                 (Measure::PeopleSupported | Measure::SupportProvided, Event::Support(_, m, _)) => {
                     (*m, true)
@@ -201,13 +209,14 @@ fn reference(
             } else {
                 (index, version)
             };
+            let unit_key = if first { Some(case.survivor.key) } else { None };
             let weight = match event {
                 Event::Support(_, _, Some(n)) if measure == Measure::ShelterNights => u64::from(*n),
                 _ => 1,
             };
-            counted.push((unit, Some(event), MONTHS[month], weight));
+            counted.push((unit, Some(event), MONTHS[month], weight, unit_key));
         }
-        for (unit, event, month, weight) in counted {
+        for (unit, event, month, weight, unit_key) in counted {
             let mut coordinates: Vec<Vec<DimValue>> = vec![Vec::new()];
             for dim in dims {
                 let values = label(*dim, case, event, month);
@@ -224,6 +233,8 @@ fn reference(
             }
             let key = if unit.1 == 0 {
                 case.survivor.key
+            } else if let Some(key) = unit_key {
+                key
             } else {
                 secret
                     .event_key(RecordKey::new(case.survivor.key), unit.1)
@@ -240,6 +251,19 @@ fn reference(
         }
     }
     cells
+}
+
+/// How many values a dimension has in the test world (its grid, not its data).
+fn grid_size(dim: &Dimension, places: &PlaceMap, months: usize) -> usize {
+    match dim {
+        Dimension::Sex => Sex::ALL.len(),
+        Dimension::ViolenceType => ViolenceType::ALL.len(),
+        Dimension::Month => months,
+        Dimension::Commune => places.communes.len(),
+        Dimension::SupportType => SupportType::ALL.len(),
+        Dimension::ReferralTarget => ReferralTarget::ALL.len() + 1,
+        _ => 1,
+    }
 }
 
 fn events_of(case: &Case) -> Vec<crate::domain::case::CaseEvent> {
@@ -277,12 +301,14 @@ proptest! {
             from: Month::of(month(MONTHS[from])),
             to: Month::of(month(MONTHS[to])),
             today: 0,
-            units: false,
         };
-        let gathered = aggregate(&data, &places, &spec);
+        let gathered = aggregate(&data, &places, &spec).unwrap();
+        // The whole grid: every combination of the dimensions' values, empty or not.
+        let sizes: usize = dims.iter().map(|dim| grid_size(dim, &places, to - from + 1)).product();
+        prop_assert_eq!(gathered.cells.len(), sizes);
         let labels = label_cells(&gathered, &places, &spec, vec![Published::Count(0); gathered.cells.len()]);
         let mut found = BTreeMap::new();
-        for (cell, (_, acc)) in labels.iter().zip(&gathered.cells) {
+        for (cell, (_, acc)) in labels.iter().zip(&gathered.cells).filter(|(_, (_, acc))| acc.cases > 0) {
             let coordinates: Vec<DimValue> = cell.values.iter().map(|(_, v)| v.clone()).collect();
             found.insert(coordinates, (acc.count, acc.cases, acc.sum, acc.key.get()));
         }

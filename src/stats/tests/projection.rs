@@ -11,14 +11,14 @@ use crate::stats::dimension::Dimension;
 use crate::stats::disclosure::{K, Published};
 use crate::stats::facts::{Month, day_number};
 use crate::stats::measure::Measure;
+use crate::stats::period::Period;
 use crate::stats::projection::StatsProjection;
 use crate::stats::query::{Mode, StatsRequest, StatsTable, run};
 
 fn request(measure: Measure, dims: &[Dimension], mode: Mode) -> StatsRequest {
     StatsRequest {
         measure,
-        from: Month::of(month("2026-01")),
-        to: Month::of(month("2026-12")),
+        period: Period::Year(2026),
         area: code(PROVINCE),
         dims: dims.to_vec(),
         units: Units::Current,
@@ -101,7 +101,11 @@ fn a_follow_up_done_late_or_not_done_by_its_due_date_is_overdue() {
             completed(1, "2026-03", true),
         ],
     );
-    assert_eq!(exact_total(&on_time, Measure::FollowUpsOverdue), Some(0));
+    assert_eq!(
+        exact_total(&on_time, Measure::FollowUpsOverdue),
+        None,
+        "0 is suppressed like 1..k−1"
+    );
     assert_eq!(exact_total(&on_time, Measure::FollowUpsCompleted), Some(5));
 
     let pending_past = keyed();
@@ -115,7 +119,7 @@ fn a_follow_up_done_late_or_not_done_by_its_due_date_is_overdue() {
     five(&pending_future, &[scheduled(1, date!(2026 - 11 - 20))]);
     assert_eq!(
         exact_total(&pending_future, Measure::FollowUpsOverdue),
-        Some(0)
+        None
     );
 }
 
@@ -126,7 +130,7 @@ fn closing_a_case_cancels_its_follow_ups_not_yet_due_and_reopening_revives_them(
         &cancelled,
         &[scheduled(1, date!(2026 - 05 - 10)), closed("2026-04")],
     );
-    assert_eq!(exact_total(&cancelled, Measure::FollowUpsOverdue), Some(0));
+    assert_eq!(exact_total(&cancelled, Measure::FollowUpsOverdue), None);
     assert_eq!(exact_total(&cancelled, Measure::CasesClosed), Some(5));
 
     let missed = keyed();
@@ -170,10 +174,32 @@ fn an_outcome_counts_under_its_referrals_target() {
             Mode::Exact,
         ),
     );
+    // Every target is listed; the four empty ones are suppressed, and with them legal aid's
+    // 5 (shown, it would pin them all to 0 given the total).
+    assert_eq!(table.table.total, Published::Count(5));
     let json = serde_json::to_value(&table.table.cells).unwrap();
-    assert_eq!(
-        json,
-        serde_json::json!([{"referral_target": "legal_aid", "count": 5}])
+    let cells = json.as_array().unwrap();
+    assert_eq!(cells.len(), ReferralTarget::ALL.len() + 1);
+    assert!(cells.iter().any(|c| c["referral_target"] == "legal_aid"));
+    assert!(cells.iter().all(|c| c["suppressed"] == true), "{json}");
+    let perturbed = ask(
+        &projection,
+        &request(
+            Measure::ReferralOutcomes,
+            &[Dimension::ReferralTarget],
+            Mode::Perturbed,
+        ),
+    );
+    let json = serde_json::to_value(&perturbed.table.cells).unwrap();
+    let legal_aid = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["referral_target"] == "legal_aid")
+        .unwrap();
+    assert!(
+        legal_aid["count"].as_u64().is_some_and(|n| n >= 3),
+        "never below k: {json}"
     );
 }
 
@@ -227,9 +253,9 @@ fn cases_without_reporting_consent_count_only_in_their_own_total() {
             from: Month::of(month("2026-01")),
             to: Month::of(month("2026-12")),
             today: 0,
-            units: false,
         },
-    );
+    )
+    .unwrap();
     assert_eq!(without.total.count, 1);
 }
 
@@ -318,18 +344,43 @@ fn a_merged_commune_counts_in_its_successor_today_and_in_itself_historically() {
         new.commune = COMMUNE_B;
         feed(&projection, u128::from(n) + 101, &[new.opened()]);
     }
+    let communes = |table: &StatsTable| -> Vec<(String, Option<u64>)> {
+        let json = serde_json::to_value(&table.table.cells).unwrap();
+        json.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["commune"].as_str().unwrap().to_owned(),
+                    c["count"].as_u64(),
+                )
+            })
+            .collect()
+    };
     let mut current = request(Measure::CasesOpened, &[Dimension::Commune], Mode::Exact);
-    let json = serde_json::to_value(ask(&projection, &current).table.cells).unwrap();
-    assert_eq!(
-        json,
-        serde_json::json!([{"commune": COMMUNE_B, "count": 8}])
+    current.k = K::new(3).unwrap();
+    // Today's units: every commune of the province as it is now, empty ones suppressed; the
+    // merged commune's cases count in its successor.
+    let table = ask(&projection, &current);
+    let listed: Vec<String> = communes(&table).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(listed, [COMMUNE_A, COMMUNE_B]);
+    assert_eq!(table.table.total, Published::Count(8));
+    current.mode = Mode::Perturbed;
+    let perturbed = communes(&ask(&projection, &current));
+    assert_eq!(perturbed.first().map(|c| c.1), Some(None));
+    assert!(
+        perturbed
+            .get(1)
+            .and_then(|c| c.1)
+            .is_some_and(|n| n.abs_diff(8) <= 2)
     );
+    // The units of the time: the merged commune is listed, with its own four cases.
     current.units = Units::Historical;
-    let json = serde_json::to_value(ask(&projection, &current).table.cells).unwrap();
-    assert_eq!(
-        json,
-        serde_json::json!([{"commune": COMMUNE_B, "count": 4}, {"commune": COMMUNE_OLD, "count": 4}])
-    );
+    current.mode = Mode::Exact;
+    let table = ask(&projection, &current);
+    let listed: Vec<String> = communes(&table).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(listed, [COMMUNE_A, COMMUNE_B, COMMUNE_OLD]);
+    assert_eq!(table.table.total, Published::Count(8));
     // The successor commune, asked for, holds the merged commune's cases too.
     current.area = code(COMMUNE_B);
     current.units = Units::Current;

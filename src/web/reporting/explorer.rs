@@ -155,7 +155,7 @@ fn form(state: &AppState, user: &WebUser, query: &ExplorerQuery, errors: &[Field
             div.pickers {
                 (widgets::select(lang,
                     Field::new("year", "year", tr(lang, "stats.year"))
-                        .error(error_for(lang, errors, &["period", "from", "to"], "stats.error.period")),
+                        .error(error_for(lang, errors, &["period"], "stats.error.period")),
                     &pickers::borrowed(&years), query.year.as_deref(), None))
                 (widgets::select(lang, Field::new("part", "part", tr(lang, "stats.part")),
                     &pickers::borrowed(&parts), query.part.as_deref(), None))
@@ -185,11 +185,10 @@ fn form(state: &AppState, user: &WebUser, query: &ExplorerQuery, errors: &[Field
 fn caption(state: &AppState, lang: Lang, table: &StatsTable) -> String {
     let measure = labels::measure_by_code(table.measure)
         .map_or(table.measure, |measure| labels::measure(lang, measure));
-    let from = labels::month(lang, &table.from);
-    let period = if table.from == table.to {
-        from
+    let period = if table.period.contains("-Q") {
+        labels::quarter(lang, &table.period)
     } else {
-        format!("{from} – {}", labels::month(lang, &table.to))
+        labels::month(lang, &table.period)
     };
     let area = labels::area_name(&state.projections.registry, &table.area);
     format!("{measure} · {period} · {area}")

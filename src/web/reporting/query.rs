@@ -87,8 +87,6 @@ impl ExplorerQuery {
         StatsQuery {
             measure: self.measure.clone(),
             period: Some(self.period()),
-            from: None,
-            to: None,
             area: self.area.clone().filter(|area| !area.is_empty()),
             by: (!dims.is_empty()).then(|| dims.join(",")),
             exact: exact(self.exact.as_deref()),
@@ -123,6 +121,8 @@ impl ExplorerQuery {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 pub struct ReportQuery {
     pub year: Option<String>,
+    /// `1`..`4`, or empty for the whole year.
+    pub quarter: Option<String>,
     pub area: Option<String>,
     pub exact: Option<String>,
 }
@@ -140,6 +140,7 @@ impl ReportQuery {
     pub fn to_api(&self) -> ProgrammeQuery {
         ProgrammeQuery {
             year: self.year.clone(),
+            quarter: self.quarter.clone().filter(|quarter| !quarter.is_empty()),
             area: self.area.clone().filter(|area| !area.is_empty()),
             exact: exact(self.exact.as_deref()),
         }
@@ -149,6 +150,7 @@ impl ReportQuery {
         let mut out = form_urlencoded::Serializer::new(String::new());
         for (name, value) in [
             ("year", &self.year),
+            ("quarter", &self.quarter),
             ("area", &self.area),
             ("exact", &self.exact),
         ] {

@@ -146,8 +146,7 @@ mod tests {
     fn table(by: Vec<Dimension>, cells: Vec<Cell>, total: Published) -> StatsTable {
         StatsTable {
             measure: "cases_opened",
-            from: "2026-01".into(),
-            to: "2026-12".into(),
+            period: "2026".into(),
             area: "62".into(),
             by,
             k: 5,

@@ -1,12 +1,11 @@
-//! Tests of the disclosure-control core: keys, the perturbation table, suppression, exact
-//! mode's complementary suppression (with a property test against an independent linear
-//! algebra oracle), and the worked examples the module documentation shows.
+//! Tests of the disclosure-control core: keys, the perturbation table, magnitudes,
+//! suppression, exact mode's interval audit (with a property test against a brute-force
+//! oracle), and the worked examples the module documentation shows.
 
-mod complementary;
+mod audit;
 mod examples;
 mod keys;
-mod linear;
+mod magnitude;
 mod oracle;
 mod perturbation;
-mod props;
 mod suppression;

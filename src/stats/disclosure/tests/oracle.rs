@@ -1,113 +1,109 @@
-//! An independent check of exact mode's output, written without the production structure or
-//! linear algebra: build the linear system of everything the release publishes and ask, for
-//! every suppressed number, whether its value is uniquely determined by it.
+//! A brute-force check of exact mode's interval audit, written without the audit's bounds:
+//! enumerate every way of spreading the table's total over the kinds of case the reader
+//! cannot rule out, keep those that reproduce every published cell, and collect the values
+//! each suppressed cell takes in them.
 //!
-//! Unknowns: the atoms (sets of units counted in exactly the same cells and margins). Each
-//! number is the sum of the atoms it contains; a suppressed number is determined exactly when
-//! its 0/1 row lies in the row space of the published rows, i.e. when adding it does not raise
-//! the rank. Ranks are computed by fraction-free elimination over the integers (exact, like
-//! elimination over the rationals, since only ranks are needed).
+//! A kind of case is a group (its values in the single-valued dimensions) and, when one
+//! dimension is multi-valued, a non-empty set of that dimension's values (a case has at
+//! least one form of violence). Only small tables: the enumeration is exponential.
 
 use std::collections::BTreeSet;
 
-use crate::stats::disclosure::complementary::ExactRelease;
 use crate::stats::disclosure::suppression::Published;
-use crate::stats::disclosure::table::ExactTable;
 
-/// Every number of the table as a 0/1 row over its atoms: cells, margins, then the total.
-pub fn rows<C: Ord + Clone>(table: &ExactTable<C>) -> Vec<Vec<i128>> {
-    let cell_count = table.cell_count();
-    let margins = table.margins();
-    let patterns: BTreeSet<Vec<bool>> = table
-        .units()
-        .iter()
-        .map(|unit| {
-            let mut pattern: Vec<bool> = (0..cell_count).map(|c| unit.cells.contains(&c)).collect();
-            pattern.extend(
-                margins
-                    .iter()
-                    .map(|m| m.iter().any(|c| unit.cells.contains(c))),
-            );
-            pattern
-        })
-        .collect();
-    let atoms: Vec<Vec<bool>> = patterns.into_iter().collect();
-    let mut rows: Vec<Vec<i128>> = (0..cell_count + margins.len())
-        .map(|q| atoms.iter().map(|atom| i128::from(atom[q])).collect())
-        .collect();
-    rows.push(vec![1; atoms.len()]);
-    rows
+/// A table as the oracle sees it: cell `c` is value `c % width` of the multi-valued
+/// dimension (width 1 when there is none) in group `c / width`.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    pub groups: usize,
+    pub width: usize,
 }
 
-/// The release in the same order as [`rows`].
-pub fn in_order(release: &ExactRelease) -> Vec<Published> {
-    let mut all = release.cells.clone();
-    all.extend(release.margins.iter().copied());
-    all.push(release.total);
-    all
-}
-
-/// The indices of suppressed numbers whose value the published ones determine.
-pub fn derivable(rows: &[Vec<i128>], published: &[Published]) -> Vec<usize> {
-    let shown: Vec<Vec<i128>> = rows
-        .iter()
-        .zip(published)
-        .filter(|(_, p)| !p.is_suppressed())
-        .map(|(row, _)| row.clone())
-        .collect();
-    let base = rank(&shown);
-    rows.iter()
-        .zip(published)
-        .enumerate()
-        .filter(|(_, (_, p))| p.is_suppressed())
-        .filter(|(_, (row, _))| {
-            let mut with = shown.clone();
-            with.push((*row).clone());
-            rank(&with) == base
-        })
-        .map(|(index, _)| index)
-        .collect()
-}
-
-/// The rank of an integer matrix.
-pub fn rank(rows: &[Vec<i128>]) -> usize {
-    let mut rows: Vec<Vec<i128>> = rows.to_vec();
-    let width = rows.first().map_or(0, Vec::len);
-    let mut rank = 0;
-    for column in 0..width {
-        let Some(found) = (rank..rows.len()).find(|&r| rows[r][column] != 0) else {
-            continue;
-        };
-        rows.swap(rank, found);
-        let pivot_row = rows[rank].clone();
-        let pivot = pivot_row[column];
-        for (r, row) in rows.iter_mut().enumerate() {
-            let factor = row[column];
-            if r == rank || factor == 0 {
-                continue;
-            }
-            for (value, pivot_value) in row.iter_mut().zip(&pivot_row) {
-                *value = *value * pivot - pivot_value * factor;
-            }
-            let divisor = row.iter().fold(0, |g, v| gcd(g, v.abs()));
-            if divisor > 1 {
-                row.iter_mut().for_each(|v| *v /= divisor);
+impl Shape {
+    /// The cells a kind of case counts in.
+    fn kinds(&self) -> Vec<Vec<usize>> {
+        let mut kinds = Vec::new();
+        for group in 0..self.groups {
+            for mask in 1_usize..(1 << self.width) {
+                kinds.push(
+                    (0..self.width)
+                        .filter(|v| mask & (1 << v) != 0)
+                        .map(|v| group * self.width + v)
+                        .collect(),
+                );
             }
         }
-        rank += 1;
+        kinds
     }
-    rank
 }
 
-fn gcd(a: i128, b: i128) -> i128 {
-    if b == 0 { a } else { gcd(b, a % b) }
+/// For each cell, the set of values it takes over every spread of `total` cases consistent
+/// with `published` (`None` for a published cell).
+pub fn consistent_values(
+    shape: &Shape,
+    published: &[Published],
+    total: u64,
+) -> Vec<Option<BTreeSet<u64>>> {
+    let kinds = shape.kinds();
+    let cells = shape.groups * shape.width;
+    let mut seen: Vec<Option<BTreeSet<u64>>> = published
+        .iter()
+        .map(|p| p.is_suppressed().then(BTreeSet::new))
+        .collect();
+    let mut values = vec![0_u64; cells];
+    spread(&kinds, 0, total, &mut values, published, &mut seen);
+    seen
 }
 
-#[test]
-fn rank_of_small_matrices() {
-    assert_eq!(rank(&[]), 0);
-    assert_eq!(rank(&[vec![0, 0]]), 0);
-    assert_eq!(rank(&[vec![1, 1], vec![2, 2]]), 1);
-    assert_eq!(rank(&[vec![1, 1, 0], vec![0, 1, 1], vec![1, 0, -1]]), 2);
-    assert_eq!(rank(&[vec![1, 1, 0], vec![0, 1, 1], vec![1, 0, 1]]), 3);
+fn spread(
+    kinds: &[Vec<usize>],
+    kind: usize,
+    left: u64,
+    values: &mut [u64],
+    published: &[Published],
+    seen: &mut [Option<BTreeSet<u64>>],
+) {
+    // Prune: a published cell already above its value can only grow.
+    for (value, p) in values.iter().zip(published) {
+        if let Published::Count(count) = p {
+            if value > count {
+                return;
+            }
+        }
+    }
+    if kind + 1 == kinds.len() || kinds.is_empty() {
+        if let Some(cells) = kinds.get(kind) {
+            for c in cells {
+                values[*c] += left;
+            }
+        } else if left > 0 {
+            return;
+        }
+        let matches = values
+            .iter()
+            .zip(published)
+            .all(|(value, p)| p.count().is_none_or(|count| count == *value));
+        if matches {
+            for (value, set) in values.iter().zip(seen.iter_mut()) {
+                if let Some(set) = set {
+                    set.insert(*value);
+                }
+            }
+        }
+        if let Some(cells) = kinds.get(kind) {
+            for c in cells {
+                values[*c] -= left;
+            }
+        }
+        return;
+    }
+    for n in 0..=left {
+        for c in &kinds[kind] {
+            values[*c] += n;
+        }
+        spread(kinds, kind + 1, left - n, values, published, seen);
+        for c in &kinds[kind] {
+            values[*c] -= n;
+        }
+    }
 }

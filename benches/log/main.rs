@@ -123,14 +123,32 @@ fn appends(root: &Path, settings: &Settings) {
         let mut groups = Vec::new();
         for run in 0..settings.runs {
             let dir = root.join(format!("sled-{writers}-{run}"));
+            let unchecked_dir = root.join(format!("sled-unchecked-{writers}-{run}"));
+            // Which goes first alternates, so a drift in the machine's load favours neither.
+            let unchecked_first = run % 2 == 1;
+            if unchecked_first {
+                let (rate, _, _) = tincay_appends(
+                    &unchecked_dir,
+                    writers,
+                    settings.appends,
+                    EventCheck::Unchecked,
+                );
+                unchecked_rates.push(rate);
+            }
             let (rate, records, avg_group) =
                 tincay_appends(&dir, writers, settings.appends, EventCheck::RoundTrip);
             tincay_rates.push(rate);
             groups.push(avg_group);
-            let _ = std::fs::remove_dir_all(&dir);
-            let (rate, _, _) =
-                tincay_appends(&dir, writers, settings.appends, EventCheck::Unchecked);
-            unchecked_rates.push(rate);
+            if !unchecked_first {
+                let (rate, _, _) = tincay_appends(
+                    &unchecked_dir,
+                    writers,
+                    settings.appends,
+                    EventCheck::Unchecked,
+                );
+                unchecked_rates.push(rate);
+            }
+            let _ = std::fs::remove_dir_all(&unchecked_dir);
             let db = root.join(format!("sqlite-{writers}-{run}.db"));
             sqlite_rates.push(sqlite_appends(&db, writers, &records));
             let _ = std::fs::remove_dir_all(&dir);

@@ -14,6 +14,10 @@ pub enum CliError {
     Usage(String),
     #[error("chain broken at {0}")]
     Broken(VerifyFailure),
+    #[error(
+        "chain intact, but the event at {first} cannot be decoded by this binary ({count} such event(s) in all); the cases holding them answer 503 until a binary that reads them runs `tincay rebuild`"
+    )]
+    Undecodable { first: VerifyFailure, count: u64 },
     #[error("{0}")]
     Io(String),
     #[error(transparent)]
@@ -34,6 +38,7 @@ impl From<VerifyError> for CliError {
     fn from(error: VerifyError) -> Self {
         match error {
             VerifyError::Broken(failure) => CliError::Broken(failure),
+            VerifyError::Undecodable { first, count } => CliError::Undecodable { first, count },
             other => CliError::Verify(other),
         }
     }
@@ -43,6 +48,7 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Broken(_) => ExitCode::from(1),
+            CliError::Undecodable { .. } => ExitCode::from(3),
             _ => ExitCode::from(2),
         }
     }

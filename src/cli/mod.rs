@@ -1,6 +1,7 @@
 //! The `tincay` command line: one binary, one subcommand per operation. Each subcommand
 //! lives in its own module; this one parses arguments, sets up logging and maps errors to
-//! exit codes (0 success, 1 a failed check such as a broken chain, 2 anything else).
+//! exit codes (0 success, 1 a failed check such as a broken chain, 2 anything else, 3 `verify`'s
+//! intact chain holding an event this binary cannot decode).
 
 mod backup;
 mod config;
@@ -60,6 +61,12 @@ enum Command {
     Keygen(keygen::Args),
     /// Walk the whole chain and decrypt everything; exit 0 if intact, else name the first
     /// bad position.
+    ///
+    /// Exit codes: 0 the chain is intact and every event decodes; 1 the chain is broken at
+    /// the named position (a MAC, position or ciphertext fails: tampering or corruption); 3
+    /// the chain is intact but the event at the named position cannot be decoded by this
+    /// binary (a bug or an old binary: those cases answer 503 until a binary that reads them
+    /// runs `tincay rebuild`); 2 anything else (no key, no log, directory in use).
     Verify(verify::Args),
     /// Rebuild every projection from the log and save their checkpoint (needs the data
     /// directory to itself).

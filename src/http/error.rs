@@ -39,6 +39,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("the server is busy")]
     Overloaded { retry_after_secs: u64 },
+    /// The case holds an event this server cannot read; the rest of the service works.
+    #[error("the case holds an event this server cannot read; an operator must repair it")]
+    CaseUnavailable,
     /// Something broke inside. The message is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -75,6 +78,7 @@ impl ApiError {
             ApiError::RuleViolated(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rule_violated"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Overloaded { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::CaseUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "case_unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -170,6 +174,7 @@ mod tests {
                 503,
                 "unavailable",
             ),
+            (ApiError::CaseUnavailable, 503, "case_unavailable"),
             (ApiError::Internal("x".into()), 500, "internal"),
         ];
         for (error, status, code) in table {

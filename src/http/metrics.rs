@@ -50,6 +50,9 @@ pub struct Metrics {
     projections_applied: Gauge,
     projection_lag: Gauge,
     projections_failed: Gauge,
+    set_aside_cases: Gauge,
+    excluded_events: Gauge,
+    first_undecodable: Gauge,
     stream_keys: Gauge,
 }
 
@@ -61,6 +64,8 @@ pub struct Positions {
     /// The last position every projection has applied.
     pub applied: u64,
     pub failed: bool,
+    /// Case streams set aside, the events they exclude, and the first undecodable position.
+    pub set_aside: crate::projections::set_aside::AsideSummary,
 }
 
 impl Metrics {
@@ -124,6 +129,24 @@ impl Metrics {
             "1 when a projection could not apply an event and serves nothing",
             projections_failed.clone(),
         );
+        let set_aside_cases = Gauge::default();
+        registry.register(
+            "projections_set_aside_cases",
+            "Case streams set aside because an event of theirs cannot be decoded (503 case_unavailable)",
+            set_aside_cases.clone(),
+        );
+        let excluded_events = Gauge::default();
+        registry.register(
+            "projections_excluded_events",
+            "Events of set-aside case streams that no projection applied",
+            excluded_events.clone(),
+        );
+        let first_undecodable = Gauge::default();
+        registry.register(
+            "projections_first_undecodable_position",
+            "The log position of the first event a projection cannot decode (0: none)",
+            first_undecodable.clone(),
+        );
         let stream_keys = Gauge::default();
         registry.register(
             "stream_keys_in_memory",
@@ -141,6 +164,9 @@ impl Metrics {
             projections_applied,
             projection_lag,
             projections_failed,
+            set_aside_cases,
+            excluded_events,
+            first_undecodable,
             stream_keys,
         }
     }
@@ -167,6 +193,11 @@ impl Metrics {
         self.projection_lag
             .set(gauge(positions.head.saturating_sub(positions.applied)));
         self.projections_failed.set(i64::from(positions.failed));
+        self.set_aside_cases.set(gauge(positions.set_aside.cases));
+        self.excluded_events
+            .set(gauge(positions.set_aside.excluded_events));
+        self.first_undecodable
+            .set(gauge(positions.set_aside.first_position));
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
         Ok(text)
@@ -215,6 +246,11 @@ mod tests {
                 head: 10,
                 applied: 7,
                 failed: false,
+                set_aside: crate::projections::set_aside::AsideSummary {
+                    cases: 1,
+                    excluded_events: 2,
+                    first_position: 5,
+                },
             })
             .unwrap();
         for family in [
@@ -227,6 +263,9 @@ mod tests {
             "tincay_projections_applied_position 7",
             "tincay_projection_lag 3",
             "tincay_projections_failed 0",
+            "tincay_projections_set_aside_cases 1",
+            "tincay_projections_excluded_events 2",
+            "tincay_projections_first_undecodable_position 5",
             "tincay_stream_keys_in_memory 12",
         ] {
             assert!(text.contains(family), "{family} missing from\n{text}");

@@ -2,7 +2,8 @@
 //! commands and queries, check who may do what, and map every error to problem+json.
 //!
 //! - [`state`]: [`AppState`](state::AppState), one `Clone` struct of `Arc`s.
-//! - [`error`]: the one error type and its status table; [`json`]: the body extractor.
+//! - [`error`]: the one error type and its status table; [`json`]: the body extractor;
+//!   [`exclusions`]: statistics say how many events of set-aside cases they leave out.
 //! - [`auth`]: who is calling (bearer token) and role extractors; [`scope`]: whether a user
 //!   may see a case.
 //! - one module per resource, each with its own `router()` returning an `OpenApiRouter`, so
@@ -15,6 +16,7 @@
 pub mod auth;
 pub mod cases;
 pub mod error;
+pub mod exclusions;
 pub mod follow_ups;
 pub mod json;
 pub mod metrics;

@@ -79,6 +79,7 @@ pub fn positions(state: &AppState) -> Positions {
         head: state.log.head().map_or(0, |head| head.position),
         applied: state.projections.applied(),
         failed: state.projections.has_failed(),
+        set_aside: state.projections.set_aside.summary(),
     }
 }
 
@@ -169,6 +170,7 @@ mod tests {
             head,
             applied,
             failed,
+            set_aside: Default::default(),
         })
     }
 

@@ -17,6 +17,7 @@ use crate::http::cases::flow::internal;
 use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
+use crate::http::exclusions;
 use crate::http::state::AppState;
 use crate::http::stats::{CountDoc, area, csv_response, in_scope, mode, record, wants_csv};
 use crate::stats::facts::{Month, day_number};
@@ -63,6 +64,9 @@ pub struct ProgrammeDoc {
     /// published numbers; null when either is suppressed).
     pub follow_ups_on_time: serde_json::Value,
     pub cases_without_reporting_consent: CountDoc,
+    /// Events of case streams set aside (undecodable) that these figures do not count; also
+    /// the `Tincay-Excluded-Events` header.
+    pub excluded_events: u64,
 }
 
 /// Trusted address counts.
@@ -100,11 +104,12 @@ pub async fn programme_report(
         query.map_err(|_| ApiError::BadRequest("malformed or unknown query parameter".into()))?;
     let csv = wants_csv(&headers);
     let report = programme(&state, &StatsReader(user), raw, csv, client).await?;
-    if csv {
-        Ok(programme_csv(&report))
+    let response = if csv {
+        programme_csv(&report)
     } else {
-        Ok(private(axum::Json(report), None))
-    }
+        private(axum::Json(exclusions::counted(&state, report)), None)
+    };
+    Ok(exclusions::with_header(&state, response))
 }
 
 /// The typed core of `GET /reports/programme` (the API's JSON and CSV, and the web app's

@@ -33,6 +33,7 @@ use crate::http::cases::flow::internal;
 use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
+use crate::http::exclusions;
 use crate::http::state::AppState;
 use crate::stats::aggregate::TooLarge;
 use crate::stats::areas::Units;
@@ -99,6 +100,9 @@ pub struct StatsTableDoc {
     /// protect another) and `suppressed: true` when suppressed.
     pub cells: Vec<serde_json::Value>,
     pub total: CountDoc,
+    /// Events of case streams set aside (undecodable) that these figures do not count; also
+    /// the `Tincay-Excluded-Events` header.
+    pub excluded_events: u64,
 }
 
 /// A published number.
@@ -138,11 +142,12 @@ pub async fn statistics(
         query.map_err(|_| ApiError::BadRequest("malformed or unknown query parameter".into()))?;
     let csv = wants_csv(&headers);
     let table = stats_table(&state, &StatsReader(user), raw, csv, client).await?;
-    if csv {
-        Ok(stats_csv(&table))
+    let response = if csv {
+        stats_csv(&table)
     } else {
-        Ok(private(axum::Json(table), None))
-    }
+        private(axum::Json(exclusions::counted(&state, table)), None)
+    };
+    Ok(exclusions::with_header(&state, response))
 }
 
 /// The typed core of `GET /stats` (the API's JSON and CSV, and the web app's explorer):

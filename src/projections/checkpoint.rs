@@ -92,6 +92,13 @@ pub enum CheckpointError {
     Keys(#[from] crate::store::keyring::KeyringError),
     #[error("the projection checkpoint cannot be encoded")]
     Encode,
+    /// A checkpoint would forget which case streams are set aside (they are not saved), so
+    /// none is saved while one is: a start replays from the last one and meets them again.
+    #[error(
+        "no projection checkpoint is saved while {cases} case stream(s) are set aside \
+         (first undecodable event at position {position})"
+    )]
+    SetAside { cases: u64, position: u64 },
 }
 
 /// The header line.
@@ -143,6 +150,13 @@ pub fn save(
     log: &EventLog,
     projections: &Projections,
 ) -> Result<u64, CheckpointError> {
+    let aside = projections.set_aside.summary();
+    if aside.cases > 0 {
+        return Err(CheckpointError::SetAside {
+            cases: aside.cases,
+            position: aside.first_position,
+        });
+    }
     let (position, snapshot) = projections.snapshot();
     write(data_dir, log, position, snapshot)?;
     Ok(position)

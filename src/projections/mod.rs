@@ -7,6 +7,8 @@
 //! - the statistics projection lives with the statistics ([`crate::stats::projection`]).
 //! - [`runner`]: the follower task, the applied position, and waiting for it
 //!   (read-your-writes: a handler that just appended waits until its position is applied).
+//! - [`set_aside`]: case streams holding an event that cannot be decoded, set aside so the
+//!   rest keeps working.
 //! - [`checkpoint`]: every projection's state at one position, saved encrypted in the data
 //!   directory; [`checkpointer`]: when a running server saves it.
 //!
@@ -22,3 +24,4 @@ pub mod checkpointer;
 pub mod event;
 pub mod registry;
 pub mod runner;
+pub mod set_aside;

@@ -9,9 +9,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::watch;
 
 use crate::domain::codec::DecodeError;
+use crate::domain::ids::CaseId;
 use crate::projections::cases::{CaseIndex, CaseTable};
-use crate::projections::event::{ProjectedEvent, pii_needed};
+use crate::projections::event::{Projected, ProjectedEvent, pii_needed};
 use crate::projections::registry::{Registry, RegistryData};
+use crate::projections::set_aside::SetAside;
 use crate::stats::projection::{StatsData, StatsProjection, StatsSnapshot};
 use crate::store::log::{EventLog, RecordedEvent};
 
@@ -24,6 +26,8 @@ pub struct Projections {
     pub registry: Registry,
     pub cases: CaseIndex,
     pub stats: StatsProjection,
+    /// Case streams holding an event that cannot be decoded: not applied, the rest is.
+    pub set_aside: SetAside,
     applied: watch::Sender<u64>,
     /// Set when a projection could not apply an event: it then serves nothing.
     failed: AtomicBool,
@@ -37,6 +41,7 @@ impl Projections {
             registry: Registry::default(),
             cases: CaseIndex::default(),
             stats: StatsProjection::default(),
+            set_aside: SetAside::default(),
             applied: watch::Sender::new(0),
             failed: AtomicBool::new(false),
             applying: Mutex::new(()),
@@ -127,8 +132,10 @@ impl Projections {
         self.apply_decoded(batch.iter().map(decode_recorded))
     }
 
-    /// Apply decoded events in order, stopping at the first that did not decode: after it,
-    /// every projection refuses to serve (never a view that silently skipped an event).
+    /// Apply decoded events in order. An event of a case stream that did not decode sets
+    /// that stream aside ([`SetAside`]): it and the stream's later events are skipped, and
+    /// counted, never silently. Any other event that did not decode stops every projection:
+    /// after it, they refuse to serve (never a view that silently skipped an event).
     fn apply_decoded(
         &self,
         batch: impl IntoIterator<Item = Result<ProjectedEvent, Undecodable>>,
@@ -138,13 +145,36 @@ impl Projections {
         for event in batch {
             let event = match event {
                 Ok(event) => event,
-                Err(Undecodable { position, error }) => {
+                Err(Undecodable {
+                    position,
+                    case: Some(case),
+                    error,
+                }) => {
+                    self.set_aside.set_aside(case, position);
+                    tracing::error!(
+                        position,
+                        %error,
+                        "an event of a case stream cannot be decoded: that case is set aside \
+                         (503 case_unavailable) until a binary that reads it rebuilds"
+                    );
+                    last = Some(position);
+                    continue;
+                }
+                Err(Undecodable {
+                    position, error, ..
+                }) => {
                     self.failed.store(true, Ordering::SeqCst);
                     self.applied.send_modify(|_| {});
                     tracing::error!(position, %error, "a projection cannot decode an event");
                     return Err(ProjectionError::Failed);
                 }
             };
+            if let Projected::Case { id, .. } = &event.body {
+                if self.set_aside.exclude(id) {
+                    last = Some(event.position);
+                    continue;
+                }
+            }
             self.registry.apply(&event);
             self.cases.apply(&event);
             self.stats.apply(&event);
@@ -179,15 +209,17 @@ impl Projections {
     }
 }
 
-/// An event no projection could decode, and where it is.
+/// An event no projection could decode, where it is, and its case if it is a case's.
 struct Undecodable {
     position: u64,
+    case: Option<CaseId>,
     error: DecodeError,
 }
 
 fn decode_recorded(recorded: &RecordedEvent) -> Result<ProjectedEvent, Undecodable> {
     ProjectedEvent::decode(recorded).map_err(|error| Undecodable {
         position: recorded.position,
+        case: recorded.stream.uuid_of("case").map(CaseId::from_uuid),
         error,
     })
 }

@@ -3,6 +3,12 @@
 //! every `facts` part and every `pii` part whose key still exists, decode every event into
 //! its domain type, and name the first position that fails. Never panics on bad data.
 //!
+//! Two kinds of failure are told apart: a broken chain ([`VerifyError::Broken`]: a MAC,
+//! a position, a version or a ciphertext does not check out, i.e. tampering or corruption)
+//! and an event that cannot be decoded although the chain is intact
+//! ([`VerifyError::Undecodable`]: a bug, an old binary; the walk goes on to the end, so the
+//! chain is known to be intact, and names the first such position).
+//!
 //! The walk has the log to itself, so the streams' wrapped keys are read in one scan of the
 //! key tree before it starts ([`WrappedKeys`]), rather than looked up one case at a time.
 
@@ -43,6 +49,12 @@ pub struct VerifyFailure {
 pub enum VerifyError {
     #[error("the chain is broken at {0}")]
     Broken(#[from] VerifyFailure),
+    /// The whole chain checks out, but the event at `first.position` (and `count` events in
+    /// all) cannot be decoded by this binary.
+    #[error(
+        "the chain is intact, but the event at {first} cannot be decoded ({count} such event(s) in all)"
+    )]
+    Undecodable { first: VerifyFailure, count: u64 },
     #[error("the data directory holds no tincay log")]
     NotInitialised,
     #[error(transparent)]
@@ -78,6 +90,7 @@ pub fn verify(
         next: 1,
         versions: HashMap::new(),
         report: VerifyReport::default(),
+        undecodable: None,
     };
     loop {
         let records = read_chunk(store, walk.next)?;
@@ -90,7 +103,10 @@ pub fn verify(
     }
     walk.check_stream_heads()?;
     walk.report.streams = walk.versions.len() as u64;
-    Ok(walk.report)
+    match walk.undecodable {
+        Some((first, count)) => Err(VerifyError::Undecodable { first, count }),
+        None => Ok(walk.report),
+    }
 }
 
 /// The next records; if the engine cannot read them, find the first position it cannot read
@@ -133,6 +149,8 @@ struct Walk<'a> {
     /// Per stream: (last version seen, position of that version).
     versions: HashMap<StreamId, (u64, u64)>,
     report: VerifyReport,
+    /// The first event that did not decode, and how many did not.
+    undecodable: Option<(VerifyFailure, u64)>,
 }
 
 impl Walk<'_> {
@@ -178,8 +196,16 @@ impl Walk<'_> {
             RecordedPii::Erased => self.report.pii_erased += 1,
             RecordedPii::Absent | RecordedPii::NotRead => {}
         }
-        (self.type_check)(&event)
-            .map_err(|reason| fail(format!("event cannot be decoded: {reason}")))?;
+        if let Err(reason) = (self.type_check)(&event) {
+            // The chain holds: note it and walk on, so the end says whether it is intact.
+            match &mut self.undecodable {
+                Some((_, count)) => *count += 1,
+                None => {
+                    self.undecodable =
+                        Some((fail(format!("event cannot be decoded: {reason}")), 1));
+                }
+            }
+        }
         self.versions
             .insert(header.stream.clone(), (header.stream_version, position));
         self.previous = record.mac;

@@ -19,6 +19,7 @@ mod registry;
 mod requests;
 mod restart;
 mod sessions;
+mod set_aside;
 mod smoke;
 
 mod cases;

@@ -133,6 +133,15 @@ impl TestApp {
         spawn_app_in(dir, HttpSettings::default()).await
     }
 
+    /// Stop gracefully and hand back the data directory, free for the offline commands
+    /// (`verify`, `rebuild`); [`spawn_app_in`] starts a server on it again.
+    pub async fn stop_keeping_dir(mut self) -> TempDir {
+        self.shut_down().await;
+        let TestApp { dir, state, .. } = self;
+        drop(state);
+        dir
+    }
+
     async fn shut_down(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());

@@ -8,8 +8,13 @@
 //!
 //! Adding a version: keep the old facts struct here (its schema stays in the catalogue), write
 //! its conversion to the next version, and add a row above.
+//!
+//! [`install_test_upcaster`] is a **tests only** hook: it stands for the upcaster a new binary
+//! would ship to read a form this one cannot, so a test can show a case stream set aside
+//! (an event it cannot decode) coming back after `tincay rebuild`, in one process.
 
 use std::borrow::Cow;
+use std::sync::{PoisonError, RwLock};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -81,6 +86,36 @@ pub fn to_current<'a>(stored: &StoredEvent<'a>) -> Result<Cow<'a, [u8]>, DecodeE
         }
         _ => Ok(Cow::Borrowed(stored.facts)),
     }
+}
+
+/// A test upcaster: the facts of an unreadable form, as the current version's facts JSON.
+pub type TestUpcaster = fn(&[u8]) -> Option<Vec<u8>>;
+
+/// The test upcasters installed, by `(type, version)`. Empty in tincay itself.
+static TEST_UPCASTERS: RwLock<Vec<(&'static str, u32, TestUpcaster)>> = RwLock::new(Vec::new());
+
+/// **Tests only.** From now on, in this process, events of `event_type` at `version` (a
+/// version no code here reads) are read by `upcast` into the type's current version, as a
+/// new binary's upcaster would. Never used by tincay itself.
+#[doc(hidden)]
+pub fn install_test_upcaster(event_type: &'static str, version: u32, upcast: TestUpcaster) {
+    TEST_UPCASTERS
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push((event_type, version, upcast));
+}
+
+/// The installed test upcaster for `stored`'s type and version, if any.
+pub fn test_upcaster(stored: &StoredEvent<'_>) -> Option<TestUpcaster> {
+    let installed = TEST_UPCASTERS
+        .read()
+        .unwrap_or_else(PoisonError::into_inner);
+    installed
+        .iter()
+        .find(|(event_type, version, _)| {
+            *event_type == stored.event_type && *version == stored.schema_version
+        })
+        .map(|(_, _, upcast)| *upcast)
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ pub async fn access_log(
     from: Option<String>,
 ) -> Result<AccessLogView, ApiError> {
     let case_id = CaseId::from_uuid(id);
-    let case = load(state, &case_id)?;
+    let case = load(state, user, &case_id)?;
     check_access(state, user, &case)?;
     state
         .access

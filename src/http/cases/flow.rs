@@ -38,14 +38,17 @@ use crate::store::stream::StreamId;
 /// some contender wins, so this is only reached under a pile-up of this many writers.
 const MAX_ATTEMPTS: usize = 64;
 
-/// The case as its stream says now.
-pub fn load(state: &AppState, id: &CaseId) -> Result<CaseState, ApiError> {
-    load_events(state, id).map(|(case, _)| case)
+/// The case as its stream says now, as `user` may see it (see [`load_events`]).
+pub fn load(state: &AppState, user: &CurrentUser, id: &CaseId) -> Result<CaseState, ApiError> {
+    load_events(state, user, id).map(|(case, _)| case)
 }
 
-/// The case as its stream says now, and the stream's decrypted events.
+/// The case as its stream says now, and the stream's decrypted events. A stream holding an
+/// event this binary cannot decode is 503 `case_unavailable` to whoever may see the case
+/// (judged on the events before it; 404 to anyone else), never a view that skipped it.
 pub fn load_events(
     state: &AppState,
+    user: &CurrentUser,
     id: &CaseId,
 ) -> Result<(CaseState, Vec<RecordedEvent>), ApiError> {
     let events = state
@@ -54,7 +57,18 @@ pub fn load_events(
         .map_err(internal)?;
     let mut case = CaseState::default();
     for recorded in &events {
-        case.apply(&recorded.decode::<CaseEvent>().map_err(internal)?);
+        match recorded.decode::<CaseEvent>() {
+            Ok(event) => case.apply(&event),
+            Err(error) => {
+                tracing::error!(
+                    position = recorded.position,
+                    %error,
+                    "a case holds an event this server cannot decode"
+                );
+                check_access(state, user, &case)?;
+                return Err(ApiError::CaseUnavailable);
+            }
+        }
     }
     Ok((case, events))
 }
@@ -90,8 +104,8 @@ pub fn accessible(
     user: &CurrentUser,
     id: &CaseId,
 ) -> Result<CaseState, ApiError> {
-    let mut case = Known::guess(state, id)?;
-    case.judge(state, |case| check_access(state, user, case))?;
+    let mut case = Known::guess(state, user, id)?;
+    case.judge(state, user, |case| check_access(state, user, case))?;
     Ok(case.state)
 }
 
@@ -142,8 +156,9 @@ pub async fn execute(
     command: Command<'_>,
     parse: impl FnOnce(&CaseState) -> Result<CaseCommand, ApiError>,
 ) -> Result<Created, ApiError> {
-    let mut case = Known::guess(state, &command.case)?;
-    case.judge(state, |case| check_access(state, command.user, case))?;
+    let user = command.user;
+    let mut case = Known::guess(state, user, &command.case)?;
+    case.judge(state, user, |case| check_access(state, user, case))?;
     let idempotency = idempotency(
         command.user,
         &command.route,
@@ -157,8 +172,8 @@ pub async fn execute(
     }
     let if_match = command.preconditions.if_match;
     if let Some(expected) = if_match {
-        case.judge(state, |case| {
-            check_access(state, command.user, case)?;
+        case.judge(state, user, |case| {
+            check_access(state, user, case)?;
             if expected == case.version {
                 Ok(())
             } else {
@@ -169,8 +184,8 @@ pub async fn execute(
     let domain_command = parse(&case.state)?;
     for _ in 0..MAX_ATTEMPTS {
         let today = state.clock.today();
-        let events = case.judge(state, |case| {
-            check_access(state, command.user, case)?;
+        let events = case.judge(state, user, |case| {
+            check_access(state, user, case)?;
             decide(case, domain_command.clone(), today).map_err(rejected)
         })?;
         let created_id = events.first().and_then(created_id);
@@ -199,7 +214,7 @@ pub async fn execute(
             Err(AppendError::WrongVersion { actual }) if if_match.is_some() => {
                 return Err(stale(actual));
             }
-            Err(AppendError::WrongVersion { .. }) => case.reload(state, &command.case)?,
+            Err(AppendError::WrongVersion { .. }) => case.reload(state, user, &command.case)?,
             Err(error) => return Err(append_error(error)),
         }
     }
@@ -217,11 +232,16 @@ struct Known {
 }
 
 impl Known {
-    /// The projection's state of the case, or the stream's if the projection has none.
-    fn guess(state: &AppState, id: &CaseId) -> Result<Self, ApiError> {
-        let (case, from_log) = match state.projections.cases.get(id) {
+    /// The projection's state of the case, or the stream's if the projection has none or
+    /// has set the case aside.
+    fn guess(state: &AppState, user: &CurrentUser, id: &CaseId) -> Result<Self, ApiError> {
+        let projected = match state.projections.set_aside.get(id) {
+            Some(_) => None,
+            None => state.projections.cases.get(id),
+        };
+        let (case, from_log) = match projected {
             Some(case) => (case, false),
-            None => (load(state, id)?, true),
+            None => (load(state, user, id)?, true),
         };
         Ok(Self {
             id: *id,
@@ -230,8 +250,13 @@ impl Known {
         })
     }
 
-    fn reload(&mut self, state: &AppState, id: &CaseId) -> Result<(), ApiError> {
-        self.state = load(state, id)?;
+    fn reload(
+        &mut self,
+        state: &AppState,
+        user: &CurrentUser,
+        id: &CaseId,
+    ) -> Result<(), ApiError> {
+        self.state = load(state, user, id)?;
         self.from_log = true;
         Ok(())
     }
@@ -241,6 +266,7 @@ impl Known {
     fn judge<T>(
         &mut self,
         state: &AppState,
+        user: &CurrentUser,
         check: impl Fn(&CaseState) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         match check(&self.state) {
@@ -248,7 +274,7 @@ impl Known {
             Err(refusal) if self.from_log => Err(refusal),
             Err(_) => {
                 let id = self.id;
-                self.reload(state, &id)?;
+                self.reload(state, user, &id)?;
                 check(&self.state)
             }
         }

@@ -45,7 +45,7 @@ pub async fn read_case(
     from: Option<String>,
 ) -> Result<CaseView, ApiError> {
     let case_id = CaseId::from_uuid(id);
-    let (case, events) = load_events(state, &case_id)?;
+    let (case, events) = load_events(state, user, &case_id)?;
     check_access(state, user, &case)?;
     state
         .access

@@ -8,6 +8,7 @@
 //!   the entries for one stream that queued up while the previous appends were being made
 //!   durable become one event, and every caller is answered once that event is durable.
 //! - [`for_case`]: a case's entries, batches read back as the entries they hold.
+//! - [`record_account`]: what happened to an account (created, reset, approved, refused).
 
 mod batch;
 
@@ -16,10 +17,12 @@ pub use batch::AccessRecorder;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::domain::access::{AccessEvent, AccessFacts, AccessPii};
+use crate::domain::access::{
+    AccessAccountFacts, AccessAccountPii, AccessEvent, AccessFacts, AccessPii,
+};
 use crate::domain::codec::EventCodec;
 use crate::domain::ids::{CaseId, UserId};
-use crate::domain::vocab::AccessAction;
+use crate::domain::vocab::{AccessAction, AccountAction};
 use crate::store::log::{AppendError, AppendRequest, EventLog, ExpectedVersion, ReadError};
 use crate::store::stream::StreamId;
 
@@ -100,6 +103,44 @@ fn single(entry: AccessEntry) -> Result<AppendRequest, AccessLogError> {
     })
 }
 
+/// Something that happened to an account, as the access log records it.
+#[derive(Clone, Debug)]
+pub struct AccountEntry {
+    /// Who did it: an admin, a supervisor, the account itself (signing in); `None` for the
+    /// operator's console (`tincay user add` on the server).
+    pub actor: Option<UserId>,
+    pub action: AccountAction,
+    pub account: UserId,
+    /// The client's address, when a request did it.
+    pub from: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+/// Record an account entry in the month's stream; resolves once it is durable.
+pub async fn record_account(log: &EventLog, entry: AccountEntry) -> Result<(), AccessLogError> {
+    let event = AccessEvent::AccountRecorded {
+        facts: AccessAccountFacts {
+            action: entry.action,
+            account: entry.account,
+        },
+        pii: Some(AccessAccountPii { from: entry.from }),
+    };
+    let encoded = event
+        .encode()
+        .map_err(|error| AccessLogError::Codec(error.to_string()))?;
+    log.append(AppendRequest {
+        stream: StreamId::access_month(entry.at.year(), u8::from(entry.at.month())),
+        expected: ExpectedVersion::Any,
+        events: vec![encoded],
+        idempotency: None,
+        actor: entry.actor.map(|user| *user.as_uuid()),
+        recorded_at: entry.at,
+        erase: false,
+    })
+    .await?;
+    Ok(())
+}
+
 /// Every entry about a case, oldest first.
 pub fn for_case(log: &EventLog, case: &CaseId) -> Result<Vec<AccessRecord>, AccessLogError> {
     let mut records = Vec::new();
@@ -114,6 +155,8 @@ pub fn for_case(log: &EventLog, case: &CaseId) -> Result<Vec<AccessRecord>, Acce
                 action: facts.action,
                 from: pii.and_then(|pii| pii.from),
             }),
+            // Never in a case's stream.
+            AccessEvent::AccountRecorded { .. } => {}
             AccessEvent::BatchRecorded { facts, pii } => {
                 let mut froms = pii.map(|pii| pii.entries).unwrap_or_default().into_iter();
                 for entry in facts.entries {

@@ -97,6 +97,8 @@ enum Command {
 
 /// Parse the command line (with the configuration file's settings) and run the command.
 pub fn main() -> ExitCode {
+    // Every file a command creates (data directory, keys, backups) is the owner's only.
+    crate::store::file_modes::restrict_umask();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let mut command = <Cli as clap::CommandFactory>::command();
     if let Some(path) = config::config_path(&args) {

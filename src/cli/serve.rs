@@ -143,6 +143,8 @@ pub struct ListenArgs {
 }
 
 pub fn run(args: Args) -> Result<(), CliError> {
+    // (The key file is checked as it is read: `read_key_file`.)
+    check_private(&args.data.data_dir, "data directory")?;
     let master = load_key(&args.key, &args.data.data_dir)?;
     runtime()?.block_on(async {
         if args.service.ledger.erasure_ledger.is_none() {
@@ -160,6 +162,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
         .await?;
         serve(app, &args.data.data_dir).await
     })
+}
+
+/// Refuse a data directory or key file that other local users may read.
+fn check_private(path: &Path, what: &str) -> Result<(), CliError> {
+    crate::store::file_modes::check_private(path, what).map_err(CliError::Usage)
 }
 
 /// The master key, or an error saying exactly how to get one. A new directory needs a new

@@ -206,7 +206,7 @@ fn add_directly(
             HttpSettings::default(),
             Arc::new(SystemClock),
         );
-        let created = accounts::create_user(&state, None, new).await;
+        let created = accounts::create_user(&state, accounts::Creator::Console, new).await;
         follower.abort();
         log.close();
         created

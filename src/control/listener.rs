@@ -178,13 +178,15 @@ fn parse(line: &[u8]) -> Result<Request, Response> {
 
 async fn run(state: &AppState, request: Request) -> Response {
     match request {
-        Request::UserAdd(new) => match accounts::create_user(state, None, new).await {
-            Ok(id) => {
-                tracing::info!(user = %id, "control socket: user added");
-                Response::created(*id.as_uuid())
+        Request::UserAdd(new) => {
+            match accounts::create_user(state, accounts::Creator::Console, new).await {
+                Ok(id) => {
+                    tracing::info!(user = %id, "control socket: user added");
+                    Response::created(*id.as_uuid())
+                }
+                Err(error) => Response::refused(describe(&error)),
             }
-            Err(error) => Response::refused(describe(&error)),
-        },
+        }
         Request::Backup => Response::refused("a backup is streamed, not answered in a line"),
     }
 }

@@ -272,7 +272,14 @@ impl Users<'_> {
             username: username.to_owned(),
             password_hash,
         };
-        let events = user::decide(&UserState::default(), UserCommand::Create { facts, pii })?;
+        let events = user::decide(
+            &UserState::default(),
+            UserCommand::Create {
+                facts,
+                pii,
+                held: false,
+            },
+        )?;
         let id = self.rng.uuid();
         let stream = StreamId::user(&UserId::from_uuid(id));
         self.plan

@@ -10,6 +10,10 @@
 //! stream are recorded at the same moment (many reads of one case at once), one
 //! `access_batch_recorded` event holds them all, each with its own user and time, which the
 //! single-entry event keeps in its record header; read back, a batch is the same entries.
+//!
+//! What happens to accounts (created, password reset, approved, refused, a sign-in refused
+//! because the account waits for approval) is `access_account_recorded`, in the monthly
+//! stream: the actor in the record header, the account in the facts.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -19,10 +23,11 @@ use crate::domain::catalogue::{Catalogued, event_schema};
 use crate::domain::codec::{DecodeError, EncodedEvent, EventCodec, StoredEvent};
 use crate::domain::ids::{CaseId, UserId};
 use crate::domain::parts;
-use crate::domain::vocab::AccessAction;
+use crate::domain::vocab::{AccessAction, AccountAction};
 
 const RECORDED: (&str, u32) = ("access_recorded", 1);
 const BATCH_RECORDED: (&str, u32) = ("access_batch_recorded", 1);
+const ACCOUNT_RECORDED: (&str, u32) = ("access_account_recorded", 1);
 
 /// The coded part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -75,6 +80,24 @@ pub struct AccessBatchPii {
 
 redacted_debug!(AccessBatchPii);
 
+/// `access_account_recorded` v1 facts: what happened to which account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessAccountFacts {
+    pub action: AccountAction,
+    pub account: UserId,
+}
+
+/// `access_account_recorded` v1 personal part: the client's address, if known.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessAccountPii {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+redacted_debug!(AccessAccountPii);
+
 /// The access log's events.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AccessEvent {
@@ -87,10 +110,15 @@ pub enum AccessEvent {
         facts: AccessBatchFacts,
         pii: Option<AccessBatchPii>,
     },
+    /// Something that happened to an account.
+    AccountRecorded {
+        facts: AccessAccountFacts,
+        pii: Option<AccessAccountPii>,
+    },
 }
 
 impl EventCodec for AccessEvent {
-    const WRITES: &'static [(&'static str, u32)] = &[RECORDED, BATCH_RECORDED];
+    const WRITES: &'static [(&'static str, u32)] = &[RECORDED, BATCH_RECORDED, ACCOUNT_RECORDED];
     const READS: &'static [(&'static str, u32)] = Self::WRITES;
 
     fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
@@ -98,6 +126,9 @@ impl EventCodec for AccessEvent {
             Self::Recorded { facts, pii } => parts::encode_with_pii(RECORDED, facts, pii),
             Self::BatchRecorded { facts, pii } => {
                 parts::encode_with_pii(BATCH_RECORDED, facts, pii)
+            }
+            Self::AccountRecorded { facts, pii } => {
+                parts::encode_with_pii(ACCOUNT_RECORDED, facts, pii)
             }
         }
     }
@@ -124,6 +155,10 @@ impl EventCodec for AccessEvent {
                 }
                 Ok(Self::BatchRecorded { facts, pii })
             }
+            ACCOUNT_RECORDED => Ok(Self::AccountRecorded {
+                facts: parts::facts(&stored, stored.facts)?,
+                pii: parts::pii(&stored)?,
+            }),
             _ => Err(parts::unknown_type(&stored)),
         }
     }
@@ -136,6 +171,9 @@ impl Catalogued for AccessEvent {
         match (event_type, version) {
             RECORDED => Some(event_schema::<AccessFacts, AccessPii>(event_type, version)),
             BATCH_RECORDED => Some(event_schema::<AccessBatchFacts, AccessBatchPii>(
+                event_type, version,
+            )),
+            ACCOUNT_RECORDED => Some(event_schema::<AccessAccountFacts, AccessAccountPii>(
                 event_type, version,
             )),
             _ => None,

@@ -1,5 +1,5 @@
-//! Who is calling. [`CurrentUser`] reads the bearer token and resolves an active user (401
-//! otherwise); the role extractors refuse other roles with 403, so a handler's signature
+//! Who is calling. [`CurrentUser`] reads the bearer token and resolves an active user that
+//! is not waiting for approval (401 otherwise); the role extractors refuse other roles with 403, so a handler's signature
 //! says who may call it.
 
 use axum::extract::FromRequestParts;
@@ -44,7 +44,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .projections
             .registry
             .user(&id)
-            .filter(|user| user.active)
+            .filter(|user| user.active && !user.pending)
             .ok_or(ApiError::Unauthorized)?;
         Ok(CurrentUser {
             id,

@@ -23,6 +23,9 @@ pub enum ApiError {
     Unauthorized,
     #[error("this role may not do this")]
     Forbidden,
+    /// The right password of an account (or a new password) that waits for a supervisor.
+    #[error("the account waits for a supervisor's approval")]
+    AccountPending,
     #[error("not found")]
     NotFound,
     #[error("the case was erased")]
@@ -68,6 +71,7 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::AccountPending => (StatusCode::FORBIDDEN, "account_pending"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Gone => (StatusCode::GONE, "gone"),
             ApiError::PreconditionFailed(_) => {
@@ -150,6 +154,7 @@ mod tests {
             (ApiError::BadRequest("x".into()), 400, "bad_request"),
             (ApiError::Unauthorized, 401, "unauthorized"),
             (ApiError::Forbidden, 403, "forbidden"),
+            (ApiError::AccountPending, 403, "account_pending"),
             (ApiError::NotFound, 404, "not_found"),
             (ApiError::Gone, 410, "gone"),
             (

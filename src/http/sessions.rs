@@ -150,6 +150,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         (status = 201, description = "Signed in", body = SessionStarted),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown user, wrong password or deactivated account (one answer for all)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The right password, but the account (or its new password) waits for a supervisor's approval (`account_pending`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed sign-ins for this account or address; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -219,6 +220,19 @@ pub async fn authenticate(
         return Err(ApiError::Unauthorized);
     };
 
+    // The right password of an account that waits for a supervisor: said only now, after
+    // the password check, so it tells nothing to someone who does not know the password.
+    if user.pending {
+        state.throttle.succeeded(&account_key);
+        crate::http::registry::accounts::record(
+            state,
+            Some(user.id),
+            crate::domain::vocab::AccountAction::SignInPending,
+            user.id,
+        )
+        .await?;
+        return Err(ApiError::AccountPending);
+    }
     record(
         state,
         AccessEntry {

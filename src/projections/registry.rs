@@ -51,6 +51,10 @@ pub struct User {
     /// Argon2id PHC string.
     pub password_hash: String,
     pub active: bool,
+    /// Waiting for a supervisor's approval (a new account that can read cases, or its reset
+    /// password): cannot sign in. (Absent from checkpoints made before it existed.)
+    #[serde(default)]
+    pub pending: bool,
     /// The user stream's version (for expected-version appends).
     pub version: u64,
 }
@@ -61,6 +65,7 @@ impl std::fmt::Debug for User {
             .field("id", &self.id)
             .field("role", &self.role)
             .field("active", &self.active)
+            .field("pending", &self.pending)
             .finish_non_exhaustive()
     }
 }
@@ -233,6 +238,7 @@ impl RegistryData {
                         trusted_address: facts.trusted_address,
                         password_hash: pii.password_hash,
                         active: true,
+                        pending: false,
                         version,
                     },
                 );
@@ -246,6 +252,15 @@ impl RegistryData {
             UserEvent::Deactivated => {
                 if let Some(user) = self.users.get_mut(&id) {
                     user.active = false;
+                    user.version = version;
+                }
+            }
+            UserEvent::ApprovalRequested(_) | UserEvent::Approved | UserEvent::Refused => {
+                if let Some(user) = self.users.get_mut(&id) {
+                    user.pending = matches!(event, UserEvent::ApprovalRequested(_));
+                    if matches!(event, UserEvent::Refused) {
+                        user.active = false;
+                    }
                     user.version = version;
                 }
             }

@@ -190,12 +190,22 @@ impl Keyring {
             .insert(stream, key);
     }
 
-    /// Drop a stream's key from memory (after erasure).
+    /// Drop a stream's key from memory for good (after erasure): a read that unwrapped it
+    /// before the erasure committed cannot put it back (see [`KeyCache`]).
     pub fn forget(&self, stream: &StreamId) {
         self.streams
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(stream);
+    }
+
+    /// Whether a stream's data key is held in memory.
+    pub fn holds_key(&self, stream: &StreamId) -> bool {
+        self.streams
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(stream)
+            .is_some()
     }
 
     /// How many streams' data keys are held in memory.

@@ -5,6 +5,7 @@
 //!   implement only this.
 //! - [`sled_store`]: the embedded default engine on sled 0.34.7.
 //! - [`durability`]: forcing the store's files and directory to disk after sled's flush.
+//! - [`file_modes`]: the data directory `0700` and its files `0600`, whatever the umask.
 //! - [`format`]: the data directory's format version and log id; upgrading in place.
 //! - [`backup`]: consistent backups (ciphertext and wrapped keys only) and verified restores.
 //! - [`erasure_ledger`]: the record of erasures kept outside the data directory, so a restore
@@ -23,6 +24,7 @@ pub mod crypto;
 pub mod durability;
 pub mod engine;
 pub mod erasure_ledger;
+pub mod file_modes;
 pub mod format;
 pub mod keyring;
 pub mod log;

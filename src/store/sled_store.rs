@@ -42,6 +42,7 @@ use crate::store::durability::{Durability, FsyncFault, SyncObserver};
 use crate::store::engine::{
     AppendBatch, EventStore, KeyChange, KeyId, KeyState, StoreError, StoredRecord,
 };
+use crate::store::file_modes;
 use crate::store::stream::StreamId;
 use layout::{KEY_EPOCH, TOMBSTONE};
 
@@ -189,7 +190,10 @@ impl SledStore {
             // ends by itself once the whole file is advised.
             let _advising = prefetch::start(dir);
         }
+        // sled would create the directory with the umask's mode; it is the owner's only.
+        file_modes::create_private_dir(dir)?;
         let db = open_when_released(&config)?;
+        file_modes::make_private(dir)?;
         let tree = |name: &str| db.open_tree(name).map_err(engine_error);
         let (records, streams, heads) = (
             tree(layout::RECORDS)?,

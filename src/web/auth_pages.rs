@@ -24,10 +24,11 @@ use crate::http::error::ApiError;
 use crate::http::registry::accounts::Password;
 use crate::http::sessions::{ClientIp, SignIn, authenticate};
 use crate::http::state::AppState;
-use crate::web::error::{WebError, safe_next};
+use crate::web::error::WebError;
 use crate::web::form::read_form;
 use crate::web::i18n::{Lang, Message, msg, tr};
 use crate::web::page::{Frame, render};
+use crate::web::redirect::safe_next;
 use crate::web::session::{
     CSRF_FIELD, LANG_COOKIE, LOGIN_COOKIE, LOGIN_PURPOSE, PageLang, SESSION_COOKIE, WebUser,
     add_cookie, cookie, over_tls, set_cookie,
@@ -70,6 +71,7 @@ enum LoginNotice {
     TimedOut,
     Refused,
     RateLimited,
+    Pending,
 }
 
 async fn login_page(
@@ -121,6 +123,7 @@ impl LoginForm<'_> {
                 LoginNotice::TimedOut => p.notice role="status" { (tr(lang, "session.timeout")) },
                 LoginNotice::Refused => p.error-message role="alert" { (tr(lang, "login.refused")) },
                 LoginNotice::RateLimited => p.error-message role="alert" { (tr(lang, "error.rate_limited")) },
+                LoginNotice::Pending => p.error-message role="alert" { (tr(lang, "login.pending")) },
                 LoginNotice::None => {},
             }
             form #login .stacked method="post" action="/login" {
@@ -200,6 +203,9 @@ async fn login(State(state): State<AppState>, request: Request) -> Result<Respon
         }
         Err(ApiError::RateLimited { .. }) => {
             Ok(refused(LoginNotice::RateLimited).render(&state, StatusCode::TOO_MANY_REQUESTS))
+        }
+        Err(ApiError::AccountPending) => {
+            Ok(refused(LoginNotice::Pending).render(&state, StatusCode::FORBIDDEN))
         }
         Err(other) => Err(WebError::api(other, lang)),
     }
@@ -294,5 +300,10 @@ pub const MESSAGES: &[Message] = &[
         "login.refused",
         "Tên đăng nhập hoặc mật khẩu không đúng.",
         "The username or password is not right.",
+    ),
+    msg(
+        "login.pending",
+        "Tài khoản (hoặc mật khẩu mới) đang chờ cán bộ giám sát duyệt.",
+        "This account (or its new password) is waiting for a supervisor's approval.",
     ),
 ];

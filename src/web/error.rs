@@ -10,6 +10,7 @@ use maud::html;
 use crate::http::error::ApiError;
 use crate::web::i18n::{Lang, Message, msg, tr};
 use crate::web::page::{Frame, render};
+use crate::web::redirect::safe_next;
 
 /// Why a page was not shown.
 #[derive(Debug)]
@@ -120,12 +121,6 @@ pub fn refusal_key(error: &ApiError) -> &'static str {
         return "rule.other";
     }
     explain(error.status_and_code().0)
-}
-
-/// A path that is safe to return to after signing in: on this site, not another's.
-pub fn safe_next(next: &str) -> Option<&str> {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    local.then_some(next)
 }
 
 impl IntoResponse for WebError {

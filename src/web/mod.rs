@@ -12,7 +12,8 @@
 //!   [`i18n`]: the translation catalogue; [`assets`]: the embedded stylesheet and script.
 //! - [`widgets`]: labelled form fields and the hidden fields of a command; [`refusal`]:
 //!   which API refusals a form answers and how (every page's one table).
-//! - [`auth_pages`]: sign-in, sign-out, the quick exit, the language switch.
+//! - [`auth_pages`]: sign-in, sign-out, the quick exit, the language switch; [`redirect`]:
+//!   where they may send the browser back to (this site only).
 //! - [`cases`], [`supervise`], [`reporting`], [`admin`]: each role's pages.
 
 pub mod admin;
@@ -23,6 +24,7 @@ pub mod error;
 pub mod form;
 pub mod i18n;
 pub mod page;
+pub mod redirect;
 pub mod refusal;
 pub mod reporting;
 pub mod session;

@@ -12,9 +12,11 @@
 #[allow(dead_code)]
 mod support;
 
+mod four_eyes;
 mod hardening;
 mod openapi;
 mod ops;
+mod redirects;
 mod registry;
 mod requests;
 mod restart;

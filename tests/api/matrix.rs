@@ -1,7 +1,9 @@
 //! The access matrix: every case endpoint × every role × in scope or out of scope (another
 //! address in the same commune, another commune, another province) → the status it must
 //! answer; and no refusal ever carries case data (the canary in the survivor's name and the
-//! narrative never appears in a non-2xx body).
+//! narrative never appears in a non-2xx body). Accounts an admin made (or whose password
+//! she reset) are pending until a supervisor approves them: their tokens read nothing (401),
+//! whatever their role and area.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -16,6 +18,8 @@ use crate::support::*;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Standing {
     Anonymous,
+    /// A volunteer or supervisor account an admin made or reset, not yet approved.
+    Pending,
     /// Admin or reporting officer: never.
     NeverCases,
     Volunteer {
@@ -79,7 +83,7 @@ impl Endpoint {
 
     fn expected(&self, standing: Standing) -> u16 {
         match standing {
-            Standing::Anonymous => 401,
+            Standing::Anonymous | Standing::Pending => 401,
             Standing::NeverCases => 403,
             Standing::Volunteer { .. } if self.supervisors_only => 403,
             Standing::Volunteer { in_scope } | Standing::Supervisor { in_scope } => {
@@ -138,6 +142,27 @@ async fn callers(app: &TestApp, world: &World) -> Vec<Caller> {
             None,
         )
         .await;
+    let admin = app.token_for(world.admin);
+    let made_by_admin = |body: Value| {
+        let admin = admin.clone();
+        async move {
+            let reply = crate::requests::post(app, "/users", Some(&admin), body).await;
+            assert_eq!(reply.status, 201, "{}", reply.text);
+            assert_eq!(reply.json["status"], "pending");
+            let id = uuid::Uuid::parse_str(reply.json["id"].as_str().unwrap()).unwrap();
+            tincay::domain::ids::UserId::from_uuid(id)
+        }
+    };
+    let pending_supervisor = made_by_admin(json!({
+        "username": "gs.cho.duyet", "password": PASSWORD, "role": "supervisor",
+        "area": world.province_a.as_str(),
+    }))
+    .await;
+    let pending_volunteer = made_by_admin(json!({
+        "username": "tnv.cho.duyet", "password": PASSWORD, "role": "volunteer",
+        "trusted_address": world.address_a1.to_string(),
+    }))
+    .await;
     let caller = |label, user: Option<tincay::domain::ids::UserId>, standing| Caller {
         label,
         token: user.map(|user| app.token_for(user)),
@@ -146,6 +171,16 @@ async fn callers(app: &TestApp, world: &World) -> Vec<Caller> {
     use Standing::*;
     vec![
         caller("no token", None, Anonymous),
+        caller(
+            "supervisor of the province made by an admin, pending",
+            Some(pending_supervisor),
+            Pending,
+        ),
+        caller(
+            "volunteer of the address made by an admin, pending",
+            Some(pending_volunteer),
+            Pending,
+        ),
         caller("admin", Some(world.admin), NeverCases),
         caller("reporting officer", Some(world.reporter_a), NeverCases),
         caller(
@@ -310,7 +345,7 @@ async fn lists_queues_and_openings_follow_the_same_matrix() {
         let what = caller.label;
         let (list_status, open_status) =
             match caller.standing {
-                Standing::Anonymous => (401, 401),
+                Standing::Anonymous | Standing::Pending => (401, 401),
                 Standing::NeverCases => (403, 403),
                 Standing::Volunteer { in_scope: true }
                 | Standing::Supervisor { in_scope: true } => (200, 201),

@@ -512,6 +512,7 @@ async fn an_exact_query_is_recorded_in_the_access_log() {
                 .into_iter()
                 .map(|entry| (entry.action, entry.user.map(|user| *user.as_uuid())))
                 .collect(),
+            AccessEvent::AccountRecorded { .. } => vec![],
         })
         .collect();
     let supervisor = *app

@@ -123,6 +123,12 @@ async fn an_admin_creates_a_user_who_then_signs_in() {
         .user_by_username("tnv.moi")
         .unwrap();
     assert_eq!(user.trusted_address, Some(world.address_a2));
+    assert!(user.pending, "a volunteer waits for a supervisor");
+    let supervisor = WebSession::signed_in(&app, world.supervisor_a);
+    let approved = supervisor
+        .post(&format!("/accounts/{}/approve", user.id), &[])
+        .await;
+    assert_eq!(approved.status, 303, "{}", approved.body);
     let newcomer = WebSession::sign_in(&app, "tnv.moi", NEW_PASSWORD).await;
     let home = newcomer.get("/").await;
     assert_eq!(home.location(), "/cases");
@@ -254,6 +260,12 @@ async fn an_admin_resets_a_password_and_the_old_one_stops_working() {
         format!("/admin/users/{}?done=password_reset", world.volunteer_a1)
     );
     assert_eq!(volunteer.get("/session/ping").await.status, 303);
+    // The new password waits for a supervisor of her area (four eyes).
+    let supervisor = WebSession::signed_in(&app, world.supervisor_a);
+    let approved = supervisor
+        .post(&format!("/accounts/{}/approve", world.volunteer_a1), &[])
+        .await;
+    assert_eq!(approved.status, 303, "{}", approved.body);
     let again = WebSession::sign_in(&app, "tnv.a1", NEW_PASSWORD).await;
     assert_eq!(again.get("/session/ping").await.status, 204);
 }

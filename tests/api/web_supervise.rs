@@ -37,6 +37,7 @@ fn listings(app: &TestApp) -> usize {
                 .iter()
                 .filter(|entry| entry.action == AccessAction::CaseListed)
                 .count(),
+            AccessEvent::AccountRecorded { .. } => 0,
         })
         .sum()
 }

@@ -260,7 +260,7 @@ async fn a_reporting_officer_sees_a_suppressed_cell_explained_and_downloads_the_
 }
 
 #[tokio::test]
-async fn an_administrator_creates_a_user_who_can_then_sign_in() {
+async fn an_administrator_creates_a_user_whom_a_supervisor_approves_before_she_signs_in() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
     let browser = Browser::launch(&app).await;
@@ -284,6 +284,15 @@ async fn an_administrator_creates_a_user_who_can_then_sign_in() {
     browser.check_page("admin-areas").await;
     browser.open("/admin/addresses").await;
     browser.check_page("admin-addresses").await;
+    browser.sign_out().await;
+
+    // Four eyes: the supervisor of the volunteer's province approves the new account.
+    browser.sign_in("gs.a", PASSWORD).await;
+    browser.open("/dashboard").await;
+    browser.wait_for_text("#pending-accounts", "tnv.moi").await;
+    browser
+        .submit("#pending-accounts form[action$='/approve']")
+        .await;
     browser.sign_out().await;
 
     browser.sign_in("tnv.moi", "một mật khẩu mới đủ dài").await;

@@ -31,7 +31,7 @@ fn a_backup_of_a_serving_tincay_under_load_holds_every_write_answered_before_it_
         &["serve", "--listen", "127.0.0.1:0", "--key-file", &key],
         &[],
     );
-    site::set_up(&server, &plan);
+    site::set_up(&fx, &key, &server, &plan);
     let token = site::sign_in(&server, &plan.volunteer);
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -47,7 +47,7 @@ fn journey(env: &[(&str, &str)]) {
         &["serve", "--listen", "127.0.0.1:0", "--key-file", &key],
         env,
     );
-    let site = site::set_up(&server, &plan);
+    let site = site::set_up(&fx, &key, &server, &plan);
     let volunteer = site::sign_in(&server, &plan.volunteer);
     let supervisor = site::sign_in(&server, &plan.supervisor);
     let before = canaries.0.len();

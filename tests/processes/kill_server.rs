@@ -49,7 +49,7 @@ fn every_write_acknowledged_before_a_sigkill_is_there_after_a_restart() {
     for round in 0..ROUNDS {
         let server = fx.start(&serve, &[]);
         if round == 0 {
-            site::set_up(&server, &plan);
+            site::set_up(&fx, &key, &server, &plan);
         }
         let token = site::sign_in(&server, &plan.volunteer);
         assert_all_there(&server, &token, &acks);

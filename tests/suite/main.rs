@@ -17,6 +17,7 @@ mod catalogue;
 mod decode_before_append;
 mod durability;
 mod group_commit;
+mod keyring_race;
 mod log;
 mod projections;
 mod properties;

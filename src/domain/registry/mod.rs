@@ -36,6 +36,8 @@ pub enum RegistryRejection {
     UserDeactivated,
     #[error("the user is already deactivated")]
     UserAlreadyDeactivated,
+    #[error("the account is not waiting for approval")]
+    UserNotPending,
     #[error("{field} is in the future")]
     FutureDate { field: &'static str },
     #[error("{field}: {reason}")]
@@ -57,7 +59,8 @@ impl RegistryRejection {
             Self::AreaAlreadyRetired
             | Self::TrustedAddressAlreadyClosed
             | Self::UserDeactivated
-            | Self::UserAlreadyDeactivated => RejectionKind::Rule,
+            | Self::UserAlreadyDeactivated
+            | Self::UserNotPending => RejectionKind::Rule,
         }
     }
 }

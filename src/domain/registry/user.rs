@@ -1,7 +1,13 @@
-//! Users: `user_created`, `user_password_changed`, `user_deactivated`. The role and what it
-//! is bound to are facts; the username and the password hash are personal. Each role has
-//! exactly the binding it needs: a volunteer one trusted address, a supervisor or reporting
-//! officer one area, an admin neither.
+//! Users: `user_created`, `user_password_changed`, `user_deactivated`, and the four eyes on
+//! accounts that can read cases: `user_approval_requested` (the account, or its new
+//! password, waits), `user_approved` and `user_refused` (by a supervisor, the record's
+//! actor). The role and what it is bound to are facts; the username and the password hash
+//! are personal. Each role has exactly the binding it needs: a volunteer one trusted address,
+//! a supervisor or reporting officer one area, an admin neither.
+//!
+//! A pending account cannot sign in. Who may approve (a supervisor whose area contains the
+//! account's scope, never the account itself) needs the registry, so the application layer
+//! checks it; this module only refuses approving what is not pending.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -12,11 +18,14 @@ use crate::domain::catalogue::{Catalogued, event_schema};
 use crate::domain::codec::{DecodeError, EncodedEvent, EventCodec, StoredEvent};
 use crate::domain::ids::{AreaCode, TrustedAddressId};
 use crate::domain::parts;
-use crate::domain::vocab::Role;
+use crate::domain::vocab::{ApprovalReason, Role};
 
 const CREATED: (&str, u32) = ("user_created", 1);
 const PASSWORD_CHANGED: (&str, u32) = ("user_password_changed", 1);
 const DEACTIVATED: (&str, u32) = ("user_deactivated", 1);
+const APPROVAL_REQUESTED: (&str, u32) = ("user_approval_requested", 1);
+const APPROVED: (&str, u32) = ("user_approved", 1);
+const REFUSED: (&str, u32) = ("user_refused", 1);
 
 /// `user_created` v1 facts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -47,6 +56,13 @@ pub struct UserPasswordChangedPii {
     pub password_hash: String,
 }
 
+/// `user_approval_requested` v1 facts: why the account waits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserApprovalRequestedFacts {
+    pub reason: ApprovalReason,
+}
+
 /// Facts of the user events that have nothing coded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,10 +82,23 @@ pub enum UserEvent {
         pii: Option<UserPasswordChangedPii>,
     },
     Deactivated,
+    /// The account (or its new password) waits for a supervisor's approval.
+    ApprovalRequested(UserApprovalRequestedFacts),
+    /// A supervisor (the record's actor) approved it: the account may sign in.
+    Approved,
+    /// A supervisor refused it: the account is deactivated.
+    Refused,
 }
 
 impl EventCodec for UserEvent {
-    const WRITES: &'static [(&'static str, u32)] = &[CREATED, PASSWORD_CHANGED, DEACTIVATED];
+    const WRITES: &'static [(&'static str, u32)] = &[
+        CREATED,
+        PASSWORD_CHANGED,
+        DEACTIVATED,
+        APPROVAL_REQUESTED,
+        APPROVED,
+        REFUSED,
+    ];
     const READS: &'static [(&'static str, u32)] = Self::WRITES;
 
     fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
@@ -79,6 +108,9 @@ impl EventCodec for UserEvent {
                 parts::encode_with_pii(PASSWORD_CHANGED, &NoFacts {}, pii)
             }
             Self::Deactivated => parts::encode_facts(DEACTIVATED, &NoFacts {}),
+            Self::ApprovalRequested(facts) => parts::encode_facts(APPROVAL_REQUESTED, facts),
+            Self::Approved => parts::encode_facts(APPROVED, &NoFacts {}),
+            Self::Refused => parts::encode_facts(REFUSED, &NoFacts {}),
         }
     }
 
@@ -100,6 +132,21 @@ impl EventCodec for UserEvent {
                 parts::no_pii(s)?;
                 Ok(Self::Deactivated)
             }
+            APPROVAL_REQUESTED => {
+                let facts = parts::facts(s, s.facts)?;
+                parts::no_pii(s)?;
+                Ok(Self::ApprovalRequested(facts))
+            }
+            APPROVED => {
+                let NoFacts {} = parts::facts(s, s.facts)?;
+                parts::no_pii(s)?;
+                Ok(Self::Approved)
+            }
+            REFUSED => {
+                let NoFacts {} = parts::facts(s, s.facts)?;
+                parts::no_pii(s)?;
+                Ok(Self::Refused)
+            }
             _ => Err(parts::unknown_type(s)),
         }
     }
@@ -112,7 +159,8 @@ impl Catalogued for UserEvent {
         let schema = match (event_type, version) {
             CREATED => event_schema::<UserCreatedFacts, UserCreatedPii>,
             PASSWORD_CHANGED => event_schema::<NoFacts, UserPasswordChangedPii>,
-            DEACTIVATED => event_schema::<NoFacts, ()>,
+            DEACTIVATED | APPROVED | REFUSED => event_schema::<NoFacts, ()>,
+            APPROVAL_REQUESTED => event_schema::<UserApprovalRequestedFacts, ()>,
             _ => return None,
         };
         Some(schema(event_type, version))
@@ -125,9 +173,25 @@ pub enum UserCommand {
     Create {
         facts: UserCreatedFacts,
         pii: UserCreatedPii,
+        /// The account waits for a supervisor's approval ([`needs_approval`]).
+        held: bool,
     },
-    ChangePassword(UserPasswordChangedPii),
+    ChangePassword {
+        pii: UserPasswordChangedPii,
+        /// The new password waits for a supervisor's approval.
+        held: bool,
+    },
     Deactivate,
+    /// A supervisor approves a pending account.
+    Approve,
+    /// A supervisor refuses a pending account: it is deactivated.
+    Refuse,
+}
+
+/// Whether an account of `role` made or reset by an admin waits for a supervisor: those
+/// that can read cases do. (`tincay user add`, on the server itself, makes active accounts.)
+pub fn needs_approval(role: Role) -> bool {
+    matches!(role, Role::Volunteer | Role::Supervisor)
 }
 
 /// The state of one user stream.
@@ -137,6 +201,8 @@ pub struct UserState {
     /// `None` until created.
     pub created: Option<UserCreatedFacts>,
     pub active: bool,
+    /// Waiting for a supervisor's approval: cannot sign in.
+    pub pending: bool,
 }
 
 impl UserState {
@@ -152,9 +218,16 @@ impl UserState {
             UserEvent::Created { facts, .. } => {
                 self.created = Some(facts.clone());
                 self.active = true;
+                self.pending = false;
             }
             UserEvent::PasswordChanged { .. } => {}
             UserEvent::Deactivated => self.active = false,
+            UserEvent::ApprovalRequested(_) => self.pending = true,
+            UserEvent::Approved => self.pending = false,
+            UserEvent::Refused => {
+                self.pending = false;
+                self.active = false;
+            }
         }
     }
 }
@@ -164,17 +237,21 @@ pub fn decide(
     state: &UserState,
     command: UserCommand,
 ) -> Result<Vec<UserEvent>, RegistryRejection> {
-    if let UserCommand::Create { facts, pii } = command {
+    if let UserCommand::Create { facts, pii, held } = command {
         if state.created.is_some() {
             return Err(RegistryRejection::AlreadyExists("user"));
         }
         required_text(&pii.username, "username")?;
         required_text(&pii.password_hash, "password_hash")?;
         check_binding(&facts)?;
-        return Ok(vec![UserEvent::Created {
+        let mut events = vec![UserEvent::Created {
             facts,
             pii: Some(pii),
-        }]);
+        }];
+        if held {
+            events.push(held_for(ApprovalReason::Created));
+        }
+        return Ok(events);
     }
     if state.created.is_none() {
         return Err(RegistryRejection::NotFound("user"));
@@ -185,12 +262,25 @@ pub fn decide(
             UserCommand::Deactivate => RegistryRejection::UserAlreadyDeactivated,
             _ => RegistryRejection::UserDeactivated,
         }),
-        UserCommand::ChangePassword(pii) => {
+        UserCommand::ChangePassword { pii, held } => {
             required_text(&pii.password_hash, "password_hash")?;
-            Ok(vec![UserEvent::PasswordChanged { pii: Some(pii) }])
+            let mut events = vec![UserEvent::PasswordChanged { pii: Some(pii) }];
+            if held {
+                events.push(held_for(ApprovalReason::PasswordReset));
+            }
+            Ok(events)
         }
         UserCommand::Deactivate => Ok(vec![UserEvent::Deactivated]),
+        UserCommand::Approve | UserCommand::Refuse if !state.pending => {
+            Err(RegistryRejection::UserNotPending)
+        }
+        UserCommand::Approve => Ok(vec![UserEvent::Approved]),
+        UserCommand::Refuse => Ok(vec![UserEvent::Refused]),
     }
+}
+
+fn held_for(reason: ApprovalReason) -> UserEvent {
+    UserEvent::ApprovalRequested(UserApprovalRequestedFacts { reason })
 }
 
 /// A volunteer is bound to a trusted address, a supervisor or reporting officer to an area,

@@ -151,6 +151,26 @@ code_list! {
 }
 
 code_list! {
+    /// Why an account waits for a supervisor's approval (four eyes: an admin alone never gives
+    /// anyone access to case content).
+    ApprovalReason as "approval_reason" {
+        Created = "created" { vi: "Tài khoản mới", en: "New account" },
+        PasswordReset = "password_reset" { vi: "Đặt lại mật khẩu", en: "Password reset" },
+    }
+}
+
+code_list! {
+    /// What happened to an account, as the access log records it.
+    AccountAction as "account_action" {
+        Created = "account_created" { vi: "Tạo tài khoản", en: "Account created" },
+        PasswordReset = "password_reset" { vi: "Đặt lại mật khẩu", en: "Password reset" },
+        Approved = "account_approved" { vi: "Duyệt tài khoản", en: "Account approved" },
+        Refused = "account_refused" { vi: "Từ chối tài khoản", en: "Account refused" },
+        SignInPending = "sign_in_pending" { vi: "Đăng nhập khi chờ duyệt", en: "Sign-in while pending" },
+    }
+}
+
+code_list! {
     /// What a user may do (`DESIGN.md`, "Who uses it").
     Role as "role" {
         Admin = "admin" { vi: "Quản trị hệ thống", en: "Administrator" },

@@ -32,9 +32,9 @@ use serde::{Deserialize, Deserializer, Serialize, de};
 pub use age::AgeBand;
 pub use ethnicity::Ethnicity;
 pub use lists::{
-    AccessAction, AreaLevel, CloseReason, ErasureReason, FollowUpMethod, FollowUpOutcome,
-    Perpetrator, ReferralOutcome, ReferralTarget, ReferredBy, ReviewDecision, RiskLevel, Role, Sex,
-    SupportType,
+    AccessAction, AccountAction, ApprovalReason, AreaLevel, CloseReason, ErasureReason,
+    FollowUpMethod, FollowUpOutcome, Perpetrator, ReferralOutcome, ReferralTarget, ReferredBy,
+    ReviewDecision, RiskLevel, Role, Sex, SupportType,
 };
 pub use violence::{GbvimsType, ViolenceType, gbvims_type};
 

@@ -1,18 +1,26 @@
 //! User accounts: the one code path that creates a user (`POST /users`, and `tincay user add`
 //! through the control socket or on a directory it opens itself), and the changes to an
-//! existing account (deactivation, password reset). SECURITY-SENSITIVE: passwords are
-//! hashed with Argon2id on the blocking pool and never kept, printed or echoed.
+//! existing account (deactivation, password reset, a supervisor's approval or refusal).
+//! SECURITY-SENSITIVE: passwords are hashed with Argon2id on the blocking pool and never
+//! kept, printed or echoed.
+//!
+//! Four eyes: an account that can read cases (volunteer, supervisor) made by an admin, and
+//! any password reset of one, is pending until a supervisor whose area contains the account's
+//! scope approves it ([`approve`]); an admin alone never gives anyone access to case content.
+//! The operator's console (`tincay user add` on the server) makes active accounts. Creation,
+//! reset, approval and refusal are recorded in the access log.
 
 use serde::Deserialize;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::access_log::{self, AccountEntry};
 use crate::auth::password;
-use crate::domain::ids::UserId;
+use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::user::{
     self, UserCommand, UserCreatedFacts, UserCreatedPii, UserPasswordChangedPii, UserState,
 };
-use crate::domain::vocab::Role;
+use crate::domain::vocab::{AccountAction, Role};
 use crate::http::error::ApiError;
 use crate::http::registry::parse::{self, Fields};
 use crate::http::registry::write::{ATTEMPTS, WriteError, append, catch_up, rejected};
@@ -86,12 +94,32 @@ impl std::fmt::Debug for NewUser {
 /// free. (One process holds a data directory, so one lock per process is enough.)
 static CREATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Who makes an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Creator {
+    /// An admin through the API or the web app: an account that can read cases waits for a
+    /// supervisor.
+    Admin(UserId),
+    /// The operator on the server itself (`tincay user add`): the account is active.
+    Console,
+}
+
+impl Creator {
+    fn actor(self) -> Option<UserId> {
+        match self {
+            Creator::Admin(admin) => Some(admin),
+            Creator::Console => None,
+        }
+    }
+}
+
 /// Validate a new account and record it; returns its id once the registry shows it.
 pub async fn create_user(
     state: &AppState,
-    actor: Option<UserId>,
+    creator: Creator,
     new: NewUser,
 ) -> Result<UserId, ApiError> {
+    let actor = creator.actor();
     let registry = &state.projections.registry;
     let mut fields = Fields::default();
     fields.check("username", username_rule(&new.username));
@@ -130,7 +158,9 @@ pub async fn create_user(
         username: new.username,
         password_hash,
     };
-    let events = user::decide(&UserState::default(), UserCommand::Create { facts, pii })
+    let held = creator != Creator::Console && user::needs_approval(facts.role);
+    let command = UserCommand::Create { facts, pii, held };
+    let events = user::decide(&UserState::default(), command)
         .map_err(|rejection| rejected(&rejection, "username"))?;
     let id = UserId::from_uuid(Uuid::new_v4());
     append(
@@ -141,7 +171,29 @@ pub async fn create_user(
         actor,
     )
     .await?;
+    record(state, actor, AccountAction::Created, id).await?;
     Ok(id)
+}
+
+/// Record what happened to an account in the access log (durable before the answer).
+pub async fn record(
+    state: &AppState,
+    actor: Option<UserId>,
+    action: AccountAction,
+    account: UserId,
+) -> Result<(), ApiError> {
+    access_log::record_account(
+        &state.log,
+        AccountEntry {
+            actor,
+            action,
+            account,
+            from: None,
+            at: state.clock.now(),
+        },
+    )
+    .await
+    .map_err(|error| ApiError::Internal(format!("access log: {error}")))
 }
 
 /// Deactivate an account and end all its sessions.
@@ -151,26 +203,116 @@ pub async fn deactivate(state: &AppState, actor: UserId, id: UserId) -> Result<(
     Ok(())
 }
 
-/// Give an account a new password and end all its sessions.
+/// Give an account a new password and end all its sessions. The new password of an account
+/// that can read cases waits for a supervisor's approval.
 pub async fn reset_password(
     state: &AppState,
     actor: UserId,
     id: UserId,
     password: Password,
 ) -> Result<(), ApiError> {
-    if state.projections.registry.user(&id).is_none() {
+    let Some(found) = state.projections.registry.user(&id) else {
         return Err(ApiError::NotFound);
-    }
+    };
     password_rule(password.as_str()).map_err(|message| ApiError::invalid("password", message))?;
     let changed = UserPasswordChangedPii {
         password_hash: hash(password).await?,
     };
-    change(state, actor, id, || {
-        UserCommand::ChangePassword(changed.clone())
+    let held = user::needs_approval(found.role);
+    change(state, actor, id, || UserCommand::ChangePassword {
+        pii: changed.clone(),
+        held,
     })
     .await?;
     state.sessions.end_all(id);
+    record(state, Some(actor), AccountAction::PasswordReset, id).await
+}
+
+/// Why a supervisor may not decide on an account.
+fn may_decide(state: &AppState, supervisor: UserId, account: &User) -> Result<(), ApiError> {
+    let registry = &state.projections.registry;
+    let approver = registry.user(&supervisor).ok_or(ApiError::Unauthorized)?;
+    let in_scope = approver
+        .area
+        .as_ref()
+        .zip(scope_of(state, account))
+        .is_some_and(|(area, scope)| registry.area_contains(area, &scope));
+    if !in_scope {
+        // Existence is itself sensitive: an account outside the area is not there.
+        return Err(ApiError::NotFound);
+    }
+    if account.id == supervisor {
+        return Err(ApiError::Forbidden);
+    }
     Ok(())
+}
+
+/// The unit an account works in: a volunteer's trusted address's commune, a supervisor's
+/// area. (Admin and reporting accounts are never pending.)
+fn scope_of(state: &AppState, account: &User) -> Option<AreaCode> {
+    match account.role {
+        Role::Volunteer => account
+            .trusted_address
+            .and_then(|id| state.projections.registry.trusted_address(&id))
+            .map(|address| address.commune),
+        Role::Supervisor => account.area.clone(),
+        Role::Admin | Role::Reporting => None,
+    }
+}
+
+/// A supervisor approves a pending account in her area (never her own): it may sign in.
+pub async fn approve(state: &AppState, supervisor: UserId, id: UserId) -> Result<(), ApiError> {
+    decide_pending(
+        state,
+        supervisor,
+        id,
+        UserCommand::Approve,
+        AccountAction::Approved,
+    )
+    .await
+}
+
+/// A supervisor refuses a pending account in her area: it is deactivated.
+pub async fn refuse(state: &AppState, supervisor: UserId, id: UserId) -> Result<(), ApiError> {
+    decide_pending(
+        state,
+        supervisor,
+        id,
+        UserCommand::Refuse,
+        AccountAction::Refused,
+    )
+    .await?;
+    state.sessions.end_all(id);
+    Ok(())
+}
+
+async fn decide_pending(
+    state: &AppState,
+    supervisor: UserId,
+    id: UserId,
+    command: UserCommand,
+    action: AccountAction,
+) -> Result<(), ApiError> {
+    let account = state
+        .projections
+        .registry
+        .user(&id)
+        .ok_or(ApiError::NotFound)?;
+    may_decide(state, supervisor, &account)?;
+    change(state, supervisor, id, || command.clone()).await?;
+    record(state, Some(supervisor), action, id).await
+}
+
+/// The accounts waiting for approval that `supervisor` may decide on, by username.
+pub fn pending_for(state: &AppState, supervisor: UserId) -> Vec<User> {
+    state
+        .projections
+        .registry
+        .users()
+        .into_iter()
+        .filter(|account| account.pending && account.active)
+        .filter(|account| may_decide(state, supervisor, account).is_ok())
+        .collect()
 }
 
 /// Decide `command` on the account's current state and append it, deciding again if another
@@ -209,6 +351,7 @@ fn state_of(user: &User) -> UserState {
             trusted_address: user.trusted_address,
         }),
         active: user.active,
+        pending: user.pending,
     }
 }
 

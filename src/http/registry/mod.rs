@@ -7,7 +7,8 @@
 //! - [`retire`]: `POST /areas/{code}/retire`; [`merge`]: `POST /areas/merge` (communes merge
 //!   into a new commune or one of them, from an effective date).
 //! - [`addresses`]: `POST /trusted-addresses`, `GET /trusted-addresses`.
-//! - [`users`]: `POST /users`, `DELETE /users/{id}`, `POST /users/{id}/password`.
+//! - [`users`]: `POST /users`, `DELETE /users/{id}`, `POST /users/{id}/password`,
+//!   `POST /users/{id}/approve`, `POST /users/{id}/refuse`.
 //! - [`accounts`]: the account code path shared with the control socket.
 //! - [`parse`]: request fields into domain values, every field error collected.
 //! - [`write`]: append, wait for the projections, map rejections.
@@ -35,4 +36,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::create))
         .routes(routes!(users::deactivate))
         .routes(routes!(users::reset_password))
+        .routes(routes!(users::approve))
+        .routes(routes!(users::refuse))
 }

@@ -1,18 +1,19 @@
-//! `POST /users`, `DELETE /users/{id}` and `POST /users/{id}/password` (admin). The work is
-//! in [`accounts`](super::accounts), shared with the control socket.
+//! `POST /users`, `DELETE /users/{id}` and `POST /users/{id}/password` (admin);
+//! `POST /users/{id}/approve` and `POST /users/{id}/refuse` (a supervisor whose area contains
+//! the account's scope). The work is in [`accounts`](super::accounts), shared with the
+//! control socket and the web app.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::ids::UserId;
-use crate::http::auth::Admin;
+use crate::http::auth::{Admin, Supervisor};
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
 use crate::http::registry::accounts::{self, NewUser, Password};
-use crate::http::registry::addresses::Created;
 use crate::http::state::AppState;
 
 /// `POST /users/{id}/password` body.
@@ -30,7 +31,16 @@ impl std::fmt::Debug for NewPassword {
     }
 }
 
-/// Create an account.
+/// `POST /users` answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UserCreated {
+    pub id: Uuid,
+    /// `pending` (a volunteer or supervisor, until a supervisor approves it) or `active`.
+    #[schema(example = "pending")]
+    pub status: &'static str,
+}
+
+/// Create an account. A volunteer or supervisor account waits for a supervisor's approval.
 #[utoipa::path(
     post,
     path = "/users",
@@ -38,7 +48,7 @@ impl std::fmt::Debug for NewPassword {
     security(("bearer" = [])),
     request_body = NewUser,
     responses(
-        (status = 201, description = "Created", body = Created),
+        (status = 201, description = "Created", body = UserCreated),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
@@ -49,11 +59,19 @@ pub async fn create(
     State(state): State<AppState>,
     Admin(admin): Admin,
     Json(body): Json<NewUser>,
-) -> Result<(StatusCode, axum::Json<Created>), ApiError> {
-    let id = accounts::create_user(&state, Some(admin.id), body).await?;
+) -> Result<(StatusCode, axum::Json<UserCreated>), ApiError> {
+    let id = accounts::create_user(&state, accounts::Creator::Admin(admin.id), body).await?;
+    let pending = state
+        .projections
+        .registry
+        .user(&id)
+        .is_some_and(|user| user.pending);
     Ok((
         StatusCode::CREATED,
-        axum::Json(Created { id: *id.as_uuid() }),
+        axum::Json(UserCreated {
+            id: *id.as_uuid(),
+            status: if pending { "pending" } else { "active" },
+        }),
     ))
 }
 
@@ -87,7 +105,56 @@ pub async fn deactivate(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Reset an account's password; its sessions end at once.
+/// Approve a pending account (or its new password): it may sign in.
+#[utoipa::path(
+    post,
+    path = "/users/{id}/approve",
+    tag = "registry",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The pending account")),
+    responses(
+        (status = 204, description = "Approved"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a supervisor, or the supervisor's own account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the supervisor's area", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The account is not waiting for approval, or is deactivated", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn approve(
+    State(state): State<AppState>,
+    Supervisor(supervisor): Supervisor,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    accounts::approve(&state, supervisor.id, user_id(id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuse a pending account (or its new password): it is deactivated.
+#[utoipa::path(
+    post,
+    path = "/users/{id}/refuse",
+    tag = "registry",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The pending account")),
+    responses(
+        (status = 204, description = "Refused and deactivated"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a supervisor, or the supervisor's own account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in the supervisor's area", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The account is not waiting for approval, or is deactivated", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn refuse(
+    State(state): State<AppState>,
+    Supervisor(supervisor): Supervisor,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    accounts::refuse(&state, supervisor.id, user_id(id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Reset an account's password; its sessions end at once. A volunteer's or supervisor's new
+/// password waits for a supervisor's approval.
 #[utoipa::path(
     post,
     path = "/users/{id}/password",

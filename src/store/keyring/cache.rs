@@ -3,6 +3,13 @@
 //! previous one is dropped (its keys zeroize). A key used again while in the previous
 //! generation moves back into the current one, so the keys of the cases being worked on stay
 //! and a replay that touches every case once passes through without growing memory.
+//!
+//! An erased stream's key can never come back: [`KeyCache::remove`] remembers the stream as
+//! destroyed, and [`KeyCache::insert`] refuses it under the same lock. A read that unwrapped
+//! the key from the store just before the erasure committed (and so still holds it) would
+//! otherwise put it back after the writer forgot it.
+
+use std::collections::HashSet;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +22,9 @@ pub(super) struct KeyCache {
     capacity: usize,
     current: HashMap<StreamId, Arc<DataKey>>,
     previous: HashMap<StreamId, Arc<DataKey>>,
+    /// Streams whose keys were destroyed by erasure (an id is never reused): a key for one
+    /// of these is never kept again. One entry per erased case.
+    destroyed: HashSet<StreamId>,
 }
 
 /// Where [`KeyCache::get`] found a key.
@@ -30,6 +40,7 @@ impl KeyCache {
             capacity: capacity.max(1),
             current: HashMap::new(),
             previous: HashMap::new(),
+            destroyed: HashSet::new(),
         }
     }
 
@@ -42,8 +53,12 @@ impl KeyCache {
             .map(|key| Found::Previous(Arc::clone(key)))
     }
 
-    /// Keep `key` in the current generation, starting a new one first if it is full.
+    /// Keep `key` in the current generation, starting a new one first if it is full; never
+    /// for a stream whose key was destroyed.
     pub(super) fn insert(&mut self, stream: &StreamId, key: Arc<DataKey>) {
+        if self.destroyed.contains(stream) {
+            return;
+        }
         self.previous.remove(stream);
         if self.current.len() >= self.capacity && !self.current.contains_key(stream) {
             self.previous = std::mem::take(&mut self.current);
@@ -59,7 +74,9 @@ impl KeyCache {
         }
     }
 
+    /// Drop a stream's key for good: its key was destroyed.
     pub(super) fn remove(&mut self, stream: &StreamId) {
+        self.destroyed.insert(stream.clone());
         self.current.remove(stream);
         self.previous.remove(stream);
     }
@@ -133,6 +150,21 @@ mod tests {
         cache.remove(&stream(1));
         cache.promote(&stream(1));
         assert!(!held(&cache, 1));
+    }
+
+    /// The race of issue 19: a read unwrapped the key before the erasure committed, the
+    /// writer forgot it, then the read tries to keep it.
+    #[test]
+    fn a_key_removed_before_a_late_insert_is_not_kept() {
+        let mut cache = KeyCache::new(4);
+        cache.insert(&stream(1), key());
+        let unwrapped_by_a_reader = key();
+        cache.remove(&stream(1));
+        cache.insert(&stream(1), unwrapped_by_a_reader);
+        assert!(!held(&cache, 1));
+        assert_eq!(cache.len(), 0);
+        cache.insert(&stream(2), key());
+        assert!(held(&cache, 2), "other streams are kept as before");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `GET /dashboard`: the supervisor's area at a glance, with no personal data: (1) open
 //! cases and closure requests per trusted address, (2) overdue follow-ups, most overdue
 //! first, then highest risk (the API's follow-up queue), (3) closure requests waiting for
-//! her review. Like the API's case list, looking at cases in her area is recorded in the
+//! her review, (4) accounts waiting for her approval. Like the API's case list, looking at cases in her area is recorded in the
 //! access log (`case_listed`).
 
 use std::collections::BTreeMap;
@@ -82,6 +82,7 @@ pub async fn page(
         (by_address(&state, lang, &counts))
         (overdue_table(&state, lang, &overdue.items))
         (closure_table(&state, lang, &pending))
+        (crate::web::supervise::accounts::pending_table(&state, &user))
     };
     Ok(respond(&state, &user, title, StatusCode::OK, body))
 }

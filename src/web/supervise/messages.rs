@@ -94,6 +94,26 @@ pub const MESSAGES: &[Message] = &[
         "No request is waiting.",
     ),
     msg("supervise.action.review", "Xem xét", "Review"),
+    // Accounts waiting for approval.
+    msg(
+        "supervise.accounts.title",
+        "Tài khoản chờ bạn duyệt",
+        "Accounts waiting for your approval",
+    ),
+    msg(
+        "supervise.accounts.none",
+        "Không có tài khoản nào đang chờ.",
+        "No account is waiting.",
+    ),
+    msg(
+        "supervise.accounts.explain",
+        "Quản trị viên đã tạo các tài khoản này hoặc đặt lại mật khẩu của họ. Chỉ duyệt khi bạn biết người đó và họ đã xác nhận với bạn.",
+        "An administrator made these accounts or reset their passwords. Approve only someone you know who has confirmed it with you.",
+    ),
+    msg("supervise.accounts.username", "Tên đăng nhập", "Username"),
+    msg("supervise.accounts.role", "Vai trò", "Role"),
+    msg("supervise.accounts.approve", "Duyệt", "Approve"),
+    msg("supervise.accounts.refuse", "Từ chối", "Refuse"),
     // Review.
     msg(
         "supervise.review.title",

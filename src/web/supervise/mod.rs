@@ -5,6 +5,8 @@
 //! - [`review`], [`transfer`], [`reopen`], [`erase`]: `GET`/`POST /cases/{id}/review`,
 //!   `…/transfer`, `…/reopen`, `…/erase` (and `GET …/erased`, where an erasure lands).
 //! - [`access_log`]: `GET /cases/{id}/access-log`.
+//! - [`accounts`]: the accounts waiting for her approval (on the dashboard), and
+//!   `POST /accounts/{id}/approve` or `…/refuse`.
 //!
 //! Every command goes through the API's own handler (scope check, rules, idempotency,
 //! `If-Match`, access log); these pages only turn a form into the API's body and the answer
@@ -15,6 +17,7 @@
 //! pieces several pages show; [`messages`]: their words.
 
 pub mod access_log;
+pub mod accounts;
 pub mod command;
 pub mod dashboard;
 pub mod erase;
@@ -27,7 +30,7 @@ pub mod review;
 pub mod transfer;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::http::state::AppState;
 
@@ -36,6 +39,8 @@ pub use messages::MESSAGES;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(dashboard::page))
+        .route("/accounts/{id}/approve", post(accounts::approve))
+        .route("/accounts/{id}/refuse", post(accounts::refuse))
         .route("/cases/{id}/review", get(review::page).post(review::submit))
         .route(
             "/cases/{id}/transfer",

@@ -86,6 +86,14 @@ async fn communes_merge_into_one_of_them_which_continues() {
     )
     .await;
     assert_eq!(supervisor.status, 201, "{}", supervisor.text);
+    let approve = format!("/users/{}/approve", supervisor.json["id"].as_str().unwrap());
+    let province = app.token_for(world.supervisor_a);
+    assert_eq!(
+        post(&app, &approve, Some(&province), json!({}))
+            .await
+            .status,
+        204
+    );
     let token = token_of(&app, "gs.moi").await;
     let listed = get(&app, "/trusted-addresses", Some(&token)).await;
     let ids: Vec<&str> = listed.json["items"]

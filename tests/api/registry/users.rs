@@ -6,7 +6,7 @@ use crate::requests::*;
 use crate::support::*;
 
 #[tokio::test]
-async fn an_admin_creates_a_user_who_can_sign_in_at_once() {
+async fn an_admin_creates_a_user_who_can_sign_in_once_a_supervisor_approves() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
     let admin = app.token_for(world.admin);
@@ -16,6 +16,15 @@ async fn an_admin_creates_a_user_who_can_sign_in_at_once() {
     let reply = post(&app, "/users", Some(&admin), body).await;
 
     assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(reply.json["status"], "pending");
+    let approve = format!("/users/{}/approve", reply.json["id"].as_str().unwrap());
+    let province = app.token_for(world.supervisor_a);
+    assert_eq!(
+        post(&app, &approve, Some(&province), json!({}))
+            .await
+            .status,
+        204
+    );
     let signed_in = sign_in(&app, "gs.huyen", "mười ký tự!").await;
     assert_eq!(signed_in.status, 201);
     assert_eq!(signed_in.json["user"]["id"], reply.json["id"]);

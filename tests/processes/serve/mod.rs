@@ -4,6 +4,7 @@
 //!
 //! - [`command`]: `serve` itself: the missing-key advice, the address line, SIGTERM,
 //!   environment variables, JSON logs.
+//! - [`file_modes`]: the data directory `0700` and its files `0600` under umask 000.
 //! - [`demo`]: `demo` loads its data set, prints its users, serves, and starts again.
 //! - [`client`]: a blocking HTTP/1.1 client, with bearer tokens, that survives a killed server.
 //! - [`site`]: a province, a commune, trusted addresses and their users, made through the
@@ -12,6 +13,7 @@
 pub mod client;
 mod command;
 mod demo;
+mod file_modes;
 pub mod site;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -72,11 +74,15 @@ impl Fixture {
     /// `tincay user add --role admin --password-stdin --key-file KEY`, on a directory no
     /// server holds yet.
     pub fn add_admin(&self, key: &str, username: &str, password: &str) {
+        self.add_user(key, username, password, &["--role", "admin"]);
+    }
+
+    /// `tincay user add` on the server itself (the operator's console: the account is active
+    /// at once), directly or through a running server's control socket.
+    pub fn add_user(&self, key: &str, username: &str, password: &str, role: &[&str]) {
         let mut child = self
-            .command(
-                &["user", "add", "--username", username, "--role", "admin"],
-                &[],
-            )
+            .command(&["user", "add", "--username", username], &[])
+            .args(role)
             .args(["--password-stdin", "--key-file", key])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -55,8 +55,10 @@ pub struct Site {
 }
 
 /// Make the registry of `plan` on `server` as its admin (added before with
-/// [`Fixture::add_admin`](super::Fixture::add_admin)).
-pub fn set_up(server: &Server, plan: &Plan) -> Site {
+/// [`Fixture::add_admin`](super::Fixture::add_admin)): the province's supervisor on the
+/// operator's console (`key` is the server's key file), the volunteer by the admin and
+/// approved by the supervisor (four eyes).
+pub fn set_up(fx: &super::Fixture, key: &str, server: &Server, plan: &Plan) -> Site {
     let admin_token = sign_in(server, &plan.admin);
     let token = Some(admin_token.as_str());
     let areas = [
@@ -75,15 +77,17 @@ pub fn set_up(server: &Server, plan: &Plan) -> Site {
             .to_owned()
     });
     let [first, _] = &addresses;
-    let users = [
-        json!({"username": plan.volunteer.username, "password": plan.volunteer.password,
-               "role": "volunteer", "trusted_address": first}),
-        json!({"username": plan.supervisor.username, "password": plan.supervisor.password,
-               "role": "supervisor", "area": "01"}),
-    ];
-    for user in &users {
-        created(server.api("POST", "/users", token, Some(user)));
-    }
+    let supervisor = &plan.supervisor;
+    let role = ["--role", "supervisor", "--area", "01"];
+    fx.add_user(key, &supervisor.username, &supervisor.password, &role);
+    let volunteer = json!({"username": plan.volunteer.username, "password": plan.volunteer.password,
+                           "role": "volunteer", "trusted_address": first});
+    let volunteer = created(server.api("POST", "/users", token, Some(&volunteer)));
+    assert_eq!(volunteer["status"], "pending");
+    let approve = format!("/users/{}/approve", volunteer["id"].as_str().unwrap());
+    let supervisor_token = sign_in(server, supervisor);
+    let (status, body) = server.api("POST", &approve, Some(&supervisor_token), None);
+    assert_eq!(status, 204, "{body}");
     Site {
         plan: plan.clone(),
         addresses,

@@ -38,7 +38,8 @@ fn every_registry_event_survives_encoding_and_decoding() {
     round_trip(TrustedAddressEvent::Closed {
         facts: TrustedAddressClosedFacts { closed_on: TODAY },
     });
-    let UserCommand::Create { facts, pii } = create(Role::Volunteer, None, Some(ADDRESS)) else {
+    let UserCommand::Create { facts, pii, .. } = create(Role::Volunteer, None, Some(ADDRESS))
+    else {
         unreachable!()
     };
     round_trip(UserEvent::Created {
@@ -51,6 +52,13 @@ fn every_registry_event_survives_encoding_and_decoding() {
         }),
     });
     round_trip(UserEvent::Deactivated);
+    round_trip(UserEvent::ApprovalRequested(
+        user::UserApprovalRequestedFacts {
+            reason: crate::domain::vocab::ApprovalReason::PasswordReset,
+        },
+    ));
+    round_trip(UserEvent::Approved);
+    round_trip(UserEvent::Refused);
 }
 
 #[test]

@@ -155,8 +155,9 @@ fn read_password() -> Result<Password, CliError> {
             "no password on stdin (pipe it in, e.g. from a password manager)".into(),
         ));
     }
-    password_rule(password)
-        .map_err(|message| CliError::Usage(format!("the password (from stdin): {message}")))?;
+    password_rule(password).map_err(|refused| {
+        CliError::Usage(format!("the password (from stdin): {}", refused.message))
+    })?;
     Ok(Password::new(password.to_owned()))
 }
 

@@ -142,14 +142,16 @@ mod tests {
     #[test]
     fn field_errors_name_the_flags() {
         let error = ApiError::Validation(vec![
-            FieldError {
-                field: "trusted_address".into(),
-                message: "no such trusted address".into(),
-            },
-            FieldError {
-                field: "password".into(),
-                message: "must be at least 10 characters".into(),
-            },
+            FieldError::new(
+                "trusted_address",
+                crate::domain::bounds::FieldCode::Unknown,
+                "no such trusted address",
+            ),
+            FieldError::new(
+                "password",
+                crate::domain::bounds::FieldCode::WeakPassword,
+                "must be at least 10 characters",
+            ),
         ]);
         assert_eq!(
             describe(&error),

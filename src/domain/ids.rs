@@ -72,6 +72,9 @@ pub struct AreaCode(String);
 #[error("an area code is 2 to 5 digits")]
 pub struct InvalidAreaCode;
 
+/// An area code's form, as the OpenAPI document states it.
+pub const AREA_CODE_PATTERN: &str = "^[0-9]{2,5}$";
+
 impl AreaCode {
     pub fn parse(text: &str) -> Result<Self, InvalidAreaCode> {
         if (2..=5).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {

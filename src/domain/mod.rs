@@ -9,6 +9,7 @@
 //! - [`vocab`]: the closed code lists with Vietnamese and English labels.
 //! - [`ids`]: identifiers (case, referral, follow-up, user, trusted address, area code).
 //! - [`id_map`]: the small id-ordered map a case keeps its referrals and follow-ups in.
+//! - [`bounds`]: the ranges and lengths every value a client sends is parsed against.
 //! - [`calendar`]: how dates and months are written in events (`YYYY-MM-DD`, `YYYY-MM`).
 //! - [`codec`]: how an event becomes `(type, version, facts, pii)` bytes and back, including
 //!   upcasting of old versions; [`parts`] holds the helpers every codec shares.
@@ -21,6 +22,7 @@
 mod macros;
 
 pub mod access;
+pub mod bounds;
 pub mod calendar;
 pub mod case;
 pub mod catalogue;

@@ -7,11 +7,32 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::domain::bounds::{FieldCode, Refused};
+
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
+    /// Why, from a closed list (the OpenAPI document lists it): what a client translates.
+    #[schema(value_type = String)]
+    pub code: FieldCode,
+    /// What was expected, in English; never the value sent.
     pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: FieldCode, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A domain refusal of `field`.
+    pub fn refused(field: impl Into<String>, refused: Refused) -> Self {
+        Self::new(field, refused.code, refused.message)
+    }
 }
 
 /// Everything an endpoint can answer with instead of success.
@@ -88,11 +109,8 @@ impl ApiError {
     }
 
     /// One validation error.
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::Validation(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+    pub fn invalid(field: impl Into<String>, code: FieldCode, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, code, message)])
     }
 
     fn problem(&self) -> Problem {
@@ -163,7 +181,11 @@ mod tests {
                 "precondition_failed",
             ),
             (ApiError::PayloadTooLarge, 413, "payload_too_large"),
-            (ApiError::invalid("f", "m"), 422, "validation_failed"),
+            (
+                ApiError::invalid("f", FieldCode::Required, "m"),
+                422,
+                "validation_failed",
+            ),
             (ApiError::RuleViolated("x".into()), 422, "rule_violated"),
             (
                 ApiError::RateLimited {

@@ -12,6 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::domain::bounds::Accepts;
+use crate::domain::bounds::FieldCode;
 use crate::domain::calendar::IsoDate;
 use crate::domain::ids::AreaCode;
 use crate::domain::vocab::{RiskLevel, Role};
@@ -20,6 +22,7 @@ use crate::http::cases::docs::{AuthErrors, QueryErrors};
 use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::scope::{CaseLocation, may_access_case};
 use crate::http::state::AppState;
 use crate::projections::cases::{Due, FollowUpQuery, QueuedFollowUp};
@@ -91,13 +94,17 @@ pub fn queue(
     });
     let before = match raw.before.as_deref() {
         None => Some(None),
-        Some(text) => checks.date("before", text).map(Some),
+        Some(text) => checks.day("before", text).map(Some),
     };
     let area = match raw.area.as_deref().map(AreaCode::parse) {
         None => Some(None),
         Some(Ok(area)) => Some(Some(area)),
         Some(Err(_)) => {
-            checks.fail("area", "must be an area code (2 to 5 digits)");
+            checks.fail(
+                "area",
+                FieldCode::InvalidFormat,
+                "must be an area code (2 to 5 digits)",
+            );
             None
         }
     };
@@ -166,5 +173,19 @@ fn item(queued: QueuedFollowUp) -> FollowUpItem {
         trusted_address: *queued.trusted_address.as_uuid(),
         days_overdue: queued.days_overdue,
         risk_level: queued.risk_level,
+    }
+}
+
+impl QueueQuery {
+    /// What each parameter accepts, for the OpenAPI document: what the handler checks.
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("status", Accepts::code(&["due", "overdue"])),
+            (
+                "area",
+                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
+            ),
+            ("before", Accepts::AnyDay),
+        ]
     }
 }

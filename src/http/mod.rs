@@ -11,7 +11,7 @@
 //!   [`sessions`], [`registry`], [`cases`], [`follow_ups`], [`stats`], [`reports`], [`ops`].
 //! - [`middleware`]: hardening (limits, timeouts, load shedding, security headers), request
 //!   ids, logging and request metrics; [`metrics`]: the Prometheus registry;
-//!   [`openapi`]: the generated document.
+//!   [`openapi`]: the generated document, with [`openapi_bounds`]: what each field accepts.
 
 pub mod auth;
 pub mod cases;
@@ -22,6 +22,7 @@ pub mod json;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod openapi_bounds;
 pub mod ops;
 pub mod registry;
 pub mod reports;
@@ -53,7 +54,7 @@ pub fn router(state: AppState) -> Router {
     let (ops, ops_document) = ops::router().split_for_parts();
     document.merge(ops_document);
     let api = api
-        .merge(openapi::router(&document))
+        .merge(openapi::router(&document, state.clock.today()))
         .merge(crate::web::router())
         .with_state(state.clone());
     middleware::harden(api, ops.with_state(state.clone()), &state)

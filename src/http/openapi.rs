@@ -68,8 +68,12 @@ async fn openapi_json(Extension(document): Extension<Document>) -> impl IntoResp
     ([(header::CONTENT_TYPE, "application/json")], document.0)
 }
 
-pub fn router(document: &utoipa::openapi::OpenApi) -> Router<AppState> {
-    let json = serde_json::to_vec(document).unwrap_or_default();
+/// The route serving `document`, with what each field accepts stated as of `today`
+/// ([`openapi_bounds`](crate::http::openapi_bounds)).
+pub fn router(document: &utoipa::openapi::OpenApi, today: time::Date) -> Router<AppState> {
+    let mut value = serde_json::to_value(document).unwrap_or_default();
+    crate::http::openapi_bounds::annotate(&mut value, today);
+    let json = serde_json::to_vec(&value).unwrap_or_default();
     Router::new()
         .route(PATH, get(openapi_json))
         .layer(Extension(Document(json.into())))

@@ -11,6 +11,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::domain::bounds::Accepts;
+use crate::domain::bounds::FieldCode;
 use crate::http::auth::StatsReader;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::flow::internal;
@@ -18,6 +20,7 @@ use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::state::AppState;
 use crate::http::stats::{CountDoc, area, csv_response, in_scope, mode, record, wants_csv};
 use crate::stats::facts::{Month, day_number};
@@ -132,7 +135,11 @@ pub async fn programme(
         .ok()
         .filter(|y| year.len() == 4 && (2000..=2100).contains(y));
     if year.is_none() {
-        checks.fail("year", "must be a year from 2000 to 2100");
+        checks.fail(
+            "year",
+            FieldCode::OutOfRange,
+            "must be a year from 2000 to 2100",
+        );
     }
     let quarter = match raw.quarter.as_deref() {
         None => Some(None),
@@ -142,7 +149,7 @@ pub async fn programme(
                 .ok()
                 .filter(|q| text.len() == 1 && (1..=4).contains(q));
             if parsed.is_none() {
-                checks.fail("quarter", "must be 1, 2, 3 or 4");
+                checks.fail("quarter", FieldCode::OutOfRange, "must be 1, 2, 3 or 4");
             }
             parsed.map(Some)
         }
@@ -183,4 +190,19 @@ pub fn programme_csv(report: &ProgrammeReport) -> Response {
         report.perturbed,
         report.k,
     )
+}
+
+impl ProgrammeQuery {
+    /// What each parameter accepts, for the OpenAPI document: what the handler checks.
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("year", Accepts::Pattern("^(20[0-9]{2}|2100)$")),
+            ("quarter", Accepts::code(&["1", "2", "3", "4"])),
+            (
+                "area",
+                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
+            ),
+            ("exact", Accepts::code(&["true", "false"])),
+        ]
+    }
 }

@@ -25,6 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::access_log::{self, AccessEntry};
+use crate::domain::bounds::{Accepts, FieldCode};
 use crate::domain::ids::AreaCode;
 use crate::domain::vocab::{AccessAction, AreaLevel, Role};
 use crate::http::auth::{CurrentUser, StatsReader};
@@ -34,6 +35,7 @@ use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::state::AppState;
 use crate::stats::aggregate::TooLarge;
 use crate::stats::areas::Units;
@@ -205,7 +207,7 @@ fn parse(state: &AppState, user: &CurrentUser, raw: StatsQuery) -> Result<StatsR
         .map_or(AreaLevel::Commune, |found| found.level);
     if let Err(rule) = check(period, &dims, units, mode == Mode::Perturbed, level) {
         let mut checks = Checks::default();
-        checks.fail(rule.field(), rule.message());
+        checks.fail(rule.field(), FieldCode::Inconsistent, rule.message());
         return Err(checks.into_error());
     }
     Ok(StatsRequest {
@@ -231,7 +233,7 @@ pub fn mode(
         Some("true") if user.role == Role::Supervisor => Ok(Mode::Exact),
         Some("true") => Err(ApiError::Forbidden),
         Some(_) => {
-            checks.fail("exact", "must be true or false");
+            checks.fail("exact", FieldCode::InvalidFormat, "must be true or false");
             Ok(Mode::Perturbed)
         }
     }
@@ -243,7 +245,11 @@ pub fn area(raw: Option<&str>, checks: &mut Checks) -> Option<Option<AreaCode>> 
         None => Some(None),
         Some(Ok(area)) => Some(Some(area)),
         Some(Err(_)) => {
-            checks.fail("area", "must be an area code (2 to 5 digits)");
+            checks.fail(
+                "area",
+                FieldCode::InvalidFormat,
+                "must be an area code (2 to 5 digits)",
+            );
             None
         }
     }
@@ -275,6 +281,7 @@ fn period(raw: &StatsQuery, checks: &mut Checks) -> Result<Option<Period>, ApiEr
     if parsed.is_none() {
         checks.fail(
             "period",
+            FieldCode::InvalidFormat,
             "must be a year (2026), a quarter (2026-Q1) or a month (2026-03)",
         );
     }
@@ -284,7 +291,7 @@ fn period(raw: &StatsQuery, checks: &mut Checks) -> Result<Option<Period>, ApiEr
 /// A grid too large to publish is the caller's 422, naming `by`.
 fn too_large(error: TooLarge) -> ApiError {
     let mut checks = Checks::default();
-    checks.fail("by", error.to_string());
+    checks.fail("by", FieldCode::OutOfRange, error.to_string());
     checks.into_error()
 }
 
@@ -304,18 +311,20 @@ fn dimensions(
             None => {
                 checks.fail(
                     "by",
+                    FieldCode::NotInVocabulary,
                     "names a dimension that does not exist (see the API documentation)",
                 );
                 ok = false;
             }
             Some(dim) if dims.contains(&dim) => {
-                checks.fail("by", "names a dimension twice");
+                checks.fail("by", FieldCode::Inconsistent, "names a dimension twice");
                 ok = false;
             }
             Some(dim) => {
                 if measure.is_some_and(|measure| !dim.applies_to(measure)) {
                     checks.fail(
                         "by",
+                        FieldCode::Inconsistent,
                         format!("{} does not apply to this measure", dim.code()),
                     );
                     ok = false;
@@ -325,7 +334,7 @@ fn dimensions(
         }
     }
     if dims.len() > MAX_DIMENSIONS {
-        checks.fail("by", "at most three dimensions");
+        checks.fail("by", FieldCode::OutOfRange, "at most three dimensions");
         ok = false;
     }
     ok.then_some(dims)
@@ -388,3 +397,27 @@ pub struct StatsSettings {
     /// The suppression threshold (API.md: 5 by default, never below 3).
     pub k: K,
 }
+
+impl StatsQuery {
+    /// What each parameter accepts, for the OpenAPI document: what `parse` checks above.
+    pub fn accepts() -> FieldBounds {
+        let measures = Measure::PUBLIC
+            .iter()
+            .map(|measure| measure.code())
+            .collect();
+        vec![
+            ("measure", Accepts::Code(measures)),
+            ("period", Accepts::Pattern(PERIOD_PATTERN)),
+            (
+                "area",
+                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
+            ),
+            ("by", Accepts::Pattern("^[a-z_]+(,[a-z_]+){0,2}$")),
+            ("exact", Accepts::code(&["true", "false"])),
+            ("units", Accepts::code(&["current", "historical"])),
+        ]
+    }
+}
+
+/// A year (2000 to 2100), a quarter or a month, as `period` takes it.
+pub const PERIOD_PATTERN: &str = "^(20[0-9]{2}|2100)(-Q[1-4]|-(0[1-9]|1[0-2]))?$";

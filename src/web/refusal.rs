@@ -120,10 +120,7 @@ mod tests {
     use super::*;
 
     fn field(field: &str, message: &str) -> FieldError {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
+        FieldError::new(field, crate::domain::bounds::FieldCode::Required, message)
     }
 
     fn by_name(error: &FieldError) -> Option<&'static str> {

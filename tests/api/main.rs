@@ -15,6 +15,7 @@ mod support;
 mod four_eyes;
 mod hardening;
 mod openapi;
+mod openapi_bounds;
 mod ops;
 mod redirects;
 mod registry;
@@ -24,6 +25,7 @@ mod sessions;
 mod set_aside;
 mod smoke;
 
+mod bounds;
 mod cases;
 mod cases_commands;
 mod cases_erase;

@@ -6,6 +6,7 @@
 //! file holds the lifecycle (open, review, close, reopen, erase); [`record`](super::record)
 //! the commands that record work on an open case.
 
+use crate::domain::bounds::{self, FieldCode};
 use time::Date;
 
 use super::command::*;
@@ -46,7 +47,7 @@ pub fn decide(
         CaseCommand::RecordReferralOutcome(c) => {
             record::record_referral_outcome(state, c, today).map(one)
         }
-        CaseCommand::ScheduleFollowUp(c) => record::schedule_follow_up(state, c).map(one),
+        CaseCommand::ScheduleFollowUp(c) => record::schedule_follow_up(state, c, today).map(one),
         CaseCommand::CompleteFollowUp(c) => record::complete_follow_up(state, c, today).map(one),
         CaseCommand::AddNote(c) => record::add_note(c).map(one),
         CaseCommand::TransferCase(c) => record::transfer_case(state, c).map(one),
@@ -66,18 +67,31 @@ fn open_case(c: OpenCase, today: Date) -> Result<Vec<CaseEvent>, Rejection> {
     violence_types.dedup();
     let gbvims_type = gbvims_type(&violence_types).ok_or(Rejection::Invalid {
         field: "violence_types",
+        code: FieldCode::Required,
         reason: "at least one is required",
     })?;
     let survivor = c.survivor;
     if survivor.name.trim().is_empty() {
         return Err(Rejection::Invalid {
             field: "survivor.name",
+            code: FieldCode::Required,
             reason: "a name or pseudonym is required",
+        });
+    }
+    if bounds::birth_years(today)
+        .check::<i32>(i64::from(survivor.birth_year))
+        .is_err()
+    {
+        return Err(Rejection::Invalid {
+            field: "survivor.birth_year",
+            code: FieldCode::OutOfRange,
+            reason: "must be from 1900 to this year",
         });
     }
     let age_band =
         AgeBand::from_birth_year(survivor.birth_year, c.opened_on).ok_or(Rejection::Invalid {
             field: "survivor.birth_year",
+            code: FieldCode::OutOfRange,
             reason: "gives an age outside 0 to 130",
         })?;
     let facts = CaseOpenedFacts {

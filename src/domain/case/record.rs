@@ -2,6 +2,7 @@
 //! follow-ups, notes and transfers. [`decide`](super::decide) has already checked the case's
 //! lifecycle; each function here checks its own lookups, rules and fields.
 
+use crate::domain::bounds::{self, FieldCode};
 use time::Date;
 
 use super::command::*;
@@ -36,12 +37,14 @@ pub(super) fn provide_support(c: ProvideSupport, today: Date) -> Result<CaseEven
         (SupportType::Shelter, Some(nights)) if !(1..=MAX_NIGHTS).contains(&nights) => {
             return Err(Rejection::Invalid {
                 field: "nights",
+                code: FieldCode::OutOfRange,
                 reason: "must be 1 to 366",
             });
         }
         (support_type, Some(_)) if support_type != SupportType::Shelter => {
             return Err(Rejection::Invalid {
                 field: "nights",
+                code: FieldCode::Inconsistent,
                 reason: "only shelter counts nights",
             });
         }
@@ -114,9 +117,17 @@ pub(super) fn record_referral_outcome(
 pub(super) fn schedule_follow_up(
     state: &CaseState,
     c: ScheduleFollowUp,
+    today: Date,
 ) -> Result<CaseEvent, Rejection> {
     if state.follow_ups.contains_key(&c.follow_up_id) {
         return Err(Rejection::FollowUpAlreadyExists);
+    }
+    if bounds::check_due(c.due_on, today).is_err() {
+        return Err(Rejection::Invalid {
+            field: "due_on",
+            code: FieldCode::OutOfRange,
+            reason: "must be within 5 years of today",
+        });
     }
     Ok(CaseEvent::FollowUpScheduled {
         facts: FollowUpScheduledFacts {
@@ -158,6 +169,7 @@ pub(super) fn add_note(c: AddNote) -> Result<CaseEvent, Rejection> {
     if c.text.trim().is_empty() {
         return Err(Rejection::Invalid {
             field: "text",
+            code: FieldCode::Required,
             reason: "a note cannot be empty",
         });
     }
@@ -181,9 +193,16 @@ pub(super) fn transfer_case(state: &CaseState, c: TransferCase) -> Result<CaseEv
 }
 
 /// Refuses a date of something that happened if it is after `today`.
+/// A day something happened on: from [`bounds::EARLIEST_DAY`] to `today`.
 pub(super) fn in_the_past(date: Date, today: Date, field: &'static str) -> Result<(), Rejection> {
     if date > today {
         Err(Rejection::FutureDate { field })
+    } else if date < bounds::EARLIEST_DAY {
+        Err(Rejection::Invalid {
+            field,
+            code: FieldCode::OutOfRange,
+            reason: "must be 1900-01-01 or later",
+        })
     } else {
         Ok(())
     }

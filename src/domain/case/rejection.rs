@@ -1,6 +1,7 @@
 //! [`Rejection`]: why [`decide`](super::decide) refused a command. Messages name fields and
 //! rules, never values, so a rejection can be logged and returned as is.
 
+use crate::domain::bounds::FieldCode;
 use crate::domain::rejection::RejectionKind;
 
 /// A command the case's rules refuse.
@@ -39,6 +40,7 @@ pub enum Rejection {
     #[error("{field}: {reason}")]
     Invalid {
         field: &'static str,
+        code: FieldCode,
         reason: &'static str,
     },
 }
@@ -54,9 +56,11 @@ impl Rejection {
             Self::CaseAlreadyExists | Self::FollowUpAlreadyExists | Self::ReferralAlreadyExists => {
                 RejectionKind::Conflict
             }
-            Self::FutureDate { field } | Self::Invalid { field, .. } => {
-                RejectionKind::Validation { field }
-            }
+            Self::FutureDate { field } => RejectionKind::Validation {
+                field,
+                code: FieldCode::FutureDate,
+            },
+            Self::Invalid { field, code, .. } => RejectionKind::Validation { field, code: *code },
             Self::CaseClosed
             | Self::NotClosed
             | Self::ClosureAlreadyRequested
@@ -85,14 +89,21 @@ mod tests {
             (Rejection::ReferralAlreadyExists, Conflict),
             (
                 Rejection::FutureDate { field: "made_on" },
-                Validation { field: "made_on" },
+                Validation {
+                    field: "made_on",
+                    code: FieldCode::FutureDate,
+                },
             ),
             (
                 Rejection::Invalid {
                     field: "nights",
+                    code: FieldCode::OutOfRange,
                     reason: "too many",
                 },
-                Validation { field: "nights" },
+                Validation {
+                    field: "nights",
+                    code: FieldCode::OutOfRange,
+                },
             ),
             (Rejection::CaseClosed, Rule),
             (Rejection::NotClosed, Rule),

@@ -3,6 +3,7 @@
 //! succeeded it, so a case recorded in a commune that has since merged still counts, and a
 //! report can be given in today's units.
 
+use crate::domain::bounds::FieldCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -146,12 +147,14 @@ pub fn decide(
             if facts.valid_to < defined.valid_from {
                 return Err(RegistryRejection::Invalid {
                     field: "valid_to",
+                    code: FieldCode::Inconsistent,
                     reason: "is before valid_from",
                 });
             }
             if facts.successor.as_ref() == Some(&defined.code) {
                 return Err(RegistryRejection::Invalid {
                     field: "successor",
+                    code: FieldCode::Inconsistent,
                     reason: "an area cannot succeed itself",
                 });
             }
@@ -171,6 +174,7 @@ fn check_code_and_parent(facts: &AreaDefinedFacts) -> Result<(), RegistryRejecti
     if facts.code.as_str().len() != digits {
         return Err(RegistryRejection::Invalid {
             field: "code",
+            code: FieldCode::InvalidFormat,
             reason: "has the wrong length for its level",
         });
     }
@@ -178,14 +182,17 @@ fn check_code_and_parent(facts: &AreaDefinedFacts) -> Result<(), RegistryRejecti
         (None, AreaLevel::Province) => Ok(()),
         (Some(_), AreaLevel::Province) => Err(RegistryRejection::Invalid {
             field: "parent",
+            code: FieldCode::Inconsistent,
             reason: "a province has none",
         }),
         (None, _) => Err(RegistryRejection::Invalid {
             field: "parent",
+            code: FieldCode::Required,
             reason: "is required below a province",
         }),
         (Some(parent), _) if parent.as_str().len() >= digits => Err(RegistryRejection::Invalid {
             field: "parent",
+            code: FieldCode::Inconsistent,
             reason: "must be a higher level",
         }),
         (Some(_), _) => Ok(()),

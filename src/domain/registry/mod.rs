@@ -19,6 +19,7 @@ pub use area::{AreaCommand, AreaEvent, AreaState};
 pub use trusted_address::{TrustedAddressCommand, TrustedAddressEvent, TrustedAddressState};
 pub use user::{UserCommand, UserEvent, UserState};
 
+use crate::domain::bounds::FieldCode;
 use crate::domain::rejection::RejectionKind;
 
 /// A registry command the rules refuse. Messages name fields, never values.
@@ -43,6 +44,7 @@ pub enum RegistryRejection {
     #[error("{field}: {reason}")]
     Invalid {
         field: &'static str,
+        code: FieldCode,
         reason: &'static str,
     },
 }
@@ -53,9 +55,11 @@ impl RegistryRejection {
         match self {
             Self::NotFound(_) => RejectionKind::NotFound,
             Self::AlreadyExists(_) => RejectionKind::Conflict,
-            Self::FutureDate { field } | Self::Invalid { field, .. } => {
-                RejectionKind::Validation { field }
-            }
+            Self::FutureDate { field } => RejectionKind::Validation {
+                field,
+                code: FieldCode::FutureDate,
+            },
+            Self::Invalid { field, code, .. } => RejectionKind::Validation { field, code: *code },
             Self::AreaAlreadyRetired
             | Self::TrustedAddressAlreadyClosed
             | Self::UserDeactivated
@@ -70,6 +74,7 @@ fn required_text(text: &str, field: &'static str) -> Result<(), RegistryRejectio
     if text.trim().is_empty() {
         Err(RegistryRejection::Invalid {
             field,
+            code: FieldCode::Required,
             reason: "is required",
         })
     } else {

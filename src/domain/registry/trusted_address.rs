@@ -2,6 +2,7 @@
 //! is usually a villager's home, so its name is personal data, kept apart from the coded
 //! commune and dates that the programme indicators count.
 
+use crate::domain::bounds::FieldCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -167,6 +168,7 @@ pub fn decide(
             if facts.closed_on < established.established_on {
                 return Err(RegistryRejection::Invalid {
                     field: "closed_on",
+                    code: FieldCode::Inconsistent,
                     reason: "is before established_on",
                 });
             }

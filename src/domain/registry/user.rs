@@ -9,6 +9,7 @@
 //! account's scope, never the account itself) needs the registry, so the application layer
 //! checks it; this module only refuses approving what is not pending.
 
+use crate::domain::bounds::FieldCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -294,10 +295,12 @@ fn check_binding(facts: &UserCreatedFacts) -> Result<(), RegistryRejection> {
     let check = |present: bool, needed: bool, field| match (present, needed) {
         (false, true) => Err(RegistryRejection::Invalid {
             field,
+            code: FieldCode::Required,
             reason: "is required for this role",
         }),
         (true, false) => Err(RegistryRejection::Invalid {
             field,
+            code: FieldCode::Inconsistent,
             reason: "is not used by this role",
         }),
         _ => Ok(()),

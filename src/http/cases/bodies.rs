@@ -8,6 +8,8 @@ use serde::Deserialize;
 use time::Date;
 use utoipa::ToSchema;
 
+use crate::domain::bounds;
+use crate::domain::bounds::Accepts;
 use crate::domain::case::{
     Actor, AddNote, AssessRisk, CaseCommand, CloseCase, CompleteFollowUp, MakeReferral,
     ProvideSupport, RecordReferralOutcome, ScheduleFollowUp,
@@ -17,8 +19,9 @@ use crate::domain::vocab::{
     CloseReason, FollowUpMethod, FollowUpOutcome, ReferralOutcome, ReferralTarget, RiskLevel,
     SupportType,
 };
-use crate::http::cases::validate::{Checks, text};
+use crate::http::cases::validate::Checks;
 use crate::http::error::ApiError;
+use crate::http::openapi_bounds::FieldBounds;
 
 /// Support given (`POST /cases/{id}/support`).
 #[derive(Deserialize, ToSchema)]
@@ -72,7 +75,7 @@ pub struct ReferralOutcomeBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpBody {
-    /// Any date, past or future.
+    /// A date within five years either side of today.
     pub due_on: String,
     /// `follow_up_method` code.
     #[schema(example = "visit")]
@@ -132,16 +135,15 @@ opaque_debug!(
 );
 
 impl SupportBody {
-    pub fn parse(self) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, today: Date) -> Result<CaseCommand, ApiError> {
         let mut checks = Checks::default();
         let support_type = checks.code("type", &self.support_type, SupportType::parse);
-        let provided_on = checks.date("provided_on", &self.provided_on);
-        let nights = match self.nights {
-            None => Some(None),
-            Some(nights) => checks.number("nights", nights, 1..=366).map(Some),
-        };
-        let (Some(support_type), Some(provided_on), Some(nights)) =
-            (support_type, provided_on, nights)
+        let provided_on = checks.happened_on("provided_on", &self.provided_on, today);
+        let nights = checks.optional_number("nights", self.nights, bounds::NIGHTS);
+        let by = checks.text("by", self.by, bounds::LINE);
+        let notes = checks.text("notes", self.notes, bounds::NOTES);
+        let (Some(support_type), Some(provided_on), Some(nights), Some(by), Some(notes)) =
+            (support_type, provided_on, nights, by, notes)
         else {
             return Err(checks.into_error());
         };
@@ -149,55 +151,61 @@ impl SupportBody {
             support_type,
             provided_on,
             nights,
-            by: text(self.by),
-            notes: text(self.notes),
+            by,
+            notes,
         }
         .into())
     }
 }
 
 impl ReferralBody {
-    pub fn parse(self, referral_id: ReferralId) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, referral_id: ReferralId, today: Date) -> Result<CaseCommand, ApiError> {
         let mut checks = Checks::default();
         let target = checks.code("target", &self.target, ReferralTarget::parse);
-        let made_on = checks.date("made_on", &self.made_on);
-        let (Some(target), Some(made_on)) = (target, made_on) else {
+        let made_on = checks.happened_on("made_on", &self.made_on, today);
+        let organisation = checks.text("organisation", self.organisation, bounds::LINE);
+        let contact_person = checks.text("contact_person", self.contact_person, bounds::LINE);
+        let notes = checks.text("notes", self.notes, bounds::NOTES);
+        let (Some(target), Some(made_on), Some(organisation), Some(contact_person), Some(notes)) =
+            (target, made_on, organisation, contact_person, notes)
+        else {
             return Err(checks.into_error());
         };
         Ok(MakeReferral {
             referral_id,
             target,
             made_on,
-            organisation: text(self.organisation),
-            contact_person: text(self.contact_person),
-            notes: text(self.notes),
+            organisation,
+            contact_person,
+            notes,
         }
         .into())
     }
 }
 
 impl ReferralOutcomeBody {
-    pub fn parse(self, referral_id: ReferralId) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, referral_id: ReferralId, today: Date) -> Result<CaseCommand, ApiError> {
         let mut checks = Checks::default();
         let outcome = checks.code("outcome", &self.outcome, ReferralOutcome::parse);
-        let recorded_on = checks.date("recorded_on", &self.recorded_on);
-        let (Some(outcome), Some(recorded_on)) = (outcome, recorded_on) else {
+        let recorded_on = checks.happened_on("recorded_on", &self.recorded_on, today);
+        let notes = checks.text("notes", self.notes, bounds::NOTES);
+        let (Some(outcome), Some(recorded_on), Some(notes)) = (outcome, recorded_on, notes) else {
             return Err(checks.into_error());
         };
         Ok(RecordReferralOutcome {
             referral_id,
             outcome,
             recorded_on,
-            notes: text(self.notes),
+            notes,
         }
         .into())
     }
 }
 
 impl FollowUpBody {
-    pub fn parse(self, follow_up_id: FollowUpId) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, follow_up_id: FollowUpId, today: Date) -> Result<CaseCommand, ApiError> {
         let mut checks = Checks::default();
-        let due_on = checks.date("due_on", &self.due_on);
+        let due_on = checks.due_on("due_on", &self.due_on, today);
         let method = checks.code("method", &self.method, FollowUpMethod::parse);
         let (Some(due_on), Some(method)) = (due_on, method) else {
             return Err(checks.into_error());
@@ -212,58 +220,146 @@ impl FollowUpBody {
 }
 
 impl CompleteFollowUpBody {
-    pub fn parse(self, follow_up_id: FollowUpId) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, follow_up_id: FollowUpId, today: Date) -> Result<CaseCommand, ApiError> {
         let mut checks = Checks::default();
-        let completed_on = checks.date("completed_on", &self.completed_on);
+        let completed_on = checks.happened_on("completed_on", &self.completed_on, today);
         let outcome = checks.code("outcome", &self.outcome, FollowUpOutcome::parse);
-        let (Some(completed_on), Some(outcome)) = (completed_on, outcome) else {
+        let notes = checks.text("notes", self.notes, bounds::NOTES);
+        let (Some(completed_on), Some(outcome), Some(notes)) = (completed_on, outcome, notes)
+        else {
             return Err(checks.into_error());
         };
         Ok(CompleteFollowUp {
             follow_up_id,
             outcome,
             completed_on,
-            notes: text(self.notes),
+            notes,
         }
         .into())
     }
 }
 
 impl NoteBody {
-    pub fn parse(self) -> CaseCommand {
-        AddNote { text: self.text }.into()
+    pub fn parse(self) -> Result<CaseCommand, ApiError> {
+        let mut checks = Checks::default();
+        let Some(text) = checks.required_text("text", self.text, bounds::NOTES) else {
+            return Err(checks.into_error());
+        };
+        Ok(AddNote { text }.into())
     }
 }
 
 impl RiskBody {
     pub fn parse(self, today: Date) -> Result<CaseCommand, ApiError> {
         let mut checks = Checks::default();
-        let Some(risk_level) = checks.code("level", &self.level, RiskLevel::parse) else {
+        let risk_level = checks.code("level", &self.level, RiskLevel::parse);
+        let notes = checks.text("notes", self.notes, bounds::NOTES);
+        let (Some(risk_level), Some(notes)) = (risk_level, notes) else {
             return Err(checks.into_error());
         };
         Ok(AssessRisk {
             risk_level,
             assessed_on: today,
-            notes: text(self.notes),
+            notes,
         }
         .into())
     }
 }
 
 impl CloseBody {
-    pub fn parse(self, by: Actor) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, by: Actor, today: Date) -> Result<CaseCommand, ApiError> {
         let mut checks = Checks::default();
         let reason = checks.code("reason", &self.reason, CloseReason::parse);
-        let closed_on = checks.date("closed_on", &self.closed_on);
-        let (Some(reason), Some(closed_on)) = (reason, closed_on) else {
+        let closed_on = checks.happened_on("closed_on", &self.closed_on, today);
+        let notes = checks.text("notes", self.notes, bounds::NOTES);
+        let (Some(reason), Some(closed_on), Some(notes)) = (reason, closed_on, notes) else {
             return Err(checks.into_error());
         };
         Ok(CloseCase {
             by,
             reason,
             closed_on,
-            notes: text(self.notes),
+            notes,
         }
         .into())
+    }
+}
+
+// What each field accepts, for the OpenAPI document: the bounds `parse` checks above.
+impl SupportBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("type", Accepts::code(SupportType::CODES)),
+            ("provided_on", Accepts::HappenedOn),
+            ("nights", Accepts::Count(bounds::NIGHTS)),
+            ("by", Accepts::Text(bounds::LINE)),
+            ("notes", Accepts::Text(bounds::NOTES)),
+        ]
+    }
+}
+
+impl ReferralBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("target", Accepts::code(ReferralTarget::CODES)),
+            ("made_on", Accepts::HappenedOn),
+            ("organisation", Accepts::Text(bounds::LINE)),
+            ("contact_person", Accepts::Text(bounds::LINE)),
+            ("notes", Accepts::Text(bounds::NOTES)),
+        ]
+    }
+}
+
+impl ReferralOutcomeBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("outcome", Accepts::code(ReferralOutcome::CODES)),
+            ("recorded_on", Accepts::HappenedOn),
+            ("notes", Accepts::Text(bounds::NOTES)),
+        ]
+    }
+}
+
+impl FollowUpBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("due_on", Accepts::DueOn),
+            ("method", Accepts::code(FollowUpMethod::CODES)),
+        ]
+    }
+}
+
+impl CompleteFollowUpBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("completed_on", Accepts::HappenedOn),
+            ("outcome", Accepts::code(FollowUpOutcome::CODES)),
+            ("notes", Accepts::Text(bounds::NOTES)),
+        ]
+    }
+}
+
+impl NoteBody {
+    pub fn accepts() -> FieldBounds {
+        vec![("text", Accepts::RequiredText(bounds::NOTES))]
+    }
+}
+
+impl RiskBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("level", Accepts::code(RiskLevel::CODES)),
+            ("notes", Accepts::Text(bounds::NOTES)),
+        ]
+    }
+}
+
+impl CloseBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("reason", Accepts::code(CloseReason::CODES)),
+            ("closed_on", Accepts::HappenedOn),
+            ("notes", Accepts::Text(bounds::NOTES)),
+        ]
     }
 }

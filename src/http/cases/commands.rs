@@ -51,7 +51,11 @@ pub async fn provide_support(
 ) -> Result<Created, ApiError> {
     let path = format!("/cases/{id}/support");
     let command = command(&user, id, path, preconditions, &body);
-    execute(&state, command, |_| body.parse::<SupportBody>()?.parse()).await
+    let today = state.clock.today();
+    execute(&state, command, |_| {
+        body.parse::<SupportBody>()?.parse(today)
+    })
+    .await
 }
 
 /// Refer the survivor to another service; answers with the referral's `id`. Refused
@@ -71,8 +75,9 @@ pub async fn make_referral(
     let path = format!("/cases/{id}/referrals");
     let command = command(&user, id, path, preconditions, &body);
     let referral = ReferralId::from_uuid(Uuid::new_v4());
+    let today = state.clock.today();
     execute(&state, command, |_| {
-        body.parse::<ReferralBody>()?.parse(referral)
+        body.parse::<ReferralBody>()?.parse(referral, today)
     })
     .await
 }
@@ -94,9 +99,10 @@ pub async fn record_referral_outcome(
 ) -> Result<Created, ApiError> {
     let path = format!("/cases/{id}/referrals/{rid}/outcome");
     let command = command(&user, id, path, preconditions, &body);
+    let today = state.clock.today();
     execute(&state, command, |_| {
         body.parse::<ReferralOutcomeBody>()?
-            .parse(ReferralId::from_uuid(rid))
+            .parse(ReferralId::from_uuid(rid), today)
     })
     .await
 }
@@ -117,8 +123,9 @@ pub async fn schedule_follow_up(
     let path = format!("/cases/{id}/follow-ups");
     let command = command(&user, id, path, preconditions, &body);
     let follow_up = FollowUpId::from_uuid(Uuid::new_v4());
+    let today = state.clock.today();
     execute(&state, command, |_| {
-        body.parse::<FollowUpBody>()?.parse(follow_up)
+        body.parse::<FollowUpBody>()?.parse(follow_up, today)
     })
     .await
 }
@@ -140,9 +147,10 @@ pub async fn complete_follow_up(
 ) -> Result<Created, ApiError> {
     let path = format!("/cases/{id}/follow-ups/{fid}/complete");
     let command = command(&user, id, path, preconditions, &body);
+    let today = state.clock.today();
     execute(&state, command, |_| {
         body.parse::<CompleteFollowUpBody>()?
-            .parse(FollowUpId::from_uuid(fid))
+            .parse(FollowUpId::from_uuid(fid), today)
     })
     .await
 }
@@ -162,7 +170,7 @@ pub async fn add_note(
 ) -> Result<Created, ApiError> {
     let path = format!("/cases/{id}/notes");
     let command = command(&user, id, path, preconditions, &body);
-    execute(&state, command, |_| Ok(body.parse::<NoteBody>()?.parse())).await
+    execute(&state, command, |_| body.parse::<NoteBody>()?.parse()).await
 }
 
 /// Assess the risk again, as of today.
@@ -204,5 +212,9 @@ pub async fn close_case(
         _ => Actor::Volunteer,
     };
     let command = command(&user, id, path, preconditions, &body);
-    execute(&state, command, |_| body.parse::<CloseBody>()?.parse(by)).await
+    let today = state.clock.today();
+    execute(&state, command, |_| {
+        body.parse::<CloseBody>()?.parse(by, today)
+    })
+    .await
 }

@@ -6,6 +6,7 @@
 use rand_core::{OsRng, RngCore};
 use uuid::Uuid;
 
+use crate::domain::bounds::FieldCode;
 use crate::domain::case::{CaseState, OpenCase, decide};
 use crate::domain::codec::EventCodec;
 use crate::domain::ids::{AreaCode, CaseId, TrustedAddressId};
@@ -55,7 +56,8 @@ pub async fn open_case(
             return opened(&state, &outcome).await;
         }
     }
-    let parsed = body.parse::<OpenCaseBody>()?.parse()?;
+    let today = state.clock.today();
+    let parsed = body.parse::<OpenCaseBody>()?.parse(today)?;
     let (trusted_address, commune) = place(&state, &user, parsed.trusted_address)?;
     let case_id = CaseId::from_uuid(Uuid::new_v4());
     let command = OpenCase {
@@ -73,8 +75,7 @@ pub async fn open_case(
         informant: parsed.informant,
         narrative: parsed.narrative,
     };
-    let events =
-        decide(&CaseState::default(), command.into(), state.clock.today()).map_err(rejected)?;
+    let events = decide(&CaseState::default(), command.into(), today).map_err(rejected)?;
     let encoded = events
         .iter()
         .map(EventCodec::encode)
@@ -110,6 +111,7 @@ fn place(
             if named.is_some_and(|named| named != own) {
                 return Err(ApiError::invalid(
                     "trusted_address",
+                    FieldCode::Inconsistent,
                     "a volunteer opens cases at her own trusted address",
                 ));
             }
@@ -119,6 +121,7 @@ fn place(
         (_, None) => {
             return Err(ApiError::invalid(
                 "trusted_address",
+                FieldCode::Required,
                 "name the trusted address the case opens at",
             ));
         }
@@ -132,6 +135,7 @@ fn place(
         }
         _ => Err(ApiError::invalid(
             "trusted_address",
+            FieldCode::Unknown,
             "is not an open trusted address in your area",
         )),
     }

@@ -13,6 +13,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::access_log::{self, AccessEntry};
+use crate::domain::bounds::Accepts;
 use crate::domain::case::EraseCase;
 use crate::domain::ids::CaseId;
 use crate::domain::vocab::{AccessAction, ErasureReason};
@@ -24,6 +25,7 @@ use crate::http::cases::extract::{ClientAddr, Ids, Preconditions};
 use crate::http::cases::flow::{Command, execute, internal};
 use crate::http::cases::validate::Checks;
 use crate::http::error::ApiError;
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::state::AppState;
 
 /// Why the case is erased.
@@ -99,4 +101,14 @@ pub async fn erase(
     .await
     .map_err(internal)?;
     Ok(())
+}
+
+impl EraseQuery {
+    /// What each parameter accepts, for the OpenAPI document.
+    pub fn accepts() -> FieldBounds {
+        vec![(
+            "reason",
+            Accepts::code(crate::domain::vocab::ErasureReason::CODES),
+        )]
+    }
 }

@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::domain::bounds::FieldCode;
 use crate::domain::case::{CaseCommand, CaseEvent, CaseState, CaseStatus, Rejection, decide};
 use crate::domain::codec::EventCodec;
 use crate::domain::ids::CaseId;
@@ -289,7 +290,9 @@ pub fn rejected(rejection: Rejection) -> ApiError {
         RejectionKind::Conflict | RejectionKind::Rule => {
             ApiError::RuleViolated(rejection.to_string())
         }
-        RejectionKind::Validation { field } => ApiError::invalid(field, rejection.to_string()),
+        RejectionKind::Validation { field, code } => {
+            ApiError::invalid(field, code, rejection.to_string())
+        }
     }
 }
 
@@ -308,7 +311,7 @@ pub const KEY_REUSED: &str = "this key was already used with a different request
 
 /// 422 for an `Idempotency-Key` sent again with another request.
 pub fn key_reused() -> ApiError {
-    ApiError::invalid("Idempotency-Key", KEY_REUSED)
+    ApiError::invalid("Idempotency-Key", FieldCode::KeyReused, KEY_REUSED)
 }
 
 fn stale(version: u64) -> ApiError {

@@ -13,6 +13,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::access_log::AccessEntry;
+use crate::domain::bounds::Accepts;
+use crate::domain::bounds::{FieldCode, Range};
 use crate::domain::calendar::IsoDate;
 use crate::domain::case::CaseStatus;
 use crate::domain::ids::{CaseId, TrustedAddressId};
@@ -24,6 +26,7 @@ use crate::http::cases::flow::internal;
 use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::ApiError;
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::scope::{CaseLocation, may_access_address, may_access_case};
 use crate::http::state::AppState;
 use crate::projections::cases::{CaseCursor, CaseQuery, CaseSummary};
@@ -147,9 +150,20 @@ fn parse(state: &AppState, user: &CurrentUser, raw: ListQuery) -> Result<CaseQue
     });
     let limit = match raw.limit.as_deref().map(str::parse::<i64>) {
         None => Some(PAGE),
-        Some(Ok(limit)) => checks.number("limit", limit, 1..=MAX_PAGE),
+        Some(Ok(limit)) => checks.number(
+            "limit",
+            limit,
+            Range {
+                min: 1,
+                max: MAX_PAGE,
+            },
+        ),
         Some(Err(_)) => {
-            checks.fail("limit", format!("must be from 1 to {MAX_PAGE}"));
+            checks.fail(
+                "limit",
+                FieldCode::OutOfRange,
+                format!("must be from 1 to {MAX_PAGE}"),
+            );
             None
         }
     };
@@ -237,12 +251,31 @@ fn decode_cursor(key: &DataKey, text: &str) -> Option<CaseCursor> {
     let (day, id) = text.split_once('.')?;
     let mut checks = Checks::default();
     Some(CaseCursor {
-        opened_on: checks.date("cursor", day)?,
+        opened_on: checks.day("cursor", day)?,
         id: CaseId::from_uuid(Uuid::parse_str(id).ok()?),
     })
 }
 
 const CURSOR_AAD: &[u8] = b"tincay/cases/cursor/v1";
+
+impl ListQuery {
+    /// What each parameter accepts, for the OpenAPI document: what `parse` checks above.
+    pub fn accepts() -> FieldBounds {
+        vec![
+            (
+                "status",
+                Accepts::code(&["open", "closure_requested", "closed", "erased"]),
+            ),
+            ("trusted_address", Accepts::Id),
+            ("risk_level", Accepts::code(RiskLevel::CODES)),
+            ("overdue", Accepts::code(&["true", "false"])),
+            (
+                "limit",
+                Accepts::Pattern("^([1-9]|[1-9][0-9]|1[0-9][0-9]|200)$"),
+            ),
+        ]
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -2,17 +2,20 @@
 //! misspelt or mistyped field is 400), and its parsing into the domain's
 //! [`OpenCase`](crate::domain::case::OpenCase): every code checked against its vocabulary
 //! and every date and number against its range, all at once (422 naming each field). The
-//! case id and record key are drawn by the caller; the lifecycle rules (dates not in the
-//! future, a plausible year of birth) are `decide`'s.
+//! case id and record key are drawn by the caller; the lifecycle rules are `decide`'s. The
+//! ranges and lengths are [`crate::domain::bounds`]'.
 
 use serde::Deserialize;
 use time::Date;
 use utoipa::ToSchema;
 
+use crate::domain::bounds::Accepts;
+use crate::domain::bounds::{self, FieldCode};
 use crate::domain::case::{Consent, Informant, Survivor};
 use crate::domain::vocab::{Ethnicity, Perpetrator, ReferredBy, RiskLevel, Sex, ViolenceType};
-use crate::http::cases::validate::{Checks, text};
+use crate::http::cases::validate::Checks;
 use crate::http::error::ApiError;
+use crate::http::openapi_bounds::FieldBounds;
 
 /// A new case. Codes are those of `GET /vocabularies`.
 #[derive(Deserialize, ToSchema)]
@@ -54,7 +57,7 @@ pub struct SurvivorBody {
     /// Name or pseudonym.
     pub name: String,
     #[schema(example = 1994)]
-    pub birth_year: i32,
+    pub birth_year: i64,
     /// `sex` code.
     #[schema(example = "female")]
     pub sex: String,
@@ -111,18 +114,15 @@ pub struct ParsedOpening {
 
 opaque_debug!(ParsedOpening);
 
-/// Most children a survivor may bring with her in one record.
-const MAX_CHILDREN: i64 = 30;
-
 impl OpenCaseBody {
     /// Checks every field; 422 naming each one out of its vocabulary or range.
-    pub fn parse(self) -> Result<ParsedOpening, ApiError> {
+    pub fn parse(self, today: Date) -> Result<ParsedOpening, ApiError> {
         let mut checks = Checks::default();
         let trusted_address = match self.trusted_address.as_deref() {
             None => Some(None),
             Some(raw) => checks.uuid("trusted_address", raw).map(Some),
         };
-        let opened_on = checks.date("opened_on", &self.opened_on);
+        let opened_on = checks.happened_on("opened_on", &self.opened_on, today);
         let referred_by = checks.code("referred_by", &self.referred_by, ReferredBy::parse);
         let violence_types: Vec<Option<ViolenceType>> = self
             .violence_types
@@ -133,19 +133,38 @@ impl OpenCaseBody {
             })
             .collect();
         if self.violence_types.is_empty() {
-            checks.fail("violence_types", "at least one is required");
+            checks.fail(
+                "violence_types",
+                FieldCode::Required,
+                "at least one is required",
+            );
         }
         let perpetrator = checks.code("perpetrator", &self.perpetrator, Perpetrator::parse);
         let risk_level = checks.code("risk_level", &self.risk_level, RiskLevel::parse);
         let survivor = self.survivor;
         let sex = checks.code("survivor.sex", &survivor.sex, Sex::parse);
         let ethnicity = checks.code("survivor.ethnicity", &survivor.ethnicity, Ethnicity::parse);
-        let children = match survivor.children_with_her {
-            None => Some(None),
-            Some(count) => checks
-                .number("survivor.children_with_her", count, 0..=MAX_CHILDREN)
-                .map(Some),
+        let children = checks.optional_number(
+            "survivor.children_with_her",
+            survivor.children_with_her,
+            bounds::CHILDREN,
+        );
+        let name = checks.required_text("survivor.name", survivor.name, bounds::NAME);
+        let birth_year = checks.number(
+            "survivor.birth_year",
+            survivor.birth_year,
+            bounds::birth_years(today),
+        );
+        let contact = checks.text("survivor.contact", survivor.contact, bounds::LINE);
+        let address = checks.text("survivor.address", survivor.address, bounds::ADDRESS);
+        let (informant_name, informant_contact) = match self.informant {
+            None => (Some(None), Some(None)),
+            Some(informant) => (
+                checks.text("informant.name", informant.name, bounds::NAME),
+                checks.text("informant.contact", informant.contact, bounds::LINE),
+            ),
         };
+        let narrative = checks.text("narrative", self.narrative, bounds::NARRATIVE);
         let violence_types: Option<Vec<ViolenceType>> = violence_types.into_iter().collect();
         let (
             Some(trusted_address),
@@ -157,6 +176,13 @@ impl OpenCaseBody {
             Some(sex),
             Some(ethnicity),
             Some(children_with_her),
+            Some(name),
+            Some(birth_year),
+            Some(contact),
+            Some(address),
+            Some(informant_name),
+            Some(informant_contact),
+            Some(narrative),
         ) = (
             trusted_address,
             opened_on,
@@ -167,6 +193,13 @@ impl OpenCaseBody {
             sex,
             ethnicity,
             children,
+            name,
+            birth_year,
+            contact,
+            address,
+            informant_name,
+            informant_contact,
+            narrative,
         )
         else {
             return Err(checks.into_error());
@@ -177,13 +210,13 @@ impl OpenCaseBody {
             opened_on,
             referred_by,
             survivor: Survivor {
-                name: survivor.name,
-                birth_year: survivor.birth_year,
+                name,
+                birth_year,
                 sex,
                 ethnicity,
                 disability: survivor.disability,
-                contact: text(survivor.contact),
-                address: text(survivor.address),
+                contact,
+                address,
                 children_with_her,
             },
             violence_types,
@@ -194,14 +227,57 @@ impl OpenCaseBody {
                 referral: self.consent.referral,
                 reporting: self.consent.reporting,
             },
-            informant: self
-                .informant
-                .map(|informant| Informant {
-                    name: text(informant.name),
-                    contact: text(informant.contact),
-                })
-                .filter(|informant| informant.name.is_some() || informant.contact.is_some()),
-            narrative: text(self.narrative),
+            informant: (informant_name.is_some() || informant_contact.is_some()).then_some(
+                Informant {
+                    name: informant_name,
+                    contact: informant_contact,
+                },
+            ),
+            narrative,
         })
+    }
+}
+
+// What each field accepts, for the OpenAPI document: the bounds `parse` checks above.
+impl OpenCaseBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("trusted_address", Accepts::Id),
+            ("opened_on", Accepts::HappenedOn),
+            ("referred_by", Accepts::code(ReferredBy::CODES)),
+            (
+                "violence_types",
+                Accepts::Codes(ViolenceType::CODES.to_vec()),
+            ),
+            ("perpetrator", Accepts::code(Perpetrator::CODES)),
+            ("risk_level", Accepts::code(RiskLevel::CODES)),
+            ("narrative", Accepts::Text(bounds::NARRATIVE)),
+        ]
+    }
+}
+
+impl SurvivorBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("name", Accepts::RequiredText(bounds::NAME)),
+            ("birth_year", Accepts::BirthYear),
+            ("sex", Accepts::code(Sex::CODES)),
+            (
+                "ethnicity",
+                Accepts::Code(Ethnicity::all().map(Ethnicity::code).collect()),
+            ),
+            ("contact", Accepts::Text(bounds::LINE)),
+            ("address", Accepts::Text(bounds::ADDRESS)),
+            ("children_with_her", Accepts::Count(bounds::CHILDREN)),
+        ]
+    }
+}
+
+impl InformantBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("name", Accepts::Text(bounds::NAME)),
+            ("contact", Accepts::Text(bounds::LINE)),
+        ]
     }
 }

@@ -7,6 +7,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::domain::bounds::Accepts;
+use crate::domain::bounds::{self, FieldCode};
 use crate::domain::case::{CaseCommand, ReopenCase, ReviewCase, TransferCase};
 use crate::domain::ids::TrustedAddressId;
 use crate::domain::vocab::ReviewDecision;
@@ -15,8 +17,9 @@ use crate::http::cases::commands::command;
 use crate::http::cases::docs::{AuthErrors, BodyErrors, CaseErrors, CommandHeaders, VersionErrors};
 use crate::http::cases::extract::{Ids, Preconditions, RawBody};
 use crate::http::cases::flow::{CommandResult, Created, execute};
-use crate::http::cases::validate::{Checks, text};
+use crate::http::cases::validate::Checks;
 use crate::http::error::ApiError;
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::scope::may_access_address;
 use crate::http::state::AppState;
 
@@ -67,7 +70,9 @@ fn transfer(
     body: TransferBody,
 ) -> Result<CaseCommand, ApiError> {
     let mut checks = Checks::default();
-    let Some(uuid) = checks.uuid("trusted_address", &body.trusted_address) else {
+    let uuid = checks.uuid("trusted_address", &body.trusted_address);
+    let reason = checks.text("reason", body.reason, bounds::NOTES);
+    let (Some(uuid), Some(reason)) = (uuid, reason) else {
         return Err(checks.into_error());
     };
     let address = TrustedAddressId::from_uuid(uuid);
@@ -79,12 +84,13 @@ fn transfer(
             Ok(TransferCase {
                 trusted_address: address,
                 commune: found.commune,
-                reason: text(body.reason),
+                reason,
             }
             .into())
         }
         _ => Err(ApiError::invalid(
             "trusted_address",
+            FieldCode::Unknown,
             "is not an open trusted address in your area",
         )),
     }
@@ -141,22 +147,46 @@ opaque_debug!(ReviewBody, TransferBody, ReopenBody);
 impl ReviewBody {
     pub fn parse(self) -> Result<CaseCommand, ApiError> {
         let mut checks = Checks::default();
-        let Some(decision) = checks.code("decision", &self.decision, ReviewDecision::parse) else {
+        let decision = checks.code("decision", &self.decision, ReviewDecision::parse);
+        let comment = checks.text("comment", self.comment, bounds::NOTES);
+        let (Some(decision), Some(comment)) = (decision, comment) else {
             return Err(checks.into_error());
         };
-        Ok(ReviewCase {
-            decision,
-            comment: text(self.comment),
-        }
-        .into())
+        Ok(ReviewCase { decision, comment }.into())
     }
 }
 
 impl ReopenBody {
     pub fn parse(self) -> Result<CaseCommand, ApiError> {
-        match text(Some(self.reason)) {
+        let mut checks = Checks::default();
+        match checks.required_text("reason", self.reason, bounds::NOTES) {
             Some(reason) => Ok(ReopenCase { reason }.into()),
-            None => Err(ApiError::invalid("reason", "a reason is required")),
+            None => Err(checks.into_error()),
         }
+    }
+}
+
+// What each field accepts, for the OpenAPI document: the bounds `parse` checks above.
+impl ReviewBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("decision", Accepts::code(ReviewDecision::CODES)),
+            ("comment", Accepts::Text(bounds::NOTES)),
+        ]
+    }
+}
+
+impl TransferBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("trusted_address", Accepts::Id),
+            ("reason", Accepts::Text(bounds::NOTES)),
+        ]
+    }
+}
+
+impl ReopenBody {
+    pub fn accepts() -> FieldBounds {
+        vec![("reason", Accepts::RequiredText(bounds::NOTES))]
     }
 }

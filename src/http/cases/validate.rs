@@ -1,15 +1,13 @@
 //! [`Checks`]: collects every field of a request that is out of its vocabulary or range, so
 //! one 422 `validation_failed` names them all. Messages name the field and what is
 //! expected, never the value sent (it may be personal data typed into the wrong field).
+//! The ranges and lengths are the domain's ([`crate::domain::bounds`]); this only collects.
 
 use time::Date;
-use time::format_description::BorrowedFormatItem;
-use time::macros::format_description;
 use uuid::Uuid;
 
+use crate::domain::bounds::{self, FieldCode, MaxChars, Range, Refused};
 use crate::http::error::{ApiError, FieldError};
-
-const DAY: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
 
 /// Field errors found so far.
 #[derive(Debug, Default)]
@@ -17,11 +15,15 @@ pub struct Checks(Vec<FieldError>);
 
 impl Checks {
     /// Records a field error.
-    pub fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
+    pub fn fail(&mut self, field: impl Into<String>, code: FieldCode, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, code, message));
+    }
+
+    /// Keeps `result`'s value, or records its refusal against `field`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, Refused>) -> Option<T> {
+        result
+            .map_err(|refused| self.0.push(FieldError::refused(field, refused)))
+            .ok()
     }
 
     /// A code of a closed list: `parse` is the list's own.
@@ -30,6 +32,7 @@ impl Checks {
         if parsed.is_none() {
             self.fail(
                 field,
+                FieldCode::NotInVocabulary,
                 "is not a code of its vocabulary (see GET /vocabularies)",
             );
         }
@@ -49,45 +52,68 @@ impl Checks {
         }
     }
 
-    /// A day as `YYYY-MM-DD`.
-    pub fn date(&mut self, field: &str, text: &str) -> Option<Date> {
-        let parsed = Date::parse(text, DAY).ok();
-        if parsed.is_none() {
-            self.fail(field, "must be a date as YYYY-MM-DD");
-        }
-        parsed
+    /// A day on which something happened: `YYYY-MM-DD`, 1900-01-01 to `today`.
+    pub fn happened_on(&mut self, field: &str, text: &str, today: Date) -> Option<Date> {
+        self.check(field, bounds::happened_on(text, today))
+    }
+
+    /// A day something is due: `YYYY-MM-DD`, within a few years of `today`.
+    pub fn due_on(&mut self, field: &str, text: &str, today: Date) -> Option<Date> {
+        self.check(field, bounds::due_on(text, today))
+    }
+
+    /// Any day, `YYYY-MM-DD` (a filter's, a cursor's): 1900 to 2099.
+    pub fn day(&mut self, field: &str, text: &str) -> Option<Date> {
+        self.check(field, bounds::any_day(text))
     }
 
     /// An id as a UUID.
     pub fn uuid(&mut self, field: &str, text: &str) -> Option<Uuid> {
         let parsed = Uuid::parse_str(text).ok();
         if parsed.is_none() {
-            self.fail(field, "must be an id (a UUID)");
+            self.fail(field, FieldCode::InvalidFormat, "must be an id (a UUID)");
         }
         parsed
     }
 
     /// A whole number converted to `T`, within `range`.
-    pub fn number<T>(
+    pub fn number<T: TryFrom<i64>>(&mut self, field: &str, value: i64, range: Range) -> Option<T> {
+        self.check(field, range.check(value))
+    }
+
+    /// An optional whole number within `range`: `None` stays `None`.
+    pub fn optional_number<T: TryFrom<i64>>(
         &mut self,
         field: &str,
-        value: i64,
-        range: std::ops::RangeInclusive<i64>,
-    ) -> Option<T>
-    where
-        T: TryFrom<i64>,
-    {
-        let parsed = range
-            .contains(&value)
-            .then(|| T::try_from(value).ok())
-            .flatten();
-        if parsed.is_none() {
-            self.fail(
-                field,
-                format!("must be from {} to {}", range.start(), range.end()),
-            );
+        value: Option<i64>,
+        range: Range,
+    ) -> Option<Option<T>> {
+        match value {
+            None => Some(None),
+            Some(value) => self.number(field, value, range).map(Some),
         }
-        parsed
+    }
+
+    /// Optional free text of at most `limit` characters; absent or only spaces is `None`.
+    pub fn text(
+        &mut self,
+        field: &str,
+        value: Option<String>,
+        limit: MaxChars,
+    ) -> Option<Option<String>> {
+        match text(value) {
+            None => Some(None),
+            Some(value) => self.check(field, limit.check(&value)).map(|()| Some(value)),
+        }
+    }
+
+    /// Required free text of at most `limit` characters.
+    pub fn required_text(&mut self, field: &str, value: String, limit: MaxChars) -> Option<String> {
+        if value.trim().is_empty() {
+            self.fail(field, FieldCode::Required, "is required");
+            return None;
+        }
+        self.check(field, limit.check(&value)).map(|()| value)
     }
 
     /// Whether nothing failed.
@@ -98,7 +124,7 @@ impl Checks {
     /// The 422 for what failed (a generic one if, oddly, nothing did).
     pub fn into_error(self) -> ApiError {
         if self.0.is_empty() {
-            ApiError::invalid("body", "is invalid")
+            ApiError::invalid("body", FieldCode::InvalidFormat, "is invalid")
         } else {
             ApiError::Validation(self.0)
         }
@@ -132,14 +158,24 @@ mod tests {
             Some(RiskLevel::High)
         );
         assert_eq!(checks.code("level", "extreme", RiskLevel::parse), None);
-        assert_eq!(checks.date("made_on", "20/11/2026"), None);
-        assert_eq!(checks.number::<u16>("nights", 0, 1..=366), None);
-        assert_eq!(checks.number::<u16>("nights", 3, 1..=366), Some(3));
+        let today = time::macros::date!(2026 - 11 - 20);
+        assert_eq!(checks.happened_on("made_on", "20/11/2026", today), None);
+        assert_eq!(checks.number::<u16>("nights", 0, bounds::NIGHTS), None);
+        assert_eq!(checks.number::<u16>("nights", 3, bounds::NIGHTS), Some(3));
         let ApiError::Validation(errors) = checks.into_error() else {
             panic!("not a validation error");
         };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["level", "made_on", "nights"]);
+        let codes: Vec<FieldCode> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(
+            codes,
+            [
+                FieldCode::NotInVocabulary,
+                FieldCode::InvalidFormat,
+                FieldCode::OutOfRange
+            ]
+        );
         assert!(errors.iter().all(|e| !e.message.contains("extreme")));
     }
 }

@@ -16,12 +16,14 @@ use zeroize::Zeroizing;
 
 use crate::access_log::{self, AccountEntry};
 use crate::auth::password;
+use crate::domain::bounds::{self, Accepts, FieldCode, Refused};
 use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::user::{
     self, UserCommand, UserCreatedFacts, UserCreatedPii, UserPasswordChangedPii, UserState,
 };
 use crate::domain::vocab::{AccountAction, Role};
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, FieldError};
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
 use crate::http::registry::write::{ATTEMPTS, WriteError, append, catch_up, rejected};
 use crate::http::state::AppState;
@@ -30,11 +32,11 @@ use crate::store::log::ExpectedVersion;
 use crate::store::stream::StreamId;
 
 /// The shortest password accepted, in characters.
-pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MIN_PASSWORD_CHARS: usize = bounds::MIN_PASSWORD_CHARS;
 /// The longest password accepted, in characters (bounds the hashing work a request costs).
-pub const MAX_PASSWORD_CHARS: usize = 1024;
+pub const MAX_PASSWORD_CHARS: usize = bounds::PASSWORD.0;
 /// The longest username accepted, in characters.
-pub const MAX_USERNAME_CHARS: usize = 64;
+pub const MAX_USERNAME_CHARS: usize = bounds::USERNAME.0;
 
 /// A password as a request carries it: zeroized when dropped, redacted in `Debug`, never
 /// serialized.
@@ -124,7 +126,7 @@ pub async fn create_user(
     let mut fields = Fields::default();
     fields.check("username", username_rule(&new.username));
     if registry.user_by_username(&new.username).is_some() {
-        fields.check::<()>("username", Err(TAKEN.to_owned()));
+        fields.fail("username", FieldCode::Taken, TAKEN);
     }
     fields.check("password", password_rule(new.password.as_str()));
     let role = fields.check(
@@ -152,7 +154,7 @@ pub async fn create_user(
     let password_hash = hash(new.password).await?;
     let _creating = CREATING.lock().await;
     if registry.user_by_username(&new.username).is_some() {
-        return Err(ApiError::invalid("username", TAKEN));
+        return Err(ApiError::invalid("username", FieldCode::Taken, TAKEN));
     }
     let pii = UserCreatedPii {
         username: new.username,
@@ -214,7 +216,8 @@ pub async fn reset_password(
     let Some(found) = state.projections.registry.user(&id) else {
         return Err(ApiError::NotFound);
     };
-    password_rule(password.as_str()).map_err(|message| ApiError::invalid("password", message))?;
+    password_rule(password.as_str())
+        .map_err(|refused| ApiError::Validation(vec![FieldError::refused("password", refused)]))?;
     let changed = UserPasswordChangedPii {
         password_hash: hash(password).await?,
     };
@@ -357,31 +360,13 @@ fn state_of(user: &User) -> UserState {
 
 const TAKEN: &str = "is taken";
 
-fn username_rule(name: &str) -> Result<(), String> {
-    let length = name.chars().count();
-    if name.trim().is_empty() {
-        Err("is required".to_owned())
-    } else if name.trim() != name {
-        Err("must not start or end with a space".to_owned())
-    } else if length > MAX_USERNAME_CHARS {
-        Err(format!("must be at most {MAX_USERNAME_CHARS} characters"))
-    } else if name.chars().any(char::is_control) {
-        Err("must not contain control characters".to_owned())
-    } else {
-        Ok(())
-    }
+fn username_rule(name: &str) -> Result<(), Refused> {
+    bounds::username(name)
 }
 
-/// The password rule; the message never contains the password.
-pub fn password_rule(password: &str) -> Result<(), String> {
-    let length = password.chars().count();
-    if length < MIN_PASSWORD_CHARS {
-        Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"))
-    } else if length > MAX_PASSWORD_CHARS {
-        Err(format!("must be at most {MAX_PASSWORD_CHARS} characters"))
-    } else {
-        Ok(())
-    }
+/// The password rule ([`bounds::password`]); the message never contains the password.
+pub fn password_rule(password: &str) -> Result<(), Refused> {
+    bounds::password(password)
 }
 
 /// Argon2id on the blocking pool.
@@ -390,6 +375,22 @@ async fn hash(password: Password) -> Result<String, ApiError> {
         .await
         .map_err(|_| ApiError::Internal("password hashing did not finish".into()))?
         .map_err(|error| ApiError::Internal(error.to_string()))
+}
+
+impl NewUser {
+    /// What each field accepts, for the OpenAPI document: the bounds checked above.
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("username", Accepts::Username),
+            ("password", Accepts::Password),
+            ("role", Accepts::code(Role::CODES)),
+            (
+                "area",
+                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
+            ),
+            ("trusted_address", Accepts::Id),
+        ]
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::domain::bounds::Accepts;
+use crate::domain::bounds::{self, FieldCode, Refused};
 use crate::domain::ids::TrustedAddressId;
 use crate::domain::registry::trusted_address::{
     self, TrustedAddressCommand, TrustedAddressEstablishedFacts, TrustedAddressEstablishedPii,
@@ -21,6 +23,7 @@ use crate::http::auth::{Admin, CurrentUser};
 use crate::http::cases::extract::{Preconditions, RawBody};
 use crate::http::cases::flow::{append_error, idempotency};
 use crate::http::error::{ApiError, Problem};
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
 use crate::http::registry::write::{append_once, applied, rejected};
 use crate::http::state::AppState;
@@ -110,10 +113,11 @@ pub async fn establish(
             .and_then(|code| parse::current_area(registry, &code))
             .and_then(|area| match area.level {
                 AreaLevel::Commune => Ok(area.code),
-                _ => Err("is not a commune".to_owned()),
+                _ => Err(Refused::new(FieldCode::Inconsistent, "is not a commune")),
             })
     });
     let established_on = fields.check("established_on", parse::date(&body.established_on));
+    fields.check("name", bounds::NAME.check(&body.name));
     fields.finish()?;
     let (Some(commune), Some(established_on)) = (commune, established_on) else {
         return Err(ApiError::Internal("a checked field is missing".into()));
@@ -193,5 +197,19 @@ fn within_reach(user: &CurrentUser, address: &TrustedAddress, registry: &Registr
             .as_ref()
             .is_some_and(|area| registry.area_contains(area, &address.commune)),
         Role::Volunteer => user.trusted_address == Some(address.id),
+    }
+}
+
+impl NewTrustedAddress {
+    /// What each field accepts, for the OpenAPI document: the bounds checked above.
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("name", Accepts::RequiredText(bounds::NAME)),
+            (
+                "commune",
+                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
+            ),
+            ("established_on", Accepts::AnyDay),
+        ]
     }
 }

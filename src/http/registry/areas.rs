@@ -8,12 +8,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::bounds::Accepts;
+use crate::domain::bounds::{self, FieldCode};
 use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::area::{self, AreaCommand, AreaDefinedFacts, AreaState};
 use crate::domain::vocab::AreaLevel;
 use crate::http::auth::Admin;
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
 use crate::http::registry::write::{WriteError, append, rejected};
 use crate::http::state::AppState;
@@ -87,6 +90,7 @@ pub async fn define(state: &AppState, actor: UserId, body: NewArea) -> Result<Ar
         let code = parse::area_code(raw)?;
         parse::current_area(registry, &code)
     });
+    fields.check("name", bounds::NAME.check(&body.name));
     let valid_from = fields
         .check_optional("valid_from", body.valid_from.as_deref(), parse::date)
         .map(|date| date.unwrap_or_else(|| state.clock.today()));
@@ -97,7 +101,11 @@ pub async fn define(state: &AppState, actor: UserId, body: NewArea) -> Result<Ar
         return Err(ApiError::Internal("a checked field is missing".into()));
     };
     if registry.area(&code).is_some() {
-        return Err(ApiError::invalid("code", "already exists"));
+        return Err(ApiError::invalid(
+            "code",
+            FieldCode::Taken,
+            "already exists",
+        ));
     }
     if let Some(parent) = &parent {
         let fits = matches!(
@@ -111,6 +119,7 @@ pub async fn define(state: &AppState, actor: UserId, body: NewArea) -> Result<Ar
         if !fits {
             return Err(ApiError::invalid(
                 "parent",
+                FieldCode::Inconsistent,
                 "must be the unit one level up (a commune's may be its province)",
             ));
         }
@@ -133,8 +142,27 @@ pub async fn define(state: &AppState, actor: UserId, body: NewArea) -> Result<Ar
     )
     .await
     .map_err(|error| match error {
-        WriteError::Conflict => ApiError::invalid("code", "already exists"),
+        WriteError::Conflict => ApiError::invalid("code", FieldCode::Taken, "already exists"),
         WriteError::Failed(error) => error,
     })?;
     Ok(code)
+}
+
+impl NewArea {
+    /// What each field accepts, for the OpenAPI document: the bounds checked above.
+    pub fn accepts() -> FieldBounds {
+        vec![
+            (
+                "code",
+                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
+            ),
+            ("name", Accepts::RequiredText(bounds::NAME)),
+            ("level", Accepts::code(AreaLevel::CODES)),
+            (
+                "parent",
+                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
+            ),
+            ("valid_from", Accepts::AnyDay),
+        ]
+    }
 }

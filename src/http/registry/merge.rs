@@ -12,6 +12,8 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::domain::bounds::Accepts;
+use crate::domain::bounds::{FieldCode, Refused};
 use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::RegistryRejection;
 use crate::domain::registry::area::{
@@ -21,6 +23,7 @@ use crate::domain::vocab::AreaLevel;
 use crate::http::auth::Admin;
 use crate::http::error::{ApiError, FieldError, Problem};
 use crate::http::json::Json;
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::areas::{self, NewArea};
 use crate::http::registry::parse::{self, Fields};
 use crate::http::registry::retire::{retire, retired_as, state_of};
@@ -136,7 +139,11 @@ fn plan(registry: &Registry, body: &MergeCommunes) -> Result<Plan, ApiError> {
         return Err(ApiError::Internal("a checked field is missing".into()));
     };
     let Some(valid_to) = effective_on.previous_day() else {
-        return Err(ApiError::invalid("effective_on", "is out of range"));
+        return Err(ApiError::invalid(
+            "effective_on",
+            FieldCode::OutOfRange,
+            "is out of range",
+        ));
     };
     let facts = AreaRetiredFacts {
         valid_to,
@@ -150,15 +157,15 @@ fn plan(registry: &Registry, body: &MergeCommunes) -> Result<Plan, ApiError> {
             continue;
         }
         if commune.valid_to.is_some() {
-            fields.check::<()>("communes", Err(INCLUDES_RETIRED.to_owned()));
+            fields.fail("communes", FieldCode::Inconsistent, INCLUDES_RETIRED);
             continue;
         }
         let decided = area::decide(&state_of(commune), AreaCommand::Retire(facts.clone()));
         match decided {
             Ok(_) => to_retire.push(commune.code.clone()),
             Err(rejection) => {
-                let (field, message) = merge_field(&rejection);
-                fields.check::<()>(field, Err(message));
+                let (field, code, message) = merge_field(&rejection);
+                fields.fail(field, code, message);
             }
         }
     }
@@ -166,10 +173,10 @@ fn plan(registry: &Registry, body: &MergeCommunes) -> Result<Plan, ApiError> {
     let define = match communes.iter().find(|commune| commune.code == into) {
         Some(kept) => {
             if kept.valid_to.is_some() {
-                fields.check::<()>("into", Err("the area is retired".to_owned()));
+                fields.fail("into", FieldCode::Unknown, "the area is retired");
             }
             if name.is_some() {
-                fields.check::<()>("name", Err(NAME_UNUSED.to_owned()));
+                fields.fail("name", FieldCode::Inconsistent, NAME_UNUSED);
             }
             None
         }
@@ -186,26 +193,26 @@ fn plan(registry: &Registry, body: &MergeCommunes) -> Result<Plan, ApiError> {
 }
 
 /// The communes named, each existing, all communes of one parent, at least two.
-fn merged_communes(registry: &Registry, raw: &[String]) -> Result<Vec<Area>, String> {
+fn merged_communes(registry: &Registry, raw: &[String]) -> Result<Vec<Area>, Refused> {
     let mut communes: Vec<Area> = Vec::new();
     for text in raw {
         let code = parse::area_code(text.trim())?;
         let area = registry
             .area(&code)
-            .ok_or_else(|| "no such area".to_owned())?;
+            .ok_or(Refused::new(FieldCode::Unknown, "no such area"))?;
         if area.level != AreaLevel::Commune {
-            return Err(NOT_COMMUNES.to_owned());
+            return Err(Refused::new(FieldCode::Inconsistent, NOT_COMMUNES));
         }
         if !communes.iter().any(|seen| seen.code == area.code) {
             communes.push(area);
         }
     }
     if communes.len() < 2 {
-        return Err(TOO_FEW.to_owned());
+        return Err(Refused::new(FieldCode::Inconsistent, TOO_FEW));
     }
     let parent = communes.first().and_then(|first| first.parent.clone());
     if communes.iter().any(|commune| commune.parent != parent) {
-        return Err(PARENTS_DIFFER.to_owned());
+        return Err(Refused::new(FieldCode::Inconsistent, PARENTS_DIFFER));
     }
     Ok(communes)
 }
@@ -228,13 +235,13 @@ fn new_commune(
             && existing.valid_to.is_none()
             && Some(existing.name.as_str()) == name;
         if !same {
-            fields.check::<()>("into", Err(INTO_EXISTS.to_owned()));
+            fields.fail("into", FieldCode::Taken, INTO_EXISTS);
         }
         return None;
     }
     if let Some(parent) = &parent {
         if parse::current_area(registry, parent).is_err() {
-            fields.check::<()>("communes", Err(PARENT_RETIRED.to_owned()));
+            fields.fail("communes", FieldCode::Inconsistent, PARENT_RETIRED);
         }
     }
     let facts = AreaDefinedFacts {
@@ -245,8 +252,8 @@ fn new_commune(
         valid_from: effective_on,
     };
     if let Err(rejection) = area::decide(&AreaState::default(), AreaCommand::Define(facts)) {
-        let (field, message) = merge_field(&rejection);
-        fields.check::<()>(field, Err(message));
+        let (field, code, message) = merge_field(&rejection);
+        fields.fail(field, code, message);
     }
     Some(NewArea {
         code: into.as_str().to_owned(),
@@ -258,13 +265,21 @@ fn new_commune(
 }
 
 /// A domain refusal, as a field of the merge form.
-fn merge_field(rejection: &RegistryRejection) -> (&'static str, String) {
+fn merge_field(rejection: &RegistryRejection) -> (&'static str, FieldCode, String) {
     match rejection {
         RegistryRejection::Invalid {
             field: "valid_to", ..
-        } => ("effective_on", NOT_AFTER_START.to_owned()),
-        RegistryRejection::Invalid { field, reason } => (merge_name(field), (*reason).to_owned()),
-        other => ("communes", other.to_string()),
+        } => (
+            "effective_on",
+            FieldCode::Inconsistent,
+            NOT_AFTER_START.to_owned(),
+        ),
+        RegistryRejection::Invalid {
+            field,
+            code,
+            reason,
+        } => (merge_name(field), *code, (*reason).to_owned()),
+        other => ("communes", FieldCode::Inconsistent, other.to_string()),
     }
 }
 
@@ -286,10 +301,24 @@ fn as_merge_fields(error: ApiError) -> ApiError {
                 .into_iter()
                 .map(|error| FieldError {
                     field: merge_name(&error.field).to_owned(),
-                    message: error.message,
+                    ..error
                 })
                 .collect(),
         ),
         other => other,
+    }
+}
+
+impl MergeCommunes {
+    /// What each field accepts, for the OpenAPI document: the bounds checked above.
+    pub fn accepts() -> FieldBounds {
+        vec![
+            (
+                "into",
+                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
+            ),
+            ("name", Accepts::Text(crate::domain::bounds::NAME)),
+            ("effective_on", Accepts::AnyDay),
+        ]
     }
 }

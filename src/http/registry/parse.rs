@@ -5,6 +5,7 @@
 use time::Date;
 use time::macros::format_description;
 
+use crate::domain::bounds::{self, FieldCode, Refused};
 use crate::domain::ids::{AreaCode, TrustedAddressId};
 use crate::domain::vocab::AreaLevel;
 use crate::http::error::{ApiError, FieldError};
@@ -15,18 +16,16 @@ use crate::projections::registry::{Area, Registry, TrustedAddress};
 pub struct Fields(Vec<FieldError>);
 
 impl Fields {
-    /// Keep `result`'s value, or note its error against `field`.
-    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(message) => {
-                self.0.push(FieldError {
-                    field: field.to_owned(),
-                    message,
-                });
-                None
-            }
-        }
+    /// Keep `result`'s value, or note its refusal against `field`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, Refused>) -> Option<T> {
+        result
+            .map_err(|refused| self.0.push(FieldError::refused(field, refused)))
+            .ok()
+    }
+
+    /// Notes a refusal of `field`.
+    pub fn fail(&mut self, field: &str, code: FieldCode, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, code, message));
     }
 
     /// Like [`Fields::check`] for an optional field: `None` stays `None`.
@@ -34,7 +33,7 @@ impl Fields {
         &mut self,
         field: &str,
         value: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, Refused>,
     ) -> Option<Option<T>> {
         match value {
             None => Some(None),
@@ -55,9 +54,9 @@ impl Fields {
 const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]");
 
-/// A day written `YYYY-MM-DD`.
-pub fn date(text: &str) -> Result<Date, String> {
-    Date::parse(text, DAY).map_err(|_| "expected a date as YYYY-MM-DD".to_owned())
+/// A day written `YYYY-MM-DD`, within the registry's bounds.
+pub fn date(text: &str) -> Result<Date, Refused> {
+    bounds::any_day(text)
 }
 
 /// A day as `YYYY-MM-DD`.
@@ -65,43 +64,49 @@ pub fn iso_date(date: Date) -> String {
     date.format(DAY).unwrap_or_default()
 }
 
-pub fn area_code(text: &str) -> Result<AreaCode, String> {
-    AreaCode::parse(text).map_err(|error| error.to_string())
+pub fn area_code(text: &str) -> Result<AreaCode, Refused> {
+    AreaCode::parse(text).map_err(|error| Refused::new(FieldCode::InvalidFormat, error.to_string()))
 }
 
-pub fn area_level(text: &str) -> Result<AreaLevel, String> {
+pub fn area_level(text: &str) -> Result<AreaLevel, Refused> {
     AreaLevel::parse(text).ok_or_else(|| one_of(AreaLevel::CODES))
 }
 
-pub fn trusted_address_id(text: &str) -> Result<TrustedAddressId, String> {
+pub fn trusted_address_id(text: &str) -> Result<TrustedAddressId, Refused> {
     uuid::Uuid::parse_str(text)
         .map(TrustedAddressId::from_uuid)
-        .map_err(|_| "is not a trusted address id".to_owned())
+        .map_err(|_| Refused::new(FieldCode::InvalidFormat, "is not a trusted address id"))
 }
 
 /// "must be one of a, b, c".
-pub fn one_of(codes: &[&str]) -> String {
-    format!("must be one of {}", codes.join(", "))
+pub fn one_of(codes: &[&str]) -> Refused {
+    Refused::new(
+        FieldCode::NotInVocabulary,
+        format!("must be one of {}", codes.join(", ")),
+    )
 }
 
 /// An area that exists and is still in force.
-pub fn current_area(registry: &Registry, code: &AreaCode) -> Result<Area, String> {
+pub fn current_area(registry: &Registry, code: &AreaCode) -> Result<Area, Refused> {
     let area = registry
         .area(code)
-        .ok_or_else(|| "no such area".to_owned())?;
+        .ok_or(Refused::new(FieldCode::Unknown, "no such area"))?;
     if area.valid_to.is_some() {
-        return Err("the area is retired".to_owned());
+        return Err(Refused::new(FieldCode::Unknown, "the area is retired"));
     }
     Ok(area)
 }
 
 /// A trusted address that exists and is open.
-pub fn open_address(registry: &Registry, id: &TrustedAddressId) -> Result<TrustedAddress, String> {
+pub fn open_address(registry: &Registry, id: &TrustedAddressId) -> Result<TrustedAddress, Refused> {
     let address = registry
         .trusted_address(id)
-        .ok_or_else(|| "no such trusted address".to_owned())?;
+        .ok_or(Refused::new(FieldCode::Unknown, "no such trusted address"))?;
     if address.closed_on.is_some() {
-        return Err("the trusted address is closed".to_owned());
+        return Err(Refused::new(
+            FieldCode::Unknown,
+            "the trusted address is closed",
+        ));
     }
     Ok(address)
 }
@@ -125,11 +130,12 @@ mod tests {
             errors[1].message,
             "must be one of province, district, commune"
         );
+        assert_eq!(errors[1].code, FieldCode::NotInVocabulary);
     }
 
     #[test]
     fn a_message_never_quotes_the_value() {
         let message = date("Nguyễn Thị A").unwrap_err();
-        assert!(!message.contains("Nguyễn"), "{message}");
+        assert!(!message.message.contains("Nguyễn"), "{message:?}");
     }
 }

@@ -10,6 +10,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use time::Date;
 
+use crate::domain::bounds::Accepts;
+use crate::domain::bounds::{FieldCode, Refused};
 use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::area::{
     self, AreaCommand, AreaDefinedFacts, AreaRetiredFacts, AreaState,
@@ -17,6 +19,7 @@ use crate::domain::registry::area::{
 use crate::http::auth::Admin;
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
+use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
 use crate::http::registry::write::{ATTEMPTS, WriteError, append, catch_up, rejected};
 use crate::http::state::AppState;
@@ -88,11 +91,11 @@ pub async fn retire_area(
 }
 
 /// A successor for `area`: an area in force, of the same level.
-fn successor_of(registry: &Registry, area: &Area, raw: &str) -> Result<AreaCode, String> {
+fn successor_of(registry: &Registry, area: &Area, raw: &str) -> Result<AreaCode, Refused> {
     let code = parse::area_code(raw)?;
     let successor = parse::current_area(registry, &code)?;
     if successor.level != area.level {
-        return Err(SUCCESSOR_LEVEL.to_owned());
+        return Err(Refused::new(FieldCode::Inconsistent, SUCCESSOR_LEVEL));
     }
     Ok(successor.code)
 }
@@ -149,4 +152,17 @@ pub fn state_of(found: &Area) -> AreaState {
 /// Whether `found` is already retired on `valid_to` into `successor` (a merge sent again).
 pub fn retired_as(found: &Area, valid_to: Date, successor: &AreaCode) -> bool {
     found.valid_to == Some(valid_to) && found.successor.as_ref() == Some(successor)
+}
+
+impl RetireArea {
+    /// What each field accepts, for the OpenAPI document: the bounds checked above.
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("valid_to", Accepts::AnyDay),
+            (
+                "successor",
+                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
+            ),
+        ]
+    }
 }

@@ -2,6 +2,7 @@
 //! show the write (so the caller reads it at once), and map the domain's rejections onto the
 //! contract's errors.
 
+use crate::domain::bounds::FieldCode;
 use crate::domain::codec::EventCodec;
 use crate::domain::ids::UserId;
 use crate::domain::registry::RegistryRejection;
@@ -110,14 +111,14 @@ pub fn rejected(rejection: &RegistryRejection, duplicate: &'static str) -> ApiEr
     match rejection.kind() {
         RejectionKind::NotFound => ApiError::NotFound,
         RejectionKind::Gone => ApiError::Gone,
-        RejectionKind::Conflict => ApiError::invalid(duplicate, "already exists"),
-        RejectionKind::Validation { field } => {
+        RejectionKind::Conflict => ApiError::invalid(duplicate, FieldCode::Taken, "already exists"),
+        RejectionKind::Validation { field, code } => {
             let message = match rejection {
                 RegistryRejection::Invalid { reason, .. } => (*reason).to_owned(),
                 RegistryRejection::FutureDate { .. } => "is in the future".to_owned(),
                 other => other.to_string(),
             };
-            ApiError::invalid(field, message)
+            ApiError::invalid(field, code, message)
         }
         RejectionKind::Rule => ApiError::RuleViolated(rejection.to_string()),
     }

@@ -43,7 +43,9 @@ pub fn field_key(message: &str) -> &'static str {
             "the trusted address is closed",
             "admin.error.address_closed",
         ),
-        ("expected a date as YYYY-MM-DD", "admin.error.date"),
+        ("must be a date as YYYY-MM-DD", "admin.error.date"),
+        ("must be 1900-01-01 or later", "admin.error.date"),
+        ("must be 2099-12-31 or earlier", "admin.error.date"),
         ("is out of range", "admin.error.date"),
         ("is in the future", "admin.error.future"),
         (
@@ -91,11 +93,14 @@ mod tests {
     #[test]
     fn the_apis_field_errors_have_words_in_both_languages() {
         let messages = [
-            password_rule("ngắn").unwrap_err(),
-            password_rule(&"x".repeat(2000)).unwrap_err(),
-            parse::date("20/11/2026").unwrap_err(),
-            parse::area_code("7").unwrap_err(),
-            parse::one_of(&["a", "b"]),
+            password_rule("ngắn").unwrap_err().message.into_owned(),
+            password_rule(&"x".repeat(2000))
+                .unwrap_err()
+                .message
+                .into_owned(),
+            parse::date("20/11/2026").unwrap_err().message.into_owned(),
+            parse::area_code("7").unwrap_err().message.into_owned(),
+            parse::one_of(&["a", "b"]).message.into_owned(),
             merge::TOO_FEW.to_owned(),
             KEY_REUSED.to_owned(),
             "must be the unit one level up (a commune's may be its province)".to_owned(),

@@ -154,10 +154,11 @@ mod tests {
     #[test]
     fn ids_are_prefixed_and_errors_shown_in_words() {
         let kept = Kept::local(
-            &[FieldError {
-                field: "survivor.birth_year".into(),
-                message: "must be a whole number".into(),
-            }],
+            &[FieldError::new(
+                "survivor.birth_year",
+                crate::domain::bounds::FieldCode::InvalidFormat,
+                "must be a whole number",
+            )],
             FormFields::parse(b"survivor.birth_year=abc"),
         );
         let inputs = Inputs {

@@ -5,6 +5,7 @@
 //! finds its input by name; its English message is matched to a sentence of the catalogue
 //! ([`problem_key`]), never shown.
 
+use crate::domain::bounds::FieldCode;
 use crate::http::error::{ApiError, FieldError};
 use crate::web::error::WebError;
 use crate::web::form::FormFields;
@@ -96,9 +97,18 @@ pub fn error_of(kept: Option<&Kept>, name: &str) -> Option<&'static str> {
     kept.and_then(|kept| kept.error(name))
 }
 
-/// A case form explains every field error by its message.
+/// A case form explains every field error by its code, or, where one code covers several
+/// explanations, by its message.
 fn explain(error: &FieldError) -> Option<&'static str> {
-    Some(problem_key(&error.message))
+    Some(match error.code {
+        FieldCode::TooLong => "case_error.too_long",
+        FieldCode::FutureDate => "case_error.future",
+        FieldCode::NotInVocabulary => "case_error.choose",
+        FieldCode::KeyReused => KEY_REUSED,
+        // Every day of a case form is named `…_on`.
+        FieldCode::OutOfRange if error.field.ends_with("_on") => "case_error.day_range",
+        _ => problem_key(&error.message),
+    })
 }
 
 /// The catalogue key for an API field message (English, naming no value).
@@ -176,7 +186,14 @@ mod tests {
     #[test]
     fn a_list_error_lands_on_its_group_and_input_is_kept() {
         let fields = FormFields::parse(b"violence_types=nope&narrative=%3Cb%3E");
-        let kept = Kept::local(&[field("violence_types[0]", "vocabulary")], fields);
+        let kept = Kept::local(
+            &[field(
+                "violence_types[0]",
+                FieldCode::NotInVocabulary,
+                "vocabulary",
+            )],
+            fields,
+        );
         assert_eq!(kept.error("violence_types"), Some("case_error.choose"));
         assert_eq!(value(Some(&kept), "narrative", "x"), "<b>");
         assert_eq!(value(Some(&kept), "missing", "x"), "");
@@ -198,11 +215,22 @@ mod tests {
     #[test]
     fn a_reused_key_is_said_above_the_form_and_not_kept() {
         let fields = FormFields::parse(b"idempotency_key=k1");
-        let reused = ApiError::invalid("Idempotency-Key", "was used for a different request");
+        let reused = ApiError::invalid(
+            "Idempotency-Key",
+            crate::domain::bounds::FieldCode::KeyReused,
+            "was used for a different request",
+        );
         let kept = Kept::of(reused, fields, Lang::En).unwrap();
         assert_eq!(kept.message(), Some(KEY_REUSED));
         assert_eq!(kept.idempotency_key(), None);
-        let local = Kept::local(&[field("nights", "must be a whole number")], kept.fields);
+        let local = Kept::local(
+            &[field(
+                "nights",
+                FieldCode::InvalidFormat,
+                "must be a whole number",
+            )],
+            kept.fields,
+        );
         assert!(local.refused_inputs() && local.message().is_none());
     }
 }

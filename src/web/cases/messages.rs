@@ -424,6 +424,16 @@ pub const MESSAGES: &[Message] = &[
         "This number is out of range.",
     ),
     msg(
+        "case_error.day_range",
+        "Ngày này nằm ngoài khoảng cho phép.",
+        "This day is out of range.",
+    ),
+    msg(
+        "case_error.too_long",
+        "Nội dung này quá dài: hãy rút gọn.",
+        "This is too long: please shorten it.",
+    ),
+    msg(
         "case_error.number",
         "Hãy ghi một số nguyên, ví dụ 3.",
         "Give a whole number, e.g. 3.",

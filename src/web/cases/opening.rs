@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::domain::bounds::FieldCode;
 use crate::http::error::FieldError;
 use crate::web::form::FormFields;
 
@@ -44,7 +45,11 @@ pub fn opening_body(fields: &FormFields) -> Result<Value, Vec<FieldError>> {
     let text = |name: &str| fields.get(name).map(str::trim).unwrap_or("").to_owned();
     let birth_year = match fields.text("survivor.birth_year") {
         None => {
-            problems.push(refused("survivor.birth_year", "is required"));
+            problems.push(refused(
+                "survivor.birth_year",
+                FieldCode::Required,
+                "is required",
+            ));
             None
         }
         Some(raw) => whole_number(raw, "survivor.birth_year", &mut problems),
@@ -101,7 +106,11 @@ pub fn opening_body(fields: &FormFields) -> Result<Value, Vec<FieldError>> {
 pub fn whole_number(raw: &str, field: &str, problems: &mut Vec<FieldError>) -> Option<i64> {
     let parsed = raw.trim().parse::<i64>().ok();
     if parsed.is_none() {
-        problems.push(refused(field, "must be a whole number"));
+        problems.push(refused(
+            field,
+            FieldCode::InvalidFormat,
+            "must be a whole number",
+        ));
     }
     parsed
 }
@@ -112,7 +121,7 @@ fn yes_no(fields: &FormFields, field: &str, problems: &mut Vec<FieldError>) -> O
         Some(YES) => Some(true),
         Some(NO) => Some(false),
         _ => {
-            problems.push(refused(field, "answer yes or no"));
+            problems.push(refused(field, FieldCode::Required, "answer yes or no"));
             None
         }
     }
@@ -125,11 +134,8 @@ fn optional(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {
 }
 
 /// A field refused before the API was asked.
-pub fn refused(field: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
+pub fn refused(field: &str, code: FieldCode, message: &str) -> FieldError {
+    FieldError::new(field, code, message)
 }
 
 #[cfg(test)]

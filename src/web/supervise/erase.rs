@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
+use crate::domain::bounds::FieldCode;
 use crate::domain::vocab::{ErasureReason, Vocabulary};
 use crate::http::cases::erase::erase;
 use crate::http::cases::extract::ClientAddr;
@@ -66,7 +67,11 @@ pub async fn submit(
         // Already erased (a resent form whose first sending went through): it is done.
         Err(ApiError::Gone) => return Ok(Redirect::to(&done).into_response()),
         // The API's only 400 here: no reason given.
-        Err(ApiError::BadRequest(_)) => Err(ApiError::invalid("reason", "a reason is required")),
+        Err(ApiError::BadRequest(_)) => Err(ApiError::invalid(
+            "reason",
+            FieldCode::Required,
+            "a reason is required",
+        )),
         other => other,
     };
     answer.to(result, done, words, again)

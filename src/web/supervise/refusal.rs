@@ -35,7 +35,11 @@ mod tests {
                 .into_string()
                 .contains("class=\"conflict\"")
         );
-        let used = ApiError::invalid("Idempotency-Key", "used for a different request");
+        let used = ApiError::invalid(
+            "Idempotency-Key",
+            crate::domain::bounds::FieldCode::KeyReused,
+            "used for a different request",
+        );
         let refusal = Refusal::of(used, Lang::En, |_| None).unwrap();
         let html = banner(Lang::En, Some(&refusal)).into_string();
         assert!(html.contains("form-error") && !html.contains("different"));

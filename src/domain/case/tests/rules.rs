@@ -174,8 +174,8 @@ fn a_date_of_today_is_not_in_the_future() {
 }
 
 #[test]
-fn a_follow_up_may_be_due_on_any_date() {
-    for due_on in [date!(2020 - 01 - 01), date!(2030 - 12 - 31)] {
+fn a_follow_up_may_be_due_within_five_years_either_side_of_today() {
+    for due_on in [date!(2022 - 01 - 01), date!(2030 - 12 - 31)] {
         let command = ScheduleFollowUp {
             follow_up_id: FOLLOW_UP,
             due_on,
@@ -184,6 +184,23 @@ fn a_follow_up_may_be_due_on_any_date() {
         given([opened()])
             .when(command, TODAY)
             .then_events(vec![follow_up_scheduled(due_on)]);
+    }
+}
+
+#[test]
+fn a_follow_up_due_further_away_is_refused() {
+    for due_on in [
+        date!(2020 - 01 - 01),
+        date!(2032 - 01 - 01),
+        date!(9999 - 12 - 31),
+    ] {
+        let command = ScheduleFollowUp {
+            follow_up_id: FOLLOW_UP,
+            due_on,
+            method: FollowUpMethod::Visit,
+        };
+        let rejection = given([opened()]).when(command, TODAY).then_rejection();
+        assert!(invalid("due_on")(rejection.clone()), "{rejection:?}");
     }
 }
 
@@ -210,7 +227,8 @@ fn opening_a_case_with_an_impossible_year_of_birth_is_refused() {
         assert_eq!(
             rejection.kind(),
             crate::domain::rejection::RejectionKind::Validation {
-                field: "survivor.birth_year"
+                field: "survivor.birth_year",
+                code: crate::domain::bounds::FieldCode::OutOfRange,
             }
         );
     }

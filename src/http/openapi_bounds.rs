@@ -1,0 +1,236 @@
+//! What the OpenAPI document says each field and query parameter accepts, generated from the
+//! tables of [`Accepts`] that sit beside each body and query ([`bodies`], [`params`]), which
+//! name the same constants the parsers check ([`crate::domain::bounds`]): vocabularies
+//! become `enum`, days `format: date` with their pattern, counts `minimum`/`maximum`, texts
+//! `maxLength`. The closed lists of field error codes and problem codes are stated on the
+//! `FieldError` and `Problem` schemas.
+//!
+//! A table entry that names no property of the generated document is a bug (a renamed field):
+//! the unit test below and `tests/api/openapi_bounds.rs` catch it.
+
+use serde_json::{Map, Value, json};
+use time::Date;
+
+use crate::domain::bounds::{self, Accepts, FieldCode};
+
+/// The problem codes of API.md's table.
+pub const PROBLEM_CODES: &[&str] = &[
+    "bad_request",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "gone",
+    "precondition_failed",
+    "payload_too_large",
+    "validation_failed",
+    "rule_violated",
+    "rate_limited",
+    "budget_exhausted",
+    "unavailable",
+    "case_unavailable",
+    "internal",
+];
+
+/// One body schema's fields.
+pub type FieldBounds = Vec<(&'static str, Accepts)>;
+
+/// Every request body schema (by its name in `components/schemas`) and its fields.
+pub fn bodies() -> Vec<(&'static str, FieldBounds)> {
+    use crate::http::cases::{bodies as case, request, supervision};
+    use crate::http::registry;
+    vec![
+        ("OpenCaseBody", request::OpenCaseBody::accepts()),
+        ("SurvivorBody", request::SurvivorBody::accepts()),
+        ("InformantBody", request::InformantBody::accepts()),
+        ("SupportBody", case::SupportBody::accepts()),
+        ("ReferralBody", case::ReferralBody::accepts()),
+        ("ReferralOutcomeBody", case::ReferralOutcomeBody::accepts()),
+        ("FollowUpBody", case::FollowUpBody::accepts()),
+        (
+            "CompleteFollowUpBody",
+            case::CompleteFollowUpBody::accepts(),
+        ),
+        ("NoteBody", case::NoteBody::accepts()),
+        ("RiskBody", case::RiskBody::accepts()),
+        ("CloseBody", case::CloseBody::accepts()),
+        ("ReviewBody", supervision::ReviewBody::accepts()),
+        ("TransferBody", supervision::TransferBody::accepts()),
+        ("ReopenBody", supervision::ReopenBody::accepts()),
+        ("NewUser", registry::accounts::NewUser::accepts()),
+        ("NewPassword", vec![("password", Accepts::Password)]),
+        ("NewArea", registry::areas::NewArea::accepts()),
+        ("MergeCommunes", registry::merge::MergeCommunes::accepts()),
+        ("RetireArea", registry::retire::RetireArea::accepts()),
+        (
+            "NewTrustedAddress",
+            registry::addresses::NewTrustedAddress::accepts(),
+        ),
+    ]
+}
+
+/// Every query parameter with a form: `(path, method, parameter, accepts)`.
+pub fn params() -> Vec<(&'static str, &'static str, &'static str, Accepts)> {
+    let mut all = Vec::new();
+    for (path, method, fields) in [
+        (
+            "/api/v1/cases",
+            "get",
+            crate::http::cases::list::ListQuery::accepts(),
+        ),
+        (
+            "/api/v1/cases/{id}",
+            "delete",
+            crate::http::cases::erase::EraseQuery::accepts(),
+        ),
+        (
+            "/api/v1/follow-ups",
+            "get",
+            crate::http::follow_ups::QueueQuery::accepts(),
+        ),
+        (
+            "/api/v1/stats",
+            "get",
+            crate::http::stats::StatsQuery::accepts(),
+        ),
+        (
+            "/api/v1/reports/programme",
+            "get",
+            crate::http::reports::ProgrammeQuery::accepts(),
+        ),
+    ] {
+        all.extend(
+            fields
+                .into_iter()
+                .map(|(name, accepts)| (path, method, name, accepts)),
+        );
+    }
+    all
+}
+
+/// States every table's bounds in `document` (a serialized OpenAPI document), with
+/// `today` for the ranges that move with it (years of birth).
+pub fn annotate(document: &mut Value, today: Date) {
+    for (schema, fields) in bodies() {
+        for (name, accepts) in fields {
+            let pointer = format!("/components/schemas/{schema}/properties/{name}");
+            if let Some(property) = document.pointer_mut(&pointer) {
+                apply(property, &accepts, today);
+            }
+        }
+    }
+    for (path, method, name, accepts) in params() {
+        let pointer = format!("/paths/{}/{method}/parameters", escape(path));
+        let Some(Value::Array(parameters)) = document.pointer_mut(&pointer) else {
+            continue;
+        };
+        for parameter in parameters {
+            if parameter["name"] == name && parameter["in"] == "query" {
+                if let Some(schema) = parameter.get_mut("schema") {
+                    apply(schema, &accepts, today);
+                }
+            }
+        }
+    }
+    let codes: Vec<&str> = FieldCode::ALL.iter().map(|code| code.code()).collect();
+    if let Some(code) = document.pointer_mut("/components/schemas/FieldError/properties/code") {
+        set(code, "enum", json!(codes));
+    }
+    if let Some(code) = document.pointer_mut("/components/schemas/Problem/properties/code") {
+        set(code, "enum", json!(PROBLEM_CODES));
+    }
+}
+
+/// A JSON pointer's escaping of one path segment.
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn set(schema: &mut Value, key: &str, value: Value) {
+    if let Value::Object(object) = schema {
+        object.insert(key.to_owned(), value);
+    }
+}
+
+/// The JSON Schema keywords for `accepts`, merged into `schema`.
+fn apply(schema: &mut Value, accepts: &Accepts, today: Date) {
+    let mut keywords = Map::new();
+    let day = |keywords: &mut Map<String, Value>| {
+        keywords.insert("format".into(), json!("date"));
+        keywords.insert("pattern".into(), json!(bounds::DAY_PATTERN));
+    };
+    match accepts {
+        Accepts::Code(codes) => {
+            keywords.insert("enum".into(), json!(codes));
+        }
+        Accepts::Codes(codes) => {
+            keywords.insert("minItems".into(), json!(1));
+            keywords.insert("items".into(), json!({"type": "string", "enum": codes}));
+        }
+        Accepts::HappenedOn | Accepts::DueOn | Accepts::AnyDay => day(&mut keywords),
+        Accepts::Count(range) => {
+            keywords.insert("minimum".into(), json!(range.min));
+            keywords.insert("maximum".into(), json!(range.max));
+        }
+        Accepts::BirthYear => {
+            let range = bounds::birth_years(today);
+            keywords.insert("minimum".into(), json!(range.min));
+            keywords.insert("maximum".into(), json!(range.max));
+        }
+        Accepts::Text(limit) => {
+            keywords.insert("maxLength".into(), json!(limit.0));
+        }
+        Accepts::RequiredText(limit) => {
+            keywords.insert("maxLength".into(), json!(limit.0));
+            keywords.insert("pattern".into(), json!("\\S"));
+        }
+        Accepts::Username => {
+            keywords.insert("maxLength".into(), json!(bounds::USERNAME.0));
+            keywords.insert("pattern".into(), json!("^\\S(.*\\S)?$"));
+        }
+        Accepts::Password => {
+            keywords.insert("minLength".into(), json!(bounds::MIN_PASSWORD_CHARS));
+            keywords.insert("maxLength".into(), json!(bounds::PASSWORD.0));
+        }
+        Accepts::Pattern(pattern) => {
+            keywords.insert("pattern".into(), json!(pattern));
+        }
+        Accepts::Id => {
+            keywords.insert("format".into(), json!("uuid"));
+        }
+    }
+    if let Value::Object(object) = schema {
+        object.extend(keywords);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_body_field_gets_the_keywords_of_its_bound() {
+        let mut document = json!({"components": {"schemas": {
+            "SupportBody": {"properties": {
+                "type": {"type": "string"},
+                "provided_on": {"type": "string"},
+                "nights": {"type": ["integer", "null"]},
+                "notes": {"type": ["string", "null"]},
+            }},
+            "FieldError": {"properties": {"code": {"type": "string"}}},
+        }}});
+        annotate(&mut document, date!(2026 - 11 - 20));
+        let support = &document["components"]["schemas"]["SupportBody"]["properties"];
+        assert!(support["type"]["enum"].as_array().unwrap().len() > 3);
+        assert_eq!(support["provided_on"]["format"], "date");
+        assert_eq!(support["nights"]["maximum"], 366);
+        assert_eq!(support["notes"]["maxLength"], bounds::NOTES.0);
+        let codes = &document["components"]["schemas"]["FieldError"]["properties"]["code"];
+        assert!(
+            codes["enum"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("too_long"))
+        );
+    }
+}

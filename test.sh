@@ -47,6 +47,24 @@ if [ ! -x "$chromium" ] || [ ! -x "$chromedriver" ]; then
 fi
 "$chromium" --version 2>/dev/null || true
 "$chromedriver" --version
+echo "== PostgreSQL for the tests of the PostgreSQL engine (Debian's postgresql; the tests start their own servers)"
+if [ -z "${TINCAY_PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi; }
+    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+        echo "ERROR: PostgreSQL is missing, and installing it needs root or sudo (or set TINCAY_PG_BIN to a PostgreSQL bin/ directory)" >&2
+        exit 1
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "ERROR: PostgreSQL is missing and there is no apt-get: install PostgreSQL and set TINCAY_PG_BIN to its bin/ directory" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y postgresql \
+        || { as_root apt-get update && as_root apt-get install -y postgresql; } \
+        || { echo "ERROR: cannot install postgresql with apt-get" >&2; exit 1; }
+fi
+# Debian's package starts a cluster of its own as a service; the tests never use it.
+ls -d "${TINCAY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
 echo "== tests"
 cargo test --locked --lib --bins --tests
 echo "== benchmarks compile and run briefly"

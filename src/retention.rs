@@ -150,6 +150,21 @@ pub async fn daily(
         if projections.wait_for(head).await.is_err() {
             return;
         }
+        // Among several servers on one PostgreSQL log, one runs it (an advisory lock).
+        let store = Arc::clone(log.store());
+        let owner = tokio::task::spawn_blocking(move || store.single_owner("retention")).await;
+        let _guard = match owner {
+            Ok(Ok(Some(guard))) => guard,
+            Ok(Ok(None)) => {
+                tracing::debug!("retention: another server runs it");
+                continue;
+            }
+            Ok(Err(error)) => {
+                tracing::error!(%error, "retention: cannot take the job's lock");
+                continue;
+            }
+            Err(_) => return,
+        };
         match run(&log, &projections, clock.now(), period, false).await {
             Ok(report) if report.erased > 0 || report.skipped > 0 => tracing::info!(
                 erased = report.erased,

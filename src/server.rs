@@ -20,6 +20,7 @@ use crate::projections::runner::{ProjectionError, Projections};
 use crate::store::crypto::MasterKey;
 use crate::store::engine::{EventStore, StoreError};
 use crate::store::log::{EventLog, LogObserver, LogOptions, OpenError};
+use crate::store::pg_store::{PgOptions, PgStore};
 use crate::store::sled_store::{SledOptions, SledStore, prefetch};
 
 /// What `tincay serve` needs.
@@ -35,6 +36,9 @@ pub struct ServerConfig {
     pub retention: RetentionPeriod,
     /// sled's page cache, in bytes.
     pub store_cache_bytes: u64,
+    /// The log in this PostgreSQL database instead of sled in `data_dir` (which then keeps
+    /// only this server's checkpoints and control socket).
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,17 +79,24 @@ pub struct App {
 impl App {
     /// Open everything and bind (port 0 picks a free port, for tests).
     pub async fn build(config: ServerConfig, clock: Arc<dyn Clock>) -> Result<Self, ServerError> {
-        let store: Arc<dyn EventStore> = Arc::new(SledStore::open(
-            &config.data_dir,
-            SledOptions::default().cache_capacity(config.store_cache_bytes),
-        )?);
+        let store: Arc<dyn EventStore> = match &config.database_url {
+            Some(url) => {
+                crate::store::file_modes::create_private_dir(&config.data_dir)
+                    .map_err(|error| ServerError::Store(error.into()))?;
+                Arc::new(PgStore::open(url, PgOptions::default())?)
+            }
+            None => Arc::new(SledStore::open(
+                &config.data_dir,
+                SledOptions::default().cache_capacity(config.store_cache_bytes),
+            )?),
+        };
         let metrics = Arc::new(Metrics::new());
         let mut log_options = config.log;
         log_options.observer = Some(Arc::clone(&metrics) as Arc<dyn LogObserver>);
         let log = EventLog::open(store, config.master_key, log_options)?;
         let projections = Projections::new();
         let checkpoint = checkpoint::load(&config.data_dir, &log, &projections).unwrap_or(0);
-        if checkpoint == 0 {
+        if checkpoint == 0 && config.database_url.is_none() {
             // No checkpoint to start from: the catch-up reads the whole log once, as
             // `tincay rebuild` does. Detached: it ends by itself.
             let _advising = prefetch::start(&config.data_dir);

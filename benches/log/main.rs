@@ -8,6 +8,8 @@
 //!
 //! `cargo bench --bench log` prints the machine it ran on, its load average (the cores are
 //! shared) and the median of several runs.
+//! The same on PostgreSQL follows ([`postgres`]: a local cluster the benchmark starts, and a
+//! plain-SQL baseline); `TINCAY_BENCH_PG=0` skips it, `TINCAY_BENCH_ONLY=postgres` runs only it.
 //! `TINCAY_BENCH_QUICK=1` runs fewer, smaller rounds. For profiling one part:
 //! `TINCAY_BENCH_ONLY=appends` or `TINCAY_BENCH_ONLY=replay`, and
 //! `TINCAY_BENCH_REPLAY_EVENTS=N` to replay another number of events and
@@ -29,6 +31,10 @@ mod machine;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod fixtures;
+#[path = "../../tests/suite/pg_server.rs"]
+#[allow(dead_code)]
+mod pg_server;
+mod postgres;
 mod replay;
 
 use machine::{median, print_load, print_machine};
@@ -90,17 +96,23 @@ fn main() {
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
 
-    if only != "replay" {
-        appends(&root, &settings);
+    let mut sled = Vec::new();
+    if only != "replay" && only != "postgres" {
+        sled = appends(&root, &settings);
     }
-    if only != "appends" {
+    if only != "appends" && only != "postgres" {
         replay::run(&root, &settings);
+    }
+    if std::env::var("TINCAY_BENCH_PG").as_deref() != Ok("0")
+        && (only.is_empty() || only == "postgres")
+    {
+        postgres::run(&root, &settings, &sled);
     }
     print_load("at the end");
 }
 
-/// Durable appends per second with 1, 8 and 64 writers, tincay and SQLite.
-fn appends(root: &Path, settings: &Settings) {
+/// Durable appends per second with 1, 8 and 64 writers, tincay and SQLite; tincay's medians.
+fn appends(root: &Path, settings: &Settings) -> Vec<f64> {
     println!(
         "\ndurable appends/s (median of {} runs; one event per append)",
         settings.runs
@@ -116,6 +128,7 @@ fn appends(root: &Path, settings: &Settings) {
         "chk/no chk"
     );
     let (mut single, mut many) = (0.0, 0.0);
+    let mut medians = Vec::new();
     for writers in [1usize, 8, 64] {
         let mut tincay_rates = Vec::new();
         let mut unchecked_rates = Vec::new();
@@ -155,6 +168,7 @@ fn appends(root: &Path, settings: &Settings) {
         }
         let (ours, theirs) = (median(&mut tincay_rates), median(&mut sqlite_rates));
         let unchecked = median(&mut unchecked_rates);
+        medians.push(ours);
         match writers {
             1 => single = ours,
             64 => many = ours,
@@ -171,6 +185,7 @@ fn appends(root: &Path, settings: &Settings) {
         "64 writers / 1 writer on tincay: {:.2}x (issue 2's target: at least 4x)",
         many / single
     );
+    medians
 }
 
 pub fn master() -> MasterKey {
@@ -192,7 +207,7 @@ fn open_log_with(dir: &Path, check: EventCheck) -> (Arc<SledStore>, EventLog) {
 }
 
 /// A note of realistic size (a few hundred bytes of personal text).
-fn note_event(i: usize) -> EncodedEvent {
+pub fn note_event(i: usize) -> EncodedEvent {
     EncodedEvent {
         event_type: "note_added",
         schema_version: 1,

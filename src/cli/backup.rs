@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use crate::cli::data_dir::DataDirArgs;
+use crate::cli::data_dir::{DataDirArgs, StoreKind};
 use crate::cli::key_source::{KeyArgs, MASTER_KEY_ENV};
 use crate::cli::{CliError, output};
 use crate::control::client;
@@ -40,6 +40,17 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let now = crate::clock::now();
     let out = destination(&args.out, now)?;
     let dir = &args.data.data_dir;
+    // PostgreSQL is shared: the backup reads it directly, relative to the committed head,
+    // while servers keep appending (see `export`).
+    if args.data.postgres()?.is_some() {
+        let store = args.data.open_existing()?;
+        let info = write_file(&out, |file| {
+            export(store.as_ref(), now, file)
+                .map(|_| ())
+                .map_err(CliError::from)
+        })?;
+        return report(&args, &out, &info, true);
+    }
     if !dir.join(DATA_FILE).is_file() {
         return Err(CliError::Usage(format!(
             "{} holds no tincay data (is --data-dir right?)",
@@ -67,7 +78,12 @@ pub fn run(args: Args) -> Result<(), CliError> {
         }
         Err(error) => return Err(error.into()),
     };
-    let key_note = check_key(&args.key, &info)?;
+    report(&args, &out, &info, online)
+}
+
+/// Says what the backup holds, after checking it against the key if one was given.
+fn report(args: &Args, out: &Path, info: &BackupInfo, online: bool) -> Result<(), CliError> {
+    let key_note = check_key(&args.key, info)?;
     output::say(&format!(
         "backup written to {}: {} records in {} streams, {} keys ({} destroyed by erasure), \
          {} bytes; head position {} mac {}; taken {}{key_note}",
@@ -81,10 +97,10 @@ pub fn run(args: Args) -> Result<(), CliError> {
         info.header
             .head
             .map_or_else(|| "-".to_owned(), |head| head.mac.to_string()),
-        if online {
-            "through the running server"
-        } else {
-            "directly from the data directory"
+        match (online, args.data.store) {
+            (_, StoreKind::Postgres) => "from the database",
+            (true, _) => "through the running server",
+            (false, _) => "directly from the data directory",
         }
     ));
     Ok(())

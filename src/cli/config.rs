@@ -34,6 +34,8 @@ pub struct Config {
     pub web_session_idle_minutes: Option<u64>,
     pub retention_years: Option<u64>,
     pub store_cache_mib: Option<u64>,
+    pub store: Option<String>,
+    pub database_url: Option<String>,
 }
 
 impl Config {
@@ -73,6 +75,8 @@ impl Config {
             ),
             ("retention_years", number(&self.retention_years)),
             ("store_cache_mib", number(&self.store_cache_mib)),
+            ("store", self.store.clone()),
+            ("database_url", self.database_url.clone()),
         ]
         .into_iter()
         .filter_map(|(id, value)| value.map(|value| (id, value)))

@@ -1,5 +1,10 @@
-//! The data directory: `--data-dir` (default `./tincay-data`, also `TINCAY_DATA_DIR`), and
-//! opening its store for commands that need it to themselves.
+//! The data directory: `--data-dir` (default `./tincay-data`, also `TINCAY_DATA_DIR`), the
+//! storage engine (`--store sled|postgres`, `TINCAY_STORE`; `--database-url`,
+//! `TINCAY_DATABASE_URL` for PostgreSQL), and opening the store for commands.
+//!
+//! With `--store postgres` the log lives in the database and the data directory keeps only
+//! this server's own files (projection checkpoints, the control socket). PostgreSQL is shared:
+//! a command opens it while servers run, and its appends take their turn with theirs.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -7,7 +12,17 @@ use std::sync::Arc;
 use crate::cli::CliError;
 use crate::store::engine::{EventStore, StoreError};
 use crate::store::log::open::is_initialised;
+use crate::store::pg_store::{PgOptions, PgStore};
 use crate::store::sled_store::{DATA_FILE, SledOptions, SledStore};
+
+/// The storage engine of the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreKind {
+    /// Embedded, in the data directory (one server).
+    Sled,
+    /// A PostgreSQL database (`--database-url`): replication, several servers on one log.
+    Postgres,
+}
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataDirArgs {
@@ -19,6 +34,20 @@ pub struct DataDirArgs {
         default_value = "tincay-data"
     )]
     pub data_dir: PathBuf,
+    /// The storage engine of the log.
+    #[arg(long, env = "TINCAY_STORE", value_enum, default_value = "sled")]
+    pub store: StoreKind,
+    /// PostgreSQL connection string for `--store postgres`, e.g.
+    /// `postgres://tincay@db1,db2/tincay?target_session_attrs=read-write` (several hosts: the
+    /// writable one is found after a failover). No TLS: use a local socket or a private
+    /// network. It may hold a password: prefer TINCAY_DATABASE_URL or the configuration file.
+    #[arg(
+        long,
+        env = "TINCAY_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
 }
 
 impl DataDirArgs {
@@ -36,6 +65,15 @@ impl DataDirArgs {
         &self,
         options: SledOptions,
     ) -> Result<Arc<dyn EventStore>, CliError> {
+        if let Some(url) = self.postgres()? {
+            let store = open_postgres(url)?;
+            if !is_initialised(store.as_ref())? {
+                return Err(CliError::Usage(
+                    "the database holds no tincay log (is --database-url right?)".into(),
+                ));
+            }
+            return Ok(store);
+        }
         let dir = self.data_dir.display();
         if !self.data_dir.exists() {
             return Err(CliError::Usage(format!(
@@ -57,6 +95,17 @@ impl DataDirArgs {
         Ok(store)
     }
 
+    /// The database URL when the engine is PostgreSQL; `None` for sled.
+    pub fn postgres(&self) -> Result<Option<&str>, CliError> {
+        match (self.store, &self.database_url) {
+            (StoreKind::Sled, _) => Ok(None),
+            (StoreKind::Postgres, Some(url)) => Ok(Some(url)),
+            (StoreKind::Postgres, None) => Err(CliError::Usage(
+                "--store postgres needs --database-url (or TINCAY_DATABASE_URL)".into(),
+            )),
+        }
+    }
+
     /// Open the data directory's store exclusively.
     fn open(&self, options: SledOptions) -> Result<Arc<dyn EventStore>, CliError> {
         match SledStore::open(&self.data_dir, options) {
@@ -76,4 +125,9 @@ fn no_log(dir: &Path) -> CliError {
         "{} holds no tincay log (is --data-dir right?)",
         dir.display()
     ))
+}
+
+/// Connects to a PostgreSQL store, initialised or not.
+pub fn open_postgres(url: &str) -> Result<Arc<dyn EventStore>, CliError> {
+    Ok(Arc::new(PgStore::open(url, PgOptions::default())?))
 }

@@ -49,7 +49,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
             .map_err(|_| CliError::Usage("the master key cannot be read back".into()))?,
     );
     serve::runtime()?.block_on(async {
-        let app = serve::build(&data_dir, args.listen.listen, master, &args.service).await?;
+        let app = serve::build(&data_dir, args.listen.listen, master, &args.service, None).await?;
         load_if_new(&app, &passwords, args.cases).await?;
         introduce(&app, &passwords)?;
         serve::serve(app, &data_dir).await

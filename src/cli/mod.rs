@@ -11,6 +11,7 @@ mod error;
 mod key_source;
 mod keygen;
 mod migrate;
+mod migrate_store;
 mod output;
 mod rebuild;
 mod restore;
@@ -93,6 +94,9 @@ enum Command {
     /// Upgrade a data directory written by an older tincay to this one's format, after
     /// writing a backup of it.
     Migrate(migrate::Args),
+    /// Copy the log to the other storage engine (sled to PostgreSQL or back) as it is stored,
+    /// into an empty target, and verify both.
+    MigrateStore(migrate_store::Args),
 }
 
 /// Parse the command line (with the configuration file's settings) and run the command.
@@ -134,6 +138,7 @@ pub fn main() -> ExitCode {
         Command::Backup(args) => backup::run(args),
         Command::Restore(args) => restore::run(args),
         Command::Migrate(args) => migrate::run(args),
+        Command::MigrateStore(args) => migrate_store::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,15 +3,24 @@
 //! erasures listed in the erasure ledger since the backup was taken
 //! ([`crate::store::backup::restore`]). A non-empty directory, a wrong key, a damaged
 //! backup or a ledger that does not verify are refused, and leave the directory as it was.
+//!
+//! With `--store postgres` the backup is restored into a staging sled store in the data
+//! directory (`restore-staging`, ciphertext only, removed afterwards), erasures re-applied
+//! there, and then copied into the empty database and verified ([`crate::store::copy`]).
 
 use std::path::PathBuf;
 
-use crate::cli::data_dir::DataDirArgs;
+use crate::cli::data_dir::{DataDirArgs, StoreKind, open_postgres};
 use crate::cli::key_source::KeyArgs;
 use crate::cli::serve::LedgerArgs;
 use crate::cli::{CliError, output};
 use crate::store::backup::restore;
+use crate::store::copy::copy;
+use crate::store::sled_store::{SledOptions, SledStore};
 use crate::store::verify::decodes;
+
+/// The staging store's directory inside the data directory, for a restore into PostgreSQL.
+const STAGING: &str = "restore-staging";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,13 +40,44 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), CliError> {
     let master = args.key.load()?;
     let ledger = args.ledger.erasure_ledger.as_deref();
-    let report = restore(&args.from, &args.data.data_dir, master, &decodes, ledger)?;
+    let target = match args.data.postgres()? {
+        Some(_) => args.data.data_dir.join(STAGING),
+        None => args.data.data_dir.clone(),
+    };
+    let report = match args.data.postgres()? {
+        None => restore(&args.from, &target, master, &decodes, ledger)?,
+        Some(url) => {
+            if target.exists() {
+                return Err(CliError::Usage(format!(
+                    "{} exists (left by an interrupted restore?): remove it first",
+                    target.display()
+                )));
+            }
+            let key_again = args.key.load()?;
+            let restored = restore(&args.from, &target, master, &decodes, ledger)
+                .map_err(CliError::from)
+                .and_then(|report| {
+                    let staged = SledStore::open(&target, SledOptions::replay())?;
+                    let database = open_postgres(url)?;
+                    copy(&staged, database.as_ref(), &key_again, &decodes)
+                        .map_err(|error| CliError::Io(error.to_string()))?;
+                    Ok(report)
+                });
+            if let Err(error) = std::fs::remove_dir_all(&target) {
+                tracing::warn!(%error, "cannot remove the restore's staging directory");
+            }
+            restored?
+        }
+    };
     let head = report.verified.head;
     output::say(&format!(
         "restored {} into {} and verified it: chain intact, {} records in {} streams, head \
          position {} mac {} as in the backup (taken {}, data format {})",
         args.from.display(),
-        args.data.data_dir.display(),
+        match args.data.store {
+            StoreKind::Postgres => "the database".to_owned(),
+            StoreKind::Sled => args.data.data_dir.display().to_string(),
+        },
         report.verified.records,
         report.verified.streams,
         head.map_or(0, |head| head.position),

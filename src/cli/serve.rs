@@ -145,7 +145,11 @@ pub struct ListenArgs {
 pub fn run(args: Args) -> Result<(), CliError> {
     // (The key file is checked as it is read: `read_key_file`.)
     check_private(&args.data.data_dir, "data directory")?;
-    let master = load_key(&args.key, &args.data.data_dir)?;
+    let master = if args.data.postgres()?.is_some() {
+        args.key.load()?
+    } else {
+        load_key(&args.key, &args.data.data_dir)?
+    };
     runtime()?.block_on(async {
         if args.service.ledger.erasure_ledger.is_none() {
             tracing::warn!(
@@ -158,6 +162,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
             args.listen.listen,
             master,
             &args.service,
+            args.data.postgres()?,
         )
         .await?;
         serve(app, &args.data.data_dir).await
@@ -201,6 +206,7 @@ pub async fn build(
     listen: SocketAddr,
     master: MasterKey,
     service: &ServiceArgs,
+    database_url: Option<&str>,
 ) -> Result<App, CliError> {
     let config = ServerConfig {
         data_dir: data_dir.to_owned(),
@@ -214,6 +220,7 @@ pub async fn build(
         checkpoints: crate::projections::checkpointer::CheckpointPolicy::default(),
         retention: service.retention.period()?,
         store_cache_bytes: service.store_cache_mib.saturating_mul(1024 * 1024),
+        database_url: database_url.map(str::to_owned),
     };
     App::build(config, Arc::new(SystemClock))
         .await

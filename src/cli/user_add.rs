@@ -95,6 +95,14 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
             return Err(CliError::Usage(error.to_string()));
         }
     }
+    // PostgreSQL is shared: the user is appended directly, in turn with the servers' appends,
+    // and every server follows it into its projections.
+    if args.data.postgres()?.is_some() {
+        let store = args.data.open_existing()?;
+        let id = add_directly(store, key?, new_user(&args, role, password))?;
+        output::say(&format!("added user {id} ({role})"));
+        return Ok(());
+    }
     refuse_foreign_directory(dir)?;
     match SledStore::open(dir, SledOptions::default()) {
         Ok(store) => {

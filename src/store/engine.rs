@@ -14,6 +14,9 @@
 //! - [`EventStore::sync`] returns only when everything appended before it is durable. A failed
 //!   sync is reported, never retried by the engine.
 //! - Reads and the subscription see only records up to the durable head.
+//! - An engine shared by several processes (PostgreSQL) refuses a group whose first position
+//!   does not follow the head it holds locked with [`StoreError::PositionMismatch`]; the
+//!   writer then reads the head again ([`EventStore::last_record`]) and plans the group anew.
 
 use tokio::sync::watch;
 
@@ -110,6 +113,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the data directory is in use by another process (is `tincay serve` running?)")]
     Locked,
+    /// A shared engine (PostgreSQL) could not be reached or dropped the connection. Nothing
+    /// is known to be lost: an append it refused may or may not have committed, and a retry
+    /// with the same idempotency key finds out. Never fatal.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// Called with each idempotency entry's key and value by
@@ -186,4 +194,15 @@ pub trait EventStore: Send + Sync {
 
     /// Write one metadata value durably.
     fn put_meta(&self, name: &str, value: &[u8]) -> Result<(), StoreError>;
+
+    /// Makes this process the one owner of `job` (retention) among the processes sharing the
+    /// engine while the returned guard lives; `None` when another holds it. An engine that
+    /// one process holds alone (sled) always grants it.
+    fn single_owner(&self, job: &str) -> Result<Option<JobGuard>, StoreError> {
+        let _ = job;
+        Ok(Some(Box::new(())))
+    }
 }
+
+/// Held while a single-owner job runs; dropping it lets another process take the job.
+pub type JobGuard = Box<dyn std::any::Any + Send>;

@@ -4,9 +4,11 @@
 //!   stream versions, idempotency entries, wrapped keys. A second engine (PostgreSQL) would
 //!   implement only this.
 //! - [`sled_store`]: the embedded default engine on sled 0.34.7.
+//! - [`pg_store`]: the shared engine on PostgreSQL (replication, several servers on one log).
 //! - [`durability`]: forcing the store's files and directory to disk after sled's flush.
 //! - [`file_modes`]: the data directory `0700` and its files `0600`, whatever the umask.
 //! - [`format`]: the data directory's format version and log id; upgrading in place.
+//! - [`copy`]: copying a log from one engine to the other, verified (`migrate-store`).
 //! - [`backup`]: consistent backups (ciphertext and wrapped keys only) and verified restores.
 //! - [`erasure_ledger`]: the record of erasures kept outside the data directory, so a restore
 //!   never brings an erased case back.
@@ -20,6 +22,7 @@
 //! - [`stream`]: stream identifiers.
 
 pub mod backup;
+pub mod copy;
 pub mod crypto;
 pub mod durability;
 pub mod engine;
@@ -28,6 +31,7 @@ pub mod file_modes;
 pub mod format;
 pub mod keyring;
 pub mod log;
+pub mod pg_store;
 pub mod record;
 pub mod rotate;
 pub mod sled_store;

@@ -97,6 +97,7 @@ async fn readyz_is_unavailable_until_the_projections_catch_up_with_the_log() {
             checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
             retention: tincay::domain::case::retention::RetentionPeriod::DEFAULT,
             store_cache_bytes: 64 * 1024 * 1024,
+            database_url: None,
         },
         Arc::new(FixedClock),
     )

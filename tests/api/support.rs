@@ -76,6 +76,7 @@ pub async fn spawn_app_in(dir: TempDir, http: HttpSettings) -> TestApp {
             checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
             retention: tincay::domain::case::retention::RetentionPeriod::DEFAULT,
             store_cache_bytes: 64 * 1024 * 1024,
+            database_url: None,
         },
         clock.clone(),
     )

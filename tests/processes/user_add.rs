@@ -106,6 +106,7 @@ async fn serve(dir: &Path) -> Server {
             checkpoints: tincay::projections::checkpointer::CheckpointPolicy::default(),
             retention: tincay::domain::case::retention::RetentionPeriod::DEFAULT,
             store_cache_bytes: 64 * 1024 * 1024,
+            database_url: None,
         },
         Arc::new(SystemClock),
     )

@@ -10,6 +10,10 @@
 //! not hold the others back. Should the engine refuse a group the plan said it would take
 //! (it cannot while this thread is its only writer), the group is written again one job per
 //! transaction, so the engine's refusal too reaches only its own job.
+//!
+//! On an engine shared by several processes (PostgreSQL) another process may append between
+//! two groups: the engine then refuses the group's first position, and the writer reads the
+//! head again and plans the group anew (optimistic concurrency on the head row).
 
 mod plan;
 
@@ -19,9 +23,11 @@ use std::time::Instant;
 
 use zeroize::Zeroize;
 
+use crate::store::crypto::GENESIS_MAC;
 use crate::store::engine::{EventStore, StoreError};
 use crate::store::keyring::Keyring;
 use crate::store::log::{AppendError, AppendOutcome, AppendRequest, LogHead, LogOptions, LogStats};
+use crate::store::record::SealedRecord;
 use plan::{KeyEffect, Pending, Planned, Step};
 
 pub(super) type Reply = tokio::sync::oneshot::Receiver<Result<AppendOutcome, AppendError>>;
@@ -45,6 +51,9 @@ pub(super) struct Writer {
     written: LogHead,
     /// Set forever by a failed sync or write.
     failed: bool,
+    /// The engine's head may have moved without this writer (another process appended, or
+    /// an append's outcome is unknown): read it again before the next plan.
+    stale: bool,
 }
 
 impl Writer {
@@ -64,6 +73,7 @@ impl Writer {
             options,
             written,
             failed: false,
+            stale: false,
         }
     }
 
@@ -143,52 +153,119 @@ impl Writer {
     }
 
     /// Plans every job after the ones before it and writes the planned ones in one engine
-    /// transaction. One result per job, in order.
+    /// transaction. One result per job, in order. When the engine's head moved under the plan
+    /// (another process appended to a shared engine), the head is read again and the group is
+    /// planned anew, a bounded number of times.
     fn write_group(&mut self, group: &[Job]) -> Vec<Result<AppendOutcome, AppendError>> {
-        let mut pending = Pending::new(self.store.as_ref(), &self.keys, self.written);
-        let mut results = Vec::with_capacity(group.len());
-        let mut planned = Vec::new();
-        for job in group {
-            results.push(match pending.plan(&job.request) {
-                Ok(Step::Replayed(outcome)) => Ok(outcome),
-                Ok(Step::Write(plan)) => {
-                    let outcome = plan.outcome.clone();
-                    planned.push(plan);
-                    Ok(outcome)
+        for _attempt in 0..MAX_REPLANS {
+            if let Err(error) = self.refresh_if_stale() {
+                return group.iter().map(|_| Err(unavailable(&error))).collect();
+            }
+            let mut pending = Pending::new(self.store.as_ref(), &self.keys, self.written);
+            let mut results = Vec::with_capacity(group.len());
+            let mut planned = Vec::new();
+            for job in group {
+                results.push(match pending.plan(&job.request) {
+                    Ok(Step::Replayed(outcome)) => Ok(outcome),
+                    Ok(Step::Write(plan)) => {
+                        let outcome = plan.outcome.clone();
+                        planned.push(plan);
+                        Ok(outcome)
+                    }
+                    Err(error) => Err(error),
+                });
+            }
+            let head = pending.head;
+            match self.commit(planned, head) {
+                Ok(()) => return results,
+                Err(Refused::HeadMoved) => {}
+                // The engine disagrees with the plan: let each job meet it on its own.
+                Err(Refused::Version) => {
+                    return group
+                        .iter()
+                        .map(|job| self.write_one(&job.request))
+                        .collect();
                 }
-                Err(error) => Err(error),
-            });
+                Err(Refused::Failed(error)) => {
+                    return group.iter().map(|_| Err(error.again())).collect();
+                }
+            }
         }
-        let head = pending.head;
-        match self.commit(planned, head) {
-            Ok(()) => results,
-            // The engine disagrees with the plan: let each job meet it on its own.
-            Err(AppendError::WrongVersion { .. }) => group
-                .iter()
-                .map(|job| self.write_one(&job.request))
-                .collect(),
-            // Fatal: every job is answered so.
-            Err(_) => group.iter().map(|_| Err(AppendError::Fatal)).collect(),
-        }
+        group
+            .iter()
+            .map(|_| {
+                Err(AppendError::Store(StoreError::Unavailable(
+                    "the log is too busy".into(),
+                )))
+            })
+            .collect()
     }
 
     /// One job in its own engine transaction.
     fn write_one(&mut self, request: &AppendRequest) -> Result<AppendOutcome, AppendError> {
-        let mut pending = Pending::new(self.store.as_ref(), &self.keys, self.written);
-        match pending.plan(request)? {
-            Step::Replayed(outcome) => Ok(outcome),
-            Step::Write(plan) => {
-                let outcome = plan.outcome.clone();
-                self.commit(vec![plan], pending.head)?;
-                Ok(outcome)
+        for _attempt in 0..MAX_REPLANS {
+            self.refresh_if_stale()
+                .map_err(|error| unavailable(&error))?;
+            let mut pending = Pending::new(self.store.as_ref(), &self.keys, self.written);
+            match pending.plan(request)? {
+                Step::Replayed(outcome) => return Ok(outcome),
+                Step::Write(plan) => {
+                    let outcome = plan.outcome.clone();
+                    match self.commit(vec![plan], pending.head) {
+                        Ok(()) => return Ok(outcome),
+                        Err(Refused::HeadMoved) => {}
+                        Err(Refused::Version) => {
+                            let actual = self.store.stream_version(&request.stream)?;
+                            return Err(AppendError::WrongVersion { actual });
+                        }
+                        Err(Refused::Failed(error)) => return Err(error.again()),
+                    }
+                }
             }
         }
+        Err(AppendError::Store(StoreError::Unavailable(
+            "the log is too busy".into(),
+        )))
+    }
+
+    /// After another process appended (or an append's outcome is unknown): the written head
+    /// is read again from the engine, and the keyring forgets the keys of every stream written
+    /// since, so that a key created or destroyed there is read again from the engine.
+    fn refresh_if_stale(&mut self) -> Result<(), StoreError> {
+        if !self.stale {
+            return Ok(());
+        }
+        let head = match self.store.last_record()? {
+            None => LogHead {
+                position: 0,
+                mac: GENESIS_MAC,
+            },
+            Some(last) => LogHead {
+                position: last.position,
+                mac: SealedRecord::decode(&last.bytes)
+                    .map_err(|error| StoreError::Corrupt(error.to_string()))?
+                    .mac,
+            },
+        };
+        let mut from = self.written.position.min(head.position).saturating_add(1);
+        while from <= head.position {
+            let records = self.store.read_from(from, REFRESH_BATCH)?;
+            let Some(last) = records.last() else { break };
+            from = last.position.saturating_add(1);
+            for record in &records {
+                self.keys.forget(&record.stream);
+            }
+        }
+        self.written = head;
+        *self.durable.lock().unwrap_or_else(PoisonError::into_inner) = Some(head);
+        self.stale = false;
+        Ok(())
     }
 
     /// Writes planned appends in one engine transaction; on success they are the new written
-    /// head, and the keyring learns their key changes. The engine's refusal of a stale version
-    /// is [`AppendError::WrongVersion`]; any other failure is fatal.
-    fn commit(&mut self, planned: Vec<Planned>, head: LogHead) -> Result<(), AppendError> {
+    /// head, and the keyring learns their key changes. A failure of a local engine is fatal; a
+    /// shared engine that is unavailable is not (the head is read again before the next plan).
+    fn commit(&mut self, planned: Vec<Planned>, head: LogHead) -> Result<(), Refused> {
         if planned.is_empty() {
             return Ok(());
         }
@@ -200,13 +277,20 @@ impl Writer {
         }
         match self.store.append_group(&batches) {
             Ok(()) => {}
-            Err(StoreError::WrongVersion { actual }) => {
-                return Err(AppendError::WrongVersion { actual });
+            Err(StoreError::WrongVersion { .. }) => return Err(Refused::Version),
+            Err(StoreError::PositionMismatch(_)) => {
+                self.stale = true;
+                return Err(Refused::HeadMoved);
+            }
+            Err(StoreError::Unavailable(reason)) => {
+                // The outcome is unknown: the next plan starts from the engine's head.
+                self.stale = true;
+                return Err(Refused::Failed(Failure::Unavailable(reason)));
             }
             Err(error) => {
                 // The engine's state is unknown after a failed transaction: stop here.
                 self.fail(&error);
-                return Err(AppendError::Fatal);
+                return Err(Refused::Failed(Failure::Fatal));
             }
         }
         self.written = head;
@@ -219,4 +303,40 @@ impl Writer {
         }
         Ok(())
     }
+}
+
+/// How many times a group is planned anew because another process moved the head.
+const MAX_REPLANS: usize = 64;
+
+/// Records read at a time while catching the written head up with the engine's.
+const REFRESH_BATCH: usize = 4096;
+
+/// Why the engine did not take a planned group.
+enum Refused {
+    /// A stream's version is not what the plan saw.
+    Version,
+    /// Another process appended since the plan: read the head again and plan anew.
+    HeadMoved,
+    Failed(Failure),
+}
+
+/// A failure every job of the group is answered with.
+enum Failure {
+    Fatal,
+    Unavailable(String),
+}
+
+impl Failure {
+    fn again(&self) -> AppendError {
+        match self {
+            Self::Fatal => AppendError::Fatal,
+            Self::Unavailable(reason) => {
+                AppendError::Store(StoreError::Unavailable(reason.clone()))
+            }
+        }
+    }
+}
+
+fn unavailable(error: &StoreError) -> AppendError {
+    AppendError::Store(StoreError::Unavailable(error.to_string()))
 }

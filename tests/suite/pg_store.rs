@@ -1,0 +1,237 @@
+//! What only the PostgreSQL engine promises: several servers (here, several stores and logs in
+//! one process, each with its own pool, listener and writer) appending to one log; erasure
+//! vacuuming the wrapped key out of the key table's files; single-owner job locks; and the
+//! refusal of a database that would acknowledge before the WAL is flushed.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use tincay::store::engine::{EventStore, KeyId, KeyState, StoreError};
+use tincay::store::log::{EventCheck, EventLog, ExpectedVersion, LogOptions};
+use tincay::store::pg_store::{PgOptions, PgStore};
+use tincay::store::verify::verify;
+
+use crate::pg_server::{PgServer, fresh_database};
+use crate::support::*;
+
+fn open(url: &str) -> (Arc<PgStore>, EventLog) {
+    let store = Arc::new(PgStore::open(url, PgOptions::default()).unwrap());
+    let log = EventLog::open(
+        Arc::clone(&store) as Arc<dyn EventStore>,
+        master(),
+        LogOptions {
+            check: EventCheck::Unchecked,
+            ..LogOptions::default()
+        },
+    )
+    .unwrap();
+    (store, log)
+}
+
+#[test]
+fn two_servers_on_one_database_interleave_appends_gap_free_and_each_follows_the_other() {
+    let (_, url) = fresh_database();
+    let (first_store, first) = open(&url);
+    let (_, second) = open(&url);
+    const PER_WRITER: u64 = 30;
+    let total = 4 * PER_WRITER;
+    let followers: Vec<_> = [&first, &second]
+        .into_iter()
+        .map(|log| {
+            let mut subscription = log.subscribe(1);
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                let mut seen = Vec::new();
+                while (seen.len() as u64) < total {
+                    let batch = runtime
+                        .block_on(subscription.next_batch(64))
+                        .unwrap()
+                        .unwrap();
+                    seen.extend(batch.iter().map(|e| e.position));
+                }
+                seen
+            })
+        })
+        .collect();
+    // Two writers on each server: both shared and own streams, exact versions on own ones.
+    let writers: Vec<_> = (0..4_u64)
+        .map(|n| {
+            let log = if n % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
+            std::thread::spawn(move || {
+                for i in 0..PER_WRITER {
+                    let own = format!("case-{n:08x}-0000-4000-8000-000000000000");
+                    let expected = if i == 0 {
+                        ExpectedVersion::NoStream
+                    } else {
+                        ExpectedVersion::Exact(i)
+                    };
+                    log.append_blocking(request(&own, expected, vec![note(&format!("{n} {i}"))]))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    for follower in followers {
+        assert_eq!(follower.join().unwrap(), (1..=total).collect::<Vec<_>>());
+    }
+    // A stale version is refused whichever server the other append went through.
+    let stale = second.append_blocking(request(
+        "case-00000000-0000-4000-8000-000000000000",
+        ExpectedVersion::Exact(PER_WRITER - 1),
+        vec![note("late")],
+    ));
+    assert!(stale.is_err(), "{stale:?}");
+    let report = verify(first_store.as_ref(), master(), &|_| Ok(())).unwrap();
+    assert_eq!(report.records, total);
+}
+
+#[test]
+fn an_idempotency_key_used_on_one_server_is_replayed_by_the_other() {
+    let (_, url) = fresh_database();
+    let (_, first) = open(&url);
+    let (_, second) = open(&url);
+    let keyed = |text: &str| {
+        let mut req = request(
+            "case-0a000000-0000-4000-8000-000000000001",
+            ExpectedVersion::NoStream,
+            vec![note(text)],
+        );
+        req.idempotency = Some(tincay::store::log::Idempotency {
+            key: b"user/cases/k1".to_vec(),
+            fingerprint: fingerprint("body"),
+        });
+        req
+    };
+    let written = first.append_blocking(keyed("once")).unwrap();
+    // The second server's writer last saw an empty log: it must find the head moved.
+    let retried = second.append_blocking(keyed("once")).unwrap();
+    assert!(retried.replayed);
+    assert_eq!(retried.last_position, written.last_position);
+    let other = second
+        .append_blocking(request(
+            "case-0b000000-0000-4000-8000-000000000002",
+            ExpectedVersion::NoStream,
+            vec![note("next")],
+        ))
+        .unwrap();
+    assert_eq!(other.first_position, 2);
+}
+
+#[test]
+fn an_erasure_on_one_server_stops_the_other_writing_personal_data_to_that_case() {
+    let (_, url) = fresh_database();
+    let (_, first) = open(&url);
+    let (_, second) = open(&url);
+    let case = "case-0a000000-0000-4000-8000-000000000001";
+    first
+        .append_blocking(request(
+            case,
+            ExpectedVersion::NoStream,
+            vec![note("before")],
+        ))
+        .unwrap();
+    // The second server learns the case's key.
+    second
+        .append_blocking(request(
+            case,
+            ExpectedVersion::Exact(1),
+            vec![note("second")],
+        ))
+        .unwrap();
+    let mut erase = request(
+        case,
+        ExpectedVersion::Any,
+        vec![event("case_erased", json!({}), None)],
+    );
+    erase.erase = true;
+    first.append_blocking(erase).unwrap();
+    let after = second.append_blocking(request(case, ExpectedVersion::Any, vec![note("after")]));
+    assert!(
+        matches!(after, Err(tincay::store::log::AppendError::StreamErased)),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn an_erased_key_leaves_the_key_tables_files() {
+    let (name, url) = fresh_database();
+    let (store, log) = open(&url);
+    let case = "case-0a000000-0000-4000-8000-000000000001";
+    log.append_blocking(request(
+        case,
+        ExpectedVersion::NoStream,
+        vec![note("secret")],
+    ))
+    .unwrap();
+    let KeyState::Wrapped(wrapped) = store.key(&KeyId::stream(&stream(case))).unwrap() else {
+        panic!("no wrapped key");
+    };
+    let server = PgServer::shared();
+    let heap = |server: &PgServer| {
+        server.psql(&name, "CHECKPOINT");
+        let file = server.psql(&name, "SELECT pg_relation_filepath('tincay_keys')");
+        std::fs::read(server.data().join(file)).unwrap()
+    };
+    assert!(
+        contains(&heap(server), &wrapped),
+        "the key should be stored before erasure"
+    );
+    let mut erase = request(
+        case,
+        ExpectedVersion::Any,
+        vec![event("case_erased", json!({}), None)],
+    );
+    erase.erase = true;
+    log.append_blocking(erase).unwrap();
+    assert_eq!(
+        store.key(&KeyId::stream(&stream(case))).unwrap(),
+        KeyState::Destroyed
+    );
+    assert!(
+        !contains(&heap(server), &wrapped),
+        "the erased key's old row version is still in the key table's file"
+    );
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+#[test]
+fn a_job_lock_has_one_owner_among_servers_until_it_is_released() {
+    let (_, url) = fresh_database();
+    let first = PgStore::open(&url, PgOptions::default()).unwrap();
+    let second = PgStore::open(&url, PgOptions::default()).unwrap();
+    let held = first.try_job_lock("retention").unwrap();
+    assert!(held.is_some());
+    assert!(second.try_job_lock("retention").unwrap().is_none());
+    assert!(second.try_job_lock("other").unwrap().is_some());
+    drop(held);
+    assert!(second.try_job_lock("retention").unwrap().is_some());
+}
+
+#[test]
+fn a_database_that_acknowledges_before_flushing_the_wal_is_refused() {
+    let (name, url) = fresh_database();
+    PgServer::shared().psql(
+        "postgres",
+        &format!("ALTER DATABASE {name} SET synchronous_commit = off"),
+    );
+    let refused = PgStore::open(&url, PgOptions::default());
+    assert!(
+        matches!(&refused, Err(StoreError::Engine(message)) if message.contains("synchronous_commit")),
+        "{refused:?}"
+    );
+}

@@ -186,13 +186,16 @@ impl PgServer {
             self.data().display(),
             self.dir.display()
         );
-        Command::new("setsid")
-            .args(["sh", "-c", &script])
+        // `setsid -f` forks the reaper off and returns at once: waiting for it here only reaps
+        // setsid itself.
+        let forked = Command::new("setsid")
+            .args(["-f", "sh", "-c", &script])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .spawn()
+            .status()
             .unwrap();
+        assert!(forked.success(), "cannot start the cluster's reaper");
     }
 
     /// A connection string to `database` on this cluster.

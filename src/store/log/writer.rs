@@ -180,7 +180,7 @@ impl Writer {
                 Ok(()) => return results,
                 Err(Refused::HeadMoved) => {}
                 // The engine disagrees with the plan: let each job meet it on its own.
-                Err(Refused::Version) => {
+                Err(Refused::Version(_)) => {
                     return group
                         .iter()
                         .map(|job| self.write_one(&job.request))
@@ -214,8 +214,7 @@ impl Writer {
                     match self.commit(vec![plan], pending.head) {
                         Ok(()) => return Ok(outcome),
                         Err(Refused::HeadMoved) => {}
-                        Err(Refused::Version) => {
-                            let actual = self.store.stream_version(&request.stream)?;
+                        Err(Refused::Version(actual)) => {
                             return Err(AppendError::WrongVersion { actual });
                         }
                         Err(Refused::Failed(error)) => return Err(error.again()),
@@ -277,7 +276,7 @@ impl Writer {
         }
         match self.store.append_group(&batches) {
             Ok(()) => {}
-            Err(StoreError::WrongVersion { .. }) => return Err(Refused::Version),
+            Err(StoreError::WrongVersion { actual }) => return Err(Refused::Version(actual)),
             Err(StoreError::PositionMismatch(_)) => {
                 self.stale = true;
                 return Err(Refused::HeadMoved);
@@ -313,8 +312,8 @@ const REFRESH_BATCH: usize = 4096;
 
 /// Why the engine did not take a planned group.
 enum Refused {
-    /// A stream's version is not what the plan saw.
-    Version,
+    /// A stream's version is not what the plan saw: the engine's.
+    Version(u64),
     /// Another process appended since the plan: read the head again and plan anew.
     HeadMoved,
     Failed(Failure),

@@ -83,6 +83,7 @@ fn single(entry: AccessEntry) -> Result<AppendRequest, AccessLogError> {
         facts: AccessFacts {
             action: entry.action,
             case: entry.case,
+            query: None,
         },
         pii: Some(AccessPii {
             from: entry.from,
@@ -171,4 +172,62 @@ pub fn for_case(log: &EventLog, case: &CaseId) -> Result<Vec<AccessRecord>, Acce
         }
     }
     Ok(records)
+}
+
+/// Record a statistics query (who, when, from where, the normalised query) in the month's
+/// stream; resolves once it is durable.
+pub async fn record_query(
+    log: &EventLog,
+    entry: AccessEntry,
+    query: String,
+) -> Result<(), AccessLogError> {
+    let mut request = single(entry.clone())?;
+    let event = AccessEvent::Recorded {
+        facts: AccessFacts {
+            action: entry.action,
+            case: None,
+            query: Some(query),
+        },
+        pii: Some(AccessPii {
+            from: entry.from,
+            username: None,
+        }),
+    };
+    request.events = vec![
+        event
+            .encode()
+            .map_err(|error| AccessLogError::Codec(error.to_string()))?,
+    ];
+    log.append(request).await?;
+    Ok(())
+}
+
+/// Every statistics query recorded since `since`: who, when and the normalised query
+/// (the query budget's ledger is filled from these at start).
+pub fn queries_since(
+    log: &EventLog,
+    since: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Vec<(UserId, OffsetDateTime, String)>, AccessLogError> {
+    let mut found = Vec::new();
+    let mut month = (since.year(), u8::from(since.month()));
+    let last = (now.year(), u8::from(now.month()));
+    while month <= last {
+        for recorded in log.read_stream(&StreamId::access_month(month.0, month.1))? {
+            let Ok(AccessEvent::Recorded { facts, .. }) = recorded.decode::<AccessEvent>() else {
+                continue;
+            };
+            if let (Some(query), Some(actor)) = (facts.query, recorded.actor) {
+                if recorded.recorded_at >= since {
+                    found.push((UserId::from_uuid(actor), recorded.recorded_at, query));
+                }
+            }
+        }
+        month = if month.1 == 12 {
+            (month.0 + 1, 1)
+        } else {
+            (month.0, month.1 + 1)
+        };
+    }
+    Ok(found)
 }

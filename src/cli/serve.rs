@@ -69,6 +69,11 @@ pub struct ServiceArgs {
     #[arg(long, env = "TINCAY_WEB_SESSION_IDLE_MINUTES", value_name = "MINUTES", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=1_440))]
     pub web_session_idle_minutes: u64,
+    /// Distinct statistics tables a reporting officer may ask for per rolling 30 days;
+    /// asking the same table again is free.
+    #[arg(long, env = "TINCAY_STATS_BUDGET", value_name = "TABLES", default_value_t = 500,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub stats_budget: u32,
 }
 
 impl ServiceArgs {
@@ -84,6 +89,7 @@ impl ServiceArgs {
             web_session_idle: time::Duration::minutes(
                 i64::try_from(self.web_session_idle_minutes).unwrap_or(i64::MAX),
             ),
+            stats_budget: self.stats_budget,
         }
     }
 }

@@ -60,7 +60,7 @@ pub fn plan(
         let person = people::person(rng, address.province, commune_name, opened_on)?;
         let open = OpenCase {
             case_id: CaseId::from_uuid(rng.uuid()),
-            record_key: rng.next_u32(),
+            record_key: record_key(rng),
             trusted_address: address.id,
             commune: address.commune.clone(),
             opened_on,
@@ -170,4 +170,13 @@ fn count_in(tally: &mut Tally, state: &CaseState, today: Date) {
             .filter(|follow_up| follow_up.outcome.is_none() && follow_up.due_on < today)
             .count();
     }
+}
+
+/// A case's record key: from the operating system's random source, never from the seeded
+/// stream that also draws the case ids a supervisor sees (from which the keys could be
+/// recomputed and the perturbation inverted). The stream still takes its draw, so a seed
+/// gives the same cases as before.
+fn record_key(rng: &mut Rng) -> u32 {
+    let _unused = rng.next_u32();
+    rand_core::RngCore::next_u32(&mut rand_core::OsRng)
 }

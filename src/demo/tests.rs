@@ -81,3 +81,39 @@ fn passwords_are_derived_from_the_key_and_the_username() {
     assert_eq!(admin.matches('-').count(), 3);
     assert_eq!(users().len(), 10);
 }
+
+/// Issue 20: the demo drew each record key from the same seeded stream as the case ids a
+/// supervisor sees, so all 323 keys could be recomputed. Now the same seed gives the same
+/// cases, ids and all, but record keys from the OS's random source: nothing a user sees
+/// (everything the seed determines) fixes them.
+#[test]
+fn record_keys_are_not_computable_from_the_seed_that_gives_everything_a_user_sees() {
+    let keys = |data: &DataSet| -> Vec<(String, u64)> {
+        data.appends
+            .iter()
+            .flat_map(|append| &append.events)
+            .filter(|event| event.event_type == "case_opened")
+            .map(|event| {
+                let facts: serde_json::Value = serde_json::from_slice(&event.facts).unwrap();
+                (
+                    facts["trusted_address"].to_string() + &facts["month"].to_string(),
+                    facts["record_key"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (first, second) = (keys(&generated(7)), keys(&generated(7)));
+    assert_eq!(first.len(), second.len());
+    assert!(first.len() > 100);
+    let visible_same = first.iter().zip(&second).all(|(a, b)| a.0 == b.0);
+    assert!(visible_same, "the same seed gives the same cases");
+    let same_keys = first
+        .iter()
+        .zip(&second)
+        .filter(|(a, b)| a.1 == b.1)
+        .count();
+    assert!(
+        same_keys <= 2,
+        "{same_keys} record keys repeated with the seed"
+    );
+}

@@ -36,6 +36,10 @@ pub struct AccessFacts {
     pub action: AccessAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case: Option<CaseId>,
+    /// A statistics query, normalised (`measure=…&period=…&area=…&by=…`): what was asked,
+    /// for the query budget and the audit. Codes only, nothing personal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
 }
 
 /// The personal part: the client's address, and for a failed sign-in the name tried.

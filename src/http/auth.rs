@@ -107,3 +107,7 @@ role_extractor!(
     /// Someone who may read statistics: a reporting officer or a supervisor.
     StatsReader, Role::Reporting, Role::Supervisor
 );
+role_extractor!(
+    /// Someone who audits statistics queries: a supervisor or an admin.
+    StatsAuditor, Role::Supervisor, Role::Admin
+);

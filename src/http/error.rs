@@ -61,6 +61,9 @@ pub enum ApiError {
     RuleViolated(String),
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
+    /// A reporting officer's statistics budget for the rolling 30 days is spent.
+    #[error("the statistics budget is spent until {renews_on}")]
+    BudgetExhausted { renews_on: time::Date },
     #[error("the server is busy")]
     Overloaded { retry_after_secs: u64 },
     /// The case holds an event this server cannot read; the rest of the service works.
@@ -83,6 +86,9 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// With `budget_exhausted`: the day (`YYYY-MM-DD`) the budget renews.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renews_on: Option<String>,
 }
 
 impl ApiError {
@@ -102,6 +108,7 @@ impl ApiError {
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
             ApiError::RuleViolated(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rule_violated"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::BudgetExhausted { .. } => (StatusCode::TOO_MANY_REQUESTS, "budget_exhausted"),
             ApiError::Overloaded { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::CaseUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "case_unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -131,6 +138,10 @@ impl ApiError {
             detail,
             errors: match self {
                 ApiError::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+            renews_on: match self {
+                ApiError::BudgetExhausted { renews_on } => Some(renews_on.to_string()),
                 _ => None,
             },
         }

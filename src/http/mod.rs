@@ -30,6 +30,7 @@ pub mod scope;
 pub mod sessions;
 pub mod state;
 pub mod stats;
+pub mod stats_usage;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cases::router())
         .merge(follow_ups::router())
         .merge(stats::router())
+        .merge(stats_usage::router())
         .merge(reports::router())
         .merge(ops::api_router());
     let (api, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())

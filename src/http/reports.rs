@@ -22,7 +22,10 @@ use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
 use crate::http::openapi_bounds::FieldBounds;
 use crate::http::state::AppState;
-use crate::http::stats::{CountDoc, area, csv_response, in_scope, mode, record, wants_csv};
+use crate::http::stats::{
+    CountDoc, area, charge_and_record, csv_response, in_scope, mode, wants_csv,
+};
+use crate::stats::budget::normalise;
 use crate::stats::facts::{Month, day_number};
 use crate::stats::period::Period;
 use crate::stats::programme::{ProgrammeReport, ProgrammeRequest};
@@ -170,9 +173,22 @@ pub async fn programme(
         k: state.stats.k,
         today: day_number(state.clock.today()),
     };
-    record(state, user, mode, csv, client).await?;
+    let query = normalise(&[
+        ("report", "programme".to_owned()),
+        ("period", request.period.label()),
+        ("area", request.area.as_str().to_owned()),
+        (
+            "mode",
+            if mode == crate::stats::query::Mode::Exact {
+                "exact"
+            } else {
+                "perturbed"
+            }
+            .to_owned(),
+        ),
+    ]);
     let projections = state.projections.clone();
-    tokio::task::spawn_blocking(move || {
+    let report = tokio::task::spawn_blocking(move || {
         let data = projections.stats.read();
         if !data.is_keyed() {
             return Err(ApiError::Internal("statistics are not keyed".into()));
@@ -180,7 +196,10 @@ pub async fn programme(
         crate::stats::programme::run(&data, &projections.registry, &request).map_err(internal)
     })
     .await
-    .map_err(internal)?
+    .map_err(internal)??;
+    // The programme report counts as one table.
+    charge_and_record(state, user, query, mode, csv, client).await?;
+    Ok(report)
 }
 
 /// A report as the API's CSV response (the protection in its header).

@@ -45,6 +45,8 @@ pub struct HttpSettings {
     pub session_idle: time::Duration,
     /// The web app's sessions die sooner: a shared phone must not stay signed in.
     pub web_session_idle: time::Duration,
+    /// Distinct statistics tables a reporting officer may ask for per rolling 30 days.
+    pub stats_budget: u32,
 }
 
 impl Default for HttpSettings {
@@ -55,6 +57,7 @@ impl Default for HttpSettings {
             max_concurrent_requests: 512,
             session_idle: time::Duration::hours(12),
             web_session_idle: time::Duration::minutes(30),
+            stats_budget: crate::stats::budget::DEFAULT_BUDGET,
         }
     }
 }
@@ -72,7 +75,7 @@ pub struct AppState {
     pub settings: Arc<HttpSettings>,
     /// What `/metrics` reports; also the log's observer when the server opened the log.
     pub metrics: Arc<Metrics>,
-    /// The statistics' suppression threshold.
+    /// The statistics' suppression threshold, query budget and its ledger.
     pub stats: StatsSettings,
     /// The web app's key for CSRF tokens.
     pub web: Arc<crate::web::session::WebSecret>,
@@ -90,6 +93,7 @@ impl AppState {
         key_statistics(&log, &projections);
         // Derived from the chain key, so a cursor still works after a restart.
         let cursors = Arc::new(log.keys().chain().derived_key("http/case-cursor-key/v1"));
+        let stats = StatsSettings::new(&log, settings.stats_budget, clock.now());
         Self {
             access: Arc::new(crate::access_log::AccessRecorder::new(log.clone())),
             log,
@@ -99,7 +103,7 @@ impl AppState {
             clock,
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::new()),
-            stats: StatsSettings::default(),
+            stats,
             web: Arc::new(crate::web::session::WebSecret::random()),
             cursors,
         }

@@ -9,8 +9,9 @@
 //!   the period or `by=month`) needs a district or a province in perturbed mode, and
 //!   historical units a whole year ([`crate::stats::period::check`]).
 //! - The whole grid: more than 10,000 cells is 422.
-//! - An exact query, and any CSV download, is recorded in the access log before it is
-//!   answered.
+//! - Every query is charged to the caller's budget (reporting officers: distinct tables per
+//!   rolling 30 days, repeats free; else 429 `budget_exhausted` with `renews_on`) and
+//!   recorded in the access log with its normalised form before it is answered.
 //!
 //! The shared parts (scope, mode, recording, the CSV response) are used by
 //! [`super::reports`] too.
@@ -37,14 +38,20 @@ use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
 use crate::http::openapi_bounds::FieldBounds;
 use crate::http::state::AppState;
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
 use crate::stats::aggregate::TooLarge;
 use crate::stats::areas::Units;
+use crate::stats::budget::{Ledger, Normalised, WINDOW, commune_of, normalise};
 use crate::stats::dimension::Dimension;
 use crate::stats::disclosure::K;
 use crate::stats::facts::day_number;
 use crate::stats::measure::Measure;
 use crate::stats::period::{Period, check};
 use crate::stats::query::{Mode, StatsRequest, StatsTable};
+use crate::store::log::EventLog;
 
 /// At most this many dimensions.
 const MAX_DIMENSIONS: usize = 3;
@@ -163,9 +170,10 @@ pub async fn stats_table(
     client: Option<String>,
 ) -> Result<StatsTable, ApiError> {
     let request = parse(state, user, raw)?;
-    record(state, user, request.mode, csv, client).await?;
+    let query = normalised(&request);
+    let mode = request.mode;
     let projections = state.projections.clone();
-    tokio::task::spawn_blocking(move || {
+    let table = tokio::task::spawn_blocking(move || {
         let data = projections.stats.read();
         if !data.is_keyed() {
             return Err(ApiError::Internal("statistics are not keyed".into()));
@@ -173,7 +181,9 @@ pub async fn stats_table(
         crate::stats::query::run(&data, &projections.registry, &request).map_err(too_large)
     })
     .await
-    .map_err(internal)?
+    .map_err(internal)??;
+    charge_and_record(state, user, query, mode, csv, client).await?;
+    Ok(table)
 }
 
 /// A table as the API's CSV response (the protection in its header).
@@ -348,34 +358,6 @@ pub fn wants_csv(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/csv"))
 }
 
-/// Record an exact query, or a CSV download, in the access log (durably, before answering).
-pub async fn record(
-    state: &AppState,
-    user: &CurrentUser,
-    mode: Mode,
-    csv: bool,
-    from: Option<String>,
-) -> Result<(), ApiError> {
-    let action = match (mode, csv) {
-        (Mode::Exact, _) => AccessAction::ExactStatistics,
-        (Mode::Perturbed, true) => AccessAction::Export,
-        (Mode::Perturbed, false) => return Ok(()),
-    };
-    access_log::record(
-        &state.log,
-        AccessEntry {
-            actor: Some(user.id),
-            action,
-            case: None,
-            from,
-            username: None,
-            at: state.clock.now(),
-        },
-    )
-    .await
-    .map_err(internal)
-}
-
 /// A CSV body with the protection in the `Tincay-Disclosure-Control` header.
 pub fn csv_response(body: String, perturbed: bool, k: u32) -> Response {
     let mut response = private(body, None).into_response();
@@ -392,10 +374,98 @@ pub fn csv_response(body: String, perturbed: bool, k: u32) -> Response {
 }
 
 /// The deployment's statistics settings.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct StatsSettings {
     /// The suppression threshold (API.md: 5 by default, never below 3).
     pub k: K,
+    /// Distinct tables a reporting officer may ask for per rolling 30 days.
+    pub budget: u32,
+    /// Who asked for what in the window (filled from the access log at start).
+    pub ledger: Arc<Ledger>,
+}
+
+impl StatsSettings {
+    /// The settings with `budget`, the ledger filled from the access log's statistics
+    /// queries of the window ending `now`.
+    pub fn new(log: &EventLog, budget: u32, now: OffsetDateTime) -> Self {
+        let ledger = Ledger::default();
+        match access_log::queries_since(log, now - WINDOW, now) {
+            Ok(recorded) => ledger.load(
+                recorded
+                    .into_iter()
+                    .map(|(user, at, query)| (user, at, Normalised(query))),
+            ),
+            Err(error) => tracing::error!(%error, "the statistics ledger cannot be filled"),
+        }
+        Self {
+            k: K::default(),
+            budget,
+            ledger: Arc::new(ledger),
+        }
+    }
+}
+
+/// Charge a query to the caller (reporting officers have a budget; supervisors are only
+/// recorded) and record it in the access log, durably, before it is answered. A refused
+/// query changes nothing.
+pub async fn charge_and_record(
+    state: &AppState,
+    user: &CurrentUser,
+    query: Normalised,
+    mode: Mode,
+    csv: bool,
+    from: Option<String>,
+) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let limit = (user.role == Role::Reporting).then_some(state.stats.budget);
+    let commune = commune_of(&query);
+    state
+        .stats
+        .ledger
+        .charge(user.id, &query, commune, limit, now)
+        .map_err(|exhausted| ApiError::BudgetExhausted {
+            renews_on: exhausted.renews_on,
+        })?;
+    let action = match (mode, csv) {
+        (Mode::Exact, _) => AccessAction::ExactStatistics,
+        (Mode::Perturbed, true) => AccessAction::Export,
+        (Mode::Perturbed, false) => AccessAction::StatsQueried,
+    };
+    access_log::record_query(
+        &state.log,
+        AccessEntry {
+            actor: Some(user.id),
+            action,
+            case: None,
+            from,
+            username: None,
+            at: now,
+        },
+        query.0,
+    )
+    .await
+    .map_err(internal)
+}
+
+/// A `GET /stats` request's normalised form: the same table, however it was asked.
+pub fn normalised(request: &StatsRequest) -> Normalised {
+    let by: Vec<&str> = request.dims.iter().map(|dim| dim.code()).collect();
+    normalise(&[
+        ("measure", request.measure.code().to_owned()),
+        ("period", request.period.label()),
+        ("area", request.area.as_str().to_owned()),
+        ("by", by.join(",")),
+        ("units", request.units.code().to_owned()),
+        (
+            "mode",
+            if request.mode == Mode::Exact {
+                "exact"
+            } else {
+                "perturbed"
+            }
+            .to_owned(),
+        ),
+    ])
 }
 
 impl StatsQuery {

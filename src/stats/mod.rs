@@ -11,10 +11,11 @@
 //! - [`areas`]: where each place counts (the asked area; today's or the time's units).
 //! - [`aggregate`]: one pass gathering cells, distinct cases and cell keys; [`query`]: a
 //!   request from parsing to the protected table; [`programme`]: the programme indicators.
-//! - [`csv`]: the tables as CSV.
+//! - [`csv`]: the tables as CSV; [`budget`]: the per-officer query budget and its audit.
 
 pub mod aggregate;
 pub mod areas;
+pub mod budget;
 pub mod csv;
 pub mod dimension;
 pub mod disclosure;

@@ -37,6 +37,7 @@ mod concurrency;
 mod follow_ups;
 mod matrix;
 mod stats;
+mod stats_attacks;
 
 mod web;
 mod web_admin;

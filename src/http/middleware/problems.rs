@@ -34,6 +34,7 @@ pub fn problem_response(
         code,
         detail,
         errors: None,
+        renews_on: None,
     };
     let body = serde_json::to_vec(&problem).unwrap_or_default();
     let mut response = (status, body).into_response();

@@ -133,10 +133,17 @@ async fn the_explorer_opens_on_a_table_with_a_suppressed_cell_explained_and_a_ch
     assert!(page.contains("class=\"chart-bar suppressed\""));
     assert!(!page.contains("style="), "no inline style");
     assert!(page.contains("href=\"/stats.csv?measure=cases_opened&amp;dim1=violence_type"));
-    // A perturbed table on a page is not a download: nothing recorded.
+    // A perturbed table on a page is a statistics query like any other: charged to her
+    // budget (the same table again is free) and recorded with its normalised form.
     let before = access_count(&app);
     officer.get("/stats").await;
-    assert_eq!(access_count(&app), before);
+    assert_eq!(
+        access_since(&app, before),
+        [(
+            AccessAction::StatsQueried,
+            Some(*world.reporter_a.as_uuid())
+        )]
+    );
     assert_nothing_personal(&page);
     app.stop().await;
 }
@@ -222,12 +229,13 @@ async fn exact_counts_are_for_supervisors_only_and_recorded() {
     assert!(exact.contains("name=\"exact\" value=\"yes\" checked"));
     assert!(exact.contains("Đây là số liệu chính xác"));
     assert_eq!(row_number(&exact.body, "Tổng").as_deref(), Some("8"));
+    let supervisor = Some(*world.supervisor_a.as_uuid());
     assert_eq!(
         access_since(&app, before),
-        [(
-            AccessAction::ExactStatistics,
-            Some(*world.supervisor_a.as_uuid())
-        )]
+        [
+            (AccessAction::StatsQueried, supervisor),
+            (AccessAction::ExactStatistics, supervisor)
+        ]
     );
     assert_nothing_personal(&exact);
     app.stop().await;

@@ -3,5 +3,6 @@
 //! and areas in current and historical units.
 
 mod aggregation;
+mod attack;
 mod projection;
 mod world;

@@ -4,7 +4,6 @@
 //! with the same `Idempotency-Key` never appends twice.
 
 use serde_json::json;
-use tincay::store::engine::EventStore;
 use tincay::store::stream::StreamId;
 
 use crate::cases_kit::{open_case, post_with};

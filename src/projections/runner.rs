@@ -62,6 +62,14 @@ impl Projections {
         self.failed.load(Ordering::SeqCst)
     }
 
+    /// **Fault injection for tests only**: the projections fail as if one could not apply an
+    /// event, so a test can fail what comes after an append. Never used by tincay itself.
+    #[doc(hidden)]
+    pub fn fail_for_tests(&self) {
+        self.failed.store(true, Ordering::SeqCst);
+        self.applied.send_modify(|_| {});
+    }
+
     /// Wait until `position` is applied (or the runner failed or stopped).
     pub async fn wait_for(&self, position: u64) -> Result<(), ProjectionError> {
         let mut applied = self.applied.subscribe();

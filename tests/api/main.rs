@@ -13,6 +13,7 @@
 mod support;
 
 mod four_eyes;
+mod half_done;
 mod hardening;
 mod openapi;
 mod openapi_bounds;

@@ -220,6 +220,36 @@ fn verify_of_a_tampered_log_exits_1_and_names_the_position() {
 }
 
 #[test]
+fn verify_of_an_intact_chain_holding_an_undecodable_event_exits_3_and_names_the_position() {
+    let fx = Fixture::new();
+    let key = fx.keyed_log();
+    // Issue 18's event, appended without decode before append (the test log takes it).
+    let (store, log) = open_at(&fx.path(DATA), master());
+    let unreadable = event(
+        "support_provided",
+        json!({"support_type": "shelter", "month": "-001-01"}),
+        Some(json!({"provided_on": "-001-01-01"})),
+    );
+    log.append_blocking(request(CASE_B, ExpectedVersion::Exact(1), vec![unreadable]))
+        .unwrap();
+    log.append_blocking(request(CASE_A, ExpectedVersion::Exact(2), vec![note("a3")]))
+        .unwrap();
+    log.close();
+    drop((log, store));
+
+    let run = fx.run(&["verify", "--key-file", &key]);
+    assert_exit(&run, 3, "position 4");
+    assert!(run.stderr.contains("chain intact"), "{run:?}");
+    let help = fx.run(&["verify", "--help"]);
+    let words = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("1 the chain is broken")
+            && words.contains("3 the chain is intact but the event"),
+        "{help:?}"
+    );
+}
+
+#[test]
 fn verify_with_a_wrong_key_exits_2_and_says_it_does_not_match() {
     let fx = Fixture::new();
     fx.keyed_log();

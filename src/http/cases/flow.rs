@@ -346,17 +346,19 @@ pub async fn replayed(state: &AppState, outcome: &AppendOutcome) -> Result<Creat
     answered(state, outcome, created).await
 }
 
-/// Waits until the projections show the append, then answers 201.
+/// Waits until the projections show the append, then answers 201; if they cannot (they
+/// failed), still answers 201 with the append's result, since it is durable.
 pub async fn answered(
     state: &AppState,
     outcome: &AppendOutcome,
     id: Option<Uuid>,
 ) -> Result<Created, ApiError> {
-    state
-        .projections
-        .wait_for(outcome.last_position)
-        .await
-        .map_err(internal)?;
+    // The append is durable: whatever fails now, the answer is its result, never a 5xx a
+    // client would take for "not written" (a retry with the same key would only replay it).
+    if let Err(error) = state.projections.wait_for(outcome.last_position).await {
+        tracing::error!(%error, position = outcome.last_position,
+            "the append is durable but the projections cannot show it: answered without read-your-writes");
+    }
     Ok(Created {
         body: CommandResult {
             id,

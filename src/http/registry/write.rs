@@ -87,12 +87,15 @@ pub async fn append_once<E: EventCodec>(
 }
 
 /// Resolves once the projections show `outcome` (so the caller reads its write at once).
+/// The append is durable: if the projections cannot show it (they failed), that is logged
+/// and the append's result is still the answer, never a 5xx a client would take for "not
+/// written".
 pub async fn applied(state: &AppState, outcome: &AppendOutcome) -> Result<(), WriteError> {
-    state
-        .projections
-        .wait_for(outcome.last_position)
-        .await
-        .map_err(|error| WriteError::Failed(internal("projections", &error)))
+    if let Err(error) = state.projections.wait_for(outcome.last_position).await {
+        tracing::error!(%error, position = outcome.last_position,
+            "the append is durable but the projections cannot show it: answered without read-your-writes");
+    }
+    Ok(())
 }
 
 /// Wait until the projections have applied everything durable, before deciding again.

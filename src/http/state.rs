@@ -45,6 +45,13 @@ pub struct HttpSettings {
     pub session_idle: time::Duration,
     /// The web app's sessions die sooner: a shared phone must not stay signed in.
     pub web_session_idle: time::Duration,
+    /// API sessions die this long after they start, however much they are used.
+    pub session_lifetime: time::Duration,
+    /// Web app sessions die this long after they start, however much they are used.
+    pub web_session_lifetime: time::Duration,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` name the client
+    /// (`--trusted-proxy`); none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for HttpSettings {
@@ -55,6 +62,9 @@ impl Default for HttpSettings {
             max_concurrent_requests: 512,
             session_idle: time::Duration::hours(12),
             web_session_idle: time::Duration::minutes(30),
+            session_lifetime: crate::auth::sessions::API_LIFETIME,
+            web_session_lifetime: crate::auth::sessions::WEB_LIFETIME,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -94,7 +104,9 @@ impl AppState {
             access: Arc::new(crate::access_log::AccessRecorder::new(log.clone())),
             log,
             projections,
-            sessions: Arc::new(Sessions::new(settings.session_idle)),
+            sessions: Arc::new(
+                Sessions::new(settings.session_idle).with_absolute(settings.session_lifetime),
+            ),
             throttle: Arc::new(Throttle::default()),
             clock,
             settings: Arc::new(settings),

@@ -23,6 +23,7 @@ mod restart;
 mod sessions;
 mod set_aside;
 mod smoke;
+mod throttling;
 
 mod cases;
 mod cases_commands;

@@ -1,6 +1,7 @@
 //! Session tokens: 256 random bits, handed to the client once; only their SHA-256 is kept,
 //! in memory (a restart signs everyone out), and compared in constant time. A session dies
-//! after an idle period, at logout, and when its user is deactivated.
+//! after an idle period, at the end of its absolute lifetime however much it is used (a
+//! stolen token is not good forever), at logout, and when its user is deactivated.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -36,12 +37,29 @@ struct Session {
     last_seen: OffsetDateTime,
     /// How long this session may sit unused.
     idle: Duration,
+    /// When it dies however much it is used.
+    dies_at: OffsetDateTime,
 }
+
+/// How long a session lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifetime {
+    /// Unused for this long, it dies.
+    pub idle: Duration,
+    /// This long after it started, it dies, used or not.
+    pub absolute: Duration,
+}
+
+/// The API's sessions live at most this long (a week), however much they are used.
+pub const API_LIFETIME: Duration = Duration::days(7);
+/// The web app's sessions live at most this long (a working day and a half).
+pub const WEB_LIFETIME: Duration = Duration::hours(12);
 
 /// Live sessions.
 #[derive(Debug)]
 pub struct Sessions {
     idle: Duration,
+    absolute: Duration,
     by_hash: Mutex<HashMap<[u8; 32], Session>>,
 }
 
@@ -49,8 +67,15 @@ impl Sessions {
     pub fn new(idle: Duration) -> Self {
         Self {
             idle,
+            absolute: API_LIFETIME,
             by_hash: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The same, with another absolute lifetime for [`Sessions::start`].
+    pub fn with_absolute(mut self, absolute: Duration) -> Self {
+        self.absolute = absolute;
+        self
     }
 
     /// Start a session; returns the token (given to the client once) and when it expires if
@@ -67,6 +92,20 @@ impl Sessions {
         now: OffsetDateTime,
         idle: Duration,
     ) -> (Token, OffsetDateTime) {
+        let absolute = self.absolute;
+        self.start_with(user, now, Lifetime { idle, absolute })
+    }
+
+    /// Start a session that lives as `lifetime` says; returns the token and when it expires
+    /// if left idle (never after its absolute end).
+    pub fn start_with(
+        &self,
+        user: UserId,
+        now: OffsetDateTime,
+        lifetime: Lifetime,
+    ) -> (Token, OffsetDateTime) {
+        let Lifetime { idle, absolute } = lifetime;
+        let dies_at = now + absolute;
         let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
         OsRng.fill_bytes(bytes.as_mut());
         let token = Token(zeroize::Zeroizing::new(
@@ -80,9 +119,10 @@ impl Sessions {
                 user,
                 last_seen: now,
                 idle,
+                dies_at,
             },
         );
-        (token, now + idle)
+        (token, (now + idle).min(dies_at))
     }
 
     /// The user of a live session, refreshing its idle timer.
@@ -93,7 +133,7 @@ impl Sessions {
         if !bool::from(session.hash.ct_eq(&hash)) {
             return None;
         }
-        if now - session.last_seen > session.idle {
+        if now - session.last_seen > session.idle || now >= session.dies_at {
             sessions.remove(&hash);
             return None;
         }
@@ -162,6 +202,32 @@ mod tests {
             sessions.user(token.as_str(), NOW + Duration::minutes(30)),
             None
         );
+    }
+
+    /// Issue 19, attack 7: sessions had an idle timeout but no absolute lifetime.
+    #[test]
+    fn a_session_used_all_the_time_still_dies_at_its_absolute_lifetime() {
+        let sessions = Sessions::new(Duration::hours(12));
+        let user = UserId::from_uuid(uuid::Uuid::new_v4());
+        let (api, _) = sessions.start(user, NOW);
+        let web_lifetime = Lifetime {
+            idle: Duration::minutes(30),
+            absolute: WEB_LIFETIME,
+        };
+        let (web, expires) = sessions.start_with(user, NOW, web_lifetime);
+        assert_eq!(expires, NOW + Duration::minutes(30));
+        let mut now = NOW;
+        while now < NOW + WEB_LIFETIME - Duration::minutes(20) {
+            now += Duration::minutes(20);
+            assert_eq!(sessions.user(web.as_str(), now), Some(user), "{now}");
+        }
+        assert_eq!(sessions.user(web.as_str(), NOW + WEB_LIFETIME), None);
+        let mut now = NOW;
+        while now < NOW + API_LIFETIME - Duration::hours(11) {
+            now += Duration::hours(11);
+            assert_eq!(sessions.user(api.as_str(), now), Some(user), "{now}");
+        }
+        assert_eq!(sessions.user(api.as_str(), NOW + API_LIFETIME), None);
     }
 
     #[test]

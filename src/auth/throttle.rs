@@ -1,51 +1,184 @@
-//! Login throttling: failed logins are counted per account and per client address; after
-//! too many within a window, further attempts are refused until the window has passed.
+//! Login throttling that cannot be turned against users. SECURITY-SENSITIVE.
+//!
+//! The old rule (five failures per account, or per address, lock it for 15 minutes) let
+//! anyone lock every user out: behind a proxy every client is one address, and failures
+//! counted against the account whoever sent them. Now:
+//!
+//! - **per (typed name, client)**: failures of one name from one client. The first
+//!   [`FREE_FAILURES`] cost nothing; each further one locks that pair for a delay that
+//!   doubles, from [`FIRST_DELAY`] up to [`MAX_DELAY`]. Failures from one client never stop
+//!   the right password from another. A pair is forgotten [`FORGET_AFTER`] after its last
+//!   failure, and at once on a success.
+//! - **per client, for names without an account**: a client that has tried more than
+//!   [`FREE_UNKNOWN`] unknown names (spraying) gets 429 for every further *wrong* answer,
+//!   whatever the name, so the 429 says nothing about which names exist; the right password
+//!   of a real account still signs in.
+//! - **a global ceiling**: at most [`GLOBAL_CEILING`] sign-in attempts per minute over all
+//!   clients (each costs an Argon2 hash), then 429 with `Retry-After` until the minute ends.
+//!
+//! A client is its IP address (as the trusted proxy reports it, see
+//! [`crate::http::middleware::client`]); IPv6 clients are grouped by their /64, which one
+//! household or phone usually has to itself.
+//!
+//! The documented rate for one name from one client: 5 guesses, then one after 1 minute,
+//! 2, 4, 8, 16, 32 minutes, then one an hour: about 30 guesses in the first day.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
 
 use time::{Duration, OffsetDateTime};
 
-/// Failures allowed per key within the window.
-pub const MAX_FAILURES: u32 = 5;
-/// The window, and how long a key stays locked after the last failure.
-pub const WINDOW: Duration = Duration::minutes(15);
+/// Failures of one name from one client that cost no delay.
+pub const FREE_FAILURES: u32 = 5;
+/// The delay after the first failure beyond the free ones; it doubles with each further one.
+pub const FIRST_DELAY: Duration = Duration::minutes(1);
+/// The longest delay.
+pub const MAX_DELAY: Duration = Duration::hours(1);
+/// A record is forgotten this long after its last failure.
+pub const FORGET_AFTER: Duration = Duration::hours(24);
+/// Unknown names one client may try before its wrong answers are refused.
+pub const FREE_UNKNOWN: u32 = 10;
+/// Sign-in attempts per minute over all clients.
+pub const GLOBAL_CEILING: u32 = 300;
+
+/// Who is signing in from where, as the throttle keys it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Client(String);
+
+impl Client {
+    /// IPv4 as it is; IPv6 by its /64 (an IPv4-mapped address as the IPv4 one); unknown as
+    /// one client.
+    pub fn of(ip: Option<IpAddr>) -> Self {
+        Client(match ip {
+            Some(IpAddr::V4(v4)) => v4.to_string(),
+            Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    let [a, b, c, d, ..] = s;
+                    format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+                }
+            },
+            None => "unknown".to_owned(),
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Record {
+    failures: u32,
+    last: OffsetDateTime,
+}
+
+impl Record {
+    /// Until when this record refuses attempts: from the `free`-th failure on, for a delay
+    /// that doubles with each further one.
+    fn locked_until(&self, free: u32) -> Option<OffsetDateTime> {
+        let beyond = self.failures.checked_sub(free)?;
+        let delay = FIRST_DELAY
+            .checked_mul(1_i32.checked_shl(beyond.min(16)).unwrap_or(i32::MAX))
+            .unwrap_or(MAX_DELAY)
+            .min(MAX_DELAY);
+        Some(self.last + delay)
+    }
+}
 
 #[derive(Debug, Default)]
+struct State {
+    pairs: HashMap<(String, Client), Record>,
+    unknown: HashMap<Client, Record>,
+    /// The current minute's start and its attempts.
+    minute: Option<(OffsetDateTime, u32)>,
+}
+
+/// The throttle's memory (in memory only: a restart forgets it).
+#[derive(Debug, Default)]
 pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, OffsetDateTime)>>,
+    state: Mutex<State>,
+}
+
+/// Seconds to wait until `until`, at least 1.
+fn seconds_until(until: OffsetDateTime, now: OffsetDateTime) -> u64 {
+    u64::try_from((until - now).whole_seconds())
+        .unwrap_or(0)
+        .max(1)
 }
 
 impl Throttle {
-    /// `Err(seconds to wait)` when any of `keys` is locked.
-    pub fn check(&self, keys: &[String], now: OffsetDateTime) -> Result<(), u64> {
-        let failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        let wait = keys
-            .iter()
-            .filter_map(|key| failures.get(key))
-            .filter(|(count, last)| *count >= MAX_FAILURES && now - *last < WINDOW)
-            .map(|(_, last)| (WINDOW - (now - *last)).whole_seconds().max(1) as u64)
-            .max();
-        wait.map_or(Ok(()), Err)
-    }
-
-    pub fn failed(&self, keys: &[String], now: OffsetDateTime) {
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        for key in keys {
-            let entry = failures.entry(key.clone()).or_insert((0, now));
-            if now - entry.1 >= WINDOW {
-                *entry = (0, now);
+    /// Before any work: `Err(seconds to wait)` when the global ceiling is reached or this
+    /// name is locked for this client. Otherwise the attempt is counted (globally, and as a
+    /// failure of the pair until [`Throttle::succeeded`] clears it, so guesses sent in
+    /// parallel get no more tries than guesses sent in turn).
+    pub fn attempt(&self, name: &str, client: &Client, now: OffsetDateTime) -> Result<(), u64> {
+        let mut state = self.lock();
+        state.forget_old(now);
+        let minute = match state.minute {
+            Some((start, count)) if now - start < Duration::MINUTE => (start, count),
+            _ => (now, 0),
+        };
+        if minute.1 >= GLOBAL_CEILING {
+            return Err(seconds_until(minute.0 + Duration::MINUTE, now));
+        }
+        state.minute = Some((minute.0, minute.1 + 1));
+        let key = (name.to_owned(), client.clone());
+        if let Some(until) = state
+            .pairs
+            .get(&key)
+            .and_then(|r| r.locked_until(FREE_FAILURES))
+        {
+            if until > now {
+                return Err(seconds_until(until, now));
             }
-            entry.0 += 1;
-            entry.1 = now;
+        }
+        let record = state.pairs.entry(key).or_insert(Record {
+            failures: 0,
+            last: now,
+        });
+        record.failures += 1;
+        record.last = now;
+        Ok(())
+    }
+
+    /// A wrong answer: `unknown_name` when no account has that name. `Err(seconds)` when
+    /// the client has tried too many unknown names: answer 429, not 401.
+    pub fn failed(
+        &self,
+        client: &Client,
+        unknown_name: bool,
+        now: OffsetDateTime,
+    ) -> Result<(), u64> {
+        let mut state = self.lock();
+        let record = state.unknown.entry(client.clone()).or_insert(Record {
+            failures: 0,
+            last: now,
+        });
+        if unknown_name {
+            record.failures += 1;
+            record.last = now;
+        }
+        match record.locked_until(FREE_UNKNOWN + 1) {
+            Some(until) if until > now => Err(seconds_until(until, now)),
+            _ => Ok(()),
         }
     }
 
-    pub fn succeeded(&self, keys: &[String]) {
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        for key in keys {
-            failures.remove(key);
-        }
+    /// The right password: this name's failures from this client are forgotten.
+    pub fn succeeded(&self, name: &str, client: &Client) {
+        self.lock().pairs.remove(&(name.to_owned(), client.clone()));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl State {
+    fn forget_old(&mut self, now: OffsetDateTime) {
+        self.pairs
+            .retain(|_, record| now - record.last < FORGET_AFTER);
+        self.unknown
+            .retain(|_, record| now - record.last < FORGET_AFTER);
     }
 }
 
@@ -56,28 +189,91 @@ mod tests {
 
     const NOW: OffsetDateTime = datetime!(2026-11-20 10:00 UTC);
 
-    #[test]
-    fn five_failures_lock_the_key_for_the_window() {
-        let throttle = Throttle::default();
-        let keys = vec!["user:lan".to_owned()];
-        for _ in 0..MAX_FAILURES {
-            assert_eq!(throttle.check(&keys, NOW), Ok(()));
-            throttle.failed(&keys, NOW);
-        }
-        assert_eq!(throttle.check(&keys, NOW), Err(900));
-        assert_eq!(throttle.check(&keys, NOW + Duration::minutes(14)), Err(60));
-        assert_eq!(throttle.check(&keys, NOW + WINDOW), Ok(()));
+    fn client(raw: &str) -> Client {
+        Client::of(Some(raw.parse().unwrap()))
     }
 
     #[test]
-    fn a_success_clears_the_count() {
+    fn a_brute_force_from_one_client_is_slowed_to_the_documented_rate() {
         let throttle = Throttle::default();
-        let keys = vec!["ip:127.0.0.1".to_owned()];
-        for _ in 0..MAX_FAILURES - 1 {
-            throttle.failed(&keys, NOW);
+        let attacker = client("203.0.113.9");
+        for _ in 0..FREE_FAILURES {
+            assert_eq!(throttle.attempt("gs.a", &attacker, NOW), Ok(()));
         }
-        throttle.succeeded(&keys);
-        throttle.failed(&keys, NOW);
-        assert_eq!(throttle.check(&keys, NOW), Ok(()));
+        let mut now = NOW;
+        for delay_minutes in [1, 2, 4, 8, 16, 32, 60, 60] {
+            let wait = throttle.attempt("gs.a", &attacker, now).unwrap_err();
+            assert_eq!(wait, delay_minutes * 60);
+            now += Duration::seconds(i64::try_from(wait).unwrap() - 1);
+            assert!(throttle.attempt("gs.a", &attacker, now).is_err());
+            now += Duration::seconds(1);
+            assert_eq!(throttle.attempt("gs.a", &attacker, now), Ok(()));
+        }
+    }
+
+    #[test]
+    fn failures_from_one_client_never_stop_another() {
+        let throttle = Throttle::default();
+        let attacker = client("203.0.113.9");
+        for _ in 0..50 {
+            let _ = throttle.attempt("gs.a", &attacker, NOW);
+        }
+        assert!(throttle.attempt("gs.a", &attacker, NOW).is_err());
+        assert_eq!(
+            throttle.attempt("gs.a", &client("198.51.100.7"), NOW),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn spraying_unknown_names_refuses_the_sprayers_wrong_answers_only() {
+        let throttle = Throttle::default();
+        let sprayer = client("203.0.113.9");
+        for _ in 0..FREE_UNKNOWN {
+            assert_eq!(throttle.failed(&sprayer, true, NOW), Ok(()));
+        }
+        assert!(throttle.failed(&sprayer, true, NOW).is_err());
+        assert!(
+            throttle.failed(&sprayer, false, NOW).is_err(),
+            "a known name alike"
+        );
+        assert_eq!(throttle.failed(&client("198.51.100.7"), true, NOW), Ok(()));
+    }
+
+    #[test]
+    fn a_success_clears_the_pair_and_old_records_are_forgotten() {
+        let throttle = Throttle::default();
+        let me = client("198.51.100.7");
+        for _ in 0..FREE_FAILURES {
+            throttle.attempt("tnv.a1", &me, NOW).unwrap();
+        }
+        throttle.succeeded("tnv.a1", &me);
+        assert_eq!(throttle.attempt("tnv.a1", &me, NOW), Ok(()));
+        for _ in 0..10 {
+            let _ = throttle.attempt("tnv.b1", &me, NOW);
+        }
+        assert_eq!(throttle.attempt("tnv.b1", &me, NOW + FORGET_AFTER), Ok(()));
+    }
+
+    #[test]
+    fn the_global_ceiling_answers_until_the_minute_ends() {
+        let throttle = Throttle::default();
+        for n in 0..GLOBAL_CEILING {
+            let from = client(&format!("10.0.{}.{}", n / 250, n % 250));
+            assert_eq!(throttle.attempt("x", &from, NOW), Ok(()));
+        }
+        let later = NOW + Duration::seconds(20);
+        assert_eq!(throttle.attempt("y", &client("192.0.2.1"), later), Err(40));
+        assert_eq!(
+            throttle.attempt("y", &client("192.0.2.1"), NOW + Duration::MINUTE),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_grouped_by_their_64() {
+        assert_eq!(client("2001:db8:1:2::1"), client("2001:db8:1:2:ffff::9"));
+        assert_ne!(client("2001:db8:1:2::1"), client("2001:db8:1:3::1"));
+        assert_eq!(client("::ffff:192.0.2.1"), client("192.0.2.1"));
     }
 }

@@ -32,6 +32,8 @@ pub struct Config {
     pub max_concurrent_requests: Option<u64>,
     pub session_idle_minutes: Option<u64>,
     pub web_session_idle_minutes: Option<u64>,
+    /// `--trusted-proxy`, each a CIDR.
+    pub trusted_proxy: Option<Vec<String>>,
     pub retention_years: Option<u64>,
     pub store_cache_mib: Option<u64>,
     pub store: Option<String>,
@@ -72,6 +74,10 @@ impl Config {
             (
                 "web_session_idle_minutes",
                 number(&self.web_session_idle_minutes),
+            ),
+            (
+                "trusted_proxy",
+                self.trusted_proxy.as_ref().map(|proxies| proxies.join(",")),
             ),
             ("retention_years", number(&self.retention_years)),
             ("store_cache_mib", number(&self.store_cache_mib)),

@@ -74,6 +74,18 @@ pub struct ServiceArgs {
     #[arg(long, env = "TINCAY_STATS_BUDGET", value_name = "TABLES", default_value_t = 500,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub stats_budget: u32,
+    /// A reverse proxy (address or CIDR) whose Forwarded/X-Forwarded-For header names the
+    /// client; repeat for several. Without one, the connection's peer is the client.
+    #[arg(long = "trusted-proxy", env = "TINCAY_TRUSTED_PROXY", value_name = "CIDR",
+          value_delimiter = ',', value_parser = parse_cidr)]
+    pub trusted_proxy: Vec<ipnet::IpNet>,
+}
+
+/// A CIDR (`127.0.0.1/32`, `::1/128`) or a bare address (one host).
+fn parse_cidr(raw: &str) -> Result<ipnet::IpNet, String> {
+    raw.parse::<ipnet::IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{raw:?} is not an address or CIDR such as 127.0.0.1/32"))
 }
 
 impl ServiceArgs {
@@ -90,6 +102,9 @@ impl ServiceArgs {
                 i64::try_from(self.web_session_idle_minutes).unwrap_or(i64::MAX),
             ),
             stats_budget: self.stats_budget,
+            session_lifetime: crate::auth::sessions::API_LIFETIME,
+            web_session_lifetime: crate::auth::sessions::WEB_LIFETIME,
+            trusted_proxies: self.trusted_proxy.clone(),
         }
     }
 }

@@ -3,18 +3,19 @@
 //!
 //! A sign-in is refused the same way, with the same body and after the same Argon2 work,
 //! whether the name is unknown, the password wrong or the account deactivated, so neither
-//! the answer nor its timing says who exists. Throttling is checked first, per account and
-//! per client address, so a locked account costs no Argon2 and gives an attacker no oracle;
-//! an attempt counts against its account before the password is checked, so guesses sent in
-//! parallel get no more tries than guesses sent in turn.
+//! the answer nor its timing says who exists. Throttling ([`crate::auth::throttle`]) is
+//! checked first, per (typed name, client), so a locked pair costs no Argon2, and failures
+//! from one client never stop the right password from another; an attempt counts before the
+//! password is checked, so guesses sent in parallel get no more tries than guesses sent in
+//! turn. A client spraying unknown names gets 429 for every wrong answer, known name or not.
 //! Every attempt that reaches the password check is recorded, durably, in the access log
 //! before the answer leaves; attempts refused by the throttle are not (the lockout itself
 //! followed recorded failures, and an attacker must not be able to grow the permanent log
 //! without bound).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,8 @@ use zeroize::Zeroizing;
 
 use crate::access_log::{self, AccessEntry};
 use crate::auth::password;
-use crate::auth::sessions::Token;
+use crate::auth::sessions::{Lifetime, Token};
+use crate::auth::throttle::Client;
 use crate::domain::ids::UserId;
 use crate::domain::vocab::AccessAction;
 use crate::http::auth::{CurrentUser, bearer_token};
@@ -131,12 +133,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
+        Ok(ClientIp(crate::http::middleware::client::of(parts)))
     }
 }
 
@@ -159,8 +156,11 @@ async fn sign_in(
     ClientIp(ip): ClientIp,
     Json(body): Json<SignIn>,
 ) -> Result<(StatusCode, axum::Json<SessionStarted>), ApiError> {
-    let idle = state.settings.session_idle;
-    let (token, expires_at, user) = authenticate(&state, ip, body, idle).await?;
+    let lifetime = Lifetime {
+        idle: state.settings.session_idle,
+        absolute: state.settings.session_lifetime,
+    };
+    let (token, expires_at, user) = authenticate(&state, ip, body, lifetime).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(SessionStarted {
@@ -172,26 +172,23 @@ async fn sign_in(
 }
 
 /// The one sign-in check, for the API and the web app: throttle, password, access log, and
-/// a new session that dies after `idle` without use (see the module documentation).
+/// a new session that lives as `lifetime` says (see the module documentation).
 pub async fn authenticate(
     state: &AppState,
     ip: Option<IpAddr>,
     body: SignIn,
-    idle: time::Duration,
+    lifetime: Lifetime,
 ) -> Result<(Token, OffsetDateTime, User), ApiError> {
     // A name longer than any account's is kept only in part (in the throttle and the log).
     let tried: String = body.username.chars().take(MAX_USERNAME_CHARS + 1).collect();
-    let account_key = vec![format!("user:{tried}")];
-    let address_key: Vec<String> = ip.iter().map(|ip| format!("ip:{ip}")).collect();
-    let keys = [account_key.as_slice(), address_key.as_slice()].concat();
+    let client = Client::of(ip);
     let started = state.clock.now();
+    // Counted against this name from this client before the slow check, so that guesses sent
+    // in parallel cannot all pass it; a success clears the count again.
     state
         .throttle
-        .check(&keys, started)
+        .attempt(&tried, &client, started)
         .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
-    // The attempt counts against the account before the slow check, so that guesses sent in
-    // parallel cannot all pass the check above; a success clears the count again.
-    state.throttle.failed(&account_key, started);
 
     let user = state.projections.registry.user_by_username(&body.username);
     let stored = user.as_ref().map(|user| user.password_hash.clone());
@@ -203,8 +200,12 @@ pub async fn authenticate(
     let from = ip.map(|ip| ip.to_string());
     let now = state.clock.now();
 
+    let unknown_name = user.is_none();
     let Some(user) = user.filter(|user| matches && user.active) else {
-        state.throttle.failed(&address_key, now);
+        state
+            .throttle
+            .failed(&client, unknown_name, now)
+            .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
         record(
             state,
             AccessEntry {
@@ -212,7 +213,7 @@ pub async fn authenticate(
                 action: AccessAction::SignInFailed,
                 case: None,
                 from,
-                username: Some(tried),
+                username: Some(typed_name_hash(state, &tried)),
                 at: now,
             },
         )
@@ -223,7 +224,7 @@ pub async fn authenticate(
     // The right password of an account that waits for a supervisor: said only now, after
     // the password check, so it tells nothing to someone who does not know the password.
     if user.pending {
-        state.throttle.succeeded(&account_key);
+        state.throttle.succeeded(&tried, &client);
         crate::http::registry::accounts::record(
             state,
             Some(user.id),
@@ -245,11 +246,27 @@ pub async fn authenticate(
         },
     )
     .await?;
-    // Only the account's count is cleared: clearing the address's would let someone with one
-    // valid account reset the lock on their address between guesses at others.
-    state.throttle.succeeded(&account_key);
-    let (token, expires_at) = state.sessions.start_with_idle(user.id, now, idle);
+    state.throttle.succeeded(&tried, &client);
+    let (token, expires_at) = state.sessions.start_with(user.id, now, lifetime);
     Ok((token, expires_at, user))
+}
+
+/// What the access log keeps of the name typed in a failed sign-in: a keyed hash (under a
+/// key derived from the store's chain key), never the name, which may be a password typed
+/// into the wrong field. The same name always gives the same hash, so repeated attempts on
+/// one name can still be told apart from a spray of many.
+fn typed_name_hash(state: &AppState, typed: &str) -> String {
+    let digest = state
+        .log
+        .keys()
+        .chain()
+        .keyed_hash("access/failed-sign-in-name/v1", typed.as_bytes());
+    let hex: String = digest
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("hmac:{hex}")
 }
 
 async fn record(state: &AppState, entry: AccessEntry) -> Result<(), ApiError> {

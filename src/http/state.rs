@@ -47,6 +47,13 @@ pub struct HttpSettings {
     pub web_session_idle: time::Duration,
     /// Distinct statistics tables a reporting officer may ask for per rolling 30 days.
     pub stats_budget: u32,
+    /// API sessions die this long after they start, however much they are used.
+    pub session_lifetime: time::Duration,
+    /// Web app sessions die this long after they start, however much they are used.
+    pub web_session_lifetime: time::Duration,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` name the client
+    /// (`--trusted-proxy`); none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for HttpSettings {
@@ -58,6 +65,9 @@ impl Default for HttpSettings {
             session_idle: time::Duration::hours(12),
             web_session_idle: time::Duration::minutes(30),
             stats_budget: crate::stats::budget::DEFAULT_BUDGET,
+            session_lifetime: crate::auth::sessions::API_LIFETIME,
+            web_session_lifetime: crate::auth::sessions::WEB_LIFETIME,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -98,7 +108,9 @@ impl AppState {
             access: Arc::new(crate::access_log::AccessRecorder::new(log.clone())),
             log,
             projections,
-            sessions: Arc::new(Sessions::new(settings.session_idle)),
+            sessions: Arc::new(
+                Sessions::new(settings.session_idle).with_absolute(settings.session_lifetime),
+            ),
             throttle: Arc::new(Throttle::default()),
             clock,
             settings: Arc::new(settings),

@@ -184,7 +184,11 @@ async fn login(State(state): State<AppState>, request: Request) -> Result<Respon
         notice,
         tls,
     };
-    match authenticate(&state, ip, sign_in, state.settings.web_session_idle).await {
+    let lifetime = crate::auth::sessions::Lifetime {
+        idle: state.settings.web_session_idle,
+        absolute: state.settings.web_session_lifetime,
+    };
+    match authenticate(&state, ip, sign_in, lifetime).await {
         Ok((token, _, user)) => {
             let target = next
                 .clone()

@@ -25,6 +25,7 @@ mod restart;
 mod sessions;
 mod set_aside;
 mod smoke;
+mod throttling;
 
 mod bounds;
 mod cases;

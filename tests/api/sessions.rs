@@ -126,7 +126,7 @@ async fn me_describes_the_caller_and_needs_a_live_token() {
 }
 
 #[tokio::test]
-async fn six_failed_sign_ins_lock_the_account_until_the_window_passes() {
+async fn six_failed_sign_ins_from_one_client_lock_the_account_there_for_a_minute() {
     let app = spawn_app().await;
     seed_world(&app).await;
     for _ in 0..5 {
@@ -136,14 +136,17 @@ async fn six_failed_sign_ins_lock_the_account_until_the_window_passes() {
     let sixth = sign_in(&app, "gs.a", "wrong password!").await;
     assert_eq!(sixth.status, 429);
     assert_eq!(sixth.code(), "rate_limited");
-    assert_eq!(sixth.headers["retry-after"], "900");
+    assert_eq!(sixth.headers["retry-after"], "60");
 
-    app.clock.advance(time::Duration::minutes(10));
+    app.clock.advance(time::Duration::seconds(30));
     let right = sign_in(&app, "gs.a", PASSWORD).await;
-    assert_eq!(right.status, 429, "even the right password waits");
-    assert_eq!(right.headers["retry-after"], "300");
+    assert_eq!(
+        right.status, 429,
+        "even the right password waits, from this client"
+    );
+    assert_eq!(right.headers["retry-after"], "30");
 
-    app.clock.advance(time::Duration::minutes(5));
+    app.clock.advance(time::Duration::seconds(30));
     assert_eq!(sign_in(&app, "gs.a", PASSWORD).await.status, 201);
 }
 
@@ -168,7 +171,7 @@ async fn guesses_sent_in_parallel_get_no_more_tries_than_guesses_sent_in_turn() 
 }
 
 #[tokio::test]
-async fn failures_from_one_address_are_throttled_across_accounts() {
+async fn failures_from_one_address_at_other_accounts_do_not_lock_an_account() {
     let app = spawn_app().await;
     seed_world(&app).await;
     for name in ["tnv.a1", "tnv.a2", "gs.b", "bc.a", "nobody.here"] {
@@ -177,8 +180,7 @@ async fn failures_from_one_address_are_throttled_across_accounts() {
 
     let other_account = sign_in(&app, "admin", PASSWORD).await;
 
-    assert_eq!(other_account.status, 429);
-    assert!(other_account.headers.contains_key("retry-after"));
+    assert_eq!(other_account.status, 201);
 }
 
 #[tokio::test]
@@ -209,15 +211,17 @@ async fn the_access_log_records_every_sign_in_with_its_address() {
         })
         .collect();
     let from = Some("127.0.0.1".to_owned());
+    // Issue 19, attack 7: the typed name is kept as a keyed hash, never as typed (it may be
+    // a password typed into the wrong field).
+    let typed = entries[0].3.clone().unwrap();
+    assert!(
+        typed.starts_with("hmac:") && !typed.contains("khong"),
+        "{typed}"
+    );
     assert_eq!(
         entries,
         [
-            (
-                None,
-                AccessAction::SignInFailed,
-                from.clone(),
-                Some("khong.co".to_owned())
-            ),
+            (None, AccessAction::SignInFailed, from.clone(), Some(typed)),
             (
                 Some(*world.volunteer_b1.as_uuid()),
                 AccessAction::SignedIn,

@@ -7,11 +7,9 @@
 //! - [`Ids`]: ids in the path; one that is not a UUID names no case: 404.
 //! - [`ClientAddr`]: where the request came from, for the access log.
 
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -174,10 +172,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         _: &S,
     ) -> Result<Self, std::convert::Infallible> {
         Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip().to_string()),
+            crate::http::middleware::client::of(parts).map(|ip| ip.to_string()),
         ))
     }
 }

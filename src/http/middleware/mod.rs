@@ -5,6 +5,7 @@
 //! - [`observe`]: a request id (`x-request-id`: a sane incoming one, else a new UUID; echoed
 //!   in the response), the request's tracing span (id, method, route template: never the raw
 //!   path or query), one log line per request, and the request metrics.
+//! - [`client`]: who the client is, from a trusted proxy's `Forwarded`/`X-Forwarded-For`.
 //! - [`headers`]: security headers and `Cache-Control: no-store` on every response.
 //! - [`problems`]: every error leaves as problem+json, including axum's own plain-text
 //!   rejections (405, 413 from any extractor, ...) and the 404 of an unknown path.
@@ -15,6 +16,7 @@
 //! headers, but are never shed or timed out: a busy server must not look dead to whatever
 //! probes it and restart it.
 
+pub mod client;
 pub mod headers;
 pub mod limits;
 pub mod observe;
@@ -31,10 +33,17 @@ pub use observe::RequestId;
 /// Wrap the API routes in the limits, add the operational routes, and wrap everything in
 /// the observation, header and problem layers.
 pub fn harden(api: Router, ops: Router, state: &AppState) -> Router {
+    let proxies = Arc::new(client::TrustedProxies::new(
+        state.settings.trusted_proxies.clone(),
+    ));
     limits::apply(api, &state.settings)
         .merge(ops)
         .fallback(problems::not_found)
         .layer(axum::middleware::from_fn(problems::problem_bodies))
+        .layer(axum::middleware::from_fn_with_state(
+            proxies,
+            client::resolve,
+        ))
         .layer(axum::middleware::map_response(headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state.metrics),

@@ -24,6 +24,7 @@ mod sessions;
 mod set_aside;
 mod smoke;
 
+mod areas_import;
 mod cases;
 mod cases_commands;
 mod cases_erase;

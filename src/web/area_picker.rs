@@ -86,6 +86,12 @@ impl AreaPicker<'_> {
     pub fn render(&self, lang: Lang) -> Markup {
         let listed = self.listed();
         let groups = groups(&listed, self.all);
+        let names: BTreeMap<&AreaCode, &str> = self
+            .all
+            .iter()
+            .filter(|area| area.level == AreaLevel::Province)
+            .map(|area| (&area.code, area.name.as_str()))
+            .collect();
         let param = Self::search_param(self.field.name);
         let search_id = format!("{}-q", self.field.id);
         html! {
@@ -101,7 +107,7 @@ impl AreaPicker<'_> {
                     }
                 }
             }
-            (grouped_select(lang, self.field, &groups, self.selected, self.blank,
+            (grouped_select(lang, self.field, &names, &groups, self.selected, self.blank,
                 self.searches().then(|| tr(lang, "picker.narrowed"))))
         }
     }
@@ -165,6 +171,7 @@ fn province_of(area: &Area, by_code: &BTreeMap<&AreaCode, &Area>) -> Option<Area
 fn grouped_select(
     lang: Lang,
     field: Field<'_>,
+    names: &BTreeMap<&AreaCode, &str>,
     groups: &BTreeMap<Option<AreaCode>, Vec<&Area>>,
     selected: Option<&str>,
     blank: Option<&str>,
@@ -174,10 +181,12 @@ fn grouped_select(
         Some(note) => field.hint(note),
         None => field,
     };
-    let label_of = |province: &Option<AreaCode>, units: &[&Area]| match (province, units.first()) {
-        (Some(code), Some(first)) if &first.code == code => format!("{} · {}", code, first.name),
-        (Some(code), _) => code.to_string(),
-        (None, _) => tr(lang, "picker.other").to_owned(),
+    let label_of = |province: &Option<AreaCode>| match province {
+        Some(code) => match names.get(code) {
+            Some(name) => format!("{code} · {name}"),
+            None => code.to_string(),
+        },
+        None => tr(lang, "picker.other").to_owned(),
     };
     widgets::select_with(
         lang,
@@ -185,7 +194,7 @@ fn grouped_select(
         blank,
         html! {
             @for (province, units) in groups {
-                optgroup label=(label_of(province, units)) {
+                optgroup label=(label_of(province)) {
                     @for area in units {
                         option value=(area.code.as_str()) selected[selected == Some(area.code.as_str())] {
                             (area.code.as_str()) " · " (area.name)

@@ -32,6 +32,9 @@ pub enum CliError {
     Backup(#[from] crate::store::backup::BackupError),
     #[error(transparent)]
     Migrate(#[from] crate::store::format::MigrateError),
+    /// An import left units that exist with other data as they are.
+    #[error("{0} units exist with other data and were left as they are (see above)")]
+    Conflicts(usize),
 }
 
 impl From<VerifyError> for CliError {
@@ -47,7 +50,7 @@ impl From<VerifyError> for CliError {
 impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::Broken(_) => ExitCode::from(1),
+            CliError::Broken(_) | CliError::Conflicts(_) => ExitCode::from(1),
             CliError::Undecodable { .. } => ExitCode::from(3),
             _ => ExitCode::from(2),
         }

@@ -1,8 +1,9 @@
 //! The `tincay` command line: one binary, one subcommand per operation. Each subcommand
 //! lives in its own module; this one parses arguments, sets up logging and maps errors to
-//! exit codes (0 success, 1 a failed check such as a broken chain, 2 anything else, 3 `verify`'s
-//! intact chain holding an event this binary cannot decode).
+//! exit codes (0 success, 1 a failed check such as a broken chain or an import's conflicts,
+//! 2 anything else, 3 `verify`'s intact chain holding an event this binary cannot decode).
 
+mod areas;
 mod backup;
 mod config;
 mod data_dir;
@@ -77,6 +78,10 @@ enum Command {
     Retention(retention::Args),
     /// Re-wrap every data key under a new master key (events are not re-encrypted).
     RotateKey(rotate_key::Args),
+    /// Load the official administrative units (`areas import`); works while `tincay serve`
+    /// runs.
+    #[command(subcommand)]
+    Areas(areas::AreasCommand),
     /// Manage user accounts (`user add`); works while `tincay serve` runs.
     #[command(subcommand)]
     User(user_add::UserCommand),
@@ -132,6 +137,7 @@ pub fn main() -> ExitCode {
         Command::RotateKey(args) => rotate_key::run(args),
         Command::Rebuild(args) => rebuild::run(args),
         Command::Retention(args) => retention::run(args),
+        Command::Areas(command) => areas::run(command),
         Command::User(command) => user_add::run(command),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),

@@ -171,7 +171,7 @@ fn read_password() -> Result<Password, CliError> {
 
 /// A directory with files in it but no store is not a data directory: opening it would
 /// scatter a new store among someone else's files.
-fn refuse_foreign_directory(dir: &Path) -> Result<(), CliError> {
+pub fn refuse_foreign_directory(dir: &Path) -> Result<(), CliError> {
     let has_files = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if has_files && !dir.join(DATA_FILE).is_file() {
         return Err(CliError::Usage(format!(

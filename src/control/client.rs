@@ -11,6 +11,7 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::control::protocol::{Response, UserAdd};
+use crate::http::registry::import::{AreasImport, ImportReport};
 
 /// How long the server may take to answer (hashing a password and a durable append).
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
@@ -46,6 +47,35 @@ pub fn user_add(socket: &Path, request: &UserAdd<'_>) -> Result<Uuid, ClientErro
         } => Err(ClientError::Refused(error)),
         _ => Err(ClientError::Protocol),
     }
+}
+
+/// Ask the server at `socket` to import a list of units; returns what it did.
+pub fn areas_import(socket: &Path, request: &AreasImport) -> Result<ImportReport, ClientError> {
+    let tagged = Tagged {
+        command: "areas_import",
+        request,
+    };
+    match send(socket, &tagged)? {
+        Response {
+            ok: true,
+            report: Some(report),
+            ..
+        } => Ok(*report),
+        Response {
+            ok: false,
+            error: Some(error),
+            ..
+        } => Err(ClientError::Refused(error)),
+        _ => Err(ClientError::Protocol),
+    }
+}
+
+/// A request with its `command` tag.
+#[derive(serde::Serialize)]
+struct Tagged<'a, T> {
+    command: &'static str,
+    #[serde(flatten)]
+    request: &'a T,
 }
 
 /// Ask the server at `socket` for a backup and copy it into `out`; returns the bytes copied.

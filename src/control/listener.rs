@@ -13,10 +13,10 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use zeroize::Zeroizing;
 
-use crate::control::protocol::{MAX_REQUEST, Request, Response, describe};
+use crate::control::protocol::{MAX_IMPORT_REQUEST, MAX_REQUEST, Request, Response, describe};
 use crate::control::{SOCKET_NAME, socket_path};
 use crate::http::json::without_values;
-use crate::http::registry::accounts;
+use crate::http::registry::{accounts, import};
 use crate::http::state::AppState;
 
 /// How long a client may take to send its request.
@@ -126,7 +126,7 @@ async fn answer(stream: UnixStream, state: AppState, owner: u32) {
     let (read, mut write) = stream.into_split();
     let response = if allowed {
         match tokio::time::timeout(READ_TIMEOUT, read_line(read)).await {
-            Ok(Ok(line)) => match parse(&line) {
+            Ok(Ok(line)) => match within_limit(parse(&line), line.len()) {
                 Ok(Request::Backup) => return crate::control::backup::send(&state, write).await,
                 Ok(request) => run(&state, request).await,
                 Err(refusal) => refusal,
@@ -153,18 +153,50 @@ fn peer_is_owner(stream: &UnixStream, owner: u32) -> bool {
         .is_ok_and(|credentials| credentials.uid() == owner)
 }
 
+/// One request line, of at most [`MAX_IMPORT_REQUEST`] bytes plus one (so that a longer one
+/// is seen as such); which requests may be longer than [`MAX_REQUEST`] is the caller's check.
+/// The buffer starts with room for [`MAX_REQUEST`] bytes, so a request that may carry a
+/// password is never moved while it grows, and the wiped buffer is its only copy.
 async fn read_line(read: tokio::net::unix::OwnedReadHalf) -> Result<Zeroizing<Vec<u8>>, String> {
-    let limit = u64::try_from(MAX_REQUEST).unwrap_or(u64::MAX) + 1;
+    let limit = u64::try_from(MAX_IMPORT_REQUEST).unwrap_or(u64::MAX) + 1;
     let mut reader = BufReader::new(read.take(limit));
     let mut line = Zeroizing::new(Vec::with_capacity(MAX_REQUEST + 1));
     reader
         .read_until(b'\n', &mut line)
         .await
         .map_err(|_| "the request could not be read".to_owned())?;
-    if line.len() > MAX_REQUEST {
-        return Err(format!("a request is at most {MAX_REQUEST} bytes"));
-    }
     Ok(line)
+}
+
+async fn run_import(state: &AppState, request: import::AreasImport) -> Response {
+    match import::import_areas(state, None, request).await {
+        Ok(report) => {
+            tracing::info!(
+                added = report.added.len(),
+                retired = report.retired.len(),
+                conflicts = report.conflicts.len(),
+                dry_run = report.dry_run,
+                "control socket: areas imported"
+            );
+            Response::imported(report)
+        }
+        Err(error) => Response::refused(describe(&error)),
+    }
+}
+
+/// A request whose line is within its command's limit: [`MAX_IMPORT_REQUEST`] for a list of
+/// units, [`MAX_REQUEST`] for anything else (a line that does not parse included).
+fn within_limit(parsed: Result<Request, Response>, len: usize) -> Result<Request, Response> {
+    let limit = match &parsed {
+        Ok(Request::AreasImport(_)) => MAX_IMPORT_REQUEST,
+        _ => MAX_REQUEST,
+    };
+    if len > limit {
+        return Err(Response::refused(format!(
+            "a request is at most {limit} bytes"
+        )));
+    }
+    parsed
 }
 
 fn parse(line: &[u8]) -> Result<Request, Response> {
@@ -187,6 +219,7 @@ async fn run(state: &AppState, request: Request) -> Response {
                 Err(error) => Response::refused(describe(&error)),
             }
         }
+        Request::AreasImport(request) => run_import(state, request).await,
         Request::Backup => Response::refused("a backup is streamed, not answered in a line"),
     }
 }
@@ -194,6 +227,29 @@ async fn run(state: &AppState, request: Request) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_list_of_units_may_be_longer_than_a_user_add() {
+        let import = |len: usize| {
+            let list = "x".repeat(len);
+            format!(r#"{{"command":"areas_import","list":"{list}"}}"#)
+        };
+        let user_add = format!(
+            r#"{{"command":"user_add","username":"{}","password":"p","role":"admin"}}"#,
+            "u".repeat(MAX_REQUEST)
+        );
+        let check = |line: &str| within_limit(parse(line.as_bytes()), line.len());
+        assert!(matches!(
+            check(&import(200 * 1024)),
+            Ok(Request::AreasImport(_))
+        ));
+        assert!(check(&import(MAX_IMPORT_REQUEST)).is_err());
+        assert!(
+            check(&user_add).is_err(),
+            "a user_add keeps the 16 KiB limit"
+        );
+        assert!(check(&"{".repeat(MAX_REQUEST + 1)).is_err());
+    }
 
     #[tokio::test]
     async fn only_a_peer_of_the_owning_user_is_served() {

@@ -7,7 +7,9 @@
 //! also refuses a peer whose user id is not the socket's owner. The protocol is one line of
 //! JSON each way per connection: `{"command":"user_add",...}` answered by
 //! `{"ok":true,"id":"..."}` or `{"ok":false,"error":"..."}`. A command runs the same code as
-//! its HTTP endpoint (`user_add` is `POST /users`). `backup` is the one command whose answer
+//! its HTTP endpoint (`user_add` is `POST /users`), or as the command line does on a directory
+//! no server holds (`areas_import` is `tincay areas import`; its line carries a whole list of
+//! units, so it alone may be longer than 16 KiB). `backup` is the one command whose answer
 //! is longer than a line: `{"ok":true}`, then the backup file's bytes until the server closes.
 //!
 //! - [`protocol`]: the messages, and how an error reads for the operator.

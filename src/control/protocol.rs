@@ -6,9 +6,14 @@ use uuid::Uuid;
 
 use crate::http::error::ApiError;
 use crate::http::registry::accounts::NewUser;
+use crate::http::registry::import::{AreasImport, ImportReport};
 
 /// The longest request line accepted, in bytes.
 pub const MAX_REQUEST: usize = 16 * 1024;
+
+/// The longest `areas_import` line accepted, in bytes: a list of units travels whole (the
+/// country's is under 200 KiB). No other request may be longer than [`MAX_REQUEST`].
+pub const MAX_IMPORT_REQUEST: usize = 4 * 1024 * 1024;
 
 /// A request, as the server reads it.
 #[derive(Debug, Deserialize)]
@@ -16,6 +21,9 @@ pub const MAX_REQUEST: usize = 16 * 1024;
 pub enum Request {
     /// Create a user, exactly as `POST /users` does.
     UserAdd(NewUser),
+    /// Import a list of administrative units, exactly as `tincay areas import` does on a
+    /// directory no server holds.
+    AreasImport(AreasImport),
     /// Stream a consistent backup: the answer line `{"ok":true}` is followed by the backup
     /// file's bytes until the server closes the connection
     /// ([`crate::store::backup`]; the file ends with its own checksum).
@@ -51,6 +59,9 @@ pub struct Response {
     pub id: Option<Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What an `areas_import` did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<Box<ImportReport>>,
 }
 
 impl Response {
@@ -59,6 +70,7 @@ impl Response {
             ok: true,
             id: Some(id),
             error: None,
+            report: None,
         }
     }
 
@@ -68,6 +80,7 @@ impl Response {
             ok: true,
             id: None,
             error: None,
+            report: None,
         }
     }
 
@@ -76,6 +89,16 @@ impl Response {
             ok: false,
             id: None,
             error: Some(error.into()),
+            report: None,
+        }
+    }
+
+    pub fn imported(report: ImportReport) -> Self {
+        Self {
+            ok: true,
+            id: None,
+            error: None,
+            report: Some(Box::new(report)),
         }
     }
 }
@@ -100,6 +123,7 @@ pub fn describe(error: &ApiError) -> String {
 fn flag(field: &str) -> String {
     match field {
         "password" => "the password (from stdin)".to_owned(),
+        "file" => "--file".to_owned(),
         other => format!("--{}", other.replace('_', "-")),
     }
 }

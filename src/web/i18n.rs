@@ -35,6 +35,7 @@ pub const TABLES: &[&[Message]] = &[
     super::supervise::MESSAGES,
     super::reporting::MESSAGES,
     super::admin::MESSAGES,
+    super::area_picker::MESSAGES,
 ];
 
 /// The catalogue by key, built once.

@@ -10,13 +10,15 @@
 //!   [`form`]: posted forms ([`form::SignedInForm`] checks CSRF first).
 //! - [`page`]: the frame of every page and its headers; [`error`]: error pages;
 //!   [`i18n`]: the translation catalogue; [`assets`]: the embedded stylesheet and script.
-//! - [`widgets`]: labelled form fields and the hidden fields of a command; [`refusal`]:
+//! - [`widgets`]: labelled form fields and the hidden fields of a command; [`area_picker`]:
+//!   one unit among thousands (grouped by province, searched when too many); [`refusal`]:
 //!   which API refusals a form answers and how (every page's one table).
 //! - [`auth_pages`]: sign-in, sign-out, the quick exit, the language switch; [`redirect`]:
 //!   where they may send the browser back to (this site only).
 //! - [`cases`], [`supervise`], [`reporting`], [`admin`]: each role's pages.
 
 pub mod admin;
+pub mod area_picker;
 pub mod assets;
 pub mod auth_pages;
 pub mod cases;

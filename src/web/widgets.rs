@@ -117,6 +117,20 @@ pub fn select(
     selected: Option<&str>,
     blank: Option<&str>,
 ) -> Markup {
+    select_with(
+        lang,
+        field,
+        blank,
+        html! {
+            @for (code, label) in options {
+                option value=(code) selected[selected == Some(*code)] { (label) }
+            }
+        },
+    )
+}
+
+/// [`select`] with its options given as markup (grouped in `<optgroup>`s, say).
+pub fn select_with(lang: Lang, field: Field<'_>, blank: Option<&str>, options: Markup) -> Markup {
     html! {
         div.field {
             (field.label(lang))
@@ -124,9 +138,7 @@ pub fn select(
                 aria-invalid=[field.error.map(|_| "true")]
                 aria-describedby=[field.described_by()] {
                 @if let Some(blank) = blank { option value="" { (blank) } }
-                @for (code, label) in options {
-                    option value=(code) selected[selected == Some(*code)] { (label) }
-                }
+                (options)
             }
             (field.error_line())
         }

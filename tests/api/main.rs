@@ -27,6 +27,7 @@ mod set_aside;
 mod smoke;
 mod throttling;
 
+mod areas_import;
 mod bounds;
 mod cases;
 mod cases_commands;

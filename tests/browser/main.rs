@@ -64,4 +64,5 @@ mod driver;
 mod frame;
 mod harness;
 mod journeys;
+mod real_places;
 mod safety;

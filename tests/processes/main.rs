@@ -21,6 +21,7 @@
 #[path = "../suite/support.rs"]
 mod support;
 
+mod areas_import;
 mod backup;
 mod canary_http;
 mod cli;

@@ -89,13 +89,13 @@ fn run_user_add(dir: &Path, args: &[String], stdin: &str) -> Run {
 }
 
 /// A server over `dir` on port 0, running until the returned sender fires.
-struct Server {
+pub struct Server {
     addr: std::net::SocketAddr,
     stop: oneshot::Sender<()>,
     done: tokio::task::JoinHandle<()>,
 }
 
-async fn serve(dir: &Path) -> Server {
+pub async fn serve(dir: &Path) -> Server {
     let app = App::build(
         ServerConfig {
             data_dir: dir.to_owned(),
@@ -135,7 +135,7 @@ impl Server {
             .status()
     }
 
-    async fn stop(self) {
+    pub async fn stop(self) {
         self.stop.send(()).unwrap();
         self.done.await.unwrap();
     }

@@ -4,12 +4,16 @@
 //!
 //! - [`area`]: provinces, districts and communes, with validity dates and successors, because
 //!   units merge (the 2025 reform abolished districts and renumbered communes).
+//! - [`area_list`]: a list of units as a file (the official list, or an office's earlier units);
+//!   [`unit_type`]: the types of unit (xã, phường, đặc khu, …), read from a unit's name.
 //! - [`trusted_address`]: the homes that shelter survivors; their names are personal data.
 //! - [`user`]: accounts, roles and what each is bound to; usernames and password hashes are
 //!   personal data.
 
 pub mod area;
+pub mod area_list;
 pub mod trusted_address;
+pub mod unit_type;
 pub mod user;
 
 #[cfg(test)]

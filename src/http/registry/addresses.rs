@@ -5,15 +5,21 @@
 //! An address has nothing unique to refuse a second one by, so `POST` takes an optional
 //! `Idempotency-Key`, as the case commands do: a retry after a lost answer establishes
 //! nothing new and answers the first address's id.
+//!
+//! An address is established in a commune in force, or in a retired one that still existed
+//! on its `established_on` date: offices enter the paper records of addresses from before
+//! the 2025 merger, whose cases count in the commune of the time and in its successor.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use time::Date;
+
 use crate::domain::bounds::Accepts;
 use crate::domain::bounds::{self, FieldCode, Refused};
-use crate::domain::ids::TrustedAddressId;
+use crate::domain::ids::{AreaCode, TrustedAddressId};
 use crate::domain::registry::trusted_address::{
     self, TrustedAddressCommand, TrustedAddressEstablishedFacts, TrustedAddressEstablishedPii,
     TrustedAddressState,
@@ -27,7 +33,7 @@ use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
 use crate::http::registry::write::{append_once, applied, rejected};
 use crate::http::state::AppState;
-use crate::projections::registry::{Registry, TrustedAddress};
+use crate::projections::registry::{Area, Registry, TrustedAddress};
 use crate::store::log::{AppendOutcome, ExpectedVersion};
 use crate::store::stream::StreamId;
 
@@ -108,9 +114,10 @@ pub async fn establish(
     let body: NewTrustedAddress = body.parse()?;
     let registry = &state.projections.registry;
     let mut fields = Fields::default();
+    let day = parse::date(&body.established_on).ok();
     let commune = fields.check("commune", {
         parse::area_code(&body.commune)
-            .and_then(|code| parse::current_area(registry, &code))
+            .and_then(|code| commune_on(registry, &code, day))
             .and_then(|area| match area.level {
                 AreaLevel::Commune => Ok(area.code),
                 _ => Err(Refused::new(FieldCode::Inconsistent, "is not a commune")),
@@ -146,6 +153,20 @@ pub async fn establish(
     )
     .await?;
     established(&outcome)
+}
+
+/// The area an address established on `day` lies in: one in force, or a retired one that
+/// still existed that day (an office entering the paper records of an address from before a
+/// merger; its cases then count in the commune of the time and in its successor).
+fn commune_on(registry: &Registry, code: &AreaCode, day: Option<Date>) -> Result<Area, Refused> {
+    let area = registry
+        .area(code)
+        .ok_or(Refused::new(FieldCode::Unknown, "no such area"))?;
+    match (area.valid_to, day) {
+        (Some(valid_to), Some(day)) if day <= valid_to => Ok(area),
+        (Some(_), _) => Err(Refused::new(FieldCode::Unknown, "the area is retired")),
+        (None, _) => Ok(area),
+    }
 }
 
 /// 201 with the id of the address `outcome` established (or, for a retry, had established).

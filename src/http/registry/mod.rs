@@ -9,13 +9,15 @@
 //! - [`addresses`]: `POST /trusted-addresses`, `GET /trusted-addresses`.
 //! - [`users`]: `POST /users`, `DELETE /users/{id}`, `POST /users/{id}/password`,
 //!   `POST /users/{id}/approve`, `POST /users/{id}/refuse`.
-//! - [`accounts`]: the account code path shared with the control socket.
+//! - [`accounts`]: the account code path shared with the control socket; [`import`]: the
+//!   import of a list of units (`tincay areas import`), likewise.
 //! - [`parse`]: request fields into domain values, every field error collected.
 //! - [`write`]: append, wait for the projections, map rejections.
 
 pub mod accounts;
 pub mod addresses;
 pub mod areas;
+pub mod import;
 pub mod merge;
 pub mod parse;
 pub mod retire;

@@ -16,7 +16,8 @@ use crate::http::registry::addresses::{NewTrustedAddress, establish as api_estab
 use crate::http::state::AppState;
 use crate::projections::registry::TrustedAddress;
 use crate::web::admin::refusal::{refusal_of, summary};
-use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
+use crate::web::admin::{Done, Notice, admin_only, area_label, notice, redirect};
+use crate::web::area_picker::AreaPicker;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm, api_body};
 use crate::web::i18n::{Lang, date, tr};
@@ -53,10 +54,25 @@ pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
     done: Result<Query<Done>, QueryRejection>,
+    search: Result<Query<Searched>, QueryRejection>,
 ) -> Result<Response, WebError> {
     admin_only(&user)?;
     let done = done.map(|Query(done)| done).unwrap_or_default();
-    Ok(show(&state, &user, &done, None))
+    let search = search.map(|Query(search)| search).unwrap_or_default();
+    Ok(show(
+        &state,
+        &user,
+        &done,
+        search.commune_q.as_deref(),
+        None,
+    ))
+}
+
+/// `?commune_q=`: what the commune picker's search asked for.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Searched {
+    #[serde(default)]
+    commune_q: Option<String>,
 }
 
 pub async fn establish(
@@ -85,6 +101,7 @@ pub async fn establish(
                 &state,
                 &form.user,
                 &Done::default(),
+                None,
                 Some((&input, &refusal)),
             ))
         }
@@ -95,6 +112,7 @@ fn show(
     state: &AppState,
     user: &WebUser,
     done: &Done,
+    search: Option<&str>,
     refused: Option<(&AddressInput, &Refusal)>,
 ) -> Response {
     let lang = user.lang;
@@ -106,7 +124,7 @@ fn show(
         h2 { (tr(lang, "admin.addresses.list")) }
         (table(state, lang, &addresses))
         h2 { (tr(lang, "admin.addresses.new")) }
-        (form(state, user, refused))
+        (form(state, user, search, refused))
     };
     let mut response = render(&Frame::new(state, user, title), body);
     if let Some((_, refusal)) = refused {
@@ -147,7 +165,12 @@ fn table(state: &AppState, lang: Lang, addresses: &[TrustedAddress]) -> Markup {
     }
 }
 
-fn form(state: &AppState, user: &WebUser, refused: Option<(&AddressInput, &Refusal)>) -> Markup {
+fn form(
+    state: &AppState,
+    user: &WebUser,
+    search: Option<&str>,
+    refused: Option<(&AddressInput, &Refusal)>,
+) -> Markup {
     let lang = user.lang;
     let input = refused.map(|(input, _)| input);
     let refusal = refused.map(|(_, refusal)| refusal);
@@ -158,15 +181,30 @@ fn form(state: &AppState, user: &WebUser, refused: Option<(&AddressInput, &Refus
     let key = input
         .filter(|_| key_reused.is_none())
         .map(|input| input.key.as_str());
-    let communes: Vec<(String, String)> = state
-        .projections
-        .registry
-        .areas()
-        .into_iter()
-        .filter(|area| area.level == AreaLevel::Commune && area.valid_to.is_none())
-        .map(|area| (area.code.as_str().to_owned(), area_label(&area)))
-        .collect();
+    // Retired communes too: an address of the paper records may predate a merger (the API
+    // checks that the commune still existed on the day the address was established).
+    let all = state.projections.registry.areas();
+    let communes = AreaPicker {
+        field: Field::new(
+            "address-commune",
+            "commune",
+            tr(lang, "admin.addresses.commune"),
+        )
+        .error(error("commune"))
+        .required(),
+        choices: all
+            .iter()
+            .filter(|area| area.level == AreaLevel::Commune)
+            .cloned()
+            .collect(),
+        all: &all,
+        selected: Some(kept(|i| &i.commune)),
+        search,
+        blank: Some(tr(lang, "admin.choose")),
+        action: PATH,
+    };
     html! {
+        (communes.search_form())
         form.stacked #new-address method="post" action=(PATH) data-resilient {
             (csrf_field(user))
             (idempotency_field(key))
@@ -175,9 +213,7 @@ fn form(state: &AppState, user: &WebUser, refused: Option<(&AddressInput, &Refus
             (widgets::input(lang, Field::new("address-name", "name", tr(lang, "admin.addresses.name"))
                 .hint(tr(lang, "admin.addresses.name_hint")).error(error("name")).required(),
                 "text", kept(|i| &i.name)))
-            (widgets::select(lang, Field::new("address-commune", "commune", tr(lang, "admin.addresses.commune"))
-                .error(error("commune")).required(),
-                &borrowed(&communes), Some(kept(|i| &i.commune)), Some(tr(lang, "admin.choose"))))
+            (communes.render(lang))
             (widgets::input(lang, Field::new("address-established", "established_on", tr(lang, "admin.addresses.established_on"))
                 .error(error("established_on")).required(), "date", kept(|i| &i.established_on)))
             div.actions { button type="submit" { (tr(lang, "admin.addresses.button")) } }

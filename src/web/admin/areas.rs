@@ -1,7 +1,8 @@
 //! `/admin/areas`: the areas as a tree (each unit under its parent, with its validity and
 //! successor), the form that defines one (through the API's `define_area`), and the merge
 //! form of [`merge`](super::merge). `?under=CODE` narrows the tree and the merge choices
-//! to one unit's part of it.
+//! to one unit's part of it; with more units than a picker lists (a whole country), the
+//! page shows the provinces only until one is chosen.
 
 use std::collections::HashMap;
 
@@ -20,6 +21,7 @@ use crate::projections::registry::Area;
 use crate::web::admin::merge::{MergeInput, merge_form};
 use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
+use crate::web::area_picker::MAX_OPTIONS;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::{Lang, date, tr};
@@ -120,8 +122,14 @@ pub fn show(
     let title = tr(lang, "admin.areas.title");
     let areas = state.projections.registry.areas();
     let all = tree(&areas, None);
+    // A whole country is thousands of rows: shown a province at a time.
     let rows = match under {
         Some(_) => tree(&areas, under),
+        None if all.len() > MAX_OPTIONS => all
+            .iter()
+            .filter(|(depth, _)| *depth == 0)
+            .cloned()
+            .collect(),
         None => all.clone(),
     };
     let body = html! {
@@ -212,7 +220,13 @@ fn table(lang: Lang, rows: &[(usize, Area)]) -> Markup {
                 tbody {
                     @for (depth, area) in rows {
                         tr id={ "area-" (area.code.as_str()) } class=[area.valid_to.map(|_| "retired")] {
-                            td { (area.code.as_str()) }
+                            td {
+                                @if area.level == AreaLevel::Commune {
+                                    (area.code.as_str())
+                                } @else {
+                                    a href={ (PATH) "?under=" (area.code.as_str()) } { (area.code.as_str()) }
+                                }
+                            }
                             td class={ "depth-" ((*depth).min(3)) } { (area.name) }
                             td { (area.level.label(lang)) }
                             td { (area.parent.as_ref().map_or("", AreaCode::as_str)) }

@@ -19,6 +19,7 @@ use crate::http::state::AppState;
 use crate::projections::registry::User;
 use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
+use crate::web::area_picker::AreaPicker;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::{Lang, tr};
@@ -61,10 +62,25 @@ pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
     done: Result<Query<Done>, QueryRejection>,
+    search: Result<Query<Searched>, QueryRejection>,
 ) -> Result<Response, WebError> {
     admin_only(&user)?;
     let done = done.map(|Query(done)| done).unwrap_or_default();
-    Ok(show(&state, &user, &done, &Refused::None))
+    let search = search.map(|Query(search)| search).unwrap_or_default();
+    Ok(show(
+        &state,
+        &user,
+        &done,
+        search.area_q.as_deref(),
+        &Refused::None,
+    ))
+}
+
+/// `?area_q=`: what the area picker's search asked for.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Searched {
+    #[serde(default)]
+    area_q: Option<String>,
 }
 
 pub async fn create(
@@ -85,7 +101,7 @@ pub async fn create(
         Err(error) => {
             let refusal = refusal_of(error, form.user.lang)?;
             let refused = Refused::NewUser(input, refusal);
-            Ok(show(&state, &form.user, &Done::default(), &refused))
+            Ok(show(&state, &form.user, &Done::default(), None, &refused))
         }
     }
 }
@@ -96,7 +112,13 @@ pub fn password_of(fields: &FormFields) -> Password {
 }
 
 /// The page, with the status of a refusal if there was one.
-fn show(state: &AppState, user: &WebUser, done: &Done, refused: &Refused) -> Response {
+fn show(
+    state: &AppState,
+    user: &WebUser,
+    done: &Done,
+    search: Option<&str>,
+    refused: &Refused,
+) -> Response {
     let lang = user.lang;
     let title = tr(lang, "admin.users.title");
     let users = state.projections.registry.users();
@@ -125,7 +147,7 @@ fn show(state: &AppState, user: &WebUser, done: &Done, refused: &Refused) -> Res
             }
         }
         h2 { (tr(lang, "admin.users.new")) }
-        (new_user_form(state, user, refused))
+        (new_user_form(state, user, search, refused))
     };
     let mut response = render(&Frame::new(state, user, title), body);
     if let Refused::NewUser(_, refusal) = refused {
@@ -167,7 +189,12 @@ pub fn password_hint(lang: Lang) -> String {
 }
 
 /// The "new user" form, with what was typed put back after a refusal (not the password).
-fn new_user_form(state: &AppState, user: &WebUser, refused: &Refused) -> Markup {
+fn new_user_form(
+    state: &AppState,
+    user: &WebUser,
+    search: Option<&str>,
+    refused: &Refused,
+) -> Markup {
     let lang = user.lang;
     let registry = &state.projections.registry;
     let (input, refusal) = match refused {
@@ -177,12 +204,22 @@ fn new_user_form(state: &AppState, user: &WebUser, refused: &Refused) -> Markup 
     let kept = |pick: fn(&NewUserInput) -> &str| input.map_or("", pick);
     let error = |name| field_error(refusal, lang, name);
     let roles: Vec<(&str, &str)> = Role::all().map(|r| (r.code(), r.label(lang))).collect();
-    let areas: Vec<(String, String)> = registry
-        .areas()
-        .into_iter()
-        .filter(|area| area.valid_to.is_none())
-        .map(|area| (area.code.as_str().to_owned(), area_label(&area)))
-        .collect();
+    let all = registry.areas();
+    let areas = AreaPicker {
+        field: Field::new("new-area", "area", tr(lang, "admin.users.area"))
+            .hint(tr(lang, "admin.users.area_hint"))
+            .error(error("area")),
+        choices: all
+            .iter()
+            .filter(|area| area.valid_to.is_none())
+            .cloned()
+            .collect(),
+        all: &all,
+        selected: Some(kept(|i| &i.area)),
+        search,
+        blank: Some(tr(lang, "common.none")),
+        action: PATH,
+    };
     let addresses: Vec<(String, String)> = registry
         .trusted_addresses()
         .into_iter()
@@ -197,10 +234,10 @@ fn new_user_form(state: &AppState, user: &WebUser, refused: &Refused) -> Markup 
             )
         })
         .collect();
-    let area_options = borrowed(&areas);
     let address_options = borrowed(&addresses);
     let hint = password_hint(lang);
     html! {
+        (areas.search_form())
         form.stacked #new-user method="post" action=(PATH) data-resilient {
             (csrf_field(user))
             @if let Some(refusal) = refusal { (summary(lang, refusal)) }
@@ -212,10 +249,7 @@ fn new_user_form(state: &AppState, user: &WebUser, refused: &Refused) -> Markup 
                 Field::new("new-role", "role", tr(lang, "admin.users.role"))
                     .error(error("role")).required(),
                 &roles, Some(kept(|i| &i.role)), Some(tr(lang, "admin.choose"))))
-            (widgets::select(lang,
-                Field::new("new-area", "area", tr(lang, "admin.users.area"))
-                    .hint(tr(lang, "admin.users.area_hint")).error(error("area")),
-                &area_options, Some(kept(|i| &i.area)), Some(tr(lang, "common.none"))))
+            (areas.render(lang))
             (widgets::select(lang,
                 Field::new("new-address", "trusted_address", tr(lang, "admin.users.address"))
                     .hint(tr(lang, "admin.users.address_hint")).error(error("trusted_address")),

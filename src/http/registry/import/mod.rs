@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::bounds::FieldCode;
 use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::area_list::{self, ListedUnit};
 use crate::http::error::ApiError;
@@ -87,12 +88,14 @@ pub async fn import_areas(
     request: AreasImport,
 ) -> Result<ImportReport, ApiError> {
     let units = area_list::parse(&request.list)
-        .map_err(|error| ApiError::invalid("file", error.to_string()))?;
+        .map_err(|error| ApiError::invalid("file", FieldCode::InvalidFormat, error.to_string()))?;
     let provinces = request
         .provinces
         .iter()
         .map(|raw| {
-            AreaCode::parse(raw).map_err(|error| ApiError::invalid("province", error.to_string()))
+            AreaCode::parse(raw).map_err(|error| {
+                ApiError::invalid("province", FieldCode::InvalidFormat, error.to_string())
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let known: HashMap<_, _> = state
@@ -103,7 +106,7 @@ pub async fn import_areas(
         .map(|area| (area.code.clone(), area))
         .collect();
     let plan = plan::plan(units, &provinces, &known)
-        .map_err(|(field, message)| ApiError::invalid(field, message))?;
+        .map_err(|(field, message)| ApiError::invalid(field, FieldCode::Inconsistent, message))?;
     let mut report = ImportReport {
         dry_run: request.dry_run,
         unchanged: plan.unchanged,

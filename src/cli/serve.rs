@@ -69,6 +69,21 @@ pub struct ServiceArgs {
     #[arg(long, env = "TINCAY_WEB_SESSION_IDLE_MINUTES", value_name = "MINUTES", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=1_440))]
     pub web_session_idle_minutes: u64,
+    /// The title of every web page (what the browser's history and tabs show): short, and
+    /// saying nothing about what the site is for.
+    #[arg(long, env = "TINCAY_PAGE_TITLE", value_name = "TITLE",
+          default_value = crate::web::page::DEFAULT_PAGE_TITLE,
+          value_parser = page_title)]
+    pub page_title: String,
+}
+
+/// A page title: 1 to 60 characters, on one line.
+fn page_title(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 60 || text.chars().any(char::is_control) {
+        return Err("a page title is 1 to 60 characters on one line".into());
+    }
+    Ok(text.to_owned())
 }
 
 impl ServiceArgs {
@@ -84,6 +99,7 @@ impl ServiceArgs {
             web_session_idle: time::Duration::minutes(
                 i64::try_from(self.web_session_idle_minutes).unwrap_or(i64::MAX),
             ),
+            page_title: self.page_title.clone(),
         }
     }
 }
@@ -281,5 +297,18 @@ fn server_error(error: ServerError, data_dir: &Path) -> CliError {
         ServerError::Store(error) => CliError::Store(error),
         ServerError::Open(error) => CliError::Open(error),
         other => CliError::Io(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod page_title_tests {
+    use super::page_title;
+
+    #[test]
+    fn a_page_title_is_one_short_line() {
+        assert_eq!(page_title("  Ghi chép ").as_deref(), Ok("Ghi chép"));
+        for bad in ["", "   ", "a\nb", &"x".repeat(61)] {
+            assert!(page_title(bad).is_err(), "{bad:?}");
+        }
     }
 }

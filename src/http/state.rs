@@ -45,6 +45,9 @@ pub struct HttpSettings {
     pub session_idle: time::Duration,
     /// The web app's sessions die sooner: a shared phone must not stay signed in.
     pub web_session_idle: time::Duration,
+    /// The `<title>` of every web page: short and neutral, as the browser's history keeps
+    /// it (crate::web::page).
+    pub page_title: String,
 }
 
 impl Default for HttpSettings {
@@ -55,6 +58,7 @@ impl Default for HttpSettings {
             max_concurrent_requests: 512,
             session_idle: time::Duration::hours(12),
             web_session_idle: time::Duration::minutes(30),
+            page_title: crate::web::page::DEFAULT_PAGE_TITLE.to_owned(),
         }
     }
 }

@@ -65,3 +65,4 @@ mod frame;
 mod harness;
 mod journeys;
 mod safety;
+mod shared_phone;

@@ -2,6 +2,8 @@
 //!
 //! Security-sensitive. From the outside in:
 //!
+//! - [`compression`]: gzip or brotli, as the client accepts, so a direct deployment is as
+//!   light as one behind a proxy.
 //! - [`observe`]: a request id (`x-request-id`: a sane incoming one, else a new UUID; echoed
 //!   in the response), the request's tracing span (id, method, route template: never the raw
 //!   path or query), one log line per request, and the request metrics.
@@ -15,6 +17,7 @@
 //! headers, but are never shed or timed out: a busy server must not look dead to whatever
 //! probes it and restart it.
 
+pub mod compression;
 pub mod headers;
 pub mod limits;
 pub mod observe;
@@ -40,4 +43,5 @@ pub fn harden(api: Router, ops: Router, state: &AppState) -> Router {
             Arc::clone(&state.metrics),
             observe::observe,
         ))
+        .layer(compression::layer())
 }

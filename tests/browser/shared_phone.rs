@@ -61,11 +61,6 @@ async fn remembered_fields(browser: &Browser) -> Vec<String> {
     let found = browser
         .js(
             "const problems = [];
-             for (const form of document.querySelectorAll('form')) {
-               if (form.getAttribute('autocomplete') !== 'off') {
-                 problems.push('form#' + form.id + ' has autocomplete=' + form.getAttribute('autocomplete'));
-               }
-             }
              for (const el of document.querySelectorAll('input, textarea, select')) {
                if (el.type === 'hidden' || el.type === 'submit') { continue; }
                const wanted = el.type === 'password' ? 'new-password' : 'off';
@@ -163,10 +158,7 @@ async fn every_field_of_every_form_is_kept_out_of_the_browsers_memory() {
         ],
     )
     .await;
-    assert!(
-        looked_at > 100,
-        "only {looked_at} forms and fields looked at"
-    );
+    assert!(looked_at > 100, "only {looked_at} fields looked at");
     browser.close().await;
 }
 

@@ -34,6 +34,7 @@ pub struct Config {
     pub web_session_idle_minutes: Option<u64>,
     /// `--trusted-proxy`, each a CIDR.
     pub trusted_proxy: Option<Vec<String>>,
+    pub page_title: Option<String>,
     pub retention_years: Option<u64>,
     pub store_cache_mib: Option<u64>,
     pub store: Option<String>,
@@ -79,6 +80,7 @@ impl Config {
                 "trusted_proxy",
                 self.trusted_proxy.as_ref().map(|proxies| proxies.join(",")),
             ),
+            ("page_title", self.page_title.clone()),
             ("retention_years", number(&self.retention_years)),
             ("store_cache_mib", number(&self.store_cache_mib)),
             ("store", self.store.clone()),

@@ -79,6 +79,12 @@ pub struct ServiceArgs {
     #[arg(long = "trusted-proxy", env = "TINCAY_TRUSTED_PROXY", value_name = "CIDR",
           value_delimiter = ',', value_parser = parse_cidr)]
     pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// The title of every web page (what the browser's history and tabs show): short, and
+    /// saying nothing about what the site is for.
+    #[arg(long, env = "TINCAY_PAGE_TITLE", value_name = "TITLE",
+          default_value = crate::web::page::DEFAULT_PAGE_TITLE,
+          value_parser = page_title)]
+    pub page_title: String,
 }
 
 /// A CIDR (`127.0.0.1/32`, `::1/128`) or a bare address (one host).
@@ -86,6 +92,15 @@ fn parse_cidr(raw: &str) -> Result<ipnet::IpNet, String> {
     raw.parse::<ipnet::IpNet>()
         .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
         .map_err(|_| format!("{raw:?} is not an address or CIDR such as 127.0.0.1/32"))
+}
+
+/// A page title: 1 to 60 characters, on one line.
+fn page_title(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 60 || text.chars().any(char::is_control) {
+        return Err("a page title is 1 to 60 characters on one line".into());
+    }
+    Ok(text.to_owned())
 }
 
 impl ServiceArgs {
@@ -105,6 +120,7 @@ impl ServiceArgs {
             session_lifetime: crate::auth::sessions::API_LIFETIME,
             web_session_lifetime: crate::auth::sessions::WEB_LIFETIME,
             trusted_proxies: self.trusted_proxy.clone(),
+            page_title: self.page_title.clone(),
         }
     }
 }
@@ -302,5 +318,18 @@ fn server_error(error: ServerError, data_dir: &Path) -> CliError {
         ServerError::Store(error) => CliError::Store(error),
         ServerError::Open(error) => CliError::Open(error),
         other => CliError::Io(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod page_title_tests {
+    use super::page_title;
+
+    #[test]
+    fn a_page_title_is_one_short_line() {
+        assert_eq!(page_title("  Ghi chép ").as_deref(), Ok("Ghi chép"));
+        for bad in ["", "   ", "a\nb", &"x".repeat(61)] {
+            assert!(page_title(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -57,7 +57,12 @@ pub fn router(state: AppState) -> Router {
     document.merge(ops_document);
     let api = api
         .merge(openapi::router(&document, state.clock.today()))
-        .merge(crate::web::router())
+        .merge(
+            crate::web::router().layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                crate::web::page::neutral_title,
+            )),
+        )
         .with_state(state.clone());
     middleware::harden(api, ops.with_state(state.clone()), &state)
 }

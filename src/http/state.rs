@@ -54,6 +54,9 @@ pub struct HttpSettings {
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` name the client
     /// (`--trusted-proxy`); none by default.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The `<title>` of every web page: short and neutral, as the browser's history keeps
+    /// it (crate::web::page).
+    pub page_title: String,
 }
 
 impl Default for HttpSettings {
@@ -68,6 +71,7 @@ impl Default for HttpSettings {
             session_lifetime: crate::auth::sessions::API_LIFETIME,
             web_session_lifetime: crate::auth::sessions::WEB_LIFETIME,
             trusted_proxies: Vec::new(),
+            page_title: crate::web::page::DEFAULT_PAGE_TITLE.to_owned(),
         }
     }
 }

@@ -111,8 +111,8 @@ pub const COMMON: &[Message] = &[
     msg("exit.button", "Thoát nhanh", "Quick exit"),
     msg(
         "exit.hint",
-        "Rời trang ngay và xoá trang khỏi lịch sử (hoặc bấm Esc ba lần)",
-        "Leave at once and clear this page from history (or press Esc three times)",
+        "Rời trang ngay và xóa trang khỏi lịch sử (hoặc bấm Esc ba lần, hay chạm nhanh ba lần vào trang)",
+        "Leave at once and clear this page from history (or press Esc three times, or tap the page three times quickly)",
     ),
     msg("exit.leaving", "Đang rời trang…", "Leaving…"),
     msg("form.save", "Lưu", "Save"),

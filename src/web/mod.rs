@@ -10,6 +10,7 @@
 //!   [`form`]: posted forms ([`form::SignedInForm`] checks CSRF first).
 //! - [`page`]: the frame of every page and its headers; [`error`]: error pages;
 //!   [`i18n`]: the translation catalogue; [`assets`]: the embedded stylesheet and script.
+//! - [`case_code`]: a case's short code, shown to volunteers and supervisors and searched by.
 //! - [`widgets`]: labelled form fields and the hidden fields of a command; [`area_picker`]:
 //!   one unit among thousands (grouped by province, searched when too many); [`refusal`]:
 //!   which API refusals a form answers and how (every page's one table).
@@ -21,6 +22,7 @@ pub mod admin;
 pub mod area_picker;
 pub mod assets;
 pub mod auth_pages;
+pub mod case_code;
 pub mod cases;
 pub mod error;
 pub mod form;

@@ -2,8 +2,18 @@
 //! role's navigation, the language switch and sign-out, and the response headers pages need:
 //! `Cache-Control: no-store` (pages may carry personal data) and a content security policy
 //! that allows only this site's own styles and scripts.
+//!
+//! SECURITY-SENSITIVE (a shared phone): every page has the same neutral `<title>`
+//! ([`HttpSettings::page_title`], "Sổ tay" unless configured), so the browser's history and
+//! tab list say neither what the site is for nor what was done on it. The title reaches
+//! error pages too (they are rendered without the state): [`neutral_title`] runs every
+//! page's handler with the configured title in a task-local.
+//!
+//! [`HttpSettings::page_title`]: crate::http::state::HttpSettings::page_title
 
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
@@ -22,10 +32,39 @@ pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'se
      img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
      frame-ancestors 'none'";
 
+/// Every page's `<title>` when none is configured: "notebook", which says nothing.
+pub const DEFAULT_PAGE_TITLE: &str = "Sổ tay";
+
+tokio::task_local! {
+    /// The configured `<title>` of the page being answered (see [`neutral_title`]).
+    static PAGE_TITLE: String;
+}
+
+/// Middleware of the web app's routes: the handler (and the error page it may become)
+/// runs with the configured page title.
+pub async fn neutral_title(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    PAGE_TITLE
+        .scope(state.settings.page_title.clone(), next.run(request))
+        .await
+}
+
+/// The `<title>` of every page.
+pub fn page_title() -> String {
+    PAGE_TITLE
+        .try_with(String::clone)
+        .unwrap_or_else(|_| DEFAULT_PAGE_TITLE.to_owned())
+}
+
 /// What the frame needs to know about the page and who is looking.
 #[derive(Debug)]
 pub struct Frame<'a> {
     pub lang: Lang,
+    /// The page's own name. Never the `<title>` (that is [`page_title`] on every page): the
+    /// browser's history would keep it.
     pub title: &'a str,
     pub user: Option<&'a WebUser>,
     /// Seconds of inactivity after which the page signs itself out (0: never).
@@ -99,15 +138,17 @@ pub fn document(frame: &Frame<'_>, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
-                title { (frame.title) " · " (tr(lang, "app.name")) }
+                title { (page_title()) }
                 link rel="stylesheet" href=(assets::CSS.path());
                 script src=(assets::JS.path()) defer {}
             }
             body data-idle-seconds=(frame.idle_seconds) data-exit-url=(NEUTRAL_SITE)
                 data-offline-text=(tr(lang, "form.offline"))
                 data-sending-text=(tr(lang, "form.sending")) {
-                a #quick-exit .quick-exit href="/exit" title=(tr(lang, "exit.hint")) {
-                    (tr(lang, "exit.button"))
+                div.exit-bar {
+                    a #quick-exit .quick-exit href="/exit" title=(tr(lang, "exit.hint")) {
+                        (tr(lang, "exit.button"))
+                    }
                 }
                 header.top {
                     a.brand href="/" { (tr(lang, "app.name")) }
@@ -154,4 +195,30 @@ pub fn render(frame: &Frame<'_>, body: Markup) -> Response {
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn title_of(page: &str) -> &str {
+        page.split("<title>")
+            .nth(1)
+            .and_then(|rest| rest.split("</title>").next())
+            .unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn the_title_is_the_configured_one_whatever_the_page() {
+        let frame = Frame::bare(Lang::Vi, "Tiếp nhận vụ việc mới");
+        let page = document(&frame, html! {}).into_string();
+        assert_eq!(title_of(&page), DEFAULT_PAGE_TITLE);
+        let configured = PAGE_TITLE
+            .scope("Ghi chép".to_owned(), async {
+                document(&frame, html! {}).into_string()
+            })
+            .await;
+        assert_eq!(title_of(&configured), "Ghi chép");
+        assert!(!configured.contains("Tiếp nhận"), "{configured}");
+    }
 }

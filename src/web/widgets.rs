@@ -5,6 +5,12 @@
 //!
 //! An error is shown under its field and tied to it with `aria-describedby`; a value typed
 //! before a refusal is put back, so nothing typed is lost.
+//!
+//! SECURITY-SENSITIVE (a shared phone): every field says [`NOT_REMEMBERED`]
+//! (`autocomplete="off"`; `new-password` for a password, which browsers otherwise offer to
+//! save), so the browser neither stores what was typed in its autofill store, nor offers
+//! an earlier survivor's name in a later form, nor puts the values back when Back returns
+//! to a sent form (tests/browser/shared_phone.rs checks every field of every form).
 
 use maud::{Markup, html};
 use uuid::Uuid;
@@ -82,12 +88,23 @@ impl<'a> Field<'a> {
     }
 }
 
+/// What every field's `autocomplete` says: the browser keeps none of its values.
+pub const NOT_REMEMBERED: &str = "off";
+/// What a password field's `autocomplete` says: a new password, never filled in or saved.
+pub const NEW_PASSWORD: &str = "new-password";
+
 /// `<input type=…>` with its label: `kind` is `text`, `date`, `number`, `password`, …
 pub fn input(lang: Lang, field: Field<'_>, kind: &str, value: &str) -> Markup {
+    let autocomplete = if kind == "password" {
+        NEW_PASSWORD
+    } else {
+        NOT_REMEMBERED
+    };
     html! {
         div.field {
             (field.label(lang))
             input id=(field.id) name=(field.name) type=(kind) value=(value)
+                autocomplete=(autocomplete)
                 required[field.required] aria-invalid=[field.error.map(|_| "true")]
                 aria-describedby=[field.described_by()];
             (field.error_line())
@@ -100,7 +117,8 @@ pub fn textarea(lang: Lang, field: Field<'_>, value: &str) -> Markup {
     html! {
         div.field {
             (field.label(lang))
-            textarea id=(field.id) name=(field.name) rows="4" required[field.required]
+            textarea id=(field.id) name=(field.name) rows="4" autocomplete=(NOT_REMEMBERED)
+                required[field.required]
                 aria-invalid=[field.error.map(|_| "true")]
                 aria-describedby=[field.described_by()] { (value) }
             (field.error_line())
@@ -134,7 +152,8 @@ pub fn select_with(lang: Lang, field: Field<'_>, blank: Option<&str>, options: M
     html! {
         div.field {
             (field.label(lang))
-            select id=(field.id) name=(field.name) required[field.required]
+            select id=(field.id) name=(field.name) autocomplete=(NOT_REMEMBERED)
+                required[field.required]
                 aria-invalid=[field.error.map(|_| "true")]
                 aria-describedby=[field.described_by()] {
                 @if let Some(blank) = blank { option value="" { (blank) } }
@@ -167,7 +186,7 @@ pub fn choices(
                     @let id = format!("{}-{}", field.id, code);
                     label for=(id) {
                         input id=(id) type=(kind) name=(field.name) value=(code)
-                            checked[checked.contains(code)];
+                            checked[checked.contains(code)] autocomplete=(NOT_REMEMBERED);
                         span { (label) }
                     }
                 }
@@ -184,7 +203,7 @@ pub fn checkbox(field: Field<'_>, checked: bool) -> Markup {
             div.choices {
                 label for=(field.id) {
                     input id=(field.id) type="checkbox" name=(field.name) value="yes"
-                        checked[checked] aria-describedby=[field.described_by()];
+                        checked[checked] autocomplete=(NOT_REMEMBERED) aria-describedby=[field.described_by()];
                     span { (field.label) }
                 }
             }
@@ -255,6 +274,29 @@ mod tests {
         assert!(html.contains(r#"aria-describedby="age-error""#));
         assert!(html.contains("too old"));
         assert!(html.contains("&lt;b&gt;"), "values are escaped: {html}");
+    }
+
+    #[test]
+    fn no_field_is_remembered_by_the_browser() {
+        let field = Field::new("f", "f", "F");
+        let options = [("a", "A")];
+        let fields = [
+            input(Lang::Vi, field, "text", "x"),
+            input(Lang::Vi, field, "number", "1"),
+            textarea(Lang::Vi, field, "x"),
+            select(Lang::Vi, field, &options, None, None),
+            choices(Lang::Vi, field, true, &options, &[]),
+            choices(Lang::Vi, field, false, &options, &[]),
+            checkbox(field, false),
+        ];
+        for html in fields.map(Markup::into_string) {
+            assert!(html.contains(r#"autocomplete="off""#), "{html}");
+        }
+        let password = input(Lang::Vi, field, "password", "").into_string();
+        assert!(
+            password.contains(r#"autocomplete="new-password""#),
+            "{password}"
+        );
     }
 
     #[test]

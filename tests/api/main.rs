@@ -12,6 +12,7 @@
 #[allow(dead_code)]
 mod support;
 
+mod compression;
 mod four_eyes;
 mod half_done;
 mod hardening;

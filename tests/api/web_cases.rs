@@ -117,6 +117,55 @@ async fn the_list_shows_each_user_her_scope_open_cases_first_and_marks_overdue_f
 }
 
 #[tokio::test]
+async fn the_list_puts_overdue_cases_first_and_finds_a_case_by_its_code() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let t = tokens(&app, &world);
+    let calm = open_case(&app, &t.volunteer_a1).await;
+    let late = open_case(&app, &t.volunteer_a1).await;
+    let later = open_case(&app, &t.volunteer_a1).await;
+    schedule(&app, &t.volunteer_a1, &late, "2026-11-18").await;
+    schedule(&app, &t.volunteer_a1, &later, "2026-11-15").await;
+    let elsewhere = open_case(&app, &t.volunteer_b1).await;
+    let code_of = |id: &str| tincay::web::case_code::case_code(id.parse().unwrap());
+
+    let volunteer = WebSession::signed_in(&app, world.volunteer_a1);
+    let page = volunteer.get("/cases").await;
+    let at = |id: &str| page.body.find(&format!("id=\"case-{id}\"")).unwrap();
+    assert!(
+        at(&later) < at(&late) && at(&late) < at(&calm),
+        "overdue first, longest first"
+    );
+    assert!(page.contains(&code_of(&late)), "each card shows its code");
+
+    // As she would type it from her supervisor's message: lower case, no dash; or its start.
+    for typed in [
+        code_of(&late).to_lowercase().replace('-', ""),
+        code_of(&late)[..4].to_owned(),
+    ] {
+        let found = volunteer.get(&format!("/cases?code={typed}")).await;
+        assert_eq!(found.status, 200);
+        assert!(found.contains(&format!("id=\"case-{late}\"")), "{typed}");
+        for other in [&calm, &later] {
+            if !code_of(other).starts_with(&code_of(&late)[..typed.len().min(4)]) {
+                assert!(!found.contains(&format!("id=\"case-{other}\"")), "{typed}");
+            }
+        }
+    }
+    // Another address's case is not found by its code.
+    let foreign = volunteer
+        .get(&format!("/cases?code={}", code_of(&elsewhere)))
+        .await;
+    assert!(!foreign.contains(&elsewhere));
+    // What is not a code is refused under the field, and the list is shown as it is.
+    let refused = volunteer.get("/cases?code=L%C3%B2+Th%E1%BB%8B").await;
+    assert_eq!(refused.status, 200);
+    assert!(refused.contains("Mã vụ việc gồm 4 đến 8 ký tự"));
+    assert!(refused.contains(&format!("id=\"case-{calm}\"")));
+    assert!(!refused.contains(CANARY));
+}
+
+#[tokio::test]
 async fn the_list_pages_with_the_apis_cursor_through_every_status() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
@@ -135,11 +184,11 @@ async fn the_list_pages_with_the_apis_cursor_through_every_status() {
     .await;
     let volunteer = WebSession::signed_in(&app, world.volunteer_a1);
     let first = volunteer.get("/cases").await;
-    assert_eq!(first.body.matches("<tr id=\"case-").count(), 50);
+    assert_eq!(first.body.matches("class=\"case-card\"").count(), 50);
     let next = href_of(&first, "next-page");
     assert!(next.starts_with("/cases?phase=open&cursor="), "{next}");
     let second = volunteer.get(&next).await;
-    assert_eq!(second.body.matches("<tr id=\"case-").count(), 2);
+    assert_eq!(second.body.matches("class=\"case-card\"").count(), 2);
     assert!(
         second.contains(&format!("id=\"case-{}\"", ids[0])),
         "the closed one comes last"

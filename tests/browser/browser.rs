@@ -92,6 +92,17 @@ impl Browser {
         self.driver.session = None;
     }
 
+    /// Ends the browser like [`Self::close`], and hands over its profile directory (what
+    /// Chromium kept on disk: its autofill store, history, cache), to be looked at.
+    pub async fn close_keeping_profile(mut self) -> tempfile::TempDir {
+        let _ = self.client.clone().close().await;
+        self.driver.session = None;
+        self.driver
+            .profile
+            .take()
+            .expect("the profile is not taken yet")
+    }
+
     /// The WebDriver client, for what these helpers do not cover.
     pub fn client(&self) -> &Client {
         &self.client

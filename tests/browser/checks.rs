@@ -42,13 +42,16 @@ pub static SCREENSHOTS: LazyLock<PathBuf> = LazyLock::new(|| {
 });
 
 /// The weight of every page measured in this run, by name.
-static WEIGHTS: Mutex<BTreeMap<String, u64>> = Mutex::new(BTreeMap::new());
+static WEIGHTS: Mutex<BTreeMap<String, (u64, u64)>> = Mutex::new(BTreeMap::new());
 
 /// What a page's load transferred.
 #[derive(Debug)]
 pub struct PageWeight {
     /// Bytes over the network: the page and every resource (headers included).
     pub total: u64,
+    /// The same bodies as they are once decoded (uncompressed, no headers): what the
+    /// network would carry without compression.
+    pub decoded: u64,
     /// Each request: its URL and bytes.
     pub requests: Vec<(String, u64)>,
 }
@@ -187,6 +190,14 @@ impl Browser {
     pub async fn page_weight(&self) -> PageWeight {
         self.wait_for_load().await;
         let entries = self.js(include_str!("js/page_weight.js"), vec![]).await;
+        let decoded = entries
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|entry| entry["decoded"].as_u64().unwrap_or(0))
+                    .sum()
+            })
+            .unwrap_or(0);
         let requests: Vec<(String, u64)> = entries
             .as_array()
             .map(|list| {
@@ -202,6 +213,7 @@ impl Browser {
             .unwrap_or_default();
         PageWeight {
             total: requests.iter().map(|(_, bytes)| bytes).sum(),
+            decoded,
             requests,
         }
     }
@@ -230,7 +242,7 @@ impl Browser {
     /// Records a page's weight under `name` (in `target/screenshots/weights.txt`) and fails
     /// if it is over the budget.
     pub fn record_weight(&self, name: &str, weight: &PageWeight) {
-        record_weight(name, weight.total);
+        record_weight(name, weight.total, weight.decoded);
         assert!(
             weight.total <= WEIGHT_BUDGET,
             "{name} transfers {} bytes on a first load, over the budget of {WEIGHT_BUDGET}: {:?}",
@@ -276,16 +288,19 @@ fn strings(answer: &Value) -> Vec<String> {
 }
 
 /// Adds a weight to the table and rewrites `weights.txt` with the table so far.
-fn record_weight(name: &str, bytes: u64) {
-    println!("page weight: {name}: {bytes} bytes");
+fn record_weight(name: &str, bytes: u64, decoded: u64) {
+    println!("page weight: {name}: {bytes} bytes ({decoded} decoded)");
     let mut weights = WEIGHTS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    weights.insert(name.to_owned(), bytes);
-    let mut table =
-        format!("# Bytes transferred by a first load of each page (budget {WEIGHT_BUDGET})\n");
-    for (page, bytes) in weights.iter() {
-        table.push_str(&format!("{page:<40} {bytes:>8}\n"));
+    weights.insert(name.to_owned(), (bytes, decoded));
+    let mut table = format!(
+        "# A first load of each page (budget {WEIGHT_BUDGET}): bytes transferred (compressed, \
+         headers included), and its bodies' bytes decoded\n{:<40} {:>11} {:>8}\n",
+        "page", "transferred", "decoded"
+    );
+    for (page, (bytes, decoded)) in weights.iter() {
+        table.push_str(&format!("{page:<40} {bytes:>11} {decoded:>8}\n"));
     }
     // Written whole, then renamed (under the lock): never half a table.
     let path = SCREENSHOTS.join("weights.txt");

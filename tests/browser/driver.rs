@@ -56,8 +56,9 @@ fn program(variable: &str, default: &str) -> PathBuf {
 pub struct Driver {
     child: Child,
     addr: SocketAddr,
-    /// The Chromium profile (`--user-data-dir`); removed on drop.
-    pub profile: TempDir,
+    /// The Chromium profile (`--user-data-dir`); removed on drop unless a test took it
+    /// (to read what the browser kept on disk).
+    pub profile: Option<TempDir>,
     /// The open WebDriver session, closed on drop if the test did not close it.
     pub session: Option<String>,
 }
@@ -84,10 +85,12 @@ impl Driver {
                     return Driver {
                         child,
                         addr,
-                        profile: tempfile::Builder::new()
-                            .prefix("tincay-chromium-")
-                            .tempdir()
-                            .expect("a temporary profile directory"),
+                        profile: Some(
+                            tempfile::Builder::new()
+                                .prefix("tincay-chromium-")
+                                .tempdir()
+                                .expect("a temporary profile directory"),
+                        ),
                         session: None,
                     };
                 }
@@ -108,7 +111,8 @@ impl Driver {
 
     /// The capabilities of a headless Chromium session on this driver's profile.
     pub fn capabilities(&self) -> serde_json::Map<String, Value> {
-        let profile = format!("--user-data-dir={}", self.profile.path().display());
+        let profile = self.profile.as_ref().expect("the profile is not taken yet");
+        let profile = format!("--user-data-dir={}", profile.path().display());
         let capabilities = json!({
             "browserName": "chrome",
             "pageLoadStrategy": "normal",

@@ -1,6 +1,7 @@
 //! The pages and the frame every visitor shares, in the browser: the sign-in page passes
 //! the page checks in both languages, signing in through the form, the language switch,
-//! the quick exit (its button and Esc three times), and the sign-out after inactivity.
+//! the quick exit (its button, Esc three times, three taps on a phone), and the sign-out
+//! after inactivity.
 
 use fantoccini::key::Key;
 use tincay::domain::vocab::{AreaLevel, Role};
@@ -175,6 +176,90 @@ async fn escape_three_times_is_a_quick_exit() {
 
     for _ in 0..3 {
         browser.press(Key::Escape).await;
+    }
+    wait_until_off_the_site(&browser).await;
+    assert_left_for_good(&browser, &signed_in_page).await;
+    browser.close().await;
+}
+
+/// A tap of a finger at (`x`, `y`) of the viewport, as a phone's touch screen sends it.
+async fn tap(browser: &Browser, x: u32, y: u32) {
+    for kind in ["touchStart", "touchEnd"] {
+        let points = if kind == "touchStart" {
+            serde_json::json!([{ "x": x, "y": y }])
+        } else {
+            serde_json::json!([])
+        };
+        browser
+            .cdp(
+                "Input.dispatchTouchEvent",
+                serde_json::json!({ "type": kind, "touchPoints": points }),
+            )
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn three_quick_taps_on_a_phone_are_a_quick_exit_but_taps_in_a_field_are_not() {
+    let app = spawn_app().await;
+    seed_world(&app).await;
+    let browser = Browser::launch(&app).await;
+    browser.set_width(crate::checks::PHONE).await;
+    browser.sign_in("tnv.a1", PASSWORD).await;
+    browser.open("/cases/new").await;
+    let signed_in_page = browser.app_path().await.expect("on the app");
+    // Far down the form, the quick-exit button out of mind.
+    browser
+        .js(
+            "document.querySelector('[name=narrative]').scrollIntoView();",
+            vec![],
+        )
+        .await;
+
+    // Three taps in a field (selecting a word) leave nothing.
+    let field = browser
+        .js(
+            "const box = document.querySelector('[name=narrative]').getBoundingClientRect();
+             return [Math.round(box.left + 10), Math.round(box.top + 10)];",
+            vec![],
+        )
+        .await;
+    let (x, y) = (
+        field[0].as_u64().unwrap() as u32,
+        field[1].as_u64().unwrap() as u32,
+    );
+    for _ in 0..3 {
+        tap(&browser, x, y).await;
+    }
+    assert_eq!(
+        browser
+            .js("return document.documentElement.style.display;", vec![])
+            .await,
+        serde_json::json!(""),
+        "taps in a field hid the page"
+    );
+    assert_eq!(browser.app_path().await.as_deref(), Some("/cases/new"));
+
+    // Three taps on the page's text, scrolled as it is.
+    let text = browser
+        .js(
+            "const heading = [...document.querySelectorAll('#new-case-form h2')].pop();
+             const box = heading.getBoundingClientRect();
+             return [Math.round(box.left + 5), Math.round(box.top + box.height / 2),
+                     Math.round(window.scrollY)];",
+            vec![],
+        )
+        .await;
+    assert!(
+        text[2].as_u64().unwrap() > 500,
+        "the page is scrolled: {text}"
+    );
+    let (x, y) = (
+        text[0].as_u64().unwrap() as u32,
+        text[1].as_u64().unwrap() as u32,
+    );
+    for _ in 0..3 {
+        tap(&browser, x, y).await;
     }
     wait_until_off_the_site(&browser).await;
     assert_left_for_good(&browser, &signed_in_page).await;

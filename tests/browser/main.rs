@@ -66,3 +66,4 @@ mod harness;
 mod journeys;
 mod real_places;
 mod safety;
+mod shared_phone;

@@ -2,6 +2,8 @@
 //!
 //! Security-sensitive. From the outside in:
 //!
+//! - [`compression`]: gzip or brotli, as the client accepts, so a direct deployment is as
+//!   light as one behind a proxy.
 //! - [`observe`]: a request id (`x-request-id`: a sane incoming one, else a new UUID; echoed
 //!   in the response), the request's tracing span (id, method, route template: never the raw
 //!   path or query), one log line per request, and the request metrics.
@@ -17,6 +19,7 @@
 //! probes it and restart it.
 
 pub mod client;
+pub mod compression;
 pub mod headers;
 pub mod limits;
 pub mod observe;
@@ -49,4 +52,5 @@ pub fn harden(api: Router, ops: Router, state: &AppState) -> Router {
             Arc::clone(&state.metrics),
             observe::observe,
         ))
+        .layer(compression::layer())
 }

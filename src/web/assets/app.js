@@ -1,6 +1,9 @@
 // tincay: progressive enhancement only. Every page works without this script.
-// - Quick exit: the button (or Esc three times) hides the page at once, ends the session,
-//   and replaces this page in the history with a neutral site.
+// - Quick exit: the button (or Esc three times, or three quick taps on the page with a
+//   finger) hides the page at once, ends the session, and replaces this page in the
+//   history with a neutral site.
+// - A page brought back from the browser's memory by Back (the back/forward cache) is
+//   loaded again instead, so a form sent earlier is never shown again with what was typed.
 // - Inactivity: after the page's idle time without use, sign out and leave the page.
 // - Resilient forms (data-resilient): sent in the background; if the network drops, what
 //   was typed stays on the page and the same request (same Idempotency-Key field) is sent
@@ -28,6 +31,24 @@
     escapes = escapes.filter(function (t) { return now - t < 1500; });
     escapes.push(now);
     if (escapes.length >= 3) { quickExit(event); }
+  });
+  // Phones have no Esc key: three taps within a second, anywhere but in a field being typed
+  // into (where taps select words), are a quick exit too.
+  var taps = [];
+  document.addEventListener("pointerdown", function (event) {
+    if (event.pointerType !== "touch") { return; }
+    var target = event.target;
+    if (target && target.closest && target.closest("input, textarea, select")) { taps = []; return; }
+    var now = Date.now();
+    taps = taps.filter(function (t) { return now - t < 1000; });
+    taps.push(now);
+    if (taps.length >= 3) { quickExit(event); }
+  }, { passive: false });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.documentElement.style.display = "none";
+      window.location.reload();
+    }
   });
 
   // Inactivity.
@@ -86,6 +107,7 @@
     }).catch(function () {
       banner(form, body.getAttribute("data-offline-text") || "Offline; retrying");
       if (button) { button.disabled = false; }
+      if (button && button.hasAttribute("data-label")) { button.textContent = button.getAttribute("data-label"); }
       var delay = Math.min(30000, 2000 * Math.pow(2, attempt));
       var retry = function () {
         window.removeEventListener("online", retry);
@@ -104,7 +126,11 @@
     if (form.getAttribute("data-pending") === "1") { event.preventDefault(); return; }
     event.preventDefault();
     var button = form.querySelector("[type=submit]");
-    if (button) { button.disabled = true; }
+    if (button) {
+      button.disabled = true;
+      button.setAttribute("data-label", button.textContent);
+      button.textContent = body.getAttribute("data-sending-text") || "Sending…";
+    }
     send(form, new URLSearchParams(new FormData(form)).toString(), 0);
   });
 })();

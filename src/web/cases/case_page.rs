@@ -15,6 +15,7 @@ use crate::http::cases::case_view::CaseView;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::view::read_case;
 use crate::http::state::AppState;
+use crate::web::case_code::case_code;
 use crate::web::cases::badges::status_badge;
 use crate::web::cases::command_forms::{CaseForm, FormContext, record_work};
 use crate::web::cases::kept::Kept;
@@ -77,7 +78,7 @@ fn render_case(
         .and_then(|address| address.name);
     let overdue = overdue::by_follow_up(state, view.id, view.trusted_address);
     let body = html! {
-        h1 { (tr(lang, "case.title")) " " (status_badge(lang, view.status)) }
+        h1 { (tr(lang, "case.title")) " " span.case-code { (case_code(view.id)) } " " (status_badge(lang, view.status)) }
         @if let Some((which, kept)) = reopened {
             @if kept.refusal.conflict {
                 div.conflict #conflict role="alert" {

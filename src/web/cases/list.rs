@@ -2,12 +2,15 @@
 //! supervisor: her area's), through the API's own list ([`list_page`]: scope and access
 //! log), open ones first: without a status filter the list walks the statuses in order
 //! (open, awaiting review, closed), each newest first, and a page is filled from the next
-//! status when one runs out. Each case shows only what the API's list shows: its opening
-//! day, status, risk, next follow-up (marked when overdue) and, for a supervisor, its
+//! status when one runs out; on a page, cases with an overdue follow-up come first, the
+//! longest overdue first. Each case is a card (a phone's 360 px hold it without scrolling
+//! sideways) with only what the API's list shows: its short code ([`case_code`]), status,
+//! risk, opening day, next follow-up (marked when overdue) and, for a supervisor, its
 //! trusted address.
 //!
-//! Query: `status` (a filter), `phase` (the status the page starts in, when unfiltered) and
-//! `cursor` (the API's cursor within that status).
+//! Query: `status` (a filter), `phase` (the status the page starts in, when unfiltered),
+//! `cursor` (the API's cursor within that status), and `code`: a search by case code, which
+//! walks every page of the user's list and keeps the cases whose code starts with it.
 
 use std::collections::BTreeMap;
 
@@ -24,18 +27,21 @@ use crate::domain::vocab::Role;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::list::{CaseListItem, ListQuery, list_page};
 use crate::http::state::AppState;
+use crate::web::case_code::{CodeSearch, case_code};
 use crate::web::cases::badges::{overdue_badge, risk_badge, status_badge};
 use crate::web::cases::{case_worker, overdue, parse_iso};
 use crate::web::error::WebError;
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, encode, render};
 use crate::web::session::WebUser;
-use crate::web::widgets::{Field, select};
+use crate::web::widgets::{Field, input, select};
 
 /// The statuses a list walks, open ones first.
 pub const STATUSES: [&str; 3] = ["open", "closure_requested", "closed"];
 /// Cases per page.
 pub const PAGE: usize = 50;
+/// Cases per page of the API's list when a search by code walks all of them (its largest).
+const SEARCH_PAGE: usize = 200;
 
 /// The list's query.
 #[derive(Debug, Default, Deserialize)]
@@ -43,6 +49,7 @@ pub struct ListParams {
     pub status: Option<String>,
     pub phase: Option<String>,
     pub cursor: Option<String>,
+    pub code: Option<String>,
 }
 
 /// Where the next page starts.
@@ -77,6 +84,31 @@ pub async fn case_list(
             STATUSES.iter().skip(start).copied().collect()
         }
     };
+    let typed = params
+        .code
+        .as_deref()
+        .map(str::trim)
+        .filter(|code| !code.is_empty());
+    let search = typed.map(CodeSearch::parse);
+    if let Some(Some(search)) = &search {
+        let items = search_by_code(&state, &worker.0, from, &phases, search, lang).await?;
+        let overdue = overdue_of(&state, &items);
+        let addresses = (user.user.role == Role::Supervisor).then(|| address_names(&state, &items));
+        let body = html! {
+            h1 { (tr(lang, "list.title")) }
+            (filter_form(lang, filter, Some(&search.shown()), None))
+            p #search-result role="status" {
+                (tr(lang, "list.code_found")) " " strong { (search.shown()) } ": " (items.len())
+            }
+            (cards(lang, &items, &overdue, addresses.as_ref()))
+            p { a #clear-search href="/cases" { (tr(lang, "list.clear_search")) } }
+        };
+        return Ok(render(
+            &Frame::new(&state, &user, tr(lang, "list.title")),
+            body,
+        ));
+    }
+    let code_error = matches!(search, Some(None)).then(|| tr(lang, "list.code_invalid"));
     let mut cursor = params.cursor.filter(|cursor| !cursor.is_empty());
     let mut items: Vec<CaseListItem> = Vec::new();
     let mut next = None;
@@ -107,22 +139,18 @@ pub async fn case_list(
             break;
         }
     }
-    let listed: Vec<(Uuid, Uuid)> = items
-        .iter()
-        .map(|item| (item.id, item.trusted_address))
-        .collect();
-    let overdue = overdue::by_case(&state, &listed);
+    let overdue = overdue_of(&state, &items);
     let addresses = (user.user.role == Role::Supervisor).then(|| address_names(&state, &items));
     let body = html! {
         h1 { (tr(lang, "list.title")) }
         div.actions {
             a #new-case .button href="/cases/new" { (tr(lang, "nav.new_case")) }
         }
-        (filter_form(lang, filter))
+        (filter_form(lang, filter, typed, code_error))
         @if items.is_empty() {
             p.notice #no-cases { (tr(lang, "list.empty")) }
         } @else {
-            (table(lang, &items, &overdue, addresses.as_ref()))
+            (cards(lang, &items, &overdue, addresses.as_ref()))
         }
         @if let Some(next) = &next {
             p { a #next-page .button.secondary href=(next_link(filter, next)) { (tr(lang, "list.next")) } }
@@ -150,7 +178,12 @@ fn next_link(filter: Option<&str>, next: &NextPage) -> String {
     link
 }
 
-fn filter_form(lang: Lang, filter: Option<&str>) -> Markup {
+fn filter_form(
+    lang: Lang,
+    filter: Option<&str>,
+    code: Option<&str>,
+    code_error: Option<&str>,
+) -> Markup {
     let options = [
         ("open", tr(lang, "case.status.open")),
         (
@@ -161,6 +194,8 @@ fn filter_form(lang: Lang, filter: Option<&str>) -> Markup {
     ];
     html! {
         form #case-filter .actions method="get" action="/cases" {
+            (input(lang, Field::new("search-code", "code", tr(lang, "list.code"))
+                .hint(tr(lang, "list.code_hint")).error(code_error), "search", code.unwrap_or("")))
             (select(lang, Field::new("filter-status", "status", tr(lang, "list.filter")),
                 &options, filter, Some(tr(lang, "list.all"))))
             div { button #apply-filter type="submit" { (tr(lang, "list.apply")) } }
@@ -168,39 +203,85 @@ fn filter_form(lang: Lang, filter: Option<&str>) -> Markup {
     }
 }
 
-fn table(
+/// The days overdue of the listed cases that have an overdue follow-up.
+fn overdue_of(state: &AppState, items: &[CaseListItem]) -> BTreeMap<Uuid, i64> {
+    let listed: Vec<(Uuid, Uuid)> = items
+        .iter()
+        .map(|item| (item.id, item.trusted_address))
+        .collect();
+    overdue::by_case(state, &listed)
+}
+
+/// Every case of the user's list (in `phases`) whose code starts with `search`: the API's
+/// list walked page by page, so the scope and the access log are the list's own.
+async fn search_by_code(
+    state: &AppState,
+    user: &crate::http::auth::CurrentUser,
+    from: Option<String>,
+    phases: &[&'static str],
+    search: &CodeSearch,
+    lang: Lang,
+) -> Result<Vec<CaseListItem>, WebError> {
+    let mut found = Vec::new();
+    for status in phases {
+        let mut cursor = None;
+        loop {
+            let query = ListQuery {
+                status: Some((*status).to_owned()),
+                cursor: cursor.take(),
+                limit: Some(SEARCH_PAGE.to_string()),
+                ..ListQuery::default()
+            };
+            let page = list_page(state, user, from.clone(), query)
+                .await
+                .map_err(|error| WebError::api(error, lang))?;
+            found.extend(
+                page.items
+                    .into_iter()
+                    .filter(|item| search.matches(item.id)),
+            );
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The cases as cards, those with an overdue follow-up first (longest overdue first), the
+/// others in the list's order.
+fn cards(
     lang: Lang,
     items: &[CaseListItem],
     overdue: &BTreeMap<Uuid, i64>,
     addresses: Option<&BTreeMap<Uuid, String>>,
 ) -> Markup {
+    let mut ordered: Vec<&CaseListItem> = items.iter().collect();
+    ordered.sort_by_key(|item| std::cmp::Reverse(overdue.get(&item.id).copied().unwrap_or(0)));
     html! {
-        div.table-wrap {
-            table #case-table {
-                thead { tr {
-                    th scope="col" { (tr(lang, "list.opened_on")) }
-                    th scope="col" { (tr(lang, "case.status")) }
-                    th scope="col" { (tr(lang, "case.risk")) }
-                    @if addresses.is_some() { th scope="col" { (tr(lang, "case.trusted_address")) } }
-                    th scope="col" { (tr(lang, "list.next_follow_up")) }
-                } }
-                tbody {
-                    @for item in items {
-                        tr id={ "case-" (item.id) } {
-                            td { a href={ "/cases/" (item.id) } { (date(lang, item.opened_on)) } }
-                            td { (status_badge(lang, item.status)) }
-                            td { (risk_badge(lang, item.risk_level)) }
-                            @if let Some(addresses) = addresses {
-                                td { (addresses.get(&item.trusted_address).map_or("", String::as_str)) }
-                            }
-                            td {
-                                @if let Some(due) = item.next_follow_up.as_deref().and_then(parse_iso) {
-                                    (date(lang, due)) " "
-                                }
-                                @if let Some(days) = overdue.get(&item.id) {
-                                    (overdue_badge(lang, *days))
-                                }
-                            }
+        ul #case-cards .cards {
+            @for item in ordered {
+                li id={ "case-" (item.id) } .case-card {
+                    a.case-code href={ "/cases/" (item.id) } {
+                        span.visually-hidden { (tr(lang, "case.code")) " " }
+                        (case_code(item.id))
+                    }
+                    div.badges {
+                        @if let Some(days) = overdue.get(&item.id) { (overdue_badge(lang, *days)) " " }
+                        (status_badge(lang, item.status)) " "
+                        (risk_badge(lang, item.risk_level))
+                    }
+                    dl.card-facts {
+                        dt { (tr(lang, "list.opened_on")) }
+                        dd { (date(lang, item.opened_on)) }
+                        @if let Some(due) = item.next_follow_up.as_deref().and_then(parse_iso) {
+                            dt { (tr(lang, "list.next_follow_up")) }
+                            dd { (date(lang, due)) }
+                        }
+                        @if let Some(addresses) = addresses {
+                            dt { (tr(lang, "case.trusted_address")) }
+                            dd { (addresses.get(&item.trusted_address).map_or("", String::as_str)) }
                         }
                     }
                 }

@@ -18,6 +18,20 @@ pub const MESSAGES: &[Message] = &[
     msg("list.opened_on", "Ngày tiếp nhận", "Opened on"),
     msg("list.next_follow_up", "Lần theo dõi tới", "Next follow-up"),
     msg("list.next", "Trang sau", "Next page"),
+    msg("list.code", "Tìm theo mã vụ việc", "Find by case code"),
+    msg(
+        "list.code_hint",
+        "4 đến 8 ký tự đầu của mã, ví dụ C57A-20A2",
+        "The code's first 4 to 8 characters, e.g. C57A-20A2",
+    ),
+    msg(
+        "list.code_invalid",
+        "Mã vụ việc gồm 4 đến 8 ký tự 0–9 và A–F.",
+        "A case code is 4 to 8 characters, 0–9 and A–F.",
+    ),
+    msg("list.code_found", "Vụ việc có mã", "Cases with the code"),
+    msg("list.clear_search", "Xem tất cả vụ việc", "Show all cases"),
+    msg("case.code", "Mã vụ việc", "Case code"),
     // Shared by the pages.
     msg("case.title", "Vụ việc", "Case"),
     msg("case.status", "Tình trạng", "Status"),

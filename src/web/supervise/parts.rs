@@ -11,19 +11,15 @@ use crate::domain::case::CaseStatus;
 use crate::domain::ids::TrustedAddressId;
 use crate::domain::vocab::RiskLevel;
 use crate::http::state::AppState;
+use crate::web::case_code::case_code;
 use crate::web::i18n::{Lang, tr};
 use crate::web::page::{Frame, render};
 use crate::web::session::WebUser;
 use crate::web::supervise::gate::CaseAtHand;
 
-/// The first eight hex digits of a case id: enough to tell cases apart on a page.
-pub fn short_id(id: Uuid) -> String {
-    id.simple().to_string().chars().take(8).collect()
-}
-
-/// "Case 1a2b3c4d", linked to the case's page.
+/// "Case 1A2B-3C4D", the code the volunteer sees too, linked to the case's page.
 pub fn case_link(lang: Lang, id: Uuid) -> Markup {
-    html! { a href={ "/cases/" (id) } { (tr(lang, "supervise.case")) " " (short_id(id)) } }
+    html! { a href={ "/cases/" (id) } { (tr(lang, "supervise.case")) " " (case_code(id)) } }
 }
 
 /// The catalogue key of a status.
@@ -156,9 +152,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_short_id_is_the_first_eight_hex_digits() {
+    fn a_case_is_linked_by_its_code() {
         let id = Uuid::parse_str("1a2b3c4d-5e6f-4711-8899-aabbccddeeff").unwrap_or_default();
-        assert_eq!(short_id(id), "1a2b3c4d");
+        let link = case_link(Lang::Vi, id).into_string();
+        assert!(link.contains("1A2B-3C4D"), "{link}");
     }
 
     #[test]

@@ -369,7 +369,7 @@ fn query_the_server(data_dir: &Path, key_file: &Path, province: &str, queries: u
             .unwrap();
         let token = session["token"].as_str().unwrap().to_owned();
         let url = format!(
-            "{base}/stats?measure=cases_opened&from=2025-01&to=2025-12&area={province}\
+            "{base}/stats?measure=cases_opened&period=2025&area={province}\
              &by=violence_type,sex,age_band"
         );
         let ask = || async {

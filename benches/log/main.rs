@@ -233,6 +233,21 @@ fn tincay_appends(
     check: EventCheck,
 ) -> (f64, Vec<RawRecord>, f64) {
     let (store, log) = open_log_with(dir, check);
+    let (rate, avg_group) = drive_appends(&log, writers, total);
+    let records = store
+        .read_from(1, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.stream.to_string(), r.stream_version, r.bytes))
+        .collect();
+    log.close();
+    (rate, records, avg_group)
+}
+
+/// `writers` threads, started together, each appending `total / writers` one-event notes to
+/// a stream of its own and waiting for each to be durable: appends per second and the
+/// average group-commit size. Any engine; the log stays open.
+pub fn drive_appends(log: &EventLog, writers: usize, total: usize) -> (f64, f64) {
     let per_writer = total / writers;
     let barrier = Arc::new(Barrier::new(writers + 1));
     let threads: Vec<_> = (0..writers)
@@ -268,16 +283,8 @@ fn tincay_appends(
         .load(std::sync::atomic::Ordering::Relaxed)
         .max(1);
     let appends = stats.appends.load(std::sync::atomic::Ordering::Relaxed);
-    let records = store
-        .read_from(1, usize::MAX)
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.stream.to_string(), r.stream_version, r.bytes))
-        .collect();
-    log.close();
     (
         rate(per_writer * writers, elapsed),
-        records,
         appends as f64 / groups as f64,
     )
 }

@@ -5,20 +5,19 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use std::time::Instant;
 
-use time::macros::datetime;
 use tincay::domain::case::CaseState;
 use tincay::store::engine::EventStore;
 use tincay::store::log::read::all_pii;
-use tincay::store::log::{AppendRequest, EventLog, ExpectedVersion, LogOptions};
+use tincay::store::log::{EventLog, LogOptions};
 use tincay::store::pg_store::{PgOptions, PgStore};
 use tincay::store::stream::StreamId;
 
 use crate::machine::median;
 use crate::pg_server::{PgServer, fresh_database};
-use crate::{Settings, master, note_event, rate};
+use crate::{Settings, drive_appends, master, rate};
 
 fn open(url: &str) -> (Arc<PgStore>, EventLog) {
     let store = Arc::new(PgStore::open(url, PgOptions { pool_size: 8 }).unwrap());
@@ -65,46 +64,9 @@ pub fn run(_root: &Path, settings: &Settings, sled: &[f64]) {
 
 fn tincay_appends(url: &str, writers: usize, total: usize) -> (f64, f64) {
     let (_store, log) = open(url);
-    let per_writer = total / writers;
-    let barrier = Arc::new(Barrier::new(writers + 1));
-    let threads: Vec<_> = (0..writers)
-        .map(|writer| {
-            let (log, barrier) = (log.clone(), Arc::clone(&barrier));
-            std::thread::spawn(move || {
-                let stream = StreamId::parse(&format!("case-bench-{writer}")).unwrap();
-                barrier.wait();
-                for i in 0..per_writer {
-                    log.append_blocking(AppendRequest {
-                        stream: stream.clone(),
-                        expected: ExpectedVersion::Any,
-                        events: vec![note_event(i)],
-                        idempotency: None,
-                        actor: None,
-                        recorded_at: datetime!(2026-11-20 10:00 UTC),
-                        erase: false,
-                    })
-                    .unwrap();
-                }
-            })
-        })
-        .collect();
-    barrier.wait();
-    let started = Instant::now();
-    for thread in threads {
-        thread.join().unwrap();
-    }
-    let elapsed = started.elapsed();
-    let stats = log.stats();
-    let groups = stats
-        .groups
-        .load(std::sync::atomic::Ordering::Relaxed)
-        .max(1);
-    let appends = stats.appends.load(std::sync::atomic::Ordering::Relaxed);
+    let measured = drive_appends(&log, writers, total);
     log.close();
-    (
-        rate(per_writer * writers, elapsed),
-        appends as f64 / groups as f64,
-    )
+    measured
 }
 
 /// The baseline: each writer its own connection, each append one INSERT committed alone

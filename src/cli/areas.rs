@@ -3,28 +3,20 @@
 //! added. Idempotent; a unit that exists with other data is reported and left alone, and the
 //! command then exits 1.
 //!
-//! Like `user add`, it opens a directory no process holds itself (initialising a fresh one),
-//! and goes through the control socket of a server that holds it; either way the same code
-//! runs ([`crate::http::registry::import`]).
+//! Like `user add`, it opens the store itself (a directory no process holds, initialised if
+//! new, or the shared PostgreSQL database) or goes through the control socket of a server
+//! that holds the directory ([`crate::cli::registry_write`]); either way the same code runs
+//! ([`crate::http::registry::import`]).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::KeyArgs;
-use crate::cli::user_add::refuse_foreign_directory;
+use crate::cli::registry_write::{self, Target};
 use crate::cli::{CliError, output};
 use crate::control::client;
-use crate::control::protocol::describe;
-use crate::control::socket_path;
 use crate::http::registry::import::{self, AreasImport, ImportReport};
-use crate::http::state::{AppState, HttpSettings, SystemClock};
-use crate::projections::runner::Projections;
-use crate::store::crypto::MasterKey;
-use crate::store::engine::{EventStore, StoreError};
-use crate::store::log::{EventLog, LogOptions};
-use crate::store::sled_store::{SledOptions, SledStore};
 
 /// `tincay areas …`
 #[derive(Debug, clap::Subcommand)]
@@ -65,61 +57,25 @@ pub fn run(command: AreasCommand) -> Result<(), CliError> {
         provinces: args.provinces.clone(),
         dry_run: args.dry_run,
     };
-    let key = args.key.load();
-    let dir = &args.data.data_dir;
-    let socket = socket_path(dir);
-    if let Err(error) = &key {
-        if !socket.exists() {
-            return Err(CliError::Usage(error.to_string()));
+    let report = match registry_write::target(&args.data, &args.key)? {
+        Target::Direct(store, key) => {
+            registry_write::run_directly(store, key, |state| async move {
+                import::import_areas(&state, None, request).await
+            })?
         }
-    }
-    refuse_foreign_directory(dir)?;
-    let report = match SledStore::open(dir, SledOptions::default()) {
-        Ok(store) => import_directly(Arc::new(store), key?, request)?,
-        Err(StoreError::Locked) => {
-            let report = client::areas_import(&socket, &request)
-                .map_err(|error| CliError::via_socket(dir, error, "did not answer"))?;
+        Target::Socket(socket) => {
+            let report = client::areas_import(&socket, &request).map_err(|error| {
+                CliError::via_socket(&args.data.data_dir, error, "did not answer")
+            })?;
             output::say("(through the running server)");
             report
         }
-        Err(error) => return Err(error.into()),
     };
     print(&report);
     match report.conflicts.len() {
         0 => Ok(()),
         n => Err(CliError::Conflicts(n)),
     }
-}
-
-/// Open the log (initialising a fresh directory), import, close.
-fn import_directly(
-    store: Arc<dyn EventStore>,
-    key: MasterKey,
-    request: AreasImport,
-) -> Result<ImportReport, CliError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|error| CliError::Io(format!("cannot start: {error}")))?;
-    runtime.block_on(async {
-        let log = EventLog::open(store, key, LogOptions::default())?;
-        let projections = Projections::new();
-        projections
-            .catch_up(&log)
-            .map_err(|error| CliError::Io(error.to_string()))?;
-        let follower = tokio::spawn(Arc::clone(&projections).follow(log.clone()));
-        let state = AppState::new(
-            log.clone(),
-            projections,
-            HttpSettings::default(),
-            Arc::new(SystemClock),
-        );
-        let imported = import::import_areas(&state, None, request).await;
-        follower.abort();
-        log.close();
-        imported.map_err(|error| CliError::Usage(describe(&error)))
-    })
 }
 
 /// One line per unit added, retired or in conflict, then a summary with the count of each

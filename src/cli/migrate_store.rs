@@ -48,8 +48,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
                     dir.display()
                 )));
             }
+            // The source first: a wrong URL or a database that is down must not leave an
+            // empty sled store behind, which the check above would then refuse for good.
+            let source = open_postgres(url)?;
             let target = SledStore::open(dir, SledOptions::default())?;
-            (open_postgres(url)?, Arc::new(target), "PostgreSQL", "sled")
+            (source, Arc::new(target), "PostgreSQL", "sled")
         }
     };
     let report =

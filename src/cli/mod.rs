@@ -15,6 +15,7 @@ mod migrate;
 mod migrate_store;
 mod output;
 mod rebuild;
+mod registry_write;
 mod restore;
 mod retention;
 mod rotate_key;

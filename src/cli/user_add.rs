@@ -7,25 +7,17 @@
 //! through the server's control socket, which runs that code inside the server.
 
 use std::io::BufRead;
-use std::path::Path;
-use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::KeyArgs;
+use crate::cli::registry_write::{self, Target};
 use crate::cli::{CliError, output};
 use crate::control::client;
-use crate::control::protocol::{UserAdd, describe};
-use crate::control::socket_path;
+use crate::control::protocol::UserAdd;
 use crate::domain::vocab::Role;
 use crate::http::registry::accounts::{self, NewUser, Password, password_rule};
-use crate::http::state::{AppState, HttpSettings, SystemClock};
-use crate::projections::runner::Projections;
-use crate::store::crypto::MasterKey;
-use crate::store::engine::{EventStore, StoreError};
-use crate::store::log::{EventLog, LogOptions};
-use crate::store::sled_store::{DATA_FILE, SledOptions, SledStore};
 
 /// `tincay user …`
 #[derive(Debug, clap::Subcommand)]
@@ -87,30 +79,16 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
     let role = Role::from(args.role);
     check_binding(role, &args)?;
     let password = read_password()?;
-    let key = args.key.load();
-    let dir = &args.data.data_dir;
-    let socket = socket_path(dir);
-    if let Err(error) = &key {
-        if !socket.exists() {
-            return Err(CliError::Usage(error.to_string()));
-        }
-    }
-    // PostgreSQL is shared: the user is appended directly, in turn with the servers' appends,
-    // and every server follows it into its projections.
-    if args.data.postgres()?.is_some() {
-        let store = args.data.open_existing()?;
-        let id = add_directly(store, key?, new_user(&args, role, password))?;
-        output::say(&format!("added user {id} ({role})"));
-        return Ok(());
-    }
-    refuse_foreign_directory(dir)?;
-    match SledStore::open(dir, SledOptions::default()) {
-        Ok(store) => {
-            let id = add_directly(Arc::new(store), key?, new_user(&args, role, password))?;
-            output::say(&format!("added user {id} ({role})"));
+    match registry_write::target(&args.data, &args.key)? {
+        Target::Direct(store, key) => {
+            let new = new_user(&args, role, password);
+            let id = registry_write::run_directly(store, key, |state| async move {
+                accounts::create_user(&state, accounts::Creator::Console, new).await
+            })?;
+            output::say(&format!("added user {} ({role})", id.as_uuid()));
             Ok(())
         }
-        Err(StoreError::Locked) => {
+        Target::Socket(socket) => {
             let request = UserAdd {
                 command: "user_add",
                 username: &args.username,
@@ -119,14 +97,14 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
                 area: args.area.as_deref(),
                 trusted_address: args.trusted_address.as_deref(),
             };
-            let id = client::user_add(&socket, &request)
-                .map_err(|error| CliError::via_socket(dir, error, "did not answer"))?;
+            let id = client::user_add(&socket, &request).map_err(|error| {
+                CliError::via_socket(&args.data.data_dir, error, "did not answer")
+            })?;
             output::say(&format!(
                 "added user {id} ({role}) through the running server"
             ));
             Ok(())
         }
-        Err(error) => Err(error.into()),
     }
 }
 
@@ -169,19 +147,6 @@ fn read_password() -> Result<Password, CliError> {
     Ok(Password::new(password.to_owned()))
 }
 
-/// A directory with files in it but no store is not a data directory: opening it would
-/// scatter a new store among someone else's files.
-pub fn refuse_foreign_directory(dir: &Path) -> Result<(), CliError> {
-    let has_files = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
-    if has_files && !dir.join(DATA_FILE).is_file() {
-        return Err(CliError::Usage(format!(
-            "{} is not empty and holds no tincay data (is --data-dir right?)",
-            dir.display()
-        )));
-    }
-    Ok(())
-}
-
 fn new_user(args: &Args, role: Role, password: Password) -> NewUser {
     NewUser {
         username: args.username.clone(),
@@ -190,36 +155,4 @@ fn new_user(args: &Args, role: Role, password: Password) -> NewUser {
         area: args.area.clone(),
         trusted_address: args.trusted_address.clone(),
     }
-}
-
-/// Open the log (initialising a fresh directory), run the `POST /users` code, close.
-fn add_directly(
-    store: Arc<dyn EventStore>,
-    key: MasterKey,
-    new: NewUser,
-) -> Result<uuid::Uuid, CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| CliError::Io(format!("cannot start: {error}")))?;
-    runtime.block_on(async {
-        let log = EventLog::open(store, key, LogOptions::default())?;
-        let projections = Projections::new();
-        projections
-            .catch_up(&log)
-            .map_err(|error| CliError::Io(error.to_string()))?;
-        let follower = tokio::spawn(Arc::clone(&projections).follow(log.clone()));
-        let state = AppState::new(
-            log.clone(),
-            projections,
-            HttpSettings::default(),
-            Arc::new(SystemClock),
-        );
-        let created = accounts::create_user(&state, accounts::Creator::Console, new).await;
-        follower.abort();
-        log.close();
-        created
-            .map(|id| *id.as_uuid())
-            .map_err(|error| CliError::Usage(describe(&error)))
-    })
 }

@@ -44,7 +44,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .projections
             .registry
             .user(&id)
-            .filter(|user| user.active && !user.pending)
+            .filter(|user| user.may_act())
             .ok_or(ApiError::Unauthorized)?;
         Ok(CurrentUser {
             id,

@@ -206,6 +206,13 @@ mod tests {
                 "rate_limited",
             ),
             (
+                ApiError::BudgetExhausted {
+                    renews_on: time::macros::date!(2026 - 12 - 05),
+                },
+                429,
+                "budget_exhausted",
+            ),
+            (
                 ApiError::Overloaded {
                     retry_after_secs: 1,
                 },
@@ -216,6 +223,10 @@ mod tests {
             (ApiError::Internal("x".into()), 500, "internal"),
         ];
         for (error, status, code) in table {
+            assert!(
+                crate::http::openapi_bounds::PROBLEM_CODES.contains(&code),
+                "{code} is not in the OpenAPI document's list of problem codes"
+            );
             let (actual_status, actual_code) = error.status_and_code();
             assert_eq!(
                 (actual_status.as_u16(), actual_code),

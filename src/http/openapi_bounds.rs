@@ -18,6 +18,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "bad_request",
     "unauthorized",
     "forbidden",
+    "account_pending",
     "not_found",
     "gone",
     "precondition_failed",

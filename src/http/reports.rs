@@ -45,7 +45,8 @@ pub struct ProgrammeQuery {
     pub quarter: Option<String>,
     /// An area code within the caller's area (default: the caller's area).
     pub area: Option<String>,
-    /// `true`: exact counts with complementary suppression (supervisors only; recorded).
+    /// `true`: exact counts with suppression checked by the interval audit (supervisors only;
+    /// recorded).
     pub exact: Option<String>,
 }
 

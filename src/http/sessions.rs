@@ -202,10 +202,9 @@ pub async fn authenticate(
 
     let unknown_name = user.is_none();
     let Some(user) = user.filter(|user| matches && user.active) else {
-        state
-            .throttle
-            .failed(&client, unknown_name, now)
-            .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
+        // Counted first, answered last: an attempt that reached the password check is in the
+        // access log even when the throttle then refuses the client.
+        let throttled = state.throttle.failed(&client, unknown_name, now);
         record(
             state,
             AccessEntry {
@@ -218,6 +217,7 @@ pub async fn authenticate(
             },
         )
         .await?;
+        throttled.map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
         return Err(ApiError::Unauthorized);
     };
 

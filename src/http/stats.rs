@@ -82,7 +82,8 @@ pub struct StatsQuery {
     /// `ethnicity_group`, `disability`, `referred_by`, `risk_level`, `close_reason`,
     /// `on_time`.
     pub by: Option<String>,
-    /// `true`: exact counts with complementary suppression (supervisors only; recorded).
+    /// `true`: exact counts with suppression checked by the interval audit (supervisors only;
+    /// recorded).
     pub exact: Option<String>,
     /// `current` (default: today's areas, merged communes counted in their successor) or
     /// `historical` (the areas of the time; a whole year only).

@@ -70,7 +70,9 @@ impl Checkpointer {
                 }
                 _ = quiet.tick() => self.projections.applied() > saved,
             };
-            if due && !self.projections.has_failed() {
+            // A case set aside refuses a checkpoint (a restart must meet its event again):
+            // trying on every applied event would only repeat the warning.
+            if due && !self.projections.has_failed() && self.projections.set_aside.is_empty() {
                 let this = self.clone();
                 match tokio::task::spawn_blocking(move || this.save()).await {
                     Ok(Some(position)) => saved = position,

@@ -59,6 +59,14 @@ pub struct User {
     pub version: u64,
 }
 
+impl User {
+    /// Whether a session of this account is honoured: active, and not waiting for a
+    /// supervisor's approval. Every extractor of a signed-in user (API and web) asks this.
+    pub fn may_act(&self) -> bool {
+        self.active && !self.pending
+    }
+}
+
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("User")

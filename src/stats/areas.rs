@@ -86,7 +86,11 @@ impl PlaceMap {
         let registered: Vec<AreaCode> = registry
             .areas()
             .into_iter()
-            .filter(|unit| unit.level == AreaLevel::Commune)
+            // Only the asked area's: a unit outside it labels nothing, and resolving all of a
+            // country's communes for one commune's table is most of a request's work.
+            .filter(|unit| {
+                unit.level == AreaLevel::Commune && registry.area_contains(area, &unit.code)
+            })
             .map(|unit| unit.code)
             .collect();
         let listed: Vec<TrustedAddressId> = registry

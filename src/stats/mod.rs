@@ -2,7 +2,7 @@
 //! never reveal a person (API.md, "Statistics").
 //!
 //! - [`disclosure`]: the pure disclosure-control core — record and cell keys, the cell-key
-//!   perturbation table, small-cell suppression, and exact mode's complementary suppression.
+//!   perturbation table, small-cell suppression, and exact mode's interval audit.
 //!   No I/O, no clock, no randomness: record keys and the deployment secret arrive as data.
 //! - [`facts`]: the compact rows the projection keeps; [`projection`]: the statistics
 //!   projection, folded from the facts parts of case events; [`snapshot`]: its checkpoint form.

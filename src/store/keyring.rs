@@ -199,6 +199,15 @@ impl Keyring {
             .remove(stream);
     }
 
+    /// Drop a stream's key from memory without marking it destroyed: another server wrote to
+    /// the stream, so the key is read again from the store when next needed.
+    pub fn evict(&self, stream: &StreamId) {
+        self.streams
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .evict(stream);
+    }
+
     /// Whether a stream's data key is held in memory.
     pub fn holds_key(&self, stream: &StreamId) -> bool {
         self.streams

@@ -102,6 +102,7 @@ impl AreaPicker<'_> {
                     div.inline {
                         input id=(search_id) type="search" name=(param) form=(self.form_id())
                             value=(self.search.unwrap_or_default())
+                            autocomplete=(widgets::NOT_REMEMBERED)
                             aria-describedby={ (search_id) "-hint" };
                         button.secondary type="submit" form=(self.form_id()) { (tr(lang, "picker.find")) }
                     }

@@ -33,6 +33,7 @@ use crate::web::session::{
     CSRF_FIELD, LANG_COOKIE, LOGIN_COOKIE, LOGIN_PURPOSE, PageLang, SESSION_COOKIE, WebUser,
     add_cookie, cookie, over_tls, set_cookie,
 };
+use crate::web::widgets;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -134,12 +135,12 @@ impl LoginForm<'_> {
                 div.field {
                     label for="username" { (tr(lang, "login.username")) }
                     input #username type="text" name="username" value=(self.username)
-                        autocomplete="username" autocapitalize="none" spellcheck="false" required;
+                        autocomplete=(widgets::NOT_REMEMBERED) autocapitalize="none" spellcheck="false" required;
                 }
                 div.field {
                     label for="password" { (tr(lang, "login.password")) }
                     input #password type="password" name="password"
-                        autocomplete="current-password" required;
+                        autocomplete=(widgets::NEW_PASSWORD) required;
                 }
                 div { button type="submit" { (tr(lang, "login.submit")) } }
             }

@@ -205,7 +205,7 @@ impl FromRequestParts<AppState> for WebUser {
             .projections
             .registry
             .user(&id)
-            .filter(|user| user.active)
+            .filter(|user| user.may_act())
             .ok_or_else(|| sign_in_redirect(parts))?;
         let here = match parts.method {
             axum::http::Method::GET => parts

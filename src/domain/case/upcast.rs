@@ -14,6 +14,7 @@
 //! (an event it cannot decode) coming back after `tincay rebuild`, in one process.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{PoisonError, RwLock};
 
 use schemars::JsonSchema;
@@ -94,6 +95,11 @@ pub type TestUpcaster = fn(&[u8]) -> Option<Vec<u8>>;
 /// The test upcasters installed, by `(type, version)`. Empty in tincay itself.
 static TEST_UPCASTERS: RwLock<Vec<(&'static str, u32, TestUpcaster)>> = RwLock::new(Vec::new());
 
+/// Whether any test upcaster was ever installed: every case event's decode (replay, the
+/// writer's round trip, a request) asks, and in tincay itself the answer is always no, so it
+/// is one relaxed load rather than a shared lock.
+static ANY_TEST_UPCASTER: AtomicBool = AtomicBool::new(false);
+
 /// **Tests only.** From now on, in this process, events of `event_type` at `version` (a
 /// version no code here reads) are read by `upcast` into the type's current version, as a
 /// new binary's upcaster would. Never used by tincay itself.
@@ -103,10 +109,14 @@ pub fn install_test_upcaster(event_type: &'static str, version: u32, upcast: Tes
         .write()
         .unwrap_or_else(PoisonError::into_inner)
         .push((event_type, version, upcast));
+    ANY_TEST_UPCASTER.store(true, Ordering::Release);
 }
 
 /// The installed test upcaster for `stored`'s type and version, if any.
 pub fn test_upcaster(stored: &StoredEvent<'_>) -> Option<TestUpcaster> {
+    if !ANY_TEST_UPCASTER.load(Ordering::Acquire) {
+        return None;
+    }
     let installed = TEST_UPCASTERS
         .read()
         .unwrap_or_else(PoisonError::into_inner);

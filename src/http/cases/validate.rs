@@ -141,7 +141,7 @@ impl Checks {
 }
 
 /// Text that is absent, or only spaces, counts as absent.
-pub fn text(value: Option<String>) -> Option<String> {
+fn text(value: Option<String>) -> Option<String> {
     value.filter(|text| !text.trim().is_empty())
 }
 

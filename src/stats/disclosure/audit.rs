@@ -115,12 +115,6 @@ pub fn narrowed(grid: &Grid, hidden: &[Option<Suppression>]) -> Option<usize> {
         .find(|s| !(summary.consistent(grid, *s, 0) && summary.consistent(grid, *s, 2)))
 }
 
-/// Whether suppressed cell `s` having value `v` is consistent with the published cells and
-/// the total (module docs).
-pub fn consistent(grid: &Grid, hidden: &[Option<Suppression>], s: usize, v: u64) -> bool {
-    Summary::new(grid, hidden).consistent(grid, s, v)
-}
-
 /// Each group's published maximum and sum and its number of suppressed cells, and the
 /// bounds on the total they give when no suppressed cell is fixed.
 struct Summary {

@@ -55,10 +55,10 @@ impl Default for K {
 }
 
 /// Why a number was withheld. Never sent: telling a reader which suppressions are primary
-/// would tell her which cells hold 1..k−1 cases.
+/// would tell her which cells hold 0..k−1 cases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Suppression {
-    /// 1..k−1 distinct cases contribute.
+    /// 0..k−1 distinct cases contribute.
     TooFewCases,
     /// Withheld so that another suppressed number cannot be derived from the ones shown
     /// (exact mode only).

@@ -77,6 +77,12 @@ impl KeyCache {
     /// Drop a stream's key for good: its key was destroyed.
     pub(super) fn remove(&mut self, stream: &StreamId) {
         self.destroyed.insert(stream.clone());
+        self.evict(stream);
+    }
+
+    /// Drop a stream's key from memory only (it may have changed elsewhere); a later lookup
+    /// may cache it again.
+    pub(super) fn evict(&mut self, stream: &StreamId) {
         self.current.remove(stream);
         self.previous.remove(stream);
     }

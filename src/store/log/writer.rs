@@ -252,7 +252,7 @@ impl Writer {
             let Some(last) = records.last() else { break };
             from = last.position.saturating_add(1);
             for record in &records {
-                self.keys.forget(&record.stream);
+                self.keys.evict(&record.stream);
             }
         }
         self.written = head;

@@ -134,6 +134,19 @@ pub async fn import_areas(
         return Ok(report);
     }
     let defined = apply::define_all(state, actor, &plan.define).await?;
+    // A unit another writer defined first is that writer's: reported as a conflict, and not
+    // retired with this list's dates either.
+    let raced: std::collections::HashSet<&AreaCode> = defined
+        .iter()
+        .filter_map(|outcome| match outcome {
+            Written::Raced(code) => Some(code),
+            Written::Done(_) => None,
+        })
+        .collect();
+    let retiring: Vec<ListedUnit> = retiring
+        .into_iter()
+        .filter(|unit| !raced.contains(&unit.code))
+        .collect();
     let retirements = apply::retire_all(state, actor, &retiring).await?;
     report.added = done(&plan.define, &defined, &mut report.conflicts)
         .map(added)

@@ -75,9 +75,19 @@ impl AreaPicker<'_> {
     /// The search form, empty: its fields sit in the picker and join it by their `form`
     /// attribute. Nothing when the picker lists every choice.
     pub fn search_form(&self) -> Markup {
+        self.search_form_keeping(&[])
+    }
+
+    /// [`Self::search_form`] carrying `keep` as hidden fields: a page whose own form is a
+    /// GET (the statistics explorer) gets back what was chosen on it with the search.
+    pub fn search_form_keeping(&self, keep: &[(&str, &str)]) -> Markup {
         html! {
             @if self.searches() {
-                form id=(self.form_id()) method="get" action=(self.action) {}
+                form id=(self.form_id()) method="get" action=(self.action) {
+                    @for (name, value) in keep {
+                        input type="hidden" name=(name) value=(value);
+                    }
+                }
             }
         }
     }
@@ -281,5 +291,13 @@ mod tests {
                 .into_string()
                 .contains(r#"<form id="pick-search" method="get""#)
         );
+        let keeping = picker(&all, None)
+            .search_form_keeping(&[("measure", "cases_opened"), ("part", "Q3")])
+            .into_string();
+        assert!(
+            keeping.contains(r#"<input type="hidden" name="measure" value="cases_opened">"#),
+            "{keeping}"
+        );
+        assert!(keeping.contains(r#"name="part" value="Q3""#));
     }
 }

@@ -111,6 +111,7 @@ pub fn navigation(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/cases", "nav.cases"),
             ("/stats", "nav.stats"),
             ("/reports/programme", "nav.report"),
+            ("/stats/usage", "nav.stats_usage"),
         ],
         Role::Reporting => &[
             ("/stats", "nav.stats"),
@@ -120,6 +121,7 @@ pub fn navigation(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin/users", "nav.users"),
             ("/admin/areas", "nav.areas"),
             ("/admin/addresses", "nav.addresses"),
+            ("/stats/usage", "nav.stats_usage"),
         ],
     }
 }

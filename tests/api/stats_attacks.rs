@@ -395,3 +395,61 @@ async fn the_audit_shows_volumes_and_flags_repeated_tables_on_one_commune() {
     );
     app.stop().await;
 }
+
+/// A grid of more than 10,000 cells is 422 `validation_failed` naming `by`, before anything
+/// is counted: it costs no budget (the officer's one table is still hers to ask) and is not
+/// recorded.
+#[tokio::test]
+async fn a_grid_over_ten_thousand_cells_is_refused_and_costs_nothing() {
+    let app = spawn_app_with(HttpSettings {
+        stats_budget: 1,
+        ..HttpSettings::default()
+    })
+    .await;
+    let world = seed_world(&app).await;
+    let tokens = tokens(&app, &world);
+    // 22 communes in her province: 22 × 54 ethnic groups × 10 forms of violence > 10,000.
+    for n in 0..20 {
+        app.seed_area(
+            &format!("{}", 24000 + n),
+            tincay::domain::vocab::AreaLevel::Commune,
+            Some(world.district_a.as_str()),
+        )
+        .await;
+    }
+    let month = StreamId::access_month(2026, 11);
+    let before = app.state.log.read_stream(&month).unwrap().len();
+    for _ in 0..3 {
+        let refused = stats(
+            &app,
+            &tokens.reporter_a,
+            "measure=cases_opened&period=2026&by=commune,ethnicity,violence_type",
+        )
+        .await;
+        assert_eq!(refused.status, 422, "{}", refused.text);
+        assert_eq!(refused.code(), "validation_failed");
+        assert_eq!(refused.fields(), ["by"], "{}", refused.text);
+    }
+    assert_eq!(
+        app.state.log.read_stream(&month).unwrap().len(),
+        before,
+        "nothing recorded"
+    );
+    // Just under the limit is a table, and her one table of the window.
+    let fits = stats(
+        &app,
+        &tokens.reporter_a,
+        "measure=cases_opened&period=2026&by=commune,ethnicity,sex",
+    )
+    .await;
+    assert_eq!(fits.status, 200, "{}", fits.text);
+    assert_eq!(fits.json()["cells"].as_array().unwrap().len(), 22 * 54 * 3);
+    let spent = stats(
+        &app,
+        &tokens.reporter_a,
+        "measure=cases_opened&period=2026&by=sex",
+    )
+    .await;
+    assert_eq!(spent.code(), "budget_exhausted");
+    app.stop().await;
+}

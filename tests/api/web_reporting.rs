@@ -408,3 +408,331 @@ async fn english_labels_the_measures_and_values_in_english() {
     assert!(report.contains("2026-01-01 – 2026-12-31"));
     app.stop().await;
 }
+
+/// The audit of statistics queries as a page: a supervisor sees the officers of her area
+/// (the one with more than 20 tables on one commune flagged, with the commune), an admin
+/// every officer, a supervisor of another province nobody; reporting officers and volunteers
+/// get 403, as from the API. Both languages; linked from the supervisor's and the admin's
+/// navigation.
+#[tokio::test]
+async fn the_usage_audit_page_flags_an_officer_for_supervisors_and_admins_only() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let tokens = tokens(&app, &world);
+    let commune = world.commune_a1.as_str();
+    for quarter in ["2026-Q2", "2026-Q3", "2026-Q4"] {
+        for by in [
+            "sex",
+            "age_band",
+            "risk_level",
+            "disability",
+            "ethnicity_group",
+            "referred_by",
+            "violence_type",
+        ] {
+            let query =
+                format!("/stats?measure=cases_opened&period={quarter}&area={commune}&by={by}");
+            assert_eq!(get(&app, &tokens.reporter_a, &query).await.status, 200);
+        }
+    }
+    // The same table again: a query, not a table.
+    let again = format!("/stats?measure=cases_opened&period=2026-Q4&area={commune}&by=sex");
+    assert_eq!(get(&app, &tokens.reporter_a, &again).await.status, 200);
+
+    let supervisor = WebSession::signed_in(&app, world.supervisor_a);
+    let page = supervisor.get("/stats/usage").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert!(page.contains("<h1>Giám sát truy vấn thống kê</h1>"));
+    assert!(
+        page.contains("<a href=\"/stats/usage\">"),
+        "in her navigation"
+    );
+    assert!(page.contains("<table id=\"usage-table\">"));
+    let row = page
+        .body
+        .split("<tr class=\"flagged\"")
+        .nth(1)
+        .expect("a flagged row")
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row.contains("<th scope=\"row\">bc.a</th>"), "{row}");
+    assert!(
+        row.contains("21 / 500"),
+        "distinct tables of her budget: {row}"
+    );
+    assert!(
+        row.contains("<td class=\"number\">22</td>"),
+        "queries: {row}"
+    );
+    assert!(row.contains("Cần xem xét"), "{row}");
+    assert!(
+        row.contains(&format!("Khu vực {commune} ({commune}): 21 bảng")),
+        "{row}"
+    );
+    assert!(page.contains("hơn 20 bảng"), "the flag explained");
+    assert_nothing_personal(&page);
+
+    let mut admin = WebSession::signed_in(&app, world.admin);
+    admin.lang = Some("en".into());
+    let page = admin.get("/stats/usage").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.contains("<html lang=\"en\""));
+    assert!(page.contains("<a href=\"/stats/usage\">Statistics queries</a>"));
+    assert!(page.contains("<th scope=\"row\">bc.a</th>"));
+    assert!(page.contains("Flagged"));
+    assert!(page.contains(&format!("({commune}): 21 tables")));
+    assert!(page.contains("more than 20 different tables about one commune"));
+
+    let elsewhere = WebSession::signed_in(&app, world.supervisor_b)
+        .get("/stats/usage")
+        .await;
+    assert_eq!(elsewhere.status, 200);
+    assert!(elsewhere.contains("id=\"usage-empty\""));
+    assert!(!elsewhere.contains("bc.a"));
+
+    for user in [world.reporter_a, world.volunteer_a1] {
+        let refused = WebSession::signed_in(&app, user).get("/stats/usage").await;
+        assert_eq!(refused.status, 403);
+        assert!(refused.contains("Vai trò của bạn không được làm việc này."));
+        assert!(!refused.contains("bc.a"));
+        assert!(!refused.contains("<a href=\"/stats/usage\">"));
+    }
+    let anonymous = WebSession::anonymous(&app).get("/stats/usage").await;
+    assert_eq!(anonymous.status, 303);
+    app.stop().await;
+}
+
+/// A spent budget on the explorer and the report: the form again with what happened and the
+/// day new tables may be asked for, in both languages (429, never the generic "too many
+/// attempts"); a table she has seen is still shown (free); nothing is recorded.
+#[tokio::test]
+async fn a_spent_budget_is_said_in_words_with_the_day_it_renews() {
+    let app = spawn_app_with(tincay::http::state::HttpSettings {
+        stats_budget: 1,
+        ..tincay::http::state::HttpSettings::default()
+    })
+    .await;
+    let world = seed_world(&app).await;
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let first = officer.get("/stats").await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let before = access_count(&app);
+    let refused = officer
+        .get("/stats?measure=cases_opened&dim1=sex&year=2026&part=Q4")
+        .await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert!(refused.contains("id=\"budget-exhausted\""));
+    assert!(refused.contains("Bạn đã dùng hết số bảng thống kê"));
+    assert!(refused.contains("từ ngày 20/12/2026"), "{}", refused.body);
+    assert!(
+        !refused.contains("Quá nhiều lần thử"),
+        "not the generic words"
+    );
+    assert!(
+        refused.contains("<option value=\"sex\" selected>"),
+        "her query stays on the form"
+    );
+    assert!(!refused.contains("id=\"stats-table\""));
+    let mut english = WebSession::signed_in(&app, world.reporter_a);
+    english.lang = Some("en".into());
+    let refused = english
+        .get("/stats?measure=cases_opened&dim1=sex&year=2026&part=Q4")
+        .await;
+    assert_eq!(refused.status, 429);
+    assert!(refused.contains("You have used up the statistics tables"));
+    assert!(refused.contains("from 2026-12-20"), "{}", refused.body);
+    // A download of a new table, and the programme report: the same words.
+    let csv = officer
+        .get("/stats.csv?measure=cases_opened&dim1=risk_level&year=2026")
+        .await;
+    assert_eq!(csv.status, 429);
+    assert!(csv.header("content-type").starts_with("text/html"));
+    assert!(csv.contains("id=\"budget-exhausted\""));
+    let report = officer.get("/reports/programme?year=2026&quarter=4").await;
+    assert_eq!(report.status, 429);
+    assert!(report.contains("id=\"budget-exhausted\""));
+    assert!(report.contains("từ ngày 20/12/2026"));
+    assert!(report.contains("<option value=\"4\" selected>"));
+    assert_eq!(access_count(&app), before, "a refusal records nothing");
+    // The table she already has is free.
+    let again = officer.get("/stats").await;
+    assert_eq!(again.status, 200);
+    assert!(again.contains("id=\"stats-table\""));
+    app.stop().await;
+}
+
+/// The programme report for a quarter: the quarter picker, its dates, the API's numbers for
+/// the same quarter, and the download named for it. An empty quarter looks like a small one.
+#[tokio::test]
+async fn the_programme_report_is_given_by_quarter() {
+    let (app, world, tokens) = seeded().await;
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let page = officer.get("/reports/programme?year=2026&quarter=4").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.contains("name=\"quarter\""));
+    assert!(page.contains("<option value=\"4\" selected>Quý 4</option>"));
+    assert!(
+        page.contains("01/10/2026 – 31/12/2026"),
+        "the quarter's days"
+    );
+    let section = |body: &str| {
+        body.split("id=\"report-people_supported-sex\"")
+            .nth(1)
+            .unwrap()
+            .split("</section>")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let women: u64 = row_number(&section(&page.body), "Nữ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let api = get(
+        &app,
+        &tokens.reporter_a,
+        "/reports/programme?year=2026&quarter=4",
+    )
+    .await
+    .json();
+    assert_eq!(api["quarter"], 4);
+    let indicator = api["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|indicator| indicator["indicator"] == "people_supported" && indicator["by"] == "sex")
+        .unwrap()
+        .clone();
+    let female = indicator["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|cell| cell["sex"] == "female")
+        .unwrap()
+        .clone();
+    assert_eq!(female["count"], women);
+    // The third quarter had nobody: every category listed, each hidden like a small one.
+    let empty = officer.get("/reports/programme?year=2026&quarter=3").await;
+    assert_eq!(empty.status, 200);
+    assert!(empty.contains("01/07/2026 – 30/09/2026"));
+    let third = section(&empty.body);
+    for sex in ["Nữ", "Nam"] {
+        assert_eq!(row_number(&third, sex).as_deref(), Some("&lt;5"), "{sex}");
+    }
+    let csv = officer
+        .get("/reports/programme.csv?year=2026&quarter=4")
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.header("content-disposition").contains("2026-Q4"),
+        "{}",
+        csv.header("content-disposition")
+    );
+    // The explorer takes the same periods: a quarter of a commune, but not a month of it.
+    let quarter = officer
+        .get("/stats?measure=cases_opened&dim1=sex&year=2026&part=Q4&area=23284")
+        .await;
+    assert_eq!(quarter.status, 200, "{}", quarter.body);
+    assert!(quarter.contains("<option value=\"Q4\" selected>"));
+    let month = officer
+        .get("/stats?measure=cases_opened&dim1=sex&year=2026&part=11&area=23284")
+        .await;
+    assert_eq!(month.status, 422);
+    assert!(month.contains("Số liệu theo tháng chỉ có cho cấp huyện, tỉnh: với xã"));
+    let province_month = officer
+        .get("/stats?measure=cases_opened&dim1=sex&year=2026&part=11&area=62")
+        .await;
+    assert_eq!(province_month.status, 200);
+    app.stop().await;
+}
+
+/// A grid over 10,000 cells on the explorer: the form again, the breakdown marked with
+/// words that say why; nothing charged or recorded.
+#[tokio::test]
+async fn a_table_too_large_is_refused_on_the_form_in_words() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    for n in 0..20 {
+        app.seed_area(
+            &format!("{}", 24000 + n),
+            tincay::domain::vocab::AreaLevel::Commune,
+            Some("610"),
+        )
+        .await;
+    }
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let before = access_count(&app);
+    let page = officer
+        .get("/stats?measure=cases_opened&dim1=commune&dim2=ethnicity&dim3=violence_type&year=2026")
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.contains("Bảng này sẽ có hơn 10.000 ô"));
+    assert!(!page.contains("id=\"stats-table\""));
+    assert_eq!(access_count(&app), before);
+    app.stop().await;
+}
+
+/// The area picker with more units than it lists (a province of 205 communes): a search
+/// whose small form carries the rest of the query back; the search asks for no table (no
+/// access log entry, nothing charged) and lists only the matching units, grouped under their
+/// province; her own area stays chosen.
+#[tokio::test]
+async fn the_area_picker_searches_a_large_area_without_asking_a_table() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    for n in 0..205 {
+        app.seed_area(
+            &format!("{}", 24000 + n),
+            tincay::domain::vocab::AreaLevel::Commune,
+            Some("62"),
+        )
+        .await;
+    }
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let page = officer
+        .get("/stats?measure=cases_opened&dim1=sex&year=2026&part=Q4")
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.contains("<form id=\"area-search\" method=\"get\" action=\"/stats\">"));
+    assert!(page.contains("<input type=\"hidden\" name=\"measure\" value=\"cases_opened\">"));
+    assert!(page.contains("<input type=\"hidden\" name=\"part\" value=\"Q4\">"));
+    assert!(page.contains("name=\"area_q\" form=\"area-search\""));
+    assert!(
+        !page.contains("<option value=\"24") && !page.contains("<option value=\"23284\""),
+        "no commune listed before a search"
+    );
+    assert!(page.contains("<option value=\"62\" selected>"));
+    let before = access_count(&app);
+    let searched = officer
+        .get("/stats?measure=cases_opened&dim1=sex&year=2026&part=Q4&units=current&area_q=Khu+v%E1%BB%B1c+2410")
+        .await;
+    assert_eq!(searched.status, 200, "{}", searched.body);
+    assert_eq!(access_count(&app), before, "a search asks for no table");
+    assert!(!searched.contains("id=\"stats-table\""));
+    let listed: Vec<&str> = searched
+        .body
+        .split("<option value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|code| code.starts_with("24"))
+        .collect();
+    assert_eq!(listed.len(), 10, "{listed:?}");
+    assert!(searched.contains("<optgroup label=\"62 · Khu vực 62\">"));
+    assert!(
+        searched.contains("<option value=\"sex\" selected>"),
+        "the query kept"
+    );
+    assert!(searched.contains("<option value=\"Q4\" selected>"));
+    // The report page searches the same way.
+    let report = officer
+        .get("/reports/programme?year=2026&quarter=2&area_q=24100")
+        .await;
+    assert_eq!(report.status, 200);
+    assert_eq!(access_count(&app), before);
+    assert!(report.contains("<option value=\"24100\">"));
+    assert!(report.contains("<input type=\"hidden\" name=\"quarter\" value=\"2\">"));
+    assert!(!report.contains("id=\"report-meta\""));
+    app.stop().await;
+}

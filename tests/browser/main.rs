@@ -67,3 +67,4 @@ mod journeys;
 mod real_places;
 mod safety;
 mod shared_phone;
+mod stats_grid;

@@ -2,7 +2,9 @@
 //! of Vietnam's units (Hồ Chí Minh City, 168 communes and wards) and a trusted address in
 //! each of its communes. Each page passes every check of a main page, its first load within
 //! the weight budget (recorded in `target/screenshots/weights.txt`), and lists a picker's
-//! units grouped by province.
+//! units grouped by province: the admin's pages, and the supervisor's statistics explorer
+//! (also with a table by commune, every unit a row), programme report (by year and by
+//! quarter) and audit of statistics queries.
 
 use std::collections::BTreeMap;
 
@@ -83,5 +85,33 @@ async fn the_area_pages_stay_within_the_budget_with_the_largest_province_loaded(
     browser.sign_in("gs.lon", PASSWORD).await;
     browser.open("/stats").await;
     browser.check_page("largest-province-stats").await;
+    // The statistics pages' area picker: her province's units in one group, no search.
+    for (path, picker) in [("/stats", "#area"), ("/reports/programme", "#report-area")] {
+        browser.open(path).await;
+        let group = format!("{picker} optgroup[label^=\"{largest} · \"] option");
+        let options = browser
+            .js(
+                &format!("return document.querySelectorAll('{group}').length;"),
+                vec![],
+            )
+            .await;
+        assert!(options.as_u64().unwrap() > 160, "{path}: {options}");
+        assert!(!browser.exists("input[name=area_q]").await, "{path}");
+    }
+    for (path, name) in [
+        (
+            "/stats?measure=cases_opened&dim1=commune&dim2=none&dim3=none&year=2026&part=Q4&units=current",
+            "largest-province-stats-by-commune",
+        ),
+        ("/reports/programme", "largest-province-report"),
+        (
+            "/reports/programme?year=2026&quarter=4",
+            "largest-province-report-quarter",
+        ),
+        ("/stats/usage", "largest-province-stats-usage"),
+    ] {
+        browser.open(path).await;
+        browser.check_page(name).await;
+    }
     browser.close().await;
 }

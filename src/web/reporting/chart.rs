@@ -321,6 +321,42 @@ mod tests {
         }
     }
 
+    /// The cut at [`MAX_BARS`] is by position in the grid, never by value: whatever the
+    /// numbers (the large ones all after the cut, suppressed ones anywhere), the chart draws
+    /// the first 60 rows in the table's order, each suppressed one as the same stub.
+    #[test]
+    fn the_cut_keeps_the_grid_order_whatever_the_values() {
+        let many: Vec<Bar> = (0..MAX_BARS + 40)
+            .map(|n| {
+                let value = match n % 3 {
+                    0 => None,
+                    _ if n >= MAX_BARS => Some(1000 + n as u64),
+                    _ => Some(n as u64 + 5),
+                };
+                bar(&format!("row {n}"), value)
+            })
+            .collect();
+        let drawn = layout(&many, 5);
+        let labels: Vec<String> = drawn
+            .marks
+            .iter()
+            .filter_map(|mark| match mark {
+                Mark::Bar { label, .. } => Some(label.clone()),
+                Mark::Group { .. } => None,
+            })
+            .collect();
+        let first: Vec<String> = (0..MAX_BARS).map(|n| format!("row {n}")).collect();
+        assert_eq!(labels, first);
+        let stubs: Vec<(f64, String, bool)> =
+            bars_of(&drawn).into_iter().filter(|bar| bar.2).collect();
+        assert_eq!(stubs.len(), MAX_BARS / 3);
+        assert!(
+            stubs
+                .iter()
+                .all(|stub| *stub == (STUB_WIDTH, "<5".to_owned(), true))
+        );
+    }
+
     #[test]
     fn long_tables_are_cut_for_the_chart_only() {
         let many: Vec<Bar> = (0..MAX_BARS + 5)

@@ -5,7 +5,11 @@
 //! outside hers is 404), its modes (exact counts for supervisors only: 403 otherwise) and
 //! its access log (an exact query, and every download, is recorded before it is answered).
 //! A query the API refuses as invalid comes back as the form with the error under its
-//! field.
+//! field; a spent budget as the form with the day it renews ([`Outcome`]).
+//!
+//! The area is chosen with the shared [`AreaPicker`](crate::web::area_picker::AreaPicker)
+//! (her area and its units grouped by province; with more than it lists, a search whose
+//! small form carries the rest of the query back, and which asks no table).
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -13,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::domain::bounds::FieldCode;
 use crate::domain::vocab::Role;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::error::{ApiError, FieldError};
@@ -23,12 +28,17 @@ use crate::stats::query::StatsTable;
 use crate::web::error::WebError;
 use crate::web::i18n::{Lang, tr};
 use crate::web::page::{Frame, render};
+use crate::web::reporting::outcome::Outcome;
 use crate::web::reporting::query::ExplorerQuery;
 use crate::web::reporting::{chart, labels, pickers, reader, table};
 use crate::web::session::WebUser;
 use crate::web::widgets::{self, Field};
 
-/// The explorer.
+/// The explorer's path.
+pub const PATH: &str = "/stats";
+
+/// The explorer. With `area_q` (the area picker's search) it shows the form alone, with
+/// the matching units, and asks nothing of the statistics.
 pub async fn explorer(
     State(state): State<AppState>,
     user: WebUser,
@@ -39,18 +49,17 @@ pub async fn explorer(
     let lang = user.lang;
     let Query(query) = query.map_err(|_| WebError::status(StatusCode::BAD_REQUEST, lang))?;
     let query = query.or_first(state.clock.today().year());
-    match stats_table(&state, &reader, query.to_api(), false, client).await {
-        Ok(table) => Ok(page(&state, &user, &query, &[], Some(&table))),
-        Err(ApiError::Validation(errors)) => {
-            let mut response = page(&state, &user, &query, &errors, None);
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(error) => Err(WebError::api(error, lang)),
-    }
+    let outcome = if query.searching() {
+        Outcome::Searching
+    } else {
+        let answer = stats_table(&state, &reader, query.to_api(), false, client).await;
+        Outcome::of(answer, lang)?
+    };
+    Ok(page(&state, &user, &query, &outcome))
 }
 
-/// The table as CSV, recorded in the access log as a download.
+/// The table as CSV, recorded in the access log as a download. A spent budget is the
+/// explorer's page with its notice.
 pub async fn explorer_csv(
     State(state): State<AppState>,
     user: WebUser,
@@ -61,9 +70,14 @@ pub async fn explorer_csv(
     let lang = user.lang;
     let Query(query) = query.map_err(|_| WebError::status(StatusCode::BAD_REQUEST, lang))?;
     let query = query.or_first(state.clock.today().year());
-    let table = stats_table(&state, &reader, query.to_api(), true, client)
-        .await
-        .map_err(|error| WebError::api(error, lang))?;
+    let answer = stats_table(&state, &reader, query.to_api(), true, client).await;
+    let table = match answer {
+        Ok(table) => table,
+        Err(ApiError::BudgetExhausted { renews_on }) => {
+            return Ok(page(&state, &user, &query, &Outcome::Exhausted(renews_on)));
+        }
+        Err(error) => return Err(WebError::api(error, lang)),
+    };
     let name = format!(
         "tincay-{}-{}-{}.csv",
         table.measure,
@@ -100,23 +114,46 @@ fn error_for(
         .then(|| tr(lang, key))
 }
 
-/// The whole page: the form, then the table and its chart when there is one.
+/// The words of a refused field: `rule` when the API refused it for a rule on how tables
+/// may be cut (its code says so: a month below district level, historical units for less
+/// than a year, a grid over the limit), else `key`.
+fn error_or_rule(
+    lang: Lang,
+    errors: &[FieldError],
+    field: &str,
+    key: &'static str,
+    rule: (FieldCode, &'static str),
+) -> Option<&'static str> {
+    let refused: Vec<&FieldError> = errors.iter().filter(|error| error.field == field).collect();
+    if refused.is_empty() {
+        None
+    } else if refused.iter().all(|error| error.code == rule.0) {
+        Some(tr(lang, rule.1))
+    } else {
+        Some(tr(lang, key))
+    }
+}
+
+/// The whole page: the budget notice if it is spent, the form, then the table and its
+/// chart when there is one.
 fn page(
     state: &AppState,
     user: &WebUser,
     query: &ExplorerQuery,
-    errors: &[FieldError],
-    table: Option<&StatsTable>,
+    outcome: &Outcome<StatsTable>,
 ) -> Response {
     let lang = user.lang;
     let title = tr(lang, "stats.title");
     let body = html! {
         h1 { (title) }
         p.muted.no-print { (tr(lang, "stats.intro")) }
-        (form(state, user, query, errors))
-        @if let Some(table) = table { (results(state, lang, query, table)) }
+        @if let Some(notice) = outcome.notice(lang) { (notice) }
+        (form(state, user, query, outcome.errors()))
+        @if let Some(table) = outcome.answered() { (results(state, lang, query, table)) }
     };
-    render(&Frame::new(state, user, title), body)
+    let mut response = render(&Frame::new(state, user, title), body);
+    *response.status_mut() = outcome.status();
+    response
 }
 
 fn form(state: &AppState, user: &WebUser, query: &ExplorerQuery, errors: &[FieldError]) -> Markup {
@@ -127,15 +164,61 @@ fn form(state: &AppState, user: &WebUser, query: &ExplorerQuery, errors: &[Field
     let years = pickers::years(this_year, query.year.as_deref());
     let parts = pickers::parts(lang);
     let units = pickers::units(lang);
-    let areas = pickers::areas(lang, &state.projections.registry, user.user.area.as_ref());
-    let by_error = error_for(lang, errors, &["by"], "stats.error.by");
+    let registry = &state.projections.registry;
+    let own = user.user.area.as_ref();
+    let all = registry.areas();
+    let own_code = own.map(|own| own.as_str());
+    let areas = pickers::area_picker(
+        Field::new("area", "area", tr(lang, "stats.area")).error(error_for(
+            lang,
+            errors,
+            &["area"],
+            "stats.error.area",
+        )),
+        pickers::area_choices(registry, own),
+        &all,
+        query
+            .area
+            .as_deref()
+            .filter(|area| !area.is_empty())
+            .or(own_code),
+        query.area_q.as_deref(),
+        PATH,
+    );
+    let kept = query.pairs_without_area();
+    let kept: Vec<(&str, &str)> = kept
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let by_error = error_or_rule(
+        lang,
+        errors,
+        "by",
+        "stats.error.by",
+        (FieldCode::OutOfRange, "stats.error.too_large"),
+    );
+    let period_error = error_or_rule(
+        lang,
+        errors,
+        "period",
+        "stats.error.period",
+        (FieldCode::Inconsistent, "stats.error.month_level"),
+    );
+    let units_error = error_or_rule(
+        lang,
+        errors,
+        "units",
+        "stats.error.units",
+        (FieldCode::Inconsistent, "stats.error.historical_year"),
+    );
     let dimension_pickers = [
         ("dim1", "stats.dim1", query.dim1.as_deref(), by_error),
         ("dim2", "stats.dim2", query.dim2.as_deref(), None),
         ("dim3", "stats.dim3", query.dim3.as_deref(), None),
     ];
     html! {
-        form #stats-query .stacked.explorer.no-print method="get" action="/stats" {
+        (areas.search_form_keeping(&kept))
+        form #stats-query .stacked.explorer.no-print method="get" action=(PATH) {
             (widgets::error_summary(lang, !errors.is_empty()))
             (widgets::select(lang,
                 Field::new("measure", "measure", tr(lang, "stats.measure"))
@@ -155,20 +238,18 @@ fn form(state: &AppState, user: &WebUser, query: &ExplorerQuery, errors: &[Field
             div.pickers {
                 (widgets::select(lang,
                     Field::new("year", "year", tr(lang, "stats.year"))
-                        .error(error_for(lang, errors, &["period"], "stats.error.period")),
+                        .error(period_error),
                     &pickers::borrowed(&years), query.year.as_deref(), None))
-                (widgets::select(lang, Field::new("part", "part", tr(lang, "stats.part")),
+                (widgets::select(lang, Field::new("part", "part", tr(lang, "stats.part"))
+                        .hint(tr(lang, "stats.part_hint")),
                     &pickers::borrowed(&parts), query.part.as_deref(), None))
-                (widgets::select(lang,
-                    Field::new("area", "area", tr(lang, "stats.area"))
-                        .error(error_for(lang, errors, &["area"], "stats.error.area")),
-                    &pickers::borrowed(&areas), query.area.as_deref(), None))
                 (widgets::select(lang,
                     Field::new("units", "units", tr(lang, "stats.units"))
                         .hint(tr(lang, "stats.units_hint"))
-                        .error(error_for(lang, errors, &["units"], "stats.error.units")),
+                        .error(units_error),
                     &pickers::borrowed(&units), query.units.as_deref(), None))
             }
+            (areas.render(lang))
             @if user.user.role == Role::Supervisor {
                 (widgets::checkbox(
                     Field::new("exact", "exact", tr(lang, "stats.exact"))

@@ -1,6 +1,7 @@
 //! The reporting officer's pages (supervisors may use them too, exactly as the API's
 //! [`StatsReader`]; other roles get 403): the statistics explorer with its table, chart and
-//! CSV, and the printable programme report.
+//! CSV, and the printable programme report; and the audit of statistics queries for
+//! supervisors and admins.
 //!
 //! - [`explorer`]: `GET /stats` and `GET /stats.csv`; [`programme`]: `GET /reports/programme`
 //!   and `GET /reports/programme.csv`. Each calls the API's typed core
@@ -8,15 +9,21 @@
 //!   checks, scope, protection and access log are the API's own.
 //! - [`query`]: the pages' query strings as the API's queries; [`pickers`]: the forms'
 //!   choices; [`labels`]: measures, dimensions and values in words; [`table`]: a table and
-//!   the note on protection as HTML; [`chart`]: the SVG bar chart; [`words`]: the catalogue.
+//!   the note on protection as HTML; [`chart`]: the SVG bar chart; [`outcome`]: the form
+//!   again after a refusal (a field, or a spent budget with its renewal day);
+//!   [`words`]: the catalogue.
+//! - [`usage`]: `GET /stats/usage`, the audit of officers' statistics queries (the API's
+//!   [`StatsAuditor`](crate::http::auth::StatsAuditor): supervisors and admins).
 
 pub mod chart;
 pub mod explorer;
 pub mod labels;
+pub mod outcome;
 pub mod pickers;
 pub mod programme;
 pub mod query;
 pub mod table;
+pub mod usage;
 pub mod words;
 
 use axum::Router;
@@ -35,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/stats.csv", get(explorer::explorer_csv))
         .route("/reports/programme", get(programme::report))
         .route("/reports/programme.csv", get(programme::report_csv))
+        .route(usage::PATH, get(usage::page))
 }
 
 /// The signed-in user as the API's [`StatsReader`]: the roles its extractor admits

@@ -1,15 +1,18 @@
 //! The choices of the reporting pages' forms, as `(code, label)` pairs for
 //! [`widgets::select`](crate::web::widgets::select): the API's measures and dimensions,
 //! years and parts of a year, units, and the areas she may ask about (her own area and the
-//! current units within it, from the registry projection, as a tree).
+//! current units within it, from the registry projection, in the shared [`AreaPicker`]:
+//! grouped by province, searched rather than listed when there are too many).
 
 use crate::domain::ids::AreaCode;
-use crate::projections::registry::Registry;
+use crate::projections::registry::{Area, Registry};
 use crate::stats::dimension::Dimension;
 use crate::stats::measure::Measure;
+use crate::web::area_picker::AreaPicker;
 use crate::web::i18n::{Lang, tr};
 use crate::web::reporting::labels;
 use crate::web::reporting::query::{NO_DIMENSION, WHOLE_YEAR};
+use crate::web::widgets::Field;
 
 /// How many years back the year picker reaches.
 const YEARS_BACK: i32 = 9;
@@ -96,6 +99,20 @@ pub fn parts(lang: Lang) -> Options {
         .collect()
 }
 
+/// The programme report's periods: the whole year (an empty value) or one of its quarters.
+pub fn quarters(lang: Lang) -> Options {
+    [
+        ("", "stats.part_year"),
+        ("1", "stats.q1"),
+        ("2", "stats.q2"),
+        ("3", "stats.q3"),
+        ("4", "stats.q4"),
+    ]
+    .into_iter()
+    .map(|(code, key)| (code.to_owned(), tr(lang, key).to_owned()))
+    .collect()
+}
+
 /// Today's units or the units of the time.
 pub fn units(lang: Lang) -> Options {
     vec![
@@ -110,33 +127,41 @@ pub fn units(lang: Lang) -> Options {
     ]
 }
 
-/// Her area and the current (not retired) units within it, each under its parent; a
-/// unit's label is its name and level.
-pub fn areas(lang: Lang, registry: &Registry, own: Option<&AreaCode>) -> Options {
+/// Her area and the current (not retired) units within it: what her area picker offers.
+pub fn area_choices(registry: &Registry, own: Option<&AreaCode>) -> Vec<Area> {
     let Some(own) = own else {
         return Vec::new();
     };
-    let all = registry.areas();
-    let mut options = Vec::new();
-    let mut pending = vec![(own.clone(), 0_usize)];
-    while let Some((code, depth)) = pending.pop() {
-        let Some(area) = all.iter().find(|area| area.code == code) else {
-            continue;
-        };
-        let indent = "— ".repeat(depth);
-        options.push((
-            area.code.as_str().to_owned(),
-            format!("{indent}{} ({})", area.name, area.level.label(lang)),
-        ));
-        // Children in code order: pushed in reverse so the first is taken first.
-        let children = all
-            .iter()
-            .filter(|child| child.parent.as_ref() == Some(&code) && child.valid_to.is_none());
-        let mut children: Vec<_> = children.map(|child| child.code.clone()).collect();
-        children.reverse();
-        pending.extend(children.into_iter().map(|child| (child, depth + 1)));
+    registry
+        .areas()
+        .into_iter()
+        .filter(|area| {
+            &area.code == own
+                || (area.valid_to.is_none() && registry.area_contains(own, &area.code))
+        })
+        .collect()
+}
+
+/// The area picker of a reporting page ([`AreaPicker`]: grouped by province, searched when
+/// a province holds too many units to list): her area and the units within it, `selected`
+/// (or her own area) chosen, no blank choice.
+pub fn area_picker<'a>(
+    field: Field<'a>,
+    choices: Vec<Area>,
+    all: &'a [Area],
+    selected: Option<&'a str>,
+    search: Option<&'a str>,
+    action: &'a str,
+) -> AreaPicker<'a> {
+    AreaPicker {
+        field,
+        choices,
+        all,
+        selected,
+        search: search.filter(|text| !text.trim().is_empty()),
+        blank: None,
+        action,
     }
-    options
 }
 
 #[cfg(test)]
@@ -159,6 +184,14 @@ mod tests {
         assert_eq!(parts[0], ("year".to_owned(), "Whole year".to_owned()));
         assert_eq!(parts[1].1, "1st quarter");
         assert_eq!(parts[16], ("12".to_owned(), "December".to_owned()));
+    }
+
+    #[test]
+    fn the_report_is_for_the_year_or_one_of_its_quarters() {
+        let quarters = quarters(Lang::Vi);
+        assert_eq!(quarters.len(), 5);
+        assert_eq!(quarters[0], (String::new(), "Cả năm".to_owned()));
+        assert_eq!(quarters[3], ("3".to_owned(), "Quý 3".to_owned()));
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! `GET /reports/programme`: the programme report for a year and an area, a clean page that
+//! `GET /reports/programme`: the programme report for a year or a quarter and an area (the
+//! area from the shared area picker, as on the explorer), a clean page that
 //! prints on A4 (the form and the navigation do not print; no table is cut mid-row), and
 //! `GET /reports/programme.csv`: the same report as a download.
 //!
 //! Both go through the API's own core ([`programme`]): its checks, scope, modes and access
-//! log, exactly as `GET /api/v1/reports/programme`.
+//! log, exactly as `GET /api/v1/reports/programme`; a spent budget is the form with the day
+//! it renews ([`Outcome`]).
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -24,13 +26,18 @@ use crate::web::error::WebError;
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, render};
 use crate::web::reporting::explorer::attachment;
+use crate::web::reporting::outcome::Outcome;
 use crate::web::reporting::query::ReportQuery;
 use crate::web::reporting::table::{number_cell, suppression_note};
 use crate::web::reporting::{labels, pickers, reader};
 use crate::web::session::WebUser;
 use crate::web::widgets::{self, Field};
 
-/// The report page.
+/// The report page's path.
+pub const PATH: &str = "/reports/programme";
+
+/// The report page. With `area_q` (the area picker's search) it shows the form alone and
+/// asks for no report.
 pub async fn report(
     State(state): State<AppState>,
     user: WebUser,
@@ -41,18 +48,17 @@ pub async fn report(
     let lang = user.lang;
     let Query(query) = query.map_err(|_| WebError::status(StatusCode::BAD_REQUEST, lang))?;
     let query = query.or_this_year(state.clock.today().year());
-    match programme(&state, &reader, query.to_api(), false, client).await {
-        Ok(report) => Ok(page(&state, &user, &query, &[], Some(&report))),
-        Err(ApiError::Validation(errors)) => {
-            let mut response = page(&state, &user, &query, &errors, None);
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(error) => Err(WebError::api(error, lang)),
-    }
+    let outcome = if query.searching() {
+        Outcome::Searching
+    } else {
+        let answer = programme(&state, &reader, query.to_api(), false, client).await;
+        Outcome::of(answer, lang)?
+    };
+    Ok(page(&state, &user, &query, &outcome))
 }
 
-/// The report as CSV, recorded in the access log as a download.
+/// The report as CSV, recorded in the access log as a download. A spent budget is the
+/// report's page with its notice.
 pub async fn report_csv(
     State(state): State<AppState>,
     user: WebUser,
@@ -63,10 +69,18 @@ pub async fn report_csv(
     let lang = user.lang;
     let Query(query) = query.map_err(|_| WebError::status(StatusCode::BAD_REQUEST, lang))?;
     let query = query.or_this_year(state.clock.today().year());
-    let report = programme(&state, &reader, query.to_api(), true, client)
-        .await
-        .map_err(|error| WebError::api(error, lang))?;
-    let name = format!("tincay-programme-{}-{}.csv", report.area, report.year);
+    let report = match programme(&state, &reader, query.to_api(), true, client).await {
+        Ok(report) => report,
+        Err(ApiError::BudgetExhausted { renews_on }) => {
+            return Ok(page(&state, &user, &query, &Outcome::Exhausted(renews_on)));
+        }
+        Err(error) => return Err(WebError::api(error, lang)),
+    };
+    let period = match report.quarter {
+        Some(quarter) => format!("{}-Q{quarter}", report.year),
+        None => report.year.to_string(),
+    };
+    let name = format!("tincay-programme-{}-{period}.csv", report.area);
     Ok(attachment(programme_csv(&report), &name))
 }
 
@@ -74,8 +88,7 @@ fn page(
     state: &AppState,
     user: &WebUser,
     query: &ReportQuery,
-    errors: &[FieldError],
-    report: Option<&ProgrammeReport>,
+    outcome: &Outcome<ProgrammeReport>,
 ) -> Response {
     let lang = user.lang;
     let title = tr(lang, "report.title");
@@ -83,36 +96,62 @@ fn page(
         article #programme-report .report {
             h1 { (title) }
             p.report-subtitle { (tr(lang, "report.subtitle")) }
-            (form(state, user, query, errors))
-            @if let Some(report) = report { (contents(state, lang, query, report)) }
+            @if let Some(notice) = outcome.notice(lang) { (notice) }
+            (form(state, user, query, outcome.errors()))
+            @if let Some(report) = outcome.answered() { (contents(state, lang, query, report)) }
         }
     };
-    render(&Frame::new(state, user, title), body)
+    let mut response = render(&Frame::new(state, user, title), body);
+    *response.status_mut() = outcome.status();
+    response
 }
 
 fn form(state: &AppState, user: &WebUser, query: &ReportQuery, errors: &[FieldError]) -> Markup {
     let lang = user.lang;
     let years = pickers::years(state.clock.today().year(), query.year.as_deref());
-    let areas = pickers::areas(lang, &state.projections.registry, user.user.area.as_ref());
-    let year_error = errors
+    let quarters = pickers::quarters(lang);
+    let error = |field: &str, key| {
+        errors
+            .iter()
+            .any(|error| error.field == field)
+            .then(|| tr(lang, key))
+    };
+    let registry = &state.projections.registry;
+    let own = user.user.area.as_ref();
+    let all = registry.areas();
+    let areas = pickers::area_picker(
+        Field::new("report-area", "area", tr(lang, "report.area"))
+            .error(error("area", "stats.error.area")),
+        pickers::area_choices(registry, own),
+        &all,
+        query
+            .area
+            .as_deref()
+            .filter(|area| !area.is_empty())
+            .or(own.map(|own| own.as_str())),
+        query.area_q.as_deref(),
+        PATH,
+    );
+    let kept = query.pairs_without_area();
+    let kept: Vec<(&str, &str)> = kept
         .iter()
-        .any(|error| error.field == "year")
-        .then(|| tr(lang, "stats.error.period"));
-    let area_error = errors
-        .iter()
-        .any(|error| error.field == "area")
-        .then(|| tr(lang, "stats.error.area"));
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
     html! {
-        form #report-query .stacked.no-print method="get" action="/reports/programme" {
+        (areas.search_form_keeping(&kept))
+        form #report-query .stacked.no-print method="get" action=(PATH) {
             (widgets::error_summary(lang, !errors.is_empty()))
             div.pickers {
                 (widgets::select(lang,
-                    Field::new("report-year", "year", tr(lang, "report.year")).error(year_error),
+                    Field::new("report-year", "year", tr(lang, "report.year"))
+                        .error(error("year", "stats.error.period")),
                     &pickers::borrowed(&years), query.year.as_deref(), None))
                 (widgets::select(lang,
-                    Field::new("report-area", "area", tr(lang, "report.area")).error(area_error),
-                    &pickers::borrowed(&areas), query.area.as_deref(), None))
+                    Field::new("report-quarter", "quarter", tr(lang, "report.quarter"))
+                        .error(error("quarter", "report.error.quarter")),
+                    &pickers::borrowed(&quarters), Some(query.quarter().unwrap_or_default()), None))
             }
+            (areas.render(lang))
             @if user.user.role == Role::Supervisor {
                 (widgets::checkbox(
                     Field::new("report-exact", "exact", tr(lang, "stats.exact"))
@@ -124,14 +163,28 @@ fn form(state: &AppState, user: &WebUser, query: &ReportQuery, errors: &[FieldEr
     }
 }
 
+/// The first and last day of the report's period: its year, or its quarter.
+fn period_days(report: &ProgrammeReport) -> Option<(time::Date, time::Date)> {
+    let (first, last) = match report.quarter {
+        Some(quarter) => (
+            quarter.checked_mul(3)?.checked_sub(2)?,
+            quarter.checked_mul(3)?,
+        ),
+        None => (1, 12),
+    };
+    let first = time::Month::try_from(first).ok()?;
+    let last = time::Month::try_from(last).ok()?;
+    let start = time::Date::from_calendar_date(report.year, first, 1).ok()?;
+    let end = time::Date::from_calendar_date(report.year, last, last.length(report.year)).ok()?;
+    Some((start, end))
+}
+
 fn contents(state: &AppState, lang: Lang, query: &ReportQuery, report: &ProgrammeReport) -> Markup {
     let registry = &state.projections.registry;
     let k = report.k;
-    let first = time::Date::from_calendar_date(report.year, time::Month::January, 1).ok();
-    let last = time::Date::from_calendar_date(report.year, time::Month::December, 31).ok();
-    let period = match (first, last) {
-        (Some(first), Some(last)) => format!("{} – {}", date(lang, first), date(lang, last)),
-        _ => report.year.to_string(),
+    let period = match period_days(report) {
+        Some((first, last)) => format!("{} – {}", date(lang, first), date(lang, last)),
+        None => report.year.to_string(),
     };
     let mode = if report.perturbed {
         tr(lang, "report.mode_perturbed")

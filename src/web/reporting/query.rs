@@ -29,6 +29,9 @@ pub struct ExplorerQuery {
     pub units: Option<String>,
     /// The checkbox sends `yes`.
     pub exact: Option<String>,
+    /// The area picker's search (its own small form): the page then only lists the
+    /// matching units and asks for no table.
+    pub area_q: Option<String>,
 }
 
 impl ExplorerQuery {
@@ -76,6 +79,37 @@ impl ExplorerQuery {
         }
     }
 
+    /// Whether this is the area picker's search rather than a query.
+    pub fn searching(&self) -> bool {
+        self.area_q.is_some()
+    }
+
+    /// The query's fields but the area, as the area search form carries them back.
+    pub fn pairs_without_area(&self) -> Vec<(&'static str, String)> {
+        self.pairs()
+            .into_iter()
+            .filter(|(name, _)| *name != "area")
+            .collect()
+    }
+
+    /// The query's fields that have a value, in the form's order.
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("measure", &self.measure),
+            ("dim1", &self.dim1),
+            ("dim2", &self.dim2),
+            ("dim3", &self.dim3),
+            ("year", &self.year),
+            ("part", &self.part),
+            ("area", &self.area),
+            ("units", &self.units),
+            ("exact", &self.exact),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.clone().map(|value| (name, value)))
+        .collect()
+    }
+
     /// Whether the supervisor asked for exact counts.
     pub fn wants_exact(&self) -> bool {
         self.exact.is_some()
@@ -97,21 +131,8 @@ impl ExplorerQuery {
     /// The query string of this query (for the CSV link and the language switch).
     pub fn to_query_string(&self) -> String {
         let mut out = form_urlencoded::Serializer::new(String::new());
-        let pairs = [
-            ("measure", &self.measure),
-            ("dim1", &self.dim1),
-            ("dim2", &self.dim2),
-            ("dim3", &self.dim3),
-            ("year", &self.year),
-            ("part", &self.part),
-            ("area", &self.area),
-            ("units", &self.units),
-            ("exact", &self.exact),
-        ];
-        for (name, value) in pairs {
-            if let Some(value) = value {
-                out.append_pair(name, value);
-            }
+        for (name, value) in self.pairs() {
+            out.append_pair(name, &value);
         }
         out.finish()
     }
@@ -125,6 +146,8 @@ pub struct ReportQuery {
     pub quarter: Option<String>,
     pub area: Option<String>,
     pub exact: Option<String>,
+    /// The area picker's search, as on the explorer.
+    pub area_q: Option<String>,
 }
 
 impl ReportQuery {
@@ -140,23 +163,49 @@ impl ReportQuery {
     pub fn to_api(&self) -> ProgrammeQuery {
         ProgrammeQuery {
             year: self.year.clone(),
-            quarter: self.quarter.clone().filter(|quarter| !quarter.is_empty()),
+            quarter: self.quarter().map(str::to_owned),
             area: self.area.clone().filter(|area| !area.is_empty()),
             exact: exact(self.exact.as_deref()),
         }
     }
 
-    pub fn to_query_string(&self) -> String {
-        let mut out = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [
+    /// The quarter asked for (`1`..`4` if valid; anything else goes to the API as it came),
+    /// or `None` for the whole year.
+    pub fn quarter(&self) -> Option<&str> {
+        self.quarter
+            .as_deref()
+            .filter(|quarter| !quarter.is_empty())
+    }
+
+    /// Whether this is the area picker's search rather than a report.
+    pub fn searching(&self) -> bool {
+        self.area_q.is_some()
+    }
+
+    /// The query's fields but the area, as the area search form carries them back.
+    pub fn pairs_without_area(&self) -> Vec<(&'static str, String)> {
+        self.pairs()
+            .into_iter()
+            .filter(|(name, _)| *name != "area")
+            .collect()
+    }
+
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
             ("year", &self.year),
             ("quarter", &self.quarter),
             ("area", &self.area),
             ("exact", &self.exact),
-        ] {
-            if let Some(value) = value {
-                out.append_pair(name, value);
-            }
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.clone().map(|value| (name, value)))
+        .collect()
+    }
+
+    pub fn to_query_string(&self) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in self.pairs() {
+            out.append_pair(name, &value);
         }
         out.finish()
     }
@@ -197,6 +246,7 @@ mod tests {
             area: Some("610".into()),
             units: Some("historical".into()),
             exact: Some("yes".into()),
+            area_q: None,
         };
         let api = query.to_api();
         assert_eq!(api.by.as_deref(), Some("support_type,sex"));

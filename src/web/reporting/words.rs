@@ -233,6 +233,36 @@ pub const MESSAGES: &[Message] = &[
         "Choose how to count administrative units from the list.",
     ),
     msg(
+        "stats.error.too_large",
+        "Bảng này sẽ có hơn 10.000 ô: hãy bỏ bớt một chiều phân tổ hoặc chọn địa bàn nhỏ hơn.",
+        "This table would have more than 10,000 cells: take away a breakdown or choose a smaller area.",
+    ),
+    msg(
+        "stats.error.month_level",
+        "Số liệu theo tháng chỉ có cho cấp huyện, tỉnh: với xã hoặc địa chỉ tin cậy, hãy chọn một quý hoặc cả năm.",
+        "Months are given only for a district or a province: for a commune or a trusted address, choose a quarter or the whole year.",
+    ),
+    msg(
+        "stats.error.historical_year",
+        "Địa giới tại thời điểm đó chỉ tính được cho cả năm: hãy chọn cả năm, không chia theo tháng hay quý.",
+        "Areas as they were at the time are given only for a whole year: choose the whole year, with no breakdown by month or quarter.",
+    ),
+    msg(
+        "stats.part_hint",
+        "Số liệu theo tháng chỉ có cho cấp huyện, tỉnh; xã và địa chỉ tin cậy xem theo quý hoặc cả năm.",
+        "Months are given for a district or a province; a commune or a trusted address by quarter or year.",
+    ),
+    msg(
+        "stats.budget.title",
+        "Bạn đã dùng hết số bảng thống kê được xem trong 30 ngày.",
+        "You have used up the statistics tables you may ask for in 30 days.",
+    ),
+    msg(
+        "stats.budget.body",
+        "Để bảo vệ những người được hỗ trợ, mỗi cán bộ chỉ được xem một số bảng khác nhau trong 30 ngày. Bạn vẫn xem lại được những bảng đã xem; từ ngày {date} bạn có thể xem bảng mới.",
+        "To protect the people supported, each officer may ask for a limited number of different tables in 30 days. You can still see again the tables you have already seen; from {date} you can ask for new ones.",
+    ),
+    msg(
         "stats.error.exact",
         "Ô số chính xác chỉ nhận có hoặc không.",
         "The exact counts box is either ticked or not.",
@@ -245,6 +275,16 @@ pub const MESSAGES: &[Message] = &[
         "The indicators of Project 8: gender equality and urgent issues for women and children",
     ),
     msg("report.year", "Năm báo cáo", "Year"),
+    msg(
+        "report.quarter",
+        "Cả năm hoặc một quý",
+        "The year or a quarter",
+    ),
+    msg(
+        "report.error.quarter",
+        "Hãy chọn cả năm hoặc một quý trong danh sách.",
+        "Choose the whole year or a quarter from the list.",
+    ),
     msg("report.area", "Địa bàn", "Area"),
     msg("report.period", "Kỳ báo cáo", "Period"),
     msg("report.mode", "Loại số liệu", "Numbers"),
@@ -298,5 +338,44 @@ pub const MESSAGES: &[Message] = &[
         "Consent to reporting",
     ),
     msg("report.indicator", "Chỉ số", "Indicator"),
+    // The audit of statistics queries.
+    msg("nav.stats_usage", "Truy vấn thống kê", "Statistics queries"),
+    msg(
+        "usage.title",
+        "Giám sát truy vấn thống kê",
+        "Statistics queries",
+    ),
+    msg(
+        "usage.intro",
+        "Số bảng thống kê mỗi cán bộ trong địa bàn của bạn đã xem trong {days} ngày qua. Mỗi cán bộ báo cáo được xem tối đa {budget} bảng khác nhau trong {days} ngày; xem lại một bảng đã xem thì không tính thêm.",
+        "The statistics tables each officer in your area asked for in the last {days} days. A reporting officer may ask for at most {budget} different tables in {days} days; asking for a table again does not count.",
+    ),
+    msg(
+        "usage.flag_hint",
+        "Cán bộ đã xem hơn {flag} bảng khác nhau về cùng một xã được đánh dấu: nhiều bảng chồng lên nhau về một địa bàn nhỏ là cách có thể dùng để suy ra một trường hợp.",
+        "An officer who asked for more than {flag} different tables about one commune is flagged: many overlapping tables about one small area are how someone could try to work out a single case.",
+    ),
+    msg(
+        "usage.empty",
+        "Không có cán bộ nào trong địa bàn của bạn xem số liệu thống kê trong 30 ngày qua.",
+        "Nobody in your area asked for statistics in the last 30 days.",
+    ),
+    msg(
+        "usage.caption",
+        "Số bảng thống kê theo cán bộ",
+        "Statistics tables by officer",
+    ),
+    msg("usage.officer", "Cán bộ", "Officer"),
+    msg("usage.role", "Vai trò", "Role"),
+    msg("usage.tables", "Số bảng khác nhau", "Different tables"),
+    msg(
+        "usage.queries",
+        "Số lần xem (kể cả xem lại)",
+        "Queries (with repeats)",
+    ),
+    msg("usage.flag", "Cảnh báo", "Flag"),
+    msg("usage.flagged", "Cần xem xét", "Flagged"),
+    msg("usage.not_flagged", "Không", "None"),
+    msg("usage.tables_on", "{n} bảng", "{n} tables"),
     msg("report.number", "Số liệu", "Number"),
 ];

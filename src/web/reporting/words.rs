@@ -199,8 +199,8 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "stats.note.rounded",
-        "Số đêm tạm lánh được làm tròn đến bội số của 5.",
-        "Shelter nights are rounded to a multiple of 5.",
+        "Số đêm tạm lánh cũng được làm nhiễu (theo số đêm nhiều nhất của một trường hợp trong ô), rồi làm tròn đến bội số của 5.",
+        "Shelter nights are also perturbed (in proportion to the most nights of any one case in the cell), then rounded to a multiple of 5.",
     ),
     msg(
         "stats.note.exact",

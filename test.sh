@@ -65,6 +65,29 @@ if [ -z "${TINCAY_PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/nu
 fi
 # Debian's package starts a cluster of its own as a service; the tests never use it.
 ls -d "${TINCAY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
+echo "== Caddy for the proxy test (tests/processes/serve/caddy.rs runs deploy/Caddyfile for real)"
+caddy="${TINCAY_CADDY:-/usr/bin/caddy}"
+if [ ! -x "$caddy" ]; then
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi; }
+    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+        echo "ERROR: $caddy is missing, and installing it needs root or sudo (or set TINCAY_CADDY)" >&2
+        exit 1
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "ERROR: $caddy is missing and there is no apt-get: install Caddy and set TINCAY_CADDY" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y caddy \
+        || { as_root apt-get update && as_root apt-get install -y caddy; } \
+        || { echo "ERROR: cannot install caddy with apt-get" >&2; exit 1; }
+    # Debian's package starts Caddy as a service on port 80; the test runs its own.
+    if [ ! -x "$caddy" ]; then
+        echo "ERROR: caddy is installed, but $caddy is still missing" >&2
+        exit 1
+    fi
+fi
+"$caddy" version
 echo "== tests"
 cargo test --locked --lib --bins --tests
 echo "== benchmarks compile and run briefly"

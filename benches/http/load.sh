@@ -22,7 +22,7 @@ $BIN keygen --out "$KEY" >/dev/null
 printf 'admin password 2026\n' | $BIN user add --username admin --role admin --password-stdin --data-dir "$DATA" --key-file "$KEY" >/dev/null
 
 PORT=$((20000 + RANDOM % 20000))
-$BIN serve --data-dir "$DATA" --key-file "$KEY" --listen "127.0.0.1:$PORT" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+$BIN serve --data-dir "$DATA" --key-file "$KEY" --listen "127.0.0.1:$PORT" --user-requests-per-minute 1000000 >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER=$!
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 API=http://127.0.0.1:$PORT/api/v1

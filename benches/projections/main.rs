@@ -324,6 +324,9 @@ fn start_server(data_dir: &Path, key_file: &Path) -> Server {
         .arg(data_dir)
         .arg("--key-file")
         .arg(key_file)
+        // One reporting officer asks thousands of times: the latency is measured here, not
+        // the per-user rate limit.
+        .args(["--user-requests-per-minute", "1000000"])
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

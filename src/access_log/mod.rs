@@ -7,10 +7,12 @@
 //! - [`AccessRecorder`] ([`batch`]): entries recorded at the same moment share appends: all
 //!   the entries for one stream that queued up while the previous appends were being made
 //!   durable become one event, and every caller is answered once that event is durable.
-//! - [`for_case`]: a case's entries, batches read back as the entries they hold.
+//! - [`for_case`]: a case's entries, batches read back as the entries they hold; [`page`]
+//!   folds repeated reads into one item and pages them for supervisors.
 //! - [`record_account`]: what happened to an account (created, reset, approved, refused).
 
 mod batch;
+pub mod page;
 
 pub use batch::AccessRecorder;
 

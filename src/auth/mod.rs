@@ -1,6 +1,9 @@
-//! Authentication services, independent of HTTP: password hashing ([`password`]), session
-//! tokens ([`sessions`]) and login throttling ([`throttle`]). SECURITY-SENSITIVE.
+//! Authentication services, independent of HTTP: password hashing ([`password`]), how hard a
+//! new password is to guess ([`strength`]), session tokens ([`sessions`]), login throttling
+//! ([`throttle`]) and the per-user request rate ([`rate`]). SECURITY-SENSITIVE.
 
 pub mod password;
+pub mod rate;
 pub mod sessions;
+pub mod strength;
 pub mod throttle;

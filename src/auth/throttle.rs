@@ -9,12 +9,17 @@
 //!   doubles, from [`FIRST_DELAY`] up to [`MAX_DELAY`]. Failures from one client never stop
 //!   the right password from another. A pair is forgotten [`FORGET_AFTER`] after its last
 //!   failure, and at once on a success.
-//! - **per client, for names without an account**: a client that has tried more than
-//!   [`FREE_UNKNOWN`] unknown names (spraying) gets 429 for every further *wrong* answer,
-//!   whatever the name, so the 429 says nothing about which names exist; the right password
-//!   of a real account still signs in.
+//! - **per client, whatever the name**: a client with more than [`FREE_UNKNOWN`] wrong
+//!   answers (spraying names) gets 429 for every further *wrong* answer, whatever the name;
+//!   the right password of a real account still signs in. Every wrong answer counts alike,
+//!   for a name with an account or without one, so neither whether the 429 comes nor its
+//!   `Retry-After` says which names exist (counting only unknown names made the wait grow
+//!   for those alone: a name-existence oracle).
 //! - **a global ceiling**: at most [`GLOBAL_CEILING`] sign-in attempts per minute over all
 //!   clients (each costs an Argon2 hash), then 429 with `Retry-After` until the minute ends.
+//!   A client's attempt counts against it only once its own limits have passed (a locked
+//!   name, its [`CLIENT_SHARE`] of the minute), so one runaway client, refused, never uses
+//!   up the minute for everyone else.
 //!
 //! A client is its IP address (as the trusted proxy reports it, see
 //! [`crate::http::middleware::client`]); IPv6 clients are grouped by their /64, which one
@@ -37,10 +42,13 @@ pub const FIRST_DELAY: Duration = Duration::minutes(1);
 pub const MAX_DELAY: Duration = Duration::hours(1);
 /// A record is forgotten this long after its last failure.
 pub const FORGET_AFTER: Duration = Duration::hours(24);
-/// Unknown names one client may try before its wrong answers are refused.
+/// Wrong answers (any names) one client may give before its further wrong answers are
+/// refused.
 pub const FREE_UNKNOWN: u32 = 10;
 /// Sign-in attempts per minute over all clients.
 pub const GLOBAL_CEILING: u32 = 300;
+/// Sign-in attempts per minute one client may make: its share of [`GLOBAL_CEILING`].
+pub const CLIENT_SHARE: u32 = GLOBAL_CEILING / 10;
 
 /// Who is signing in from where, as the throttle keys it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -90,6 +98,8 @@ struct State {
     unknown: HashMap<Client, Record>,
     /// The current minute's start and its attempts.
     minute: Option<(OffsetDateTime, u32)>,
+    /// Each client's attempts in the current minute.
+    shares: HashMap<Client, u32>,
 }
 
 /// The throttle's memory (in memory only: a restart forgets it).
@@ -106,21 +116,15 @@ fn seconds_until(until: OffsetDateTime, now: OffsetDateTime) -> u64 {
 }
 
 impl Throttle {
-    /// Before any work: `Err(seconds to wait)` when the global ceiling is reached or this
-    /// name is locked for this client. Otherwise the attempt is counted (globally, and as a
-    /// failure of the pair until [`Throttle::succeeded`] clears it, so guesses sent in
-    /// parallel get no more tries than guesses sent in turn).
+    /// Before any work: `Err(seconds to wait)` when this name is locked for this client, the
+    /// client has used its share of the minute, or the global ceiling is reached, checked in
+    /// that order so that a client refused by its own limits costs the others nothing.
+    /// Otherwise the attempt is counted (globally, in the client's share, and as a failure of
+    /// the pair until [`Throttle::succeeded`] clears it, so guesses sent in parallel get no
+    /// more tries than guesses sent in turn).
     pub fn attempt(&self, name: &str, client: &Client, now: OffsetDateTime) -> Result<(), u64> {
         let mut state = self.lock();
         state.forget_old(now);
-        let minute = match state.minute {
-            Some((start, count)) if now - start < Duration::MINUTE => (start, count),
-            _ => (now, 0),
-        };
-        if minute.1 >= GLOBAL_CEILING {
-            return Err(seconds_until(minute.0 + Duration::MINUTE, now));
-        }
-        state.minute = Some((minute.0, minute.1 + 1));
         let key = (name.to_owned(), client.clone());
         if let Some(until) = state
             .pairs
@@ -131,6 +135,21 @@ impl Throttle {
                 return Err(seconds_until(until, now));
             }
         }
+        let minute = match state.minute {
+            Some((start, count)) if now - start < Duration::MINUTE => (start, count),
+            _ => {
+                state.shares.clear();
+                (now, 0)
+            }
+        };
+        let minute_ends = seconds_until(minute.0 + Duration::MINUTE, now);
+        let share = state.shares.get(client).copied().unwrap_or(0);
+        if share >= CLIENT_SHARE || minute.1 >= GLOBAL_CEILING {
+            state.minute = Some(minute);
+            return Err(minute_ends);
+        }
+        state.minute = Some((minute.0, minute.1 + 1));
+        state.shares.insert(client.clone(), share + 1);
         let record = state.pairs.entry(key).or_insert(Record {
             failures: 0,
             last: now,
@@ -140,23 +159,17 @@ impl Throttle {
         Ok(())
     }
 
-    /// A wrong answer: `unknown_name` when no account has that name. `Err(seconds)` when
-    /// the client has tried too many unknown names: answer 429, not 401.
-    pub fn failed(
-        &self,
-        client: &Client,
-        unknown_name: bool,
-        now: OffsetDateTime,
-    ) -> Result<(), u64> {
+    /// A wrong answer, for a name with an account or without one alike (the caller must not
+    /// say which: see the module documentation). `Err(seconds)` when the client has given
+    /// too many: answer 429, not 401.
+    pub fn failed(&self, client: &Client, now: OffsetDateTime) -> Result<(), u64> {
         let mut state = self.lock();
         let record = state.unknown.entry(client.clone()).or_insert(Record {
             failures: 0,
             last: now,
         });
-        if unknown_name {
-            record.failures += 1;
-            record.last = now;
-        }
+        record.failures += 1;
+        record.last = now;
         match record.locked_until(FREE_UNKNOWN + 1) {
             Some(until) if until > now => Err(seconds_until(until, now)),
             _ => Ok(()),
@@ -226,18 +239,49 @@ mod tests {
     }
 
     #[test]
-    fn spraying_unknown_names_refuses_the_sprayers_wrong_answers_only() {
+    fn spraying_names_refuses_the_sprayers_wrong_answers_only() {
         let throttle = Throttle::default();
         let sprayer = client("203.0.113.9");
         for _ in 0..FREE_UNKNOWN {
-            assert_eq!(throttle.failed(&sprayer, true, NOW), Ok(()));
+            assert_eq!(throttle.failed(&sprayer, NOW), Ok(()));
         }
-        assert!(throttle.failed(&sprayer, true, NOW).is_err());
-        assert!(
-            throttle.failed(&sprayer, false, NOW).is_err(),
-            "a known name alike"
+        assert!(throttle.failed(&sprayer, NOW).is_err());
+        assert_eq!(throttle.failed(&client("198.51.100.7"), NOW), Ok(()));
+    }
+
+    #[test]
+    fn a_refused_client_does_not_use_up_the_minute_for_everyone() {
+        let throttle = Throttle::default();
+        let runaway = client("203.0.113.9");
+        // Five requests a second for a minute, each a new name: no name is ever locked.
+        let mut refused = 0;
+        for n in 0..GLOBAL_CEILING {
+            let at = NOW + Duration::milliseconds(i64::from(n) * 190);
+            if throttle.attempt(&format!("ten.{n}"), &runaway, at).is_err() {
+                refused += 1;
+            }
+        }
+        assert_eq!(refused, GLOBAL_CEILING - CLIENT_SHARE);
+        let later = NOW + Duration::seconds(57);
+        assert_eq!(
+            throttle.attempt("gs.a", &client("198.51.100.7"), later),
+            Ok(())
         );
-        assert_eq!(throttle.failed(&client("198.51.100.7"), true, NOW), Ok(()));
+        assert!(throttle.attempt("gs.a", &runaway, later).is_err());
+    }
+
+    #[test]
+    fn a_locked_name_is_refused_before_it_counts_globally() {
+        let throttle = Throttle::default();
+        let attacker = client("203.0.113.9");
+        for _ in 0..FREE_FAILURES {
+            throttle.attempt("gs.a", &attacker, NOW).unwrap();
+        }
+        for _ in 0..GLOBAL_CEILING {
+            assert!(throttle.attempt("gs.a", &attacker, NOW).is_err());
+        }
+        let state = throttle.lock();
+        assert_eq!(state.minute, Some((NOW, FREE_FAILURES)));
     }
 
     #[test]
@@ -259,7 +303,7 @@ mod tests {
     fn the_global_ceiling_answers_until_the_minute_ends() {
         let throttle = Throttle::default();
         for n in 0..GLOBAL_CEILING {
-            let from = client(&format!("10.0.{}.{}", n / 250, n % 250));
+            let from = client(&format!("10.0.{}.{}", n / 25, n % 25));
             assert_eq!(throttle.attempt("x", &from, NOW), Ok(()));
         }
         let later = NOW + Duration::seconds(20);

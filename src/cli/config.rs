@@ -35,6 +35,8 @@ pub struct Config {
     /// `--trusted-proxy`, each a CIDR.
     pub trusted_proxy: Option<Vec<String>>,
     pub page_title: Option<String>,
+    pub user_requests_per_minute: Option<u64>,
+    pub access_log_window_minutes: Option<u64>,
     pub retention_years: Option<u64>,
     pub store_cache_mib: Option<u64>,
     pub store: Option<String>,
@@ -81,6 +83,14 @@ impl Config {
                 self.trusted_proxy.as_ref().map(|proxies| proxies.join(",")),
             ),
             ("page_title", self.page_title.clone()),
+            (
+                "user_requests_per_minute",
+                number(&self.user_requests_per_minute),
+            ),
+            (
+                "access_log_window_minutes",
+                number(&self.access_log_window_minutes),
+            ),
             ("retention_years", number(&self.retention_years)),
             ("store_cache_mib", number(&self.store_cache_mib)),
             ("store", self.store.clone()),

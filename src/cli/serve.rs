@@ -85,6 +85,17 @@ pub struct ServiceArgs {
           default_value = crate::web::page::DEFAULT_PAGE_TITLE,
           value_parser = page_title)]
     pub page_title: String,
+    /// Requests a minute one signed-in user may make (a whole minute's worth may come at
+    /// once); more are answered 429 with Retry-After.
+    #[arg(long, env = "TINCAY_USER_REQUESTS_PER_MINUTE", value_name = "N",
+          default_value_t = crate::auth::rate::DEFAULT_PER_MINUTE,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub user_requests_per_minute: u32,
+    /// Repeated reads of one case by one user within this many minutes are one entry (with
+    /// a count and the first and last time) in the case's access log as supervisors read it.
+    #[arg(long, env = "TINCAY_ACCESS_LOG_WINDOW_MINUTES", value_name = "MINUTES",
+          default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=1_440))]
+    pub access_log_window_minutes: u64,
 }
 
 /// A CIDR (`127.0.0.1/32`, `::1/128`) or a bare address (one host).
@@ -121,6 +132,10 @@ impl ServiceArgs {
             web_session_lifetime: crate::auth::sessions::WEB_LIFETIME,
             trusted_proxies: self.trusted_proxy.clone(),
             page_title: self.page_title.clone(),
+            user_requests_per_minute: self.user_requests_per_minute,
+            access_log_window: time::Duration::minutes(
+                i64::try_from(self.access_log_window_minutes).unwrap_or(0),
+            ),
         }
     }
 }

@@ -78,7 +78,7 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
     }
     let role = Role::from(args.role);
     check_binding(role, &args)?;
-    let password = read_password()?;
+    let password = read_password(&args.username)?;
     match registry_write::target(&args.data, &args.key)? {
         Target::Direct(store, key) => {
             let new = new_user(&args, role, password);
@@ -129,7 +129,7 @@ fn check_binding(role: Role, args: &Args) -> Result<(), CliError> {
 }
 
 /// The first line of stdin, without its line ending.
-fn read_password() -> Result<Password, CliError> {
+fn read_password(username: &str) -> Result<Password, CliError> {
     let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
@@ -141,7 +141,7 @@ fn read_password() -> Result<Password, CliError> {
             "no password on stdin (pipe it in, e.g. from a password manager)".into(),
         ));
     }
-    password_rule(password).map_err(|refused| {
+    password_rule(password, username).map_err(|refused| {
         CliError::Usage(format!("the password (from stdin): {}", refused.message))
     })?;
     Ok(Password::new(password.to_owned()))

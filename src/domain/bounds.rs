@@ -53,8 +53,12 @@ pub enum FieldCode {
     Inconsistent,
     /// An `Idempotency-Key` reused with a different request.
     KeyReused,
-    /// A password that does not meet the password rule.
+    /// A password that does not meet the password rule (too short, or too easy to guess).
     WeakPassword,
+    /// A username holding an invisible, formatting or symbol character.
+    DisallowedCharacter,
+    /// A username mixing letters of different scripts (a look-alike).
+    MixedScripts,
 }
 
 impl FieldCode {
@@ -71,6 +75,8 @@ impl FieldCode {
         Self::Inconsistent,
         Self::KeyReused,
         Self::WeakPassword,
+        Self::DisallowedCharacter,
+        Self::MixedScripts,
     ];
 
     /// The stable code a client sees.
@@ -87,6 +93,8 @@ impl FieldCode {
             Self::Inconsistent => "inconsistent",
             Self::KeyReused => "key_reused",
             Self::WeakPassword => "weak_password",
+            Self::DisallowedCharacter => "disallowed_character",
+            Self::MixedScripts => "mixed_scripts",
         }
     }
 }

@@ -17,6 +17,7 @@
 //! - [`rejection`]: how a refused command maps onto the HTTP problem types.
 //! - [`case`]: the case stream: events, commands, state, lifecycle rules.
 //! - [`registry`]: areas, trusted addresses and users, event-sourced too.
+//! - [`username`]: the one form of a username, and the look-alikes refused.
 
 #[macro_use]
 mod macros;
@@ -32,4 +33,5 @@ pub mod ids;
 pub mod parts;
 pub mod registry;
 pub mod rejection;
+pub mod username;
 pub mod vocab;

@@ -1,5 +1,6 @@
 //! Who is calling. [`CurrentUser`] reads the bearer token and resolves an active user that
-//! is not waiting for approval (401 otherwise); the role extractors refuse other roles with 403, so a handler's signature
+//! is not waiting for approval (401 otherwise), and charges the request to her rate ([`charge`]:
+//! 429 past it); the role extractors refuse other roles with 403, so a handler's signature
 //! says who may call it.
 
 use axum::extract::FromRequestParts;
@@ -46,6 +47,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .user(&id)
             .filter(|user| user.may_act())
             .ok_or(ApiError::Unauthorized)?;
+        charge(parts, state, id)?;
         Ok(CurrentUser {
             id,
             role: user.role,
@@ -53,6 +55,23 @@ impl FromRequestParts<AppState> for CurrentUser {
             trusted_address: user.trusted_address,
         })
     }
+}
+
+/// A request that has been charged to its user's rate already (extractors may run twice).
+#[derive(Clone, Copy, Debug)]
+struct Charged;
+
+/// Charge the request to `user`'s rate ([`crate::auth::rate`]), once per request: 429
+/// `rate_limited` with `Retry-After` when her bucket is empty.
+pub fn charge(parts: &mut Parts, state: &AppState, user: UserId) -> Result<(), ApiError> {
+    if parts.extensions.get::<Charged>().is_some() {
+        return Ok(());
+    }
+    parts.extensions.insert(Charged);
+    state
+        .user_rate
+        .take(user, state.clock.now())
+        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })
 }
 
 macro_rules! role_extractor {

@@ -7,7 +7,9 @@
 //! checked first, per (typed name, client), so a locked pair costs no Argon2, and failures
 //! from one client never stop the right password from another; an attempt counts before the
 //! password is checked, so guesses sent in parallel get no more tries than guesses sent in
-//! turn. A client spraying unknown names gets 429 for every wrong answer, known name or not.
+//! turn. A client spraying names gets 429 for every wrong answer, known name or not, and
+//! known and unknown names count alike. The typed name is looked up, and throttled, in its one
+//! form (NFKC, lower case: [`crate::domain::username`]).
 //! Every attempt that reaches the password check is recorded, durably, in the access log
 //! before the answer leaves; attempts refused by the throttle are not (the lockout itself
 //! followed recorded failures, and an attacker must not be able to grow the permanent log
@@ -29,6 +31,7 @@ use crate::auth::password;
 use crate::auth::sessions::{Lifetime, Token};
 use crate::auth::throttle::Client;
 use crate::domain::ids::UserId;
+use crate::domain::username;
 use crate::domain::vocab::AccessAction;
 use crate::http::auth::{CurrentUser, bearer_token};
 use crate::http::error::{ApiError, Problem};
@@ -180,7 +183,14 @@ pub async fn authenticate(
     lifetime: Lifetime,
 ) -> Result<(Token, OffsetDateTime, User), ApiError> {
     // A name longer than any account's is kept only in part (in the throttle and the log).
-    let tried: String = body.username.chars().take(MAX_USERNAME_CHARS + 1).collect();
+    // In its one form (NFKC, lower case), so `GS.A` and `gs.a` are one name to the throttle.
+    let tried = username::normalise(
+        &body
+            .username
+            .chars()
+            .take(MAX_USERNAME_CHARS + 1)
+            .collect::<String>(),
+    );
     let client = Client::of(ip);
     let started = state.clock.now();
     // Counted against this name from this client before the slow check, so that guesses sent
@@ -190,7 +200,7 @@ pub async fn authenticate(
         .attempt(&tried, &client, started)
         .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
 
-    let user = state.projections.registry.user_by_username(&body.username);
+    let user = state.projections.registry.user_by_username(&tried);
     let stored = user.as_ref().map(|user| user.password_hash.clone());
     let password = body.password;
     let matches =
@@ -200,11 +210,11 @@ pub async fn authenticate(
     let from = ip.map(|ip| ip.to_string());
     let now = state.clock.now();
 
-    let unknown_name = user.is_none();
     let Some(user) = user.filter(|user| matches && user.active) else {
         // Counted first, answered last: an attempt that reached the password check is in the
-        // access log even when the throttle then refuses the client.
-        let throttled = state.throttle.failed(&client, unknown_name, now);
+        // access log even when the throttle then refuses the client. Known and unknown names
+        // count alike, so the answer says nothing about which exist.
+        let throttled = state.throttle.failed(&client, now);
         record(
             state,
             AccessEntry {

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
+use crate::auth::rate::UserRate;
 use crate::auth::sessions::Sessions;
 use crate::auth::throttle::Throttle;
 use crate::http::metrics::Metrics;
@@ -57,6 +58,12 @@ pub struct HttpSettings {
     /// The `<title>` of every web page: short and neutral, as the browser's history keeps
     /// it (crate::web::page).
     pub page_title: String,
+    /// Requests a minute one signed-in user may make ([`crate::auth::rate`]); more are
+    /// answered 429 `rate_limited` with `Retry-After`.
+    pub user_requests_per_minute: u32,
+    /// Repeated reads of one case by one user within this window are one access-log item
+    /// with a count ([`crate::access_log::page`]).
+    pub access_log_window: time::Duration,
 }
 
 impl Default for HttpSettings {
@@ -72,6 +79,8 @@ impl Default for HttpSettings {
             web_session_lifetime: crate::auth::sessions::WEB_LIFETIME,
             trusted_proxies: Vec::new(),
             page_title: crate::web::page::DEFAULT_PAGE_TITLE.to_owned(),
+            user_requests_per_minute: crate::auth::rate::DEFAULT_PER_MINUTE,
+            access_log_window: crate::access_log::page::DEFAULT_WINDOW,
         }
     }
 }
@@ -85,6 +94,8 @@ pub struct AppState {
     pub projections: Arc<Projections>,
     pub sessions: Arc<Sessions>,
     pub throttle: Arc<Throttle>,
+    /// Each signed-in user's request rate.
+    pub user_rate: Arc<UserRate>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<HttpSettings>,
     /// What `/metrics` reports; also the log's observer when the server opened the log.
@@ -116,6 +127,7 @@ impl AppState {
                 Sessions::new(settings.session_idle).with_absolute(settings.session_lifetime),
             ),
             throttle: Arc::new(Throttle::default()),
+            user_rate: Arc::new(UserRate::new(settings.user_requests_per_minute)),
             clock,
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::new()),

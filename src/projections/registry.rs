@@ -84,7 +84,20 @@ pub struct RegistryData {
     areas: HashMap<AreaCode, Area>,
     addresses: HashMap<TrustedAddressId, TrustedAddress>,
     users: HashMap<UserId, User>,
+    /// Keyed by the normalised username; a checkpoint saved before names were normalised is
+    /// normalised as it is read.
+    #[serde(deserialize_with = "normalised_keys")]
     usernames: HashMap<String, UserId>,
+}
+
+fn normalised_keys<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<HashMap<String, UserId>, D::Error> {
+    let saved = HashMap::<String, UserId>::deserialize(deserializer)?;
+    Ok(saved
+        .into_iter()
+        .map(|(name, id)| (crate::domain::username::normalise(&name), id))
+        .collect())
 }
 
 /// The registry view. Cheap reads under a read lock.
@@ -148,10 +161,13 @@ impl Registry {
         all
     }
 
+    /// The account named `username` in any case or compatibility form (both sides are
+    /// compared in [`crate::domain::username::normalise`]'s form, so accounts made before
+    /// names were normalised are found too).
     pub fn user_by_username(&self, username: &str) -> Option<User> {
         let data = self.read();
         data.usernames
-            .get(username)
+            .get(&crate::domain::username::normalise(username))
             .and_then(|id| data.users.get(id))
             .cloned()
     }
@@ -235,7 +251,8 @@ impl RegistryData {
         match event {
             UserEvent::Created { facts, pii } => {
                 let Some(pii) = pii else { return };
-                self.usernames.insert(pii.username.clone(), id);
+                self.usernames
+                    .insert(crate::domain::username::normalise(&pii.username), id);
                 self.users.insert(
                     id,
                     User {

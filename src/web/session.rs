@@ -207,6 +207,7 @@ impl FromRequestParts<AppState> for WebUser {
             .user(&id)
             .filter(|user| user.may_act())
             .ok_or_else(|| sign_in_redirect(parts))?;
+        crate::http::auth::charge(parts, state, id).map_err(|error| WebError::api(error, lang))?;
         let here = match parts.method {
             axum::http::Method::GET => parts
                 .uri

@@ -17,7 +17,7 @@ async fn every_case_route_is_documented_with_its_body_and_errors() {
         .unwrap();
     let paths = &document["paths"];
     let command = [
-        "201", "400", "401", "403", "404", "410", "412", "413", "422",
+        "201", "400", "401", "403", "404", "410", "412", "413", "422", "429",
     ];
     for path in [
         "support",

@@ -12,6 +12,8 @@
 #[allow(dead_code)]
 mod support;
 
+mod access_log;
+mod accounts;
 mod compression;
 mod four_eyes;
 mod half_done;

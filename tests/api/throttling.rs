@@ -150,3 +150,46 @@ async fn behind_the_proxy_the_access_log_records_the_real_clients_address() {
         .collect();
     assert_eq!(from, [Some("198.51.100.7".to_owned())]);
 }
+
+/// `POST /sessions` for `client` through the trusted proxy: (status, Retry-After, body).
+async fn whole_answer(
+    app: &TestApp,
+    client: &str,
+    username: &str,
+) -> (u16, String, serde_json::Value) {
+    let response = app
+        .client
+        .post(app.api("/sessions"))
+        .header("x-forwarded-for", client)
+        .json(&json!({"username": username, "password": "wrong password!"}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, retry, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_sprayers_429_is_the_same_for_a_name_that_exists_and_one_that_does_not() {
+    let app = behind_proxy().await;
+    seed_world(&app).await;
+    // Two sprayers with the same history: eleven unknown names each, then locked out of
+    // wrong answers.
+    for sprayer in ["203.0.113.9", "203.0.113.10"] {
+        for n in 0..11 {
+            whole_answer(&app, sprayer, &format!("khong.co.{n}")).await;
+        }
+    }
+    app.clock.advance(time::Duration::seconds(30));
+
+    let known = whole_answer(&app, "203.0.113.9", "gs.a").await;
+    let unknown = whole_answer(&app, "203.0.113.10", "khong.co.99").await;
+
+    assert_eq!(known.0, 429);
+    assert_eq!(known, unknown, "status, Retry-After and body alike");
+}

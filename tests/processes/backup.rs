@@ -27,8 +27,18 @@ fn a_backup_of_a_serving_tincay_under_load_holds_every_write_answered_before_it_
     let key = fx.keygen("tincay.key");
     let plan = Plan::plain();
     fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
+    // One volunteer's clients write as fast as they can: the backup is tested here, not the
+    // per-user rate.
     let server = fx.start(
-        &["serve", "--listen", "127.0.0.1:0", "--key-file", &key],
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--key-file",
+            &key,
+            "--user-requests-per-minute",
+            "1000000",
+        ],
         &[],
     );
     site::set_up(&fx, &key, &server, &plan);

@@ -44,7 +44,16 @@ fn every_write_acknowledged_before_a_sigkill_is_there_after_a_restart() {
     let key = fx.keygen("tincay.key");
     let plan = Plan::plain();
     fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
-    let serve = ["serve", "--listen", "127.0.0.1:0", "--key-file", &key];
+    // Clients write as fast as they can: durability is tested here, not the per-user rate.
+    let serve = [
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--key-file",
+        &key,
+        "--user-requests-per-minute",
+        "1000000",
+    ];
     let mut acks = Vec::new();
     for round in 0..ROUNDS {
         let server = fx.start(&serve, &[]);

@@ -16,6 +16,10 @@ pub enum AuthErrors {
     /// case).
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(Problem),
+    /// `rate_limited`: the caller has spent her requests a minute
+    /// (`--user-requests-per-minute`); `Retry-After` says when to try again.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
 }
 
 /// Whether the case is there for the caller.

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::access_log::{self, AccountEntry};
-use crate::auth::password;
+use crate::auth::{password, strength};
 use crate::domain::bounds::{self, Accepts, FieldCode, Refused};
 use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::user::{
@@ -68,8 +68,12 @@ impl<'de> Deserialize<'de> for Password {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    /// Kept in one form (Unicode NFKC, lower case); refused with `disallowed_character` when
+    /// it holds an invisible, formatting or symbol character, with `mixed_scripts` when it
+    /// mixes letters of different scripts (a look-alike of another name).
     pub username: String,
-    /// At least 10 characters.
+    /// At least 10 characters, and not easy to guess (`weak_password`: zxcvbn's estimate,
+    /// more than 10^8 guesses, the username counted as known).
     #[schema(value_type = String, format = Password)]
     pub password: Password,
     /// `admin`, `supervisor`, `volunteer` or `reporting`.
@@ -124,11 +128,15 @@ pub async fn create_user(
     let actor = creator.actor();
     let registry = &state.projections.registry;
     let mut fields = Fields::default();
-    fields.check("username", username_rule(&new.username));
-    if registry.user_by_username(&new.username).is_some() {
-        fields.fail("username", FieldCode::Taken, TAKEN);
+    // Kept, compared and looked up in one form (NFKC, lower case): `TNV.Lan` is `tnv.lan`.
+    let username = fields.check("username", username_rule(&new.username));
+    if let Some(username) = &username {
+        if registry.user_by_username(username).is_some() {
+            fields.fail("username", FieldCode::Taken, TAKEN);
+        }
     }
-    fields.check("password", password_rule(new.password.as_str()));
+    let named = username.as_deref().unwrap_or(&new.username);
+    fields.check("password", password_rule(new.password.as_str(), named));
     let role = fields.check(
         "role",
         Role::parse(&new.role).ok_or_else(|| parse::one_of(Role::CODES)),
@@ -143,7 +151,9 @@ pub async fn create_user(
             parse::open_address(registry, &id).map(|address| address.id)
         });
     fields.finish()?;
-    let (Some(role), Some(area), Some(trusted_address)) = (role, area, trusted_address) else {
+    let (Some(username), Some(role), Some(area), Some(trusted_address)) =
+        (username, role, area, trusted_address)
+    else {
         return Err(ApiError::Internal("a checked field is missing".into()));
     };
     let facts = UserCreatedFacts {
@@ -153,11 +163,11 @@ pub async fn create_user(
     };
     let password_hash = hash(new.password).await?;
     let _creating = CREATING.lock().await;
-    if registry.user_by_username(&new.username).is_some() {
+    if registry.user_by_username(&username).is_some() {
         return Err(ApiError::invalid("username", FieldCode::Taken, TAKEN));
     }
     let pii = UserCreatedPii {
-        username: new.username,
+        username,
         password_hash,
     };
     let held = creator != Creator::Console && user::needs_approval(facts.role);
@@ -216,7 +226,7 @@ pub async fn reset_password(
     let Some(found) = state.projections.registry.user(&id) else {
         return Err(ApiError::NotFound);
     };
-    password_rule(password.as_str())
+    password_rule(password.as_str(), &found.username)
         .map_err(|refused| ApiError::Validation(vec![FieldError::refused("password", refused)]))?;
     let changed = UserPasswordChangedPii {
         password_hash: hash(password).await?,
@@ -360,13 +370,20 @@ fn state_of(user: &User) -> UserState {
 
 const TAKEN: &str = "is taken";
 
-fn username_rule(name: &str) -> Result<(), Refused> {
-    bounds::username(name)
+/// A new username in its one form, or why it is refused ([`crate::domain::username`]).
+fn username_rule(name: &str) -> Result<String, Refused> {
+    crate::domain::username::parse(name)
 }
 
-/// The password rule ([`bounds::password`]); the message never contains the password.
-pub fn password_rule(password: &str) -> Result<(), Refused> {
-    bounds::password(password)
+/// The password rule: its length ([`bounds::password`]), then how hard it is to guess for
+/// the account named `username` ([`strength`]). The message never contains the password.
+pub fn password_rule(password: &str, username: &str) -> Result<(), Refused> {
+    bounds::password(password)?;
+    if strength::strong_enough(password, username) {
+        Ok(())
+    } else {
+        Err(Refused::new(FieldCode::WeakPassword, strength::TOO_EASY))
+    }
 }
 
 /// Argon2id on the blocking pool.
@@ -399,8 +416,8 @@ mod tests {
 
     #[test]
     fn usernames_are_trimmed_short_printable_text() {
-        assert!(username_rule("tnv.lan").is_ok());
-        assert!(username_rule("Nguyễn Lan").is_ok());
+        assert_eq!(username_rule("tnv.lan").as_deref(), Ok("tnv.lan"));
+        assert_eq!(username_rule("Nguyễn Lan").as_deref(), Ok("nguyễn lan"));
         for bad in ["", "   ", " lan", "lan ", "la\nn", &"x".repeat(65)] {
             assert!(username_rule(bad).is_err(), "{bad:?}");
         }
@@ -408,11 +425,20 @@ mod tests {
 
     #[test]
     fn passwords_count_characters_not_bytes() {
-        assert!(password_rule("mật khẩu 1").is_ok());
-        assert!(password_rule("ngắn").is_err());
+        assert!(password_rule("mật khẩu đủ dài 1", "tnv.lan").is_ok());
+        assert!(password_rule("ngắn", "tnv.lan").is_err());
         assert!(
-            password_rule("ẩẩẩẩẩẩẩẩẩ").is_err(),
+            password_rule("ẩẩẩẩẩẩẩẩẩ", "tnv.lan").is_err(),
             "9 characters, 27 bytes"
         );
+    }
+
+    #[test]
+    fn long_but_guessable_passwords_are_weak_passwords() {
+        for weak in ["aaaaaaaaaa", "tnv.hoaban2026", "password1234"] {
+            let refused = password_rule(weak, "tnv.hoaban").unwrap_err();
+            assert_eq!(refused.code, FieldCode::WeakPassword, "{weak}");
+            assert!(!refused.message.contains(weak));
+        }
     }
 }

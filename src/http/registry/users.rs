@@ -20,7 +20,7 @@ use crate::http::state::AppState;
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
-    /// At least 10 characters.
+    /// At least 10 characters, and not easy to guess (`weak_password`).
     #[schema(value_type = String, format = Password)]
     pub password: Password,
 }

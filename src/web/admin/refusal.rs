@@ -5,6 +5,8 @@
 
 use maud::{Markup, html};
 
+use crate::auth::strength;
+use crate::domain::username;
 use crate::http::cases::flow::KEY_REUSED;
 use crate::http::error::ApiError;
 use crate::http::registry::merge;
@@ -32,6 +34,9 @@ pub fn field_key(message: &str) -> &'static str {
         (KEY_REUSED, "admin.error.key_reused"),
         ("must not start or end with a space", "admin.error.spaces"),
         ("must not contain control characters", "admin.error.control"),
+        (strength::TOO_EASY, "admin.error.weak_password"),
+        (username::DISALLOWED, "admin.error.disallowed_character"),
+        (username::MIXED, "admin.error.mixed_scripts"),
         ("an area code is 2 to 5 digits", "admin.error.area_code"),
         ("no such area", "admin.error.no_area"),
         ("the area is retired", "admin.error.area_retired"),
@@ -93,8 +98,20 @@ mod tests {
     #[test]
     fn the_apis_field_errors_have_words_in_both_languages() {
         let messages = [
-            password_rule("ngắn").unwrap_err().message.into_owned(),
-            password_rule(&"x".repeat(2000))
+            password_rule("ngắn", "a").unwrap_err().message.into_owned(),
+            password_rule("aaaaaaaaaa", "a")
+                .unwrap_err()
+                .message
+                .into_owned(),
+            username::parse("tnv.l\u{200b}an")
+                .unwrap_err()
+                .message
+                .into_owned(),
+            username::parse("tnv.hoab\u{430}n")
+                .unwrap_err()
+                .message
+                .into_owned(),
+            password_rule(&"x".repeat(2000), "a")
                 .unwrap_err()
                 .message
                 .into_owned(),

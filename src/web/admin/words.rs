@@ -71,8 +71,8 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "admin.users.password_hint",
-        "Ít nhất {min} ký tự. Hãy trao mật khẩu trực tiếp, không gửi qua tin nhắn.",
-        "At least {min} characters. Hand it over in person, not by message.",
+        "Ít nhất {min} ký tự, khó đoán: tốt nhất là một câu gồm vài từ không liên quan. Hãy trao mật khẩu trực tiếp, không gửi qua tin nhắn.",
+        "At least {min} characters and hard to guess: a phrase of a few unrelated words is best. Hand it over in person, not by message.",
     ),
     msg("admin.users.create", "Tạo người dùng", "Create user"),
     // Areas.
@@ -246,6 +246,21 @@ pub const MESSAGES: &[Message] = &[
         "admin.error.control",
         "Có ký tự không hợp lệ.",
         "It contains characters that are not allowed.",
+    ),
+    msg(
+        "admin.error.weak_password",
+        "Mật khẩu quá dễ đoán (ví dụ aaaaaaaaaa, 12345678910 hay có tên đăng nhập trong đó). Hãy dùng một câu dài hơn gồm vài từ không liên quan.",
+        "This password is too easy to guess (like aaaaaaaaaa, 12345678910, or one holding the username). Use a longer phrase of a few unrelated words.",
+    ),
+    msg(
+        "admin.error.disallowed_character",
+        "Tên đăng nhập chỉ gồm chữ, số, dấu cách và . _ - @ (không có ký tự vô hình hay biểu tượng).",
+        "A username holds only letters, digits, spaces and . _ - @ (no invisible characters or symbols).",
+    ),
+    msg(
+        "admin.error.mixed_scripts",
+        "Tên đăng nhập không được trộn chữ của các bảng chữ khác nhau (ví dụ chữ а Kirin giữa chữ Latinh).",
+        "A username must not mix letters of different alphabets (such as a Cyrillic а among Latin letters).",
     ),
     msg(
         "admin.error.too_short",

@@ -2,7 +2,7 @@
 //! time, dd/mm/yyyy hh:mm in Vietnamese), from the API's [`access_log`], which records this
 //! read first, so the page lists it too.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::clock::VIETNAM;
 use crate::domain::ids::UserId;
-use crate::http::cases::access::{AccessItem, access_log};
+use crate::http::cases::access::{AccessItem, access_log, parse_cursor};
 use crate::http::cases::extract::ClientAddr;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
@@ -19,16 +19,25 @@ use crate::web::session::WebUser;
 use crate::web::supervise::gate::{case_at_hand, case_id, supervisor};
 use crate::web::supervise::parts::{case_head, respond};
 
+/// `?cursor=`: the API's cursor of the next page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageQuery {
+    cursor: Option<String>,
+}
+
 pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
     ClientAddr(from): ClientAddr,
+    Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let me = supervisor(&user)?;
     let lang = user.lang;
     let id = case_id(&id).map_err(|error| WebError::api(error, lang))?;
-    let log = access_log(&state, &me, id, from)
+    let cursor =
+        parse_cursor(query.cursor.as_deref()).map_err(|error| WebError::api(error, lang))?;
+    let log = access_log(&state, &me, id, from, cursor)
         .await
         .map_err(|error| WebError::api(error, lang))?;
     let case = case_at_hand(&state, &me, id).map_err(|error| WebError::api(error, lang))?;
@@ -49,8 +58,14 @@ pub async fn page(
                 }
                 tbody {
                     @for item in &log.items {
-                        tr data-action=(item.action.code()) {
-                            td { (when(lang, item.at)) }
+                        tr data-action=(item.action.code()) data-count=(item.count) {
+                            td {
+                                (when(lang, item.at))
+                                @if item.count > 1 {
+                                    br;
+                                    span.muted { (times(lang, item)) }
+                                }
+                            }
                             td { (who(&state, lang, item)) }
                             td { (item.action.label(lang)) }
                             td.muted { (item.from.as_deref().unwrap_or("—")) }
@@ -59,8 +74,18 @@ pub async fn page(
                 }
             }
         }
+        @if let Some(next) = &log.next {
+            p { a href={ "/cases/" (id) "/access-log?cursor=" (next) } { (tr(lang, "supervise.access.more")) } }
+        }
     };
     Ok(respond(&state, &user, title, StatusCode::OK, body))
+}
+
+/// "18 times, until 09:20".
+fn times(lang: Lang, item: &AccessItem) -> String {
+    tr(lang, "supervise.access.times")
+        .replace("{n}", &item.count.to_string())
+        .replace("{last}", &when(lang, item.last))
 }
 
 /// The user's name, or "unknown".

@@ -304,9 +304,15 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "supervise.access.intro",
-        "Ai đã xem, xuất hoặc xoá vụ việc này, và vào lúc nào. Lần xem này cũng được ghi lại.",
-        "Who read, exported or erased this case, and when. This read is recorded too.",
+        "Ai đã xem, xuất hoặc xoá vụ việc này, và vào lúc nào. Lần xem này cũng được ghi lại. Nhiều lần xem của một người trong vài phút được gộp thành một dòng, kèm số lần.",
+        "Who read, exported or erased this case, and when. This read is recorded too. Repeated reads by one person within a few minutes are one line, with how many times.",
     ),
+    msg(
+        "supervise.access.times",
+        "{n} lần, đến {last}",
+        "{n} times, until {last}",
+    ),
+    msg("supervise.access.more", "Trang tiếp", "Next page"),
 ];
 
 #[cfg(test)]

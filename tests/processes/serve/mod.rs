@@ -2,6 +2,7 @@
 //! an environment without `TINCAY_*` variables, and holds [`crate::serial`]. Tests wait on
 //! what the process prints and on its port, never on a timer (timeouts only bound a hang).
 //!
+//! - [`caddy`]: the shipped deploy/Caddyfile in front of `serve`, for real.
 //! - [`command`]: `serve` itself: the missing-key advice, the address line, SIGTERM,
 //!   environment variables, JSON logs.
 //! - [`file_modes`]: the data directory `0700` and its files `0600` under umask 000.
@@ -10,6 +11,7 @@
 //! - [`site`]: a province, a commune, trusted addresses and their users, made through the
 //!   real interfaces (`tincay user add`, then the admin API).
 
+mod caddy;
 pub mod client;
 mod command;
 mod demo;

@@ -79,7 +79,7 @@ async fn an_account_page_offers_its_commands_except_on_her_own_account() {
     assert!(volunteer.contains("<h1>Tài khoản: tnv.a1</h1>"));
     assert!(volunteer.contains("id=\"deactivate\""));
     assert!(volunteer.contains("id=\"reset-password\""));
-    assert!(volunteer.contains("Ít nhất 10 ký tự."));
+    assert!(volunteer.contains("Ít nhất 10 ký tự, khó đoán"));
 
     let own = admin.get(&format!("/admin/users/{}", world.admin)).await;
     assert_eq!(own.status, 200);

@@ -181,6 +181,39 @@ async fn a_refused_user_keeps_the_username_but_never_the_password_and_writes_not
 }
 
 #[tokio::test]
+async fn a_guessable_password_and_a_look_alike_name_are_refused_in_words_in_both_languages() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let mut admin = WebSession::signed_in(&app, world.admin);
+    let before = app.head();
+    let weak = [
+        ("username", "tnv.hoab\u{430}n"),
+        ("role", "admin"),
+        ("password", "aaaaaaaaaa"),
+    ];
+
+    let vietnamese = admin.post("/admin/users", &weak).await;
+    admin.lang = Some("en".into());
+    let english = admin.post("/admin/users", &weak).await;
+
+    assert_eq!(vietnamese.status, 422);
+    assert!(
+        vietnamese.contains("Mật khẩu quá dễ đoán"),
+        "{}",
+        vietnamese.body
+    );
+    assert!(vietnamese.contains("không được trộn chữ của các bảng chữ khác nhau"));
+    assert_eq!(english.status, 422);
+    assert!(english.contains("This password is too easy to guess"));
+    assert!(english.contains("must not mix letters of different alphabets"));
+    assert!(
+        !english.contains("aaaaaaaaaa"),
+        "the password is never echoed"
+    );
+    assert_eq!(app.head(), before, "nothing was written");
+}
+
+#[tokio::test]
 async fn deactivation_needs_the_confirmation_and_ends_her_sessions() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;

@@ -382,6 +382,29 @@ async fn the_access_log_page_lists_who_read_the_case_and_when() {
 }
 
 #[tokio::test]
+async fn the_access_log_page_shows_repeated_reads_as_one_line_with_a_count() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let t = tokens(&app, &world);
+    let id = open_case(&app, &t.volunteer_a1).await;
+    for _ in 0..18 {
+        view(&app, &t.volunteer_a1, &id).await;
+        app.clock.advance(time::Duration::seconds(20));
+    }
+    let supervisor = WebSession::signed_in(&app, world.supervisor_a);
+
+    let page = supervisor.get(&format!("/cases/{id}/access-log")).await;
+
+    assert_eq!(page.status, 200);
+    let table = &page.body[page.body.find("id=\"access-log\"").unwrap()..];
+    assert_eq!(table.matches("data-action=\"case_read\"").count(), 1);
+    let read = &table[table.find("data-action=\"case_read\"").unwrap()..];
+    let read = &read[..read.find("</tr>").unwrap()];
+    assert!(read.contains("data-count=\"18\""), "{read}");
+    assert!(read.contains("18 lần, đến 20/11/2026 10:05"), "{read}");
+}
+
+#[tokio::test]
 async fn other_roles_get_403_on_every_supervisor_page() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;

@@ -276,6 +276,25 @@ async fn a_short_password_is_refused_before_anything_is_written() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_but_guessable_password_is_refused_before_anything_is_written() {
+    let fx = Fixture::new();
+    let dir = fx.dir.path().to_owned();
+    let args: Vec<String> = ["--username", "a", "--role", "admin", "--password-stdin"]
+        .iter()
+        .map(|arg| (*arg).to_owned())
+        .collect();
+
+    let run = tokio::task::spawn_blocking(move || run_user_add(&dir, &args, "aaaaaaaaaa\n"))
+        .await
+        .unwrap();
+
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("too easy to guess"), "{run:?}");
+    assert!(!run.stderr.contains("aaaaaaaaaa"), "{run:?}");
+    assert!(!fx.data().exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_directory_held_by_something_other_than_a_server_is_a_clear_error() {
     let fx = Fixture::new();
     let first = fx

@@ -249,8 +249,8 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "admin.error.weak_password",
-        "Mật khẩu quá dễ đoán (ví dụ aaaaaaaaaa, 12345678910 hay có tên đăng nhập trong đó). Hãy dùng một câu dài hơn gồm vài từ không liên quan.",
-        "This password is too easy to guess (like aaaaaaaaaa, 12345678910, or one holding the username). Use a longer phrase of a few unrelated words.",
+        "Mật khẩu quá dễ đoán (ví dụ 1234567890, qwertyuiop, một chữ lặp lại hay có tên đăng nhập trong đó). Hãy dùng một câu dài hơn gồm vài từ không liên quan.",
+        "This password is too easy to guess (like 1234567890, qwertyuiop, one letter repeated, or one holding the username). Use a longer phrase of a few unrelated words.",
     ),
     msg(
         "admin.error.disallowed_character",

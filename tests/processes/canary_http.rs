@@ -75,7 +75,9 @@ fn journey(env: &[(&str, &str)]) {
         "{addresses}"
     );
     let (_, me) = server.api("GET", "/me", Some(&volunteer), None);
-    assert!(me.contains(&plan.volunteer.username), "{me}");
+    // Kept in its one form (NFKC, lower case): the canary's ASCII core is unchanged.
+    let kept = tincay::domain::username::normalise(&plan.volunteer.username);
+    assert!(me.contains(&kept), "{me}");
 
     let printed = server.printed.clone();
     let stopped = server.terminate();

@@ -5,7 +5,9 @@
 //! the file is written under a temporary name (mode 0600), read back and checked, synced,
 //! and only then given its name: a file with the backup's name is always a complete backup.
 //! `--out` may name a directory, in which the file is named after the time it was taken.
-//! A backup needs no master key; given one, the command also checks that it opens the backup.
+//! A backup needs the master key: the file ends with a MAC under a key derived from it
+//! ([`crate::store::backup`]), and reading it back checks that MAC, so every backup also
+//! proves that the key given opens it.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -15,11 +17,12 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use crate::cli::data_dir::{DataDirArgs, StoreKind};
-use crate::cli::key_source::{KeyArgs, MASTER_KEY_ENV};
+use crate::cli::key_source::KeyArgs;
 use crate::cli::{CliError, output};
 use crate::control::client;
 use crate::control::socket_path;
-use crate::store::backup::{self, BackupInfo, EXTENSION, export, scan};
+use crate::store::backup::{BackupInfo, EXTENSION, export, scan};
+use crate::store::crypto::MasterKey;
 use crate::store::engine::StoreError;
 use crate::store::sled_store::{DATA_FILE, SledOptions, SledStore};
 
@@ -31,12 +34,14 @@ pub struct Args {
     out: PathBuf,
     #[command(flatten)]
     data: DataDirArgs,
-    /// Optional: the master key, to check it opens the backup.
+    /// The master key of the data directory: the backup is authenticated under it (and, taken
+    /// through a running server, checked against it).
     #[command(flatten)]
     key: KeyArgs,
 }
 
 pub fn run(args: Args) -> Result<(), CliError> {
+    let master = args.key.load()?;
     let now = crate::clock::now();
     let out = destination(&args.out, now)?;
     let dir = &args.data.data_dir;
@@ -44,8 +49,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
     // while servers keep appending (see `export`).
     if args.data.postgres()?.is_some() {
         let store = args.data.open_existing()?;
-        let info = write_file(&out, |file| {
-            export(store.as_ref(), now, file)
+        let info = write_file(&out, &master, |file| {
+            export(store.as_ref(), &master, now, file)
                 .map(|_| ())
                 .map_err(CliError::from)
         })?;
@@ -60,8 +65,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
     // Offline, the log is read once, front to back (`SledOptions::one_pass`).
     let (info, online) = match SledStore::open(dir, SledOptions::one_pass()) {
         Ok(store) => {
-            let info = write_file(&out, |file| {
-                export(&store, now, file)
+            let info = write_file(&out, &master, |file| {
+                export(&store, &master, now, file)
                     .map(|_| ())
                     .map_err(CliError::from)
             })?;
@@ -69,7 +74,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         }
         Err(StoreError::Locked) => {
             let socket = socket_path(dir);
-            let info = write_file(&out, |file| {
+            let info = write_file(&out, &master, |file| {
                 client::backup(&socket, file).map(|_| ()).map_err(|error| {
                     CliError::via_socket(dir, error, "did not send the whole backup")
                 })
@@ -81,12 +86,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
     report(&args, &out, &info, online)
 }
 
-/// Says what the backup holds, after checking it against the key if one was given.
+/// Says what the backup holds.
 fn report(args: &Args, out: &Path, info: &BackupInfo, online: bool) -> Result<(), CliError> {
-    let key_note = check_key(&args.key, info)?;
     output::say(&format!(
         "backup written to {}: {} records in {} streams, {} keys ({} destroyed by erasure), \
-         {} bytes; head position {} mac {}; taken {}{key_note}",
+         {} bytes; head position {} mac {}; taken {}; authenticated under the given master key",
         out.display(),
         info.counts.records,
         info.counts.streams,
@@ -128,10 +132,12 @@ fn destination(out: &Path, now: OffsetDateTime) -> Result<PathBuf, CliError> {
     Ok(path)
 }
 
-/// Write a backup through `fill` into a temporary file next to `out`, check it reads back,
-/// sync it, and give it its name. On any failure the temporary file is removed.
+/// Write a backup through `fill` into a temporary file next to `out`, check it reads back
+/// and authenticates under `master`, sync it, and give it its name. On any failure the
+/// temporary file is removed.
 pub fn write_file(
     out: &Path,
+    master: &MasterKey,
     fill: impl FnOnce(&mut dyn Write) -> Result<(), CliError>,
 ) -> Result<BackupInfo, CliError> {
     let name = out
@@ -161,8 +167,13 @@ pub fn write_file(
         file.sync_all()
             .map_err(|e| CliError::io("cannot sync", &partial, &e))?;
         drop(file);
-        let info = scan(&partial).map_err(|error| {
-            CliError::Io(format!("the backup did not come out complete: {error}"))
+        let info = scan(&partial, master).map_err(|error| match error {
+            crate::store::backup::BackupError::WrongMasterKey => CliError::Usage(
+                "the backup was taken, but the given master key does not open it: find the \
+                 right key before you need a backup"
+                    .into(),
+            ),
+            error => CliError::Io(format!("the backup did not come out complete: {error}")),
         })?;
         std::fs::rename(&partial, out).map_err(|e| CliError::io("cannot rename to", out, &e))?;
         sync_parent(out)?;
@@ -182,22 +193,4 @@ fn sync_parent(path: &Path) -> Result<(), CliError> {
     File::open(parent)
         .and_then(|dir| dir.sync_all())
         .map_err(|e| CliError::io("cannot sync", parent, &e))
-}
-
-/// With a key given, check that it opens the backup.
-fn check_key(key: &KeyArgs, info: &BackupInfo) -> Result<String, CliError> {
-    if key.key_file.is_none() && std::env::var_os(MASTER_KEY_ENV).is_none() {
-        return Ok(String::new());
-    }
-    let master = key.load()?;
-    let check_value = backup::unhex::<32>(&info.header.key_check_value);
-    if check_value.is_some_and(|value| master.matches(&value)) {
-        Ok("; the given master key opens it".to_owned())
-    } else {
-        Err(CliError::Usage(
-            "the backup was written, but the given master key does not open it: find the \
-             right key before you need this backup"
-                .into(),
-        ))
-    }
 }

@@ -18,6 +18,13 @@ pub enum CliError {
         "chain intact, but the event at {first} cannot be decoded by this binary ({count} such event(s) in all); the cases holding them answer 503 until a binary that reads them runs `tincay rebuild`"
     )]
     Undecodable { first: VerifyFailure, count: u64 },
+    #[error(
+        "chain intact, but erasures do not check out: {first} ({count} such stream(s) in all); do not serve this directory: restore the last backup that verifies"
+    )]
+    Erasure {
+        first: crate::store::erasure_check::ErasureMismatch,
+        count: u64,
+    },
     #[error("{0}")]
     Io(String),
     #[error(transparent)]
@@ -42,6 +49,7 @@ impl From<VerifyError> for CliError {
         match error {
             VerifyError::Broken(failure) => CliError::Broken(failure),
             VerifyError::Undecodable { first, count } => CliError::Undecodable { first, count },
+            VerifyError::Erasure { first, count } => CliError::Erasure { first, count },
             other => CliError::Verify(other),
         }
     }
@@ -52,6 +60,7 @@ impl CliError {
         match self {
             CliError::Broken(_) | CliError::Conflicts(_) => ExitCode::from(1),
             CliError::Undecodable { .. } => ExitCode::from(3),
+            CliError::Erasure { .. } => ExitCode::from(4),
             _ => ExitCode::from(2),
         }
     }

@@ -44,8 +44,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
         )));
     }
     let now = crate::clock::now();
-    let info = write_file(&args.backup_out, |file| {
-        export(store.as_ref(), now, file)
+    let info = write_file(&args.backup_out, &master, |file| {
+        export(store.as_ref(), &master, now, file)
             .map(|_| ())
             .map_err(CliError::from)
     })?;

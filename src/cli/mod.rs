@@ -1,7 +1,8 @@
 //! The `tincay` command line: one binary, one subcommand per operation. Each subcommand
 //! lives in its own module; this one parses arguments, sets up logging and maps errors to
 //! exit codes (0 success, 1 a failed check such as a broken chain or an import's conflicts,
-//! 2 anything else, 3 `verify`'s intact chain holding an event this binary cannot decode).
+//! 2 anything else, 3 `verify`'s intact chain holding an event this binary cannot decode,
+//! 4 `verify`'s intact chain beside keys that contradict its erasures).
 
 mod areas;
 mod backup;
@@ -69,7 +70,10 @@ enum Command {
     /// the named position (a MAC, position or ciphertext fails: tampering or corruption); 3
     /// the chain is intact but the event at the named position cannot be decoded by this
     /// binary (a bug or an old binary: those cases answer 503 until a binary that reads them
-    /// runs `tincay rebuild`); 2 anything else (no key, no log, directory in use).
+    /// runs `tincay rebuild`); 4 the chain is intact but erasures do not check out both ways
+    /// (a case's data key is destroyed although its log holds no `case_erased`, or an erased
+    /// case's key is live again: the key store was altered behind the log's back; restore the
+    /// last backup that verifies); 2 anything else (no key, no log, directory in use).
     Verify(verify::Args),
     /// Rebuild every projection from the log and save their checkpoint (needs the data
     /// directory to itself).
@@ -91,11 +95,16 @@ enum Command {
     /// Load a fictional demo data set into a new data directory (making a key if none is
     /// given), print the demo users, and serve.
     Demo(demo::Args),
-    /// Write a consistent backup (ciphertext and wrapped keys only) to a file; works while
-    /// `tincay serve` runs.
+    /// Write a consistent backup (ciphertext and wrapped keys only), authenticated by a MAC
+    /// under the master key, to a file; works while `tincay serve` runs.
     Backup(backup::Args),
     /// Restore a backup into an empty data directory, verify it, and re-apply the erasures
     /// made since it was taken.
+    ///
+    /// Before anything is written, the backup's MAC (under the master key) is checked over
+    /// every byte, and its erasures both ways: a changed byte, a dropped tail, a rewritten
+    /// header or key state, or a backup under another master key are refused. Version 1
+    /// backups (no MAC) are refused: take a new one.
     Restore(restore::Args),
     /// Upgrade a data directory written by an older tincay to this one's format, after
     /// writing a backup of it.

@@ -1,4 +1,5 @@
-//! `tincay verify`: walk the chain; exit 0 if intact, 1 naming the first bad position.
+//! `tincay verify`: walk the chain; exit 0 if intact, 1 naming the first bad position, 3 an
+//! undecodable event, 4 erasures that do not check out both ways (see `--help`).
 
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::KeyArgs;

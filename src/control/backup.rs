@@ -28,13 +28,15 @@ pub async fn send(state: &AppState, mut write: OwnedWriteHalf) {
     }
     let (chunks, mut received) = mpsc::channel::<Vec<u8>>(4);
     let store = std::sync::Arc::clone(state.log.store());
+    let log = state.log.clone();
     let taken_at = state.clock.now();
     let exporting = tokio::task::spawn_blocking(move || {
         let mut out = ChunkWriter {
             chunks,
             buffer: Vec::with_capacity(CHUNK),
         };
-        export(store.as_ref(), taken_at, &mut out)
+        // The MAC is under the running log's master key.
+        export(store.as_ref(), log.keys().master(), taken_at, &mut out)
     });
     let mut client_gone = false;
     while let Some(chunk) = received.recv().await {

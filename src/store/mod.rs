@@ -10,6 +10,8 @@
 //! - [`format`]: the data directory's format version and log id; upgrading in place.
 //! - [`copy`]: copying a log from one engine to the other, verified (`migrate-store`).
 //! - [`backup`]: consistent backups (ciphertext and wrapped keys only) and verified restores.
+//! - [`erasure_check`]: a data key is destroyed if and only if its stream holds `case_erased`
+//!   (checked by verify, restore and every open).
 //! - [`erasure_ledger`]: the record of erasures kept outside the data directory, so a restore
 //!   never brings an erased case back.
 //! - [`crypto`]: master key, data keys, AES-256-GCM sealing, the HMAC chain.
@@ -26,6 +28,7 @@ pub mod copy;
 pub mod crypto;
 pub mod durability;
 pub mod engine;
+pub mod erasure_check;
 pub mod erasure_ledger;
 pub mod file_modes;
 pub mod format;

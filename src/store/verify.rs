@@ -9,13 +9,20 @@
 //! ([`VerifyError::Undecodable`]: a bug, an old binary; the walk goes on to the end, so the
 //! chain is known to be intact, and names the first such position).
 //!
+//! A third kind: erasures that do not check out both ways ([`VerifyError::Erasure`]): a
+//! destroyed data key whose stream holds no `case_erased`, or an erased stream whose key is
+//! live ([`crate::store::erasure_check`]). The keys are not in the chain, so this is
+//! tampering with the key store (or damage) that the MACs cannot see. It is judged after the
+//! walk, which has found the chain intact, and comes before undecodable events.
+//!
 //! The walk has the log to itself, so the streams' wrapped keys are read in one scan of the
 //! key tree before it starts ([`WrappedKeys`]), rather than looked up one case at a time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::store::crypto::{GENESIS_MAC, Mac, MasterKey};
-use crate::store::engine::{EventStore, StoreError};
+use crate::store::engine::{EventStore, KeyId, StoreError};
+use crate::store::erasure_check::{self, ERASED_EVENT, ErasureMismatch, stream_of};
 use crate::store::keyring::{Keyring, KeyringError, WrappedKeys};
 use crate::store::log::LogHead;
 use crate::store::log::open::{OpenError, check_master_key, is_initialised};
@@ -55,6 +62,12 @@ pub enum VerifyError {
         "the chain is intact, but the event at {first} cannot be decoded ({count} such event(s) in all)"
     )]
     Undecodable { first: VerifyFailure, count: u64 },
+    /// The chain checks out, but `count` streams' key states contradict their logs; the
+    /// first is named.
+    #[error(
+        "the chain is intact, but erasures do not check out: {first} ({count} such stream(s) in all)"
+    )]
+    Erasure { first: ErasureMismatch, count: u64 },
     #[error("the data directory holds no tincay log")]
     NotInitialised,
     #[error(transparent)]
@@ -91,6 +104,7 @@ pub fn verify(
         versions: HashMap::new(),
         report: VerifyReport::default(),
         undecodable: None,
+        erased: HashSet::new(),
     };
     loop {
         let records = read_chunk(store, walk.next)?;
@@ -102,6 +116,7 @@ pub fn verify(
         }
     }
     walk.check_stream_heads()?;
+    walk.check_erasures()?;
     walk.report.streams = walk.versions.len() as u64;
     match walk.undecodable {
         Some((first, count)) => Err(VerifyError::Undecodable { first, count }),
@@ -151,6 +166,8 @@ struct Walk<'a> {
     report: VerifyReport,
     /// The first event that did not decode, and how many did not.
     undecodable: Option<(VerifyFailure, u64)>,
+    /// Streams that hold `case_erased`.
+    erased: HashSet<StreamId>,
 }
 
 impl Walk<'_> {
@@ -206,6 +223,9 @@ impl Walk<'_> {
                 }
             }
         }
+        if header.event_type == ERASED_EVENT {
+            self.erased.insert(header.stream.clone());
+        }
         self.versions
             .insert(header.stream.clone(), (header.stream_version, position));
         self.previous = record.mac;
@@ -216,6 +236,31 @@ impl Walk<'_> {
         });
         self.next = position + 1;
         Ok(())
+    }
+
+    /// Every stream's key against its log, and every data key against a stream of the log;
+    /// the first mismatch by stream id is named.
+    fn check_erasures(&self) -> Result<(), VerifyError> {
+        let of_streams = self.versions.keys().filter_map(|stream| {
+            let key = self.scanned.get(&KeyId::stream(stream));
+            erasure_check::check(stream.as_str(), self.erased.contains(stream), key).err()
+        });
+        // Keys of streams with no record at all: a tombstone there was never an erasure.
+        let of_keys = self.scanned.iter().filter_map(|(id, state)| {
+            let stream = stream_of(id)?;
+            let known = StreamId::parse(stream).is_ok_and(|id| self.versions.contains_key(&id));
+            if known {
+                return None;
+            }
+            erasure_check::check(stream, false, Some(state)).err()
+        });
+        let mut mismatches: Vec<ErasureMismatch> = of_streams.chain(of_keys).collect();
+        mismatches.sort_by_key(ToString::to_string);
+        let count = mismatches.len() as u64;
+        match mismatches.into_iter().next() {
+            None => Ok(()),
+            Some(first) => Err(VerifyError::Erasure { first, count }),
+        }
     }
 
     fn check_stream_heads(&self) -> Result<(), VerifyError> {

@@ -151,7 +151,7 @@ fn a_restore_with_the_wrong_key_is_refused_clearly_and_leaves_nothing() {
     let plan = Plan::plain();
     fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
     let output = fx
-        .command(&["backup", "--out", "b.tcbak"], &[])
+        .command(&["backup", "--out", "b.tcbak", "--key-file", &key], &[])
         .output()
         .unwrap();
     assert!(output.status.success(), "{output:?}");

@@ -250,6 +250,32 @@ fn verify_of_an_intact_chain_holding_an_undecodable_event_exits_3_and_names_the_
 }
 
 #[test]
+fn verify_of_a_live_case_whose_key_was_destroyed_behind_the_log_exits_4() {
+    let fx = Fixture::new();
+    let key = fx.keyed_log();
+    let store = fx.hold();
+    let id = tincay::store::engine::KeyId::from_stored(&format!("dek:{CASE_A}"));
+    store
+        .tamper_set_key(&id, &tincay::store::engine::KeyState::Destroyed)
+        .unwrap();
+    drop(store);
+
+    let run = fx.run(&["verify", "--key-file", &key]);
+    assert_exit(&run, 4, CASE_A);
+    assert!(run.stderr.contains("no case_erased"), "{run:?}");
+    let help = fx.run(&["verify", "--help"]);
+    let words = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("4 the chain is intact but erasures do not check out"),
+        "{help:?}"
+    );
+    // A backup of it is refused as it is taken: it would not restore.
+    let backup = fx.run(&["backup", "--out", "b.tcbak", "--key-file", &key]);
+    assert_exit(&backup, 2, "no case_erased");
+    assert!(!fx.path("b.tcbak").exists());
+}
+
+#[test]
 fn verify_with_a_wrong_key_exits_2_and_says_it_does_not_match() {
     let fx = Fixture::new();
     fx.keyed_log();

@@ -30,7 +30,7 @@ const ANY: &dyn Fn(&tincay::store::log::RecordedEvent) -> Result<(), String> = &
 fn backup_of(log: &TestLog, dir: &Path) -> PathBuf {
     let path = dir.join("b.tcbak");
     let mut file = std::fs::File::create(&path).unwrap();
-    export(log.store.as_ref(), now(), &mut file).unwrap();
+    export(log.store.as_ref(), &master(), now(), &mut file).unwrap();
     path
 }
 
@@ -120,7 +120,7 @@ fn a_restore_reads_back_every_event_and_the_same_head() {
     erase(&log.log, "case-1");
     let dir = tempfile::tempdir().unwrap();
     let path = backup_of(&log, dir.path());
-    let info = scan(&path).unwrap();
+    let info = scan(&path, &master()).unwrap();
     assert_eq!(info.counts.records, 21);
     assert_eq!(info.counts.streams, 3);
     assert_eq!(info.counts.destroyed_keys, 1);
@@ -235,6 +235,7 @@ fn an_erasure_made_after_a_backup_is_reapplied_by_the_restore() {
     let path = dir.path().join("b.tcbak");
     export(
         store.as_ref(),
+        &master(),
         now(),
         &mut std::fs::File::create(&path).unwrap(),
     )
@@ -302,6 +303,7 @@ fn a_ledger_line_that_does_not_verify_fails_the_restore_and_a_cut_last_line_is_i
     let path = dir.path().join("b.tcbak");
     export(
         store.as_ref(),
+        &master(),
         now(),
         &mut std::fs::File::create(&path).unwrap(),
     )
@@ -359,7 +361,7 @@ fn idempotency_entries_survive_a_restore() {
     log.append(request("case-2", ExpectedVersion::Any, vec![note("c")]));
     let dir = tempfile::tempdir().unwrap();
     let path = backup_of(&log, dir.path());
-    assert_eq!(scan(&path).unwrap().counts.idempotency, 1);
+    assert_eq!(scan(&path, &master()).unwrap().counts.idempotency, 1);
     let target = dir.path().join("restored");
     restore(&path, &target, master(), ANY, None).unwrap();
     let (_store, restored) = open_at(&target, master());
@@ -478,7 +480,7 @@ fn a_format_1_directory_is_refused_until_migrated_and_then_opens_with_its_events
         .join("..")
         .join(format!("pre-upgrade-{}.tcbak", uuid::Uuid::new_v4()));
     let mut file = std::fs::File::create(&backup_path).unwrap();
-    let summary = export(store.as_ref(), now(), &mut file).unwrap();
+    let summary = export(store.as_ref(), &master(), now(), &mut file).unwrap();
     assert_eq!(summary.header.data_format, 1);
     assert_eq!(summary.header.log_id, None);
 
@@ -544,7 +546,7 @@ fn a_newer_directory_or_backup_is_refused_with_a_clear_message() {
     bytes[at..at + claim.len()].copy_from_slice(newer.as_bytes());
     let newer_path = dir.path().join("newer.tcbak");
     std::fs::write(&newer_path, &bytes).unwrap();
-    let error = backup::scan(&newer_path).unwrap_err();
+    let error = backup::scan(&newer_path, &master()).unwrap_err();
     assert!(matches!(error, BackupError::NewerFormat { .. }), "{error}");
     assert!(error.to_string().contains("newer tincay"), "{error}");
     let target = dir.path().join("r");

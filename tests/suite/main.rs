@@ -12,6 +12,7 @@ mod support;
 
 mod access_batch;
 mod backup;
+mod backup_tamper;
 mod canary;
 mod catalogue;
 mod decode_before_append;

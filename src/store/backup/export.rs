@@ -1,14 +1,20 @@
-//! Taking a backup: a consistent snapshot of a log, written as one backup file. Needs no
-//! master key (it copies ciphertext and wrapped keys as they are) and writes nothing to the
-//! store, so it runs the same on a live server and on a directory held by the command line.
+//! Taking a backup: a consistent snapshot of a log, written as one backup file. It copies
+//! ciphertext and wrapped keys as they are and writes nothing to the store, so it runs the
+//! same on a live server and on a directory held by the command line; the master key only
+//! keys the file's MAC (and must match the store's).
 //!
-//! Consistency without stopping appends: the durable head `H` is read first, and everything
-//! else is chosen relative to it. Records are gap-free up to `H`. A stream's data key is
-//! created in the transaction of its first record, so every key a copied record needs exists
-//! before `H` was durable, and is copied; keys of streams created after `H` are left out. An
-//! erasure that lands during the backup may leave its key destroyed in the backup while its
-//! `case_erased` record is not: erasure wins, never the other way round. Idempotency entries
-//! are kept only for appends that end at or before `H`.
+//! Consistency without stopping appends: the durable head `H` is read first, then every
+//! wrapped key, and everything is chosen relative to `H`. Records are gap-free up to `H`. A
+//! stream's data key is created in the transaction of its first record, so every key a
+//! copied record needs existed before `H` was durable, and is in the keys read; keys of
+//! streams created after `H` are left out. Erasure destroys a key in the transaction of its
+//! `case_erased`, so an erasure at or before `H` has its key destroyed in the keys read; one
+//! that lands between the two reads has its key destroyed while its record is after `H`, and
+//! a backup holding that would be refused (a destroyed key without `case_erased`,
+//! [`crate::store::erasure_check`]): then both are read again, a few times (the erasure's
+//! record is durable within one group commit), before the backup gives up, naming the stream:
+//! to be run again, or, if it persists, a key store altered behind the log's back. Idempotency entries are kept only for appends that end
+//! at or before `H`.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -18,10 +24,12 @@ use time::format_description::well_known::Rfc3339;
 
 use super::frame::FrameWriter;
 use super::{
-    BACKUP_VERSION, BackupError, Counts, HeadJson, Header, KEY_DESTROYED, KEY_WRAPPED, TAG_COUNTS,
-    TAG_HEADER, TAG_IDEMPOTENCY, TAG_KEY, TAG_RECORD, hex,
+    BACKUP_VERSION, BackupError, BackupKey, Counts, HeadJson, Header, KEY_DESTROYED, KEY_WRAPPED,
+    TAG_COUNTS, TAG_HEADER, TAG_IDEMPOTENCY, TAG_KEY, TAG_RECORD, hex,
 };
+use crate::store::crypto::MasterKey;
 use crate::store::engine::{EventStore, KeyId, KeyState, StoreError};
+use crate::store::erasure_check::{ErasureMismatch, is_erasure, stream_of};
 use crate::store::format;
 use crate::store::log::idempotency::last_position;
 use crate::store::log::open::check_value_name;
@@ -30,6 +38,10 @@ use crate::store::stream::StreamId;
 
 /// How many records are read at a time.
 const CHUNK: usize = 4096;
+
+/// How many times the head and the keys are read before a backup gives up on erasures that
+/// keep landing between the two reads.
+const ATTEMPTS: usize = 8;
 
 /// What a backup holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,9 +52,11 @@ pub struct BackupSummary {
     pub bytes: u64,
 }
 
-/// Write a consistent backup of `store` to `out` (see the module documentation).
+/// Write a consistent backup of `store` to `out`, authenticated under `master` (the store's
+/// master key; see the module documentation).
 pub fn export(
     store: &dyn EventStore,
+    master: &MasterKey,
     taken_at: OffsetDateTime,
     out: &mut dyn Write,
 ) -> Result<BackupSummary, BackupError> {
@@ -52,8 +66,11 @@ pub fn export(
     let check_value = store
         .meta(&check_value_name(key_epoch))?
         .ok_or_else(|| BackupError::Damaged("the data directory has no key check value".into()))?;
+    if !master.matches(&check_value) {
+        return Err(BackupError::WrongMasterKey);
+    }
     // Everything below is relative to this head: appends after it are not in the backup.
-    let head_position = *store.subscribe().borrow();
+    let (head_position, keys) = snapshot(store)?;
     let head = match head_position {
         0 => None,
         position => {
@@ -86,11 +103,11 @@ pub fn export(
     let header_json = serde_json::to_vec(&header)
         .map_err(|_| BackupError::Damaged("the header cannot be written".into()))?;
 
-    let mut writer = FrameWriter::start(out)?;
+    let mut writer = FrameWriter::start(out, &BackupKey::of(master))?;
     writer.frame(TAG_HEADER, &[&header_json])?;
     let mut counts = Counts::default();
     let streams = write_records(store, head_position, &mut writer, &mut counts)?;
-    write_keys(store, &streams, &mut writer, &mut counts)?;
+    write_keys(keys, &streams, &mut writer, &mut counts)?;
     let mut failed = None;
     let listed = store.for_each_idempotency(&mut |key, value| {
         if last_position(value).is_some_and(|last| last <= head_position) {
@@ -115,6 +132,52 @@ pub fn export(
         counts,
         bytes,
     })
+}
+
+/// The durable head and the keys, read in that order until every destroyed key's erasure is
+/// at or before the head (see the module documentation).
+fn snapshot(store: &dyn EventStore) -> Result<(u64, Vec<(KeyId, KeyState)>), BackupError> {
+    let mut last = None;
+    for _ in 0..ATTEMPTS {
+        let head = *store.subscribe().borrow();
+        let keys = store.keys()?;
+        match erasure_after(store, head, &keys)? {
+            None => return Ok((head, keys)),
+            Some(stream) => last = Some(stream),
+        }
+        std::thread::yield_now();
+    }
+    Err(BackupError::Inconsistent(
+        ErasureMismatch::DestroyedWithoutErasure {
+            stream: last.unwrap_or_default(),
+        },
+    ))
+}
+
+/// The first stream with records at or before `head` whose key is destroyed but whose
+/// `case_erased` is not at or before `head`.
+fn erasure_after(
+    store: &dyn EventStore,
+    head: u64,
+    keys: &[(KeyId, KeyState)],
+) -> Result<Option<String>, BackupError> {
+    for (id, state) in keys {
+        let (KeyState::Destroyed, Some(raw)) = (state, stream_of(id)) else {
+            continue;
+        };
+        let Ok(stream) = StreamId::parse(raw) else {
+            continue;
+        };
+        let records = store.read_stream(&stream, 1)?;
+        let mut before = records
+            .iter()
+            .filter(|record| record.position <= head)
+            .peekable();
+        if before.peek().is_some() && !before.any(|record| is_erasure(&record.bytes)) {
+            return Ok(Some(raw.to_owned()));
+        }
+    }
+    Ok(None)
 }
 
 /// Every record from 1 to `head`, in order; returns the streams they belong to.
@@ -161,7 +224,7 @@ fn write_records(
 
 /// The store-wide keys, and the data key (or tombstone) of every stream in the backup.
 fn write_keys(
-    store: &dyn EventStore,
+    keys: Vec<(KeyId, KeyState)>,
     streams: &HashSet<StreamId>,
     writer: &mut FrameWriter<'_>,
     counts: &mut Counts,
@@ -171,7 +234,7 @@ fn write_keys(
         .map(KeyId::stream)
         .chain([KeyId::facts(), KeyId::chain()])
         .collect();
-    for (id, state) in store.keys()? {
+    for (id, state) in keys {
         if !wanted.contains(&id) {
             continue;
         }

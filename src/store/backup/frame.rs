@@ -1,25 +1,27 @@
-//! The backup file's framing: the magic, `tag ‖ length ‖ body` frames, and the closing
-//! SHA-256 over every byte before the end frame (see the parent module for the layout).
+//! The backup file's framing: the magic, `tag ‖ length ‖ body` frames, and the closing MAC
+//! (HMAC-SHA-256 under the backup key) over every byte before the end frame, magic and
+//! header included (see the parent module for the layout).
 
 use std::io::{Read, Write};
 
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac as _};
+use sha2::Sha256;
 
-use super::{BackupError, MAGIC, MAX_FRAME, TAG_END};
+use super::{BackupError, BackupKey, MAGIC, MAGIC_V1, MAX_FRAME, TAG_END};
 
-/// Writes frames and keeps the running checksum.
+/// Writes frames and keeps the running MAC.
 pub(super) struct FrameWriter<'a> {
     out: &'a mut dyn Write,
-    hasher: Sha256,
+    hasher: Hmac<Sha256>,
     written: u64,
 }
 
 impl<'a> FrameWriter<'a> {
     /// Starts a backup: writes the magic.
-    pub fn start(out: &'a mut dyn Write) -> Result<Self, BackupError> {
+    pub fn start(out: &'a mut dyn Write, key: &BackupKey) -> Result<Self, BackupError> {
         let mut writer = Self {
             out,
-            hasher: Sha256::new(),
+            hasher: key.hmac(),
             written: 0,
         };
         writer.put(MAGIC)?;
@@ -41,9 +43,9 @@ impl<'a> FrameWriter<'a> {
         Ok(())
     }
 
-    /// The end frame (the checksum of everything before it); returns the bytes written.
+    /// The end frame (the MAC of everything before it); returns the bytes written.
     pub fn finish(mut self) -> Result<u64, BackupError> {
-        let digest: [u8; 32] = self.hasher.clone().finalize().into();
+        let digest: [u8; 32] = self.hasher.clone().finalize().into_bytes().into();
         let [l0, l1, l2, l3] = 32u32.to_be_bytes();
         self.write_raw(&[TAG_END, l0, l1, l2, l3])?;
         self.write_raw(&digest)?;
@@ -67,22 +69,27 @@ impl<'a> FrameWriter<'a> {
     }
 }
 
-/// Reads frames, checking the checksum at the end frame and that nothing follows it.
+/// Reads frames, checking the MAC at the end frame and that nothing follows it. A frame is
+/// handed out before the MAC is checked: nothing read may be written anywhere until
+/// [`FrameReader::next`] has answered `None`.
 pub(super) struct FrameReader<R: Read> {
     input: R,
-    hasher: Sha256,
+    hasher: Hmac<Sha256>,
     body: Vec<u8>,
     ended: bool,
 }
 
 impl<R: Read> FrameReader<R> {
     /// Checks the magic. `name` says what is read, for the error.
-    pub fn start(mut input: R, name: &str) -> Result<Self, BackupError> {
+    pub fn start(mut input: R, name: &str, key: &BackupKey) -> Result<Self, BackupError> {
         let mut magic = [0u8; MAGIC.len()];
         input
             .read_exact(&mut magic)
             .map_err(|_| BackupError::NotABackup(name.to_owned()))?;
         if &magic != MAGIC {
+            if &magic == MAGIC_V1 {
+                return Err(BackupError::Unauthenticated);
+            }
             if magic.starts_with(b"TINCAY-BACKUP-") {
                 return Err(BackupError::Damaged(
                     "this backup file format is newer than this tincay: use a newer tincay".into(),
@@ -90,8 +97,8 @@ impl<R: Read> FrameReader<R> {
             }
             return Err(BackupError::NotABackup(name.to_owned()));
         }
-        let mut hasher = Sha256::new();
-        hasher.update(magic);
+        let mut hasher = key.hmac();
+        hasher.update(&magic);
         Ok(Self {
             input,
             hasher,
@@ -116,12 +123,10 @@ impl<R: Read> FrameReader<R> {
         self.body.clear();
         self.body.resize(len, 0);
         if tag == TAG_END {
-            let expected: [u8; 32] = self.hasher.clone().finalize().into();
             self.input.read_exact(&mut self.body).map_err(truncated)?;
-            if self.body.as_slice() != expected.as_slice() {
-                return Err(BackupError::Damaged(
-                    "the checksum does not match: the file was changed or damaged".into(),
-                ));
+            // Constant time; a body of another length fails too.
+            if self.hasher.clone().verify_slice(&self.body).is_err() {
+                return Err(BackupError::NotAuthentic);
             }
             let mut extra = [0u8; 1];
             match self.input.read(&mut extra) {
@@ -132,7 +137,7 @@ impl<R: Read> FrameReader<R> {
             self.ended = true;
             return Ok(None);
         }
-        self.hasher.update(head);
+        self.hasher.update(&head);
         self.input.read_exact(&mut self.body).map_err(truncated)?;
         self.hasher.update(&self.body);
         Ok(Some((tag, &self.body)))
@@ -182,9 +187,13 @@ impl<'a> Body<'a> {
 mod tests {
     use super::*;
 
+    fn key() -> BackupKey {
+        BackupKey::of(&crate::store::crypto::MasterKey::from_bytes([7; 32]))
+    }
+
     fn written(frames: &[(u8, &[u8])]) -> Vec<u8> {
         let mut out = Vec::new();
-        let mut writer = FrameWriter::start(&mut out).unwrap();
+        let mut writer = FrameWriter::start(&mut out, &key()).unwrap();
         for (tag, body) in frames {
             writer.frame(*tag, &[body]).unwrap();
         }
@@ -193,7 +202,11 @@ mod tests {
     }
 
     fn read_all(bytes: &[u8]) -> Result<Vec<(u8, Vec<u8>)>, BackupError> {
-        let mut reader = FrameReader::start(bytes, "test")?;
+        read_with(bytes, &key())
+    }
+
+    fn read_with(bytes: &[u8], key: &BackupKey) -> Result<Vec<(u8, Vec<u8>)>, BackupError> {
+        let mut reader = FrameReader::start(bytes, "test", key)?;
         let mut frames = Vec::new();
         while let Some((tag, body)) = reader.next()? {
             frames.push((tag, body.to_vec()));
@@ -220,6 +233,34 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(read_all(&longer).is_err());
+    }
+
+    #[test]
+    fn frames_under_another_key_or_with_a_plain_checksum_are_not_authentic() {
+        let bytes = written(&[(b'H', b"{}")]);
+        let other = BackupKey::of(&crate::store::crypto::MasterKey::from_bytes([8; 32]));
+        assert!(matches!(
+            read_with(&bytes, &other),
+            Err(BackupError::NotAuthentic)
+        ));
+        // Version 1's unkeyed SHA-256 in place of the MAC, as someone without the key would
+        // write it after changing a frame.
+        use sha2::Digest as _;
+        let end = bytes.len() - 32;
+        let mut forged = bytes.clone();
+        let digest = sha2::Sha256::digest(&bytes[..end - 5]);
+        forged[end..].copy_from_slice(&digest);
+        assert!(matches!(read_all(&forged), Err(BackupError::NotAuthentic)));
+    }
+
+    #[test]
+    fn a_version_1_backup_is_refused_as_unauthenticated() {
+        let mut bytes = MAGIC_V1.to_vec();
+        bytes.extend_from_slice(b"H\0\0\0\x02{}");
+        assert!(matches!(
+            read_all(&bytes),
+            Err(BackupError::Unauthenticated)
+        ));
     }
 
     #[test]

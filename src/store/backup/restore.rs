@@ -1,8 +1,11 @@
 //! Restoring a backup into an empty (or new) data directory, verified.
 //!
-//! In order: refuse a directory that holds anything; [`scan`](super::scan) the backup (no key
-//! needed); check the master key against the backup's key check value, so a wrong key is
-//! refused before anything is written; write the key epoch, the records (through the
+//! In order: refuse a directory that holds anything; open the backup once and
+//! [`scan`](super::scan) it with the master key (key check value, MAC over the whole file,
+//! structure, erasures both ways), so a wrong key or an altered file is refused before
+//! anything is written; then, reading the same open file again from its start (its MAC is
+//! checked again at its end, so a file changed in between fails the restore), write the key
+//! epoch, the records (through the
 //! engine's own atomic appends, each idempotency entry with the append it belongs to, several
 //! hundred records' appends to one engine transaction), the log id, and last the format
 //! marker, so an interrupted restore leaves a directory that refuses to open; then reopen the directory and verify the whole chain, requiring the same
@@ -14,13 +17,13 @@
 //! ([`crate::store::erasure_ledger`]). A ledger that does not verify fails the restore like
 //! anything else: a restored directory is complete, erasures included, or it is not there.
 
-use std::io::BufReader;
+use std::io::{BufReader, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
 use super::frame::FrameReader;
-use super::scan::{BackupInfo, parse_record, scan};
-use super::{BackupError, Counts, Header, TAG_RECORD, unhex};
+use super::scan::{BackupInfo, parse_record, scan_file};
+use super::{BackupError, BackupKey, Counts, Header, TAG_RECORD, unhex};
 use crate::store::crypto::MasterKey;
 use crate::store::engine::{AppendBatch, EventStore, StoredRecord};
 use crate::store::erasure_ledger::{self, Reapplied};
@@ -56,12 +59,15 @@ pub fn restore(
     ledger: Option<&Path>,
 ) -> Result<RestoreReport, BackupError> {
     let emptiness = Target::check(target)?;
-    let info = scan(backup)?;
+    let name = backup.display().to_string();
+    let mut file = std::fs::File::open(backup)
+        .map_err(|e| BackupError::io(format!("cannot open {name}"), e))?;
+    let info = scan_file(&file, &name, &master)?;
     let check_value = unhex::<32>(&info.header.key_check_value)
         .ok_or_else(|| BackupError::Damaged("the key check value is malformed".into()))?;
-    if !master.matches(&check_value) {
-        return Err(BackupError::WrongMasterKey);
-    }
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| BackupError::io(format!("cannot read {name}"), e))?;
+    let key = BackupKey::of(&master);
     let log_id = match &info.header.log_id {
         None => None,
         Some(text) => Some(
@@ -75,7 +81,7 @@ pub fn restore(
     let second = MasterKey::parse(master.to_base64().as_bytes())
         .map_err(|_| BackupError::Damaged("the master key cannot be copied".into()))?;
     emptiness.create(target)?;
-    let restored = write(backup, target, &info, &check_value, log_id)
+    let restored = write(&file, &name, &key, target, &info, &check_value, log_id)
         .and_then(|()| check(target, master, type_check, &info))
         .and_then(|verified| {
             let erasures = match (ledger, log_id) {
@@ -104,7 +110,9 @@ pub fn restore(
 
 /// Keys, records, log id, then the format marker.
 fn write(
-    backup: &Path,
+    backup: &std::fs::File,
+    name: &str,
+    key: &BackupKey,
     target: &Path,
     info: &BackupInfo,
     check_value: &[u8; 32],
@@ -119,9 +127,7 @@ fn write(
     store.put_meta(&check_value_name(epoch), check_value)?;
     store.activate_key_epoch(epoch)?;
 
-    let file = std::fs::File::open(backup)
-        .map_err(|e| BackupError::io(format!("cannot open {}", backup.display()), e))?;
-    let mut reader = FrameReader::start(BufReader::new(file), &backup.display().to_string())?;
+    let mut reader = FrameReader::start(BufReader::new(backup), name, key)?;
     let mut group = Group::default();
     let mut batch: Option<AppendBatch> = None;
     while let Some((tag, body)) = reader.next()? {

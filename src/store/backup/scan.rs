@@ -1,10 +1,13 @@
-//! Reading a backup without the master key: every check that needs no key, before a restore
-//! writes anything (and after `tincay backup` wrote the file, to be sure it reads back).
+//! Reading a backup and checking it with the master key, before a restore writes anything
+//! (and after `tincay backup` wrote the file, to be sure it reads back).
 //!
-//! Checked: the magic and the checksum; the header; records gap-free from position 1 to the
-//! head, each stream's versions gap-free, each record's cleartext header agreeing with its
-//! frame, the head's MAC being the last record's; the counts; and that no stream whose log
-//! records `case_erased` has a live data key (a backup must never bring an erased case back).
+//! Checked: the magic; the header, and the master key against its key check value; the MAC
+//! over the whole file (so nothing below can have been altered by whoever lacks the key);
+//! records gap-free from position 1 to the head, each stream's versions gap-free, each
+//! record's cleartext header agreeing with its frame, the head's MAC being the last record's;
+//! the counts; and erasures both ways: a stream whose log holds `case_erased` has a destroyed
+//! key (a backup never brings an erased case back), and a destroyed key belongs to a stream
+//! whose log holds `case_erased` (a backup never makes a live case unreadable).
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Read};
@@ -12,16 +15,15 @@ use std::path::Path;
 
 use super::frame::{Body, FrameReader};
 use super::{
-    BACKUP_VERSION, BackupError, Counts, Header, KEY_DESTROYED, KEY_WRAPPED, TAG_COUNTS,
-    TAG_HEADER, TAG_IDEMPOTENCY, TAG_KEY, TAG_RECORD,
+    BACKUP_VERSION, BackupError, BackupKey, Counts, Header, KEY_DESTROYED, KEY_WRAPPED, TAG_COUNTS,
+    TAG_HEADER, TAG_IDEMPOTENCY, TAG_KEY, TAG_RECORD, unhex,
 };
+use crate::store::crypto::MasterKey;
 use crate::store::engine::{KeyId, KeyState, StoredRecord};
+use crate::store::erasure_check::{self, ERASED_EVENT, stream_of};
 use crate::store::log::idempotency::last_position;
 use crate::store::record::RecordView;
 use crate::store::stream::StreamId;
-
-/// The event type that erases a case (its data key is destroyed with it).
-pub const ERASED_EVENT: &str = "case_erased";
 
 /// A backup, read and checked.
 #[derive(Debug)]
@@ -35,22 +37,35 @@ pub struct BackupInfo {
     pub bytes: u64,
 }
 
-/// Read and check the backup at `path` (see the module documentation).
-pub fn scan(path: &Path) -> Result<BackupInfo, BackupError> {
+/// Read and check the backup at `path` with `master` (see the module documentation).
+pub fn scan(path: &Path, master: &MasterKey) -> Result<BackupInfo, BackupError> {
     let file = std::fs::File::open(path)
         .map_err(|e| BackupError::io(format!("cannot open {}", path.display()), e))?;
+    scan_file(&file, &path.display().to_string(), master)
+}
+
+/// [`scan`] of an open file, read from where it stands; `name` names it in errors.
+pub fn scan_file(
+    file: &std::fs::File,
+    name: &str,
+    master: &MasterKey,
+) -> Result<BackupInfo, BackupError> {
     let bytes = file
         .metadata()
-        .map_err(|e| BackupError::io(format!("cannot read {}", path.display()), e))?
+        .map_err(|e| BackupError::io(format!("cannot read {name}"), e))?
         .len();
-    let mut info = scan_from(BufReader::new(file), &path.display().to_string())?;
+    let mut info = scan_from(BufReader::new(file), name, master)?;
     info.bytes = bytes;
     Ok(info)
 }
 
 /// [`scan`] from any reader; `name` names it in errors.
-pub fn scan_from(input: impl Read, name: &str) -> Result<BackupInfo, BackupError> {
-    let mut reader = FrameReader::start(input, name)?;
+pub fn scan_from(
+    input: impl Read,
+    name: &str,
+    master: &MasterKey,
+) -> Result<BackupInfo, BackupError> {
+    let mut reader = FrameReader::start(input, name, &BackupKey::of(master))?;
     let header = match reader.next()? {
         Some((TAG_HEADER, body)) => parse_header(body)?,
         _ => {
@@ -59,9 +74,16 @@ pub fn scan_from(input: impl Read, name: &str) -> Result<BackupInfo, BackupError
             ));
         }
     };
+    // Before the MAC, so that the usual mistake gets the plain answer.
+    let check_value = unhex::<32>(&header.key_check_value)
+        .ok_or_else(|| BackupError::Damaged("the key check value is malformed".into()))?;
+    if !master.matches(&check_value) {
+        return Err(BackupError::WrongMasterKey);
+    }
     let mut walk = Walk::default();
     let mut keys = Vec::new();
     let mut destroyed = HashSet::new();
+    let mut key_states: HashMap<String, KeyState> = HashMap::new();
     let mut idempotency = HashMap::new();
     let mut written_counts = None;
     let mut section = TAG_RECORD;
@@ -79,6 +101,9 @@ pub fn scan_from(input: impl Read, name: &str) -> Result<BackupInfo, BackupError
                 let (id, state) = parse_key(body)?;
                 if state == KeyState::Destroyed {
                     destroyed.insert(id.clone());
+                }
+                if let Some(stream) = stream_of(&id) {
+                    key_states.insert(stream.to_owned(), state.clone());
                 }
                 keys.push((id, state));
             }
@@ -132,13 +157,7 @@ pub fn scan_from(input: impl Read, name: &str) -> Result<BackupInfo, BackupError
             ));
         }
     }
-    for stream in &walk.erased {
-        if !destroyed.contains(&KeyId::stream(stream)) {
-            return Err(BackupError::Damaged(format!(
-                "erased case {stream} has a live data key in the backup"
-            )));
-        }
-    }
+    check_erasures(&walk, &key_states)?;
     Ok(BackupInfo {
         header,
         counts,
@@ -146,6 +165,26 @@ pub fn scan_from(input: impl Read, name: &str) -> Result<BackupInfo, BackupError
         idempotency,
         bytes: 0,
     })
+}
+
+/// Erasures both ways: every erased stream has a destroyed key (not merely none), and every
+/// destroyed key belongs to an erased stream of the backup.
+fn check_erasures(walk: &Walk, keys: &HashMap<String, KeyState>) -> Result<(), BackupError> {
+    for stream in &walk.erased {
+        let key = keys.get(stream.as_str()).unwrap_or(&KeyState::Missing);
+        if *key != KeyState::Destroyed {
+            return Err(BackupError::Erasure(
+                erasure_check::ErasureMismatch::ErasedWithLiveKey {
+                    stream: stream.to_string(),
+                },
+            ));
+        }
+    }
+    for (stream, key) in keys {
+        let erased = StreamId::parse(stream).is_ok_and(|id| walk.erased.contains(&id));
+        erasure_check::check(stream, erased, Some(key)).map_err(BackupError::Erasure)?;
+    }
+    Ok(())
 }
 
 /// Sections come in this order; a frame may not go back to an earlier one.

@@ -7,7 +7,11 @@
 //! check value   HMAC-SHA-256(master, "tincay master key check v1")
 //! wrapped key   version u8 = 1 ‖ nonce[12] ‖ AES-256-GCM(master, key[32]) ‖ tag[16]  (61 bytes)
 //! wrap AAD      "tincay-wrap-v1" ‖ key_id u16 len ‖ key_id bytes ‖ epoch u32     (big-endian)
+//! derived key   HMAC-SHA-256(master, "tincay-master-derived-v1" ‖ label u16 len ‖ label)
 //! ```
+//!
+//! A derived key's input never equals the check value's: their first bytes differ
+//! (`tincay-master` against `tincay master`), and the label's length prefix keeps labels apart.
 //!
 //! Key bytes live only in [`zeroize::Zeroizing`] buffers: wrapping encrypts the key in place
 //! and unwrapping decrypts in place, so no unzeroized copy is left behind by this module.
@@ -50,6 +54,7 @@ pub(crate) const TAG_LEN: usize = 16;
 const BASE64_LEN: usize = 44;
 
 const CHECK_LABEL: &[u8] = b"tincay master key check v1";
+const DERIVED_PREFIX: &[u8] = b"tincay-master-derived-v1";
 const WRAP_VERSION: u8 = 1;
 const WRAP_AAD_LABEL: &[u8] = b"tincay-wrap-v1";
 /// Length of a wrapped key: version, nonce, encrypted key, tag.
@@ -130,6 +135,20 @@ impl MasterKey {
         let mut mac = self.0.hmac_sha256();
         mac.update(CHECK_LABEL);
         mac.finalize().into_bytes().into()
+    }
+    /// A key derived from the master key for one use (`label`, a short constant such as
+    /// `"backup-mac/v2"`): something that must be checked with the master key alone, before
+    /// any wrapped key is read (a backup's MAC). It changes with the master key, so a
+    /// `rotate-key` changes it too.
+    pub fn derived_key(&self, label: &str) -> KeyMaterial {
+        let label_len = u16::try_from(label.len()).unwrap_or(u16::MAX);
+        let mut mac = self.0.hmac_sha256();
+        mac.update(DERIVED_PREFIX);
+        mac.update(&label_len.to_be_bytes());
+        mac.update(label.as_bytes());
+        let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
+        bytes.copy_from_slice(&mac.finalize().into_bytes());
+        KeyMaterial(bytes)
     }
     /// Constant-time comparison with a stored check value.
     pub fn matches(&self, check_value: &[u8]) -> bool {
@@ -279,6 +298,28 @@ mod tests {
             hex(&master.check_value()),
             "09ab113733575ead82641bc479a756682a3d58422042f20b26817384d2b50aea"
         );
+    }
+
+    #[test]
+    fn derived_keys_differ_by_label_and_master_and_from_the_check_value() {
+        let master = MasterKey::from_bytes(counting_key(0));
+        let backup = master.derived_key("backup-mac/v2");
+        assert_eq!(
+            backup.expose(),
+            master.derived_key("backup-mac/v2").expose()
+        );
+        assert_ne!(
+            backup.expose(),
+            master.derived_key("backup-mac/v3").expose()
+        );
+        assert_ne!(
+            backup.expose(),
+            MasterKey::from_bytes(counting_key(1))
+                .derived_key("backup-mac/v2")
+                .expose()
+        );
+        assert_ne!(backup.expose(), &master.check_value());
+        assert!(!CHECK_LABEL.starts_with(DERIVED_PREFIX));
     }
 
     #[test]

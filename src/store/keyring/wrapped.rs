@@ -48,6 +48,11 @@ impl WrappedKeys {
         self.keys.get(id)
     }
 
+    /// Every key and tombstone, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = (&KeyId, &KeyState)> {
+        self.keys.iter()
+    }
+
     pub fn len(&self) -> usize {
         self.keys.len()
     }

@@ -1,5 +1,7 @@
 //! Opening a log: first-time initialisation of a data directory's keys, the master key check,
-//! the format check, and loading the chain head.
+//! the format check, the erasure check (a key is destroyed if and only if its stream holds
+//! `case_erased`, [`crate::store::erasure_check::check_store`]: a server refuses to start on
+//! a key store altered behind the log's back), and loading the chain head.
 //!
 //! Initialisation writes, in order: the facts and chain keys (wrapped, staged as key epoch 1),
 //! the key check value of epoch 1, the activation of epoch 1, the log id, and last the
@@ -11,6 +13,7 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use crate::store::crypto::{GENESIS_MAC, KeyMaterial, MasterKey};
 use crate::store::engine::{EventStore, KeyId, KeyState, StoreError};
+use crate::store::erasure_check::{self, CheckError, ErasureMismatch};
 use crate::store::format::{self, FORMAT_META, LogId};
 use crate::store::keyring::{Keyring, KeyringError};
 use crate::store::log::writer::Writer;
@@ -37,6 +40,12 @@ pub enum OpenError {
     OlderFormat { found: u32 },
     #[error("the data directory is damaged: {0}")]
     Damaged(String),
+    #[error(
+        "the data directory's keys contradict its log: {0}. Do not serve it: run `tincay \
+         verify` for the whole picture, and restore the last backup that verifies (see \
+         deploy/OPERATIONS.md)"
+    )]
+    Erasure(ErasureMismatch),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -122,6 +131,10 @@ impl EventLog {
             if found < FORMAT_VERSION {
                 return Err(OpenError::OlderFormat { found });
             }
+            erasure_check::check_store(store.as_ref()).map_err(|error| match error {
+                CheckError::Mismatch(mismatch) => OpenError::Erasure(mismatch),
+                CheckError::Store(error) => OpenError::Store(error),
+            })?;
         } else {
             initialise(store.as_ref(), &master)?;
         }

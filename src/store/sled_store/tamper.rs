@@ -8,7 +8,7 @@ use sled::Tree;
 
 use super::layout;
 use super::{SledStore, blocks, engine_error};
-use crate::store::engine::{StoreError, StoredRecord};
+use crate::store::engine::{KeyId, KeyState, StoreError, StoredRecord};
 
 impl SledStore {
     /// **Tamper tests only.** The raw `records` tree (layout in [`layout`]): the records of
@@ -103,6 +103,21 @@ impl SledStore {
             self.record_blocks.remove(key).map_err(engine_error)?;
         }
         Ok(())
+    }
+
+    /// **Tamper tests only.** Sets a key of the active epoch as it is stored, behind the
+    /// log's back: a wrapped key, a tombstone (as erasure leaves), or none.
+    #[doc(hidden)]
+    pub fn tamper_set_key(&self, id: &KeyId, state: &KeyState) -> Result<(), StoreError> {
+        let keys = self.active_keys();
+        match state {
+            KeyState::Wrapped(wrapped) => keys.tree.insert(id.as_str(), wrapped.as_slice()),
+            KeyState::Destroyed => keys.tree.insert(id.as_str(), layout::TOMBSTONE),
+            KeyState::Missing => keys.tree.remove(id.as_str()),
+        }
+        .map(drop)
+        .map_err(engine_error)?;
+        keys.tree.flush().map(drop).map_err(engine_error)
     }
 
     fn tamper_get(&self, position: u64) -> Result<StoredRecord, StoreError> {

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::domain::bounds::{FieldCode, Refused};
+use crate::domain::rejection::RuleCode;
 
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -57,8 +58,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("validation failed")]
     Validation(Vec<FieldError>),
-    #[error("{0}")]
-    RuleViolated(String),
+    /// A rule refuses the command: its stable code, and the rule in English words.
+    #[error("{1}")]
+    RuleViolated(RuleCode, String),
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
     /// A reporting officer's statistics budget for the rolling 30 days is spent.
@@ -86,6 +88,10 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// With `rule_violated`: which rule, from a closed list (the OpenAPI document lists it):
+    /// what a client keys on and translates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
     /// With `budget_exhausted`: the day (`YYYY-MM-DD`) the budget renews.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub renews_on: Option<String>,
@@ -106,7 +112,7 @@ impl ApiError {
             }
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-            ApiError::RuleViolated(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rule_violated"),
+            ApiError::RuleViolated(..) => (StatusCode::UNPROCESSABLE_ENTITY, "rule_violated"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::BudgetExhausted { .. } => (StatusCode::TOO_MANY_REQUESTS, "budget_exhausted"),
             ApiError::Overloaded { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
@@ -125,7 +131,7 @@ impl ApiError {
         let detail = match self {
             ApiError::BadRequest(detail)
             | ApiError::PreconditionFailed(detail)
-            | ApiError::RuleViolated(detail) => Some(detail.clone()),
+            | ApiError::RuleViolated(_, detail) => Some(detail.clone()),
             ApiError::Validation(_) => Some("a value is out of its vocabulary or range".into()),
             ApiError::Internal(_) => None,
             other => Some(other.to_string()),
@@ -138,6 +144,10 @@ impl ApiError {
             detail,
             errors: match self {
                 ApiError::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+            rule: match self {
+                ApiError::RuleViolated(rule, _) => Some(rule.code()),
                 _ => None,
             },
             renews_on: match self {
@@ -197,7 +207,11 @@ mod tests {
                 422,
                 "validation_failed",
             ),
-            (ApiError::RuleViolated("x".into()), 422, "rule_violated"),
+            (
+                ApiError::RuleViolated(RuleCode::CaseClosed, "x".into()),
+                422,
+                "rule_violated",
+            ),
             (
                 ApiError::RateLimited {
                     retry_after_secs: 1,
@@ -242,6 +256,18 @@ mod tests {
         let body = serde_json::to_string(&problem).unwrap();
         assert!(!body.contains("sled"), "{body}");
         assert_eq!(problem.code, "internal");
+    }
+
+    #[test]
+    fn a_rule_violation_names_its_rule_and_no_other_problem_does() {
+        let body = |error: ApiError| serde_json::to_value(error.problem()).unwrap();
+        let rule = body(ApiError::RuleViolated(
+            RuleCode::ReferralConsentMissing,
+            "the survivor did not consent to referral".into(),
+        ));
+        assert_eq!(rule["code"], "rule_violated");
+        assert_eq!(rule["rule"], "referral_consent_missing");
+        assert!(body(ApiError::NotFound).get("rule").is_none());
     }
 
     #[test]

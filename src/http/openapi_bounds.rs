@@ -2,8 +2,8 @@
 //! tables of [`Accepts`] that sit beside each body and query ([`bodies`], [`params`]), which
 //! name the same constants the parsers check ([`crate::domain::bounds`]): vocabularies
 //! become `enum`, days `format: date` with their pattern, counts `minimum`/`maximum`, texts
-//! `maxLength`. The closed lists of field error codes and problem codes are stated on the
-//! `FieldError` and `Problem` schemas.
+//! `maxLength`. The closed lists of field error codes, problem codes and rule codes are
+//! stated on the `FieldError` and `Problem` schemas.
 //!
 //! A table entry that names no property of the generated document is a bug (a renamed field):
 //! the unit test below and `tests/api/openapi_bounds.rs` catch it.
@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use time::Date;
 
 use crate::domain::bounds::{self, Accepts, FieldCode};
+use crate::domain::rejection::RuleCode;
 
 /// The problem codes of API.md's table.
 pub const PROBLEM_CODES: &[&str] = &[
@@ -138,6 +139,10 @@ pub fn annotate(document: &mut Value, today: Date) {
     }
     if let Some(code) = document.pointer_mut("/components/schemas/Problem/properties/code") {
         set(code, "enum", json!(PROBLEM_CODES));
+    }
+    let rules: Vec<&str> = RuleCode::ALL.iter().map(|rule| rule.code()).collect();
+    if let Some(rule) = document.pointer_mut("/components/schemas/Problem/properties/rule") {
+        set(rule, "enum", json!(rules));
     }
 }
 

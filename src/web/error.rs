@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
+use crate::domain::rejection::RuleCode;
 use crate::http::error::ApiError;
 use crate::web::i18n::{Lang, Message, msg, tr};
 use crate::web::page::{Frame, render};
@@ -64,61 +65,24 @@ pub fn explain(status: StatusCode) -> &'static str {
     }
 }
 
-/// The catalogue key for a refusal's words: a rule the case or registry refused on (the
-/// API's detail is English and names no value, so it is matched here), else the sentence
-/// of its status.
+/// The catalogue key for a refusal's words: the rule the case or registry refused on, by its
+/// stable code, else the sentence of its status.
 pub fn refusal_key(error: &ApiError) -> &'static str {
-    use crate::domain::case::Rejection;
-    use crate::domain::registry::RegistryRejection;
-    if let ApiError::RuleViolated(detail) = error {
-        let rules = [
-            (Rejection::CaseClosed.to_string(), "rule.case_closed"),
-            (Rejection::NotClosed.to_string(), "rule.not_closed"),
-            (
-                Rejection::ClosureAlreadyRequested.to_string(),
-                "rule.closure_already_requested",
-            ),
-            (
-                Rejection::ClosureRequestUnreadable.to_string(),
-                "rule.closure_unreadable",
-            ),
-            (
-                Rejection::FollowUpAlreadyCompleted.to_string(),
-                "rule.follow_up_done",
-            ),
-            (
-                Rejection::NoReferralConsent.to_string(),
-                "rule.no_referral_consent",
-            ),
-            (
-                Rejection::SameTrustedAddress.to_string(),
-                "rule.same_trusted_address",
-            ),
-            (
-                RegistryRejection::AreaAlreadyRetired.to_string(),
-                "rule.area_retired",
-            ),
-            (
-                RegistryRejection::TrustedAddressAlreadyClosed.to_string(),
-                "rule.address_closed",
-            ),
-            (
-                "an admin cannot deactivate her own account".to_owned(),
-                "rule.own_account",
-            ),
-            (
-                RegistryRejection::UserDeactivated.to_string(),
-                "rule.user_deactivated",
-            ),
-            (
-                RegistryRejection::UserAlreadyDeactivated.to_string(),
-                "rule.user_deactivated",
-            ),
-        ];
-        if let Some((_, key)) = rules.iter().find(|(text, _)| text == detail) {
-            return key;
-        }
-        return "rule.other";
+    if let ApiError::RuleViolated(rule, _) = error {
+        return match rule {
+            RuleCode::CaseClosed => "rule.case_closed",
+            RuleCode::CaseNotClosed => "rule.not_closed",
+            RuleCode::ClosureAlreadyRequested => "rule.closure_already_requested",
+            RuleCode::ClosureRequestUnreadable => "rule.closure_unreadable",
+            RuleCode::FollowUpAlreadyCompleted => "rule.follow_up_done",
+            RuleCode::ReferralConsentMissing => "rule.no_referral_consent",
+            RuleCode::SameTrustedAddress => "rule.same_trusted_address",
+            RuleCode::AreaAlreadyRetired => "rule.area_retired",
+            RuleCode::TrustedAddressAlreadyClosed => "rule.address_closed",
+            RuleCode::OwnAccount => "rule.own_account",
+            RuleCode::UserDeactivated | RuleCode::UserAlreadyDeactivated => "rule.user_deactivated",
+            RuleCode::UserNotPending | RuleCode::AlreadyExists => "rule.other",
+        };
     }
     explain(error.status_and_code().0)
 }
@@ -309,15 +273,18 @@ mod tests {
             Rejection::SameTrustedAddress,
         ];
         for rule in rules {
-            let key = refusal_key(&ApiError::RuleViolated(rule.to_string()));
+            let crate::domain::rejection::RejectionKind::Rule(code) = rule.kind() else {
+                panic!("{rule:?} is not a rule");
+            };
+            let key = refusal_key(&ApiError::RuleViolated(code, rule.to_string()));
             assert_ne!(key, "rule.other", "{rule:?}");
             assert_ne!(tr(Lang::Vi, key), key, "{rule:?}");
         }
         assert_eq!(refusal_key(&ApiError::NotFound), "error.not_found");
-        assert_eq!(
-            refusal_key(&ApiError::RuleViolated("something new".into())),
-            "rule.other"
-        );
+        for rule in RuleCode::ALL {
+            let key = refusal_key(&ApiError::RuleViolated(rule, String::new()));
+            assert_ne!(tr(Lang::Vi, key), key, "{rule:?}");
+        }
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl Refusal {
         match &error {
             ApiError::Validation(errors) => Ok(Self::on_fields(errors, explain)),
             ApiError::PreconditionFailed(_) => Ok(above("error.conflict", true)),
-            ApiError::RuleViolated(_) | ApiError::BadRequest(_) | ApiError::PayloadTooLarge => {
+            ApiError::RuleViolated(..) | ApiError::BadRequest(_) | ApiError::PayloadTooLarge => {
                 Ok(above(refusal_key(&error), false))
             }
             _ => Err(WebError::api(error, lang)),
@@ -157,7 +157,15 @@ mod tests {
 
     #[test]
     fn rule_and_body_refusals_are_said_above_the_form() {
-        let rule = Refusal::of(ApiError::RuleViolated("x".into()), Lang::En, by_name).unwrap();
+        let rule = Refusal::of(
+            ApiError::RuleViolated(
+                crate::domain::rejection::RuleCode::AlreadyExists,
+                "x".into(),
+            ),
+            Lang::En,
+            by_name,
+        )
+        .unwrap();
         assert_eq!(rule.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(rule.summary, "rule.other");
         let large = Refusal::of(ApiError::PayloadTooLarge, Lang::En, by_name).unwrap();

@@ -2,7 +2,7 @@
 //! rules, never values, so a rejection can be logged and returned as is.
 
 use crate::domain::bounds::FieldCode;
-use crate::domain::rejection::RejectionKind;
+use crate::domain::rejection::{RejectionKind, RuleCode};
 
 /// A command the case's rules refuse.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -61,13 +61,17 @@ impl Rejection {
                 code: FieldCode::FutureDate,
             },
             Self::Invalid { field, code, .. } => RejectionKind::Validation { field, code: *code },
-            Self::CaseClosed
-            | Self::NotClosed
-            | Self::ClosureAlreadyRequested
-            | Self::ClosureRequestUnreadable
-            | Self::FollowUpAlreadyCompleted
-            | Self::NoReferralConsent
-            | Self::SameTrustedAddress => RejectionKind::Rule,
+            Self::CaseClosed => RejectionKind::Rule(RuleCode::CaseClosed),
+            Self::NotClosed => RejectionKind::Rule(RuleCode::CaseNotClosed),
+            Self::ClosureAlreadyRequested => RejectionKind::Rule(RuleCode::ClosureAlreadyRequested),
+            Self::ClosureRequestUnreadable => {
+                RejectionKind::Rule(RuleCode::ClosureRequestUnreadable)
+            }
+            Self::FollowUpAlreadyCompleted => {
+                RejectionKind::Rule(RuleCode::FollowUpAlreadyCompleted)
+            }
+            Self::NoReferralConsent => RejectionKind::Rule(RuleCode::ReferralConsentMissing),
+            Self::SameTrustedAddress => RejectionKind::Rule(RuleCode::SameTrustedAddress),
         }
     }
 }
@@ -105,13 +109,28 @@ mod tests {
                     code: FieldCode::OutOfRange,
                 },
             ),
-            (Rejection::CaseClosed, Rule),
-            (Rejection::NotClosed, Rule),
-            (Rejection::ClosureAlreadyRequested, Rule),
-            (Rejection::ClosureRequestUnreadable, Rule),
-            (Rejection::FollowUpAlreadyCompleted, Rule),
-            (Rejection::NoReferralConsent, Rule),
-            (Rejection::SameTrustedAddress, Rule),
+            (Rejection::CaseClosed, Rule(RuleCode::CaseClosed)),
+            (Rejection::NotClosed, Rule(RuleCode::CaseNotClosed)),
+            (
+                Rejection::ClosureAlreadyRequested,
+                Rule(RuleCode::ClosureAlreadyRequested),
+            ),
+            (
+                Rejection::ClosureRequestUnreadable,
+                Rule(RuleCode::ClosureRequestUnreadable),
+            ),
+            (
+                Rejection::FollowUpAlreadyCompleted,
+                Rule(RuleCode::FollowUpAlreadyCompleted),
+            ),
+            (
+                Rejection::NoReferralConsent,
+                Rule(RuleCode::ReferralConsentMissing),
+            ),
+            (
+                Rejection::SameTrustedAddress,
+                Rule(RuleCode::SameTrustedAddress),
+            ),
         ];
         for (rejection, kind) in table {
             assert_eq!(rejection.kind(), kind, "{rejection:?}");

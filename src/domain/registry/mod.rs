@@ -24,7 +24,7 @@ pub use trusted_address::{TrustedAddressCommand, TrustedAddressEvent, TrustedAdd
 pub use user::{UserCommand, UserEvent, UserState};
 
 use crate::domain::bounds::FieldCode;
-use crate::domain::rejection::RejectionKind;
+use crate::domain::rejection::{RejectionKind, RuleCode};
 
 /// A registry command the rules refuse. Messages name fields, never values.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -64,11 +64,13 @@ impl RegistryRejection {
                 code: FieldCode::FutureDate,
             },
             Self::Invalid { field, code, .. } => RejectionKind::Validation { field, code: *code },
-            Self::AreaAlreadyRetired
-            | Self::TrustedAddressAlreadyClosed
-            | Self::UserDeactivated
-            | Self::UserAlreadyDeactivated
-            | Self::UserNotPending => RejectionKind::Rule,
+            Self::AreaAlreadyRetired => RejectionKind::Rule(RuleCode::AreaAlreadyRetired),
+            Self::TrustedAddressAlreadyClosed => {
+                RejectionKind::Rule(RuleCode::TrustedAddressAlreadyClosed)
+            }
+            Self::UserDeactivated => RejectionKind::Rule(RuleCode::UserDeactivated),
+            Self::UserAlreadyDeactivated => RejectionKind::Rule(RuleCode::UserAlreadyDeactivated),
+            Self::UserNotPending => RejectionKind::Rule(RuleCode::UserNotPending),
         }
     }
 }

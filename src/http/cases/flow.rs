@@ -24,7 +24,7 @@ use crate::domain::bounds::FieldCode;
 use crate::domain::case::{CaseCommand, CaseEvent, CaseState, CaseStatus, Rejection, decide};
 use crate::domain::codec::EventCodec;
 use crate::domain::ids::CaseId;
-use crate::domain::rejection::RejectionKind;
+use crate::domain::rejection::{RejectionKind, RuleCode};
 use crate::http::auth::CurrentUser;
 use crate::http::cases::extract::Preconditions;
 use crate::http::error::ApiError;
@@ -287,9 +287,10 @@ pub fn rejected(rejection: Rejection) -> ApiError {
     match rejection.kind() {
         RejectionKind::NotFound => ApiError::NotFound,
         RejectionKind::Gone => ApiError::Gone,
-        RejectionKind::Conflict | RejectionKind::Rule => {
-            ApiError::RuleViolated(rejection.to_string())
+        RejectionKind::Conflict => {
+            ApiError::RuleViolated(RuleCode::AlreadyExists, rejection.to_string())
         }
+        RejectionKind::Rule(rule) => ApiError::RuleViolated(rule, rejection.to_string()),
         RejectionKind::Validation { field, code } => {
             ApiError::invalid(field, code, rejection.to_string())
         }

@@ -34,6 +34,7 @@ pub fn problem_response(
         code,
         detail,
         errors: None,
+        rule: None,
         renews_on: None,
     };
     let body = serde_json::to_vec(&problem).unwrap_or_default();

@@ -98,6 +98,7 @@ pub async fn deactivate(
     let id = user_id(id)?;
     if id == admin.id {
         return Err(ApiError::RuleViolated(
+            crate::domain::rejection::RuleCode::OwnAccount,
             "an admin cannot deactivate her own account".into(),
         ));
     }

@@ -123,7 +123,7 @@ pub fn rejected(rejection: &RegistryRejection, duplicate: &'static str) -> ApiEr
             };
             ApiError::invalid(field, code, message)
         }
-        RejectionKind::Rule => ApiError::RuleViolated(rejection.to_string()),
+        RejectionKind::Rule(rule) => ApiError::RuleViolated(rule, rejection.to_string()),
     }
 }
 
@@ -158,7 +158,10 @@ mod tests {
         }
         assert!(matches!(
             rejected(&RegistryRejection::UserAlreadyDeactivated, "x"),
-            ApiError::RuleViolated(_)
+            ApiError::RuleViolated(
+                crate::domain::rejection::RuleCode::UserAlreadyDeactivated,
+                _
+            )
         ));
     }
 }

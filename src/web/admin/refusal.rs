@@ -133,7 +133,10 @@ mod tests {
 
     #[test]
     fn a_rule_refusal_is_a_summary_and_a_missing_user_an_error_page() {
-        let rule = ApiError::RuleViolated("the user is already deactivated".into());
+        let rule = ApiError::RuleViolated(
+            crate::domain::rejection::RuleCode::UserAlreadyDeactivated,
+            "the user is already deactivated".into(),
+        );
         let refused = refusal_of(rule, Lang::En).unwrap();
         assert!(
             summary(Lang::En, &refused)

@@ -206,7 +206,10 @@ mod tests {
         let kept = |error| Kept::of(error, FormFields::default(), Lang::Vi);
         let conflict = kept(ApiError::PreconditionFailed("v".into()));
         assert!(conflict.is_ok_and(|kept| kept.refusal.conflict && kept.message().is_none()));
-        let rule = kept(ApiError::RuleViolated("x".into()));
+        let rule = kept(ApiError::RuleViolated(
+            crate::domain::rejection::RuleCode::AlreadyExists,
+            "x".into(),
+        ));
         assert!(rule.is_ok_and(|kept| kept.message() == Some("rule.other")));
         assert!(kept(ApiError::NotFound).is_err());
         assert!(kept(ApiError::Gone).is_err());

@@ -90,6 +90,17 @@ fi
 "$caddy" version
 echo "== tests"
 cargo test --locked --lib --bins --tests
+echo "== contract (schemathesis against a running server: tests/contract/schemathesis.sh)"
+if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi; }
+    as_root apt-get install -y python3-venv \
+        || { as_root apt-get update && as_root apt-get install -y python3-venv; } \
+        || { echo "ERROR: cannot install python3-venv with apt-get" >&2; exit 1; }
+fi
+# Failures fail; the "schema validation mismatch" warnings on state-dependent commands are
+# reported, not yet failing (issue 18 is open on them).
+TINCAY_ST_EXAMPLES="${TINCAY_ST_EXAMPLES:-5}" TINCAY_ST_STRICT="${TINCAY_ST_STRICT:-0}" \
+    tests/contract/schemathesis.sh target/debug/tincay
 echo "== benchmarks compile and run briefly"
 TINCAY_BENCH_QUICK=1 cargo bench --locked --bench log -- --quick >/dev/null
 TINCAY_BENCH_QUICK=1 cargo bench --locked --bench projections >/dev/null

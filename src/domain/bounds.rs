@@ -129,8 +129,17 @@ pub const LATEST_DAY: Date = date!(2099 - 12 - 31);
 pub const DUE_WITHIN_YEARS: i32 = 5;
 /// The earliest year of birth.
 pub const EARLIEST_BIRTH_YEAR: i64 = 1900;
-/// The pattern of a day, as the OpenAPI document states it.
-pub const DAY_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+/// The pattern of a day in the years `first..=last` (each year spelt out), with a month
+/// 01–12 and a day 01–31, as the OpenAPI document states it so that a client generating
+/// dates from the document stays near the range the parser accepts (the parser still checks
+/// the exact days and the calendar).
+pub fn day_pattern_in_years(first: i32, last: i32) -> String {
+    let years: Vec<String> = (first..=last).map(|year| format!("{year:04}")).collect();
+    format!(
+        "^({})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+        years.join("|")
+    )
+}
 
 const FORMAT: &str = "must be a date as YYYY-MM-DD";
 
@@ -377,6 +386,16 @@ impl Accepts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_pattern_names_exactly_the_years_asked_for() {
+        let pattern = day_pattern_in_years(1999, 2001);
+        assert_eq!(
+            pattern,
+            "^(1999|2000|2001)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+        );
+        assert_eq!(day_pattern_in_years(1900, 1900).matches('|').count(), 3);
+    }
 
     const TODAY: Date = date!(2026 - 11 - 20);
 

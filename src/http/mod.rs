@@ -11,7 +11,8 @@
 //!   [`sessions`], [`registry`], [`cases`], [`follow_ups`], [`stats`], [`reports`], [`ops`].
 //! - [`middleware`]: hardening (limits, timeouts, load shedding, security headers), request
 //!   ids, logging and request metrics; [`metrics`]: the Prometheus registry;
-//!   [`openapi`]: the generated document, with [`openapi_bounds`]: what each field accepts.
+//!   [`openapi`]: the generated document, with [`openapi_bounds`]: what each field accepts,
+//!   and [`openapi_links`]: where what a `POST` creates can be used next.
 
 pub mod auth;
 pub mod cases;
@@ -23,6 +24,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod openapi_bounds;
+pub mod openapi_links;
 pub mod ops;
 pub mod registry;
 pub mod reports;

@@ -69,10 +69,12 @@ async fn openapi_json(Extension(document): Extension<Document>) -> impl IntoResp
 }
 
 /// The route serving `document`, with what each field accepts stated as of `today`
-/// ([`openapi_bounds`](crate::http::openapi_bounds)).
+/// ([`openapi_bounds`](crate::http::openapi_bounds)) and the links from what a `POST`
+/// creates to its operations ([`openapi_links`](crate::http::openapi_links)).
 pub fn router(document: &utoipa::openapi::OpenApi, today: time::Date) -> Router<AppState> {
     let mut value = serde_json::to_value(document).unwrap_or_default();
     crate::http::openapi_bounds::annotate(&mut value, today);
+    crate::http::openapi_links::annotate(&mut value);
     let json = serde_json::to_vec(&value).unwrap_or_default();
     Router::new()
         .route(PATH, get(openapi_json))

@@ -133,6 +133,7 @@ pub fn annotate(document: &mut Value, today: Date) {
             }
         }
     }
+    headers(document);
     let codes: Vec<&str> = FieldCode::ALL.iter().map(|code| code.code()).collect();
     if let Some(code) = document.pointer_mut("/components/schemas/FieldError/properties/code") {
         set(code, "enum", json!(codes));
@@ -146,8 +147,39 @@ pub fn annotate(document: &mut Value, today: Date) {
     }
 }
 
+/// The command headers' forms, on every operation that takes them.
+fn headers(document: &mut Value) {
+    use crate::http::cases::extract::{IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN, MAX_KEY_LEN};
+    let Some(Value::Object(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    let parameters = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("parameters")?.as_array_mut())
+        .flatten();
+    for parameter in parameters {
+        if parameter["in"] != "header" {
+            continue;
+        }
+        let keywords = match parameter["name"].as_str() {
+            Some("If-Match") => json!({"pattern": IF_MATCH_PATTERN}),
+            Some("Idempotency-Key") => {
+                json!({"pattern": IDEMPOTENCY_KEY_PATTERN, "maxLength": MAX_KEY_LEN})
+            }
+            _ => continue,
+        };
+        if let (Some(Value::Object(schema)), Value::Object(keywords)) =
+            (parameter.get_mut("schema"), keywords)
+        {
+            schema.extend(keywords);
+        }
+    }
+}
+
 /// A JSON pointer's escaping of one path segment.
-fn escape(segment: &str) -> String {
+pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
@@ -160,9 +192,10 @@ fn set(schema: &mut Value, key: &str, value: Value) {
 /// The JSON Schema keywords for `accepts`, merged into `schema`.
 fn apply(schema: &mut Value, accepts: &Accepts, today: Date) {
     let mut keywords = Map::new();
-    let day = |keywords: &mut Map<String, Value>| {
+    let day = |keywords: &mut Map<String, Value>, (first, last): (Date, Date)| {
         keywords.insert("format".into(), json!("date"));
-        keywords.insert("pattern".into(), json!(bounds::DAY_PATTERN));
+        let pattern = bounds::day_pattern_in_years(first.year(), last.year());
+        keywords.insert("pattern".into(), json!(pattern));
     };
     match accepts {
         Accepts::Code(codes) => {
@@ -172,7 +205,9 @@ fn apply(schema: &mut Value, accepts: &Accepts, today: Date) {
             keywords.insert("minItems".into(), json!(1));
             keywords.insert("items".into(), json!({"type": "string", "enum": codes}));
         }
-        Accepts::HappenedOn | Accepts::DueOn | Accepts::AnyDay => day(&mut keywords),
+        Accepts::HappenedOn => day(&mut keywords, (bounds::EARLIEST_DAY, today)),
+        Accepts::DueOn => day(&mut keywords, bounds::due_days(today)),
+        Accepts::AnyDay => day(&mut keywords, (bounds::EARLIEST_DAY, bounds::LATEST_DAY)),
         Accepts::Count(range) => {
             keywords.insert("minimum".into(), json!(range.min));
             keywords.insert("maximum".into(), json!(range.max));

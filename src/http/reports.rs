@@ -40,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ProgrammeQuery {
     /// The year, e.g. `2026`. Required.
+    #[param(required = true)]
     pub year: Option<String>,
     /// `1`..`4`: the report for that quarter of the year.
     pub quarter: Option<String>,

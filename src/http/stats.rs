@@ -70,9 +70,11 @@ pub struct StatsQuery {
     /// `cases_opened`, `people_supported`, `support_provided`, `shelter_nights`,
     /// `referrals_made`, `referral_outcomes`, `follow_ups_completed`, `follow_ups_overdue` or
     /// `cases_closed`. Required.
+    #[param(required = true)]
     pub measure: Option<String>,
     /// A year (`2026`), a quarter (`2026-Q1`) or a month (`2026-03`). Required. A month needs
     /// a district or a province (perturbed mode).
+    #[param(required = true)]
     pub period: Option<String>,
     /// An area code within the caller's area (default: the caller's area).
     pub area: Option<String>,

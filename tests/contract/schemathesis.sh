@@ -6,10 +6,14 @@
 # to the case commands included. Logout and user deactivation are left out (they would end
 # the run's own sessions); login gets a short run of its own, last, so its throttling does
 # not lock the others out. Any failure, or a "schema validation mismatch" warning, fails.
+# The hooks in tests/contract/hooks.py give the generator what it cannot guess (ids of cases
+# and trusted addresses the role can see, idempotency keys it has not used with another body).
 #
 # Usage: tests/contract/schemathesis.sh [path/to/tincay]   (default: target/debug/tincay)
 # Environment: TINCAY_ST_EXAMPLES (examples per operation, default 15), TINCAY_ST (an `st`
-# to use instead of the pinned one in target/st-venv).
+# to use instead of the pinned one in target/st-venv), TINCAY_ST_HAR (a directory for a HAR
+# record of each run, to see what was sent and answered), TINCAY_ST_STRICT (1, the default:
+# a "schema validation mismatch" warning fails; 0: it is reported only).
 set -euo pipefail
 
 ST_VERSION=4.32.5
@@ -60,31 +64,58 @@ print(json.load(urllib.request.urlopen(request))["token"])
 EOF
 }
 
+# What the role can see, for the hooks (tests/contract/hooks.py): its cases and its trusted
+# addresses (a volunteer's own, a supervisor's in her area).
+data_for() {
+    python3 - "$base" "$1" <<'EOF'
+import json, sys, urllib.error, urllib.request
+base, token = sys.argv[1:3]
+def get(path):
+    request = urllib.request.Request(base + path, headers={"authorization": "Bearer " + token})
+    try:
+        return json.load(urllib.request.urlopen(request))
+    except urllib.error.HTTPError:
+        return {}
+me = get("/api/v1/me")
+cases = [item["id"] for item in get("/api/v1/cases").get("items", [])]
+if me.get("trusted_address"):
+    addresses = [me["trusted_address"]]
+else:
+    addresses = [item["id"] for item in get("/api/v1/trusted-addresses").get("items", [])]
+print(json.dumps({"cases": cases, "addresses": addresses}))
+EOF
+}
+
 failed=0
 run_st() {
     local name="$1"; shift
     echo "== schemathesis: $name"
-    if ! "$st" run "$base/api/v1/openapi.json" \
+    if ! PYTHONPATH="$root/tests/contract" SCHEMATHESIS_HOOKS=hooks "$st" run "$base/api/v1/openapi.json" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --max-examples "$examples" --seed 18 --workers 1 --no-shrink \
         --request-timeout 20 --suppress-health-check all \
+        ${TINCAY_ST_HAR:+--report har --report-har-path "$TINCAY_ST_HAR/$name.har"} \
         "$@" 2>&1 | tee "$work/st-$name.log"; then
         failed=1
     fi
     if grep -qi "schema validation mismatch" "$work/st-$name.log"; then
-        echo "ERROR: schemathesis warned of a schema validation mismatch ($name)" >&2
-        failed=1
+        if [ "${TINCAY_ST_STRICT:-1}" = 1 ]; then
+            echo "ERROR: schemathesis warned of a schema validation mismatch ($name)" >&2
+            failed=1
+        else
+            echo "NOTE: schemathesis warned of a schema validation mismatch ($name); not failing (TINCAY_ST_STRICT=0)" >&2
+        fi
     fi
 }
 
 for role in volunteer supervisor reporting admin; do
     token="$(token_for "$role")"
-    run_st "$role" -H "Authorization: Bearer $token" \
+    TINCAY_ST_DATA="$(data_for "$token")" run_st "$role" -H "Authorization: Bearer $token" \
         --exclude-path /api/v1/sessions --exclude-path /api/v1/sessions/current \
         --exclude-path '/api/v1/users/{id}'
 done
 # Login last, alone and short: a wrong password counts towards the throttle.
-examples=5 run_st login --include-path /api/v1/sessions --include-method POST
+examples=5 run_st login --include-name 'POST /api/v1/sessions'
 
 if [ "$failed" -ne 0 ]; then
     echo "ERROR: schemathesis found failures (logs above)" >&2

@@ -1,6 +1,6 @@
 //! `tincay serve` killed with SIGKILL while clients append over HTTP: every write it
-//! answered 201 is there after a restart on the same directory and key, and the chain
-//! verifies. Several rounds on one directory, so later crashes also test what earlier
+//! answered 201 is there after a restart on the same directory (or PostgreSQL database) and
+//! key, and the chain verifies. Several rounds on one directory, so later crashes also test what earlier
 //! restarts recovered.
 //!
 //! Each round, [`CLIENTS`] threads open cases and add notes (each text unique), sending
@@ -22,6 +22,8 @@ use crate::serve::site::{self, Plan};
 use crate::serve::{Fixture, Server, client};
 
 const ROUNDS: usize = 6;
+/// Fewer rounds on PostgreSQL: each start catches the projections up from the database.
+const PG_ROUNDS: usize = 3;
 const CLIENTS: usize = 8;
 const NOTES_PER_CASE: usize = 3;
 /// Acknowledged writes before the kill: at least this many, …
@@ -40,10 +42,27 @@ struct Ack {
 
 #[test]
 fn every_write_acknowledged_before_a_sigkill_is_there_after_a_restart() {
-    let fx = Fixture::new();
+    survives_kills(&Fixture::new(), ROUNDS);
+}
+
+/// The same on PostgreSQL: the server is killed, the database is not, and what it answered
+/// 201 was committed (`synchronous_commit` at least `on`), so a new server finds it.
+#[test]
+fn on_postgres_every_write_acknowledged_before_a_sigkill_is_there_after_a_restart() {
+    let (_, url) = crate::pg_server::fresh_database();
+    survives_kills(&Fixture::on_postgres(&url), PG_ROUNDS);
+}
+
+/// `rounds` times: start a server on the fixture's store, check every earlier
+/// acknowledgement, write until killed; then once more, and `verify`.
+fn survives_kills(fx: &Fixture, rounds: usize) {
     let key = fx.keygen("tincay.key");
     let plan = Plan::plain();
-    fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
+    // sled: the first admin before the first start, on the new directory; PostgreSQL: the
+    // first start creates the tables, and `user add` appends beside the running server.
+    if !fx.is_postgres() {
+        fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
+    }
     // Clients write as fast as they can: durability is tested here, not the per-user rate.
     let serve = [
         "serve",
@@ -55,10 +74,13 @@ fn every_write_acknowledged_before_a_sigkill_is_there_after_a_restart() {
         "1000000",
     ];
     let mut acks = Vec::new();
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         let server = fx.start(&serve, &[]);
         if round == 0 {
-            site::set_up(&fx, &key, &server, &plan);
+            if fx.is_postgres() {
+                fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
+            }
+            site::set_up(fx, &key, &server, &plan);
         }
         let token = site::sign_in(&server, &plan.volunteer);
         assert_all_there(&server, &token, &acks);
@@ -72,17 +94,17 @@ fn every_write_acknowledged_before_a_sigkill_is_there_after_a_restart() {
             acked.len()
         );
         acks.extend(acked);
-        verify(&fx, &key);
+        verify(fx, &key);
     }
     let server = fx.start(&serve, &[]);
     let token = site::sign_in(&server, &plan.volunteer);
     assert_all_there(&server, &token, &acks);
     let stopped = server.terminate();
     assert!(stopped.status.success(), "{stopped:?}");
-    verify(&fx, &key);
+    verify(fx, &key);
     let cases: BTreeSet<&str> = acks.iter().map(|ack| ack.case.as_str()).collect();
     println!(
-        "{} acknowledged writes to {} cases survived {ROUNDS} kills",
+        "{} acknowledged writes to {} cases survived {rounds} kills",
         acks.len(),
         cases.len()
     );
@@ -224,7 +246,7 @@ fn assert_all_there(server: &Server, token: &str, acks: &[Ack]) {
     }
 }
 
-/// `tincay verify` on the directory, which no server holds now: exit 0.
+/// `tincay verify` on the store, which no server holds now: exit 0.
 fn verify(fx: &Fixture, key: &str) {
     let output = fx
         .command(&["verify", "--key-file", key], &[])

@@ -1,7 +1,8 @@
 //! Tests that start child processes: kills during appends and rotations, sled's lock across
 //! processes, and the `tincay` binary itself: its commands, SIGKILL while clients append over
 //! HTTP ([`kill_server`]), canaries sent through HTTP that must reach neither its log nor
-//! its disk ([`canary_http`]), and operations ([`backup`]): online backups under load,
+//! its disk ([`canary_http`]), two servers on one PostgreSQL database and `migrate-store`
+//! both ways ([`pg_serve`]), and operations ([`backup`]): online backups under load,
 //! restores, the restore drill, data format upgrades, the configuration file, the systemd
 //! units.
 //!
@@ -21,6 +22,10 @@
 #[path = "../suite/support.rs"]
 mod support;
 
+#[allow(dead_code)]
+#[path = "../suite/pg_server.rs"]
+mod pg_server;
+
 mod areas_import;
 mod backup;
 mod canary_http;
@@ -28,6 +33,7 @@ mod cli;
 mod crash;
 mod kill_server;
 mod locking;
+mod pg_serve;
 mod user_add;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};

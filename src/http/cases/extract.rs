@@ -19,7 +19,7 @@ use crate::http::error::ApiError;
 use crate::http::json::without_values;
 
 /// The longest `Idempotency-Key` accepted.
-const MAX_KEY_LEN: usize = 255;
+pub const MAX_KEY_LEN: usize = 255;
 
 /// A JSON request body, not parsed yet.
 #[derive(Debug)]
@@ -129,6 +129,13 @@ fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>
             .map_err(|_| ApiError::BadRequest("a header holds invisible characters".into())),
     }
 }
+
+/// What `If-Match` accepts, as the OpenAPI document states it: `*`, or a version, quoted or
+/// bare ([`parse_if_match`]).
+pub const IF_MATCH_PATTERN: &str = r#"^(\*|"[0-9]{1,19}"|[0-9]{1,19})$"#;
+/// What `Idempotency-Key` accepts, as the OpenAPI document states it: 1 to [`MAX_KEY_LEN`]
+/// visible ASCII characters, spaces only inside.
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]([ -~]{0,253}[!-~])?$";
 
 /// `"7"` (or a bare `7`) is version 7; `*` matches any version.
 fn parse_if_match(raw: &str) -> Result<Option<u64>, ApiError> {

@@ -20,11 +20,26 @@ pub fn request(
     token: Option<&str>,
     json: Option<&str>,
 ) -> io::Result<(u16, String)> {
+    request_with(addr, method, path, token, &[], json)
+}
+
+/// [`request`] with extra headers (`If-Match`, `Idempotency-Key`).
+pub fn request_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+    json: Option<&str>,
+) -> io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(REQUEST_LIMIT))?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n");
     if let Some(token) = token {
         head.push_str(&format!("authorization: Bearer {token}\r\n"));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     let body = json.unwrap_or("");
     if json.is_some() {

@@ -34,6 +34,8 @@ const START_LIMIT: Duration = Duration::from_secs(120);
 /// A working directory; holds [`crate::serial`] for the test's whole run.
 pub struct Fixture {
     pub dir: TempDir,
+    /// Variables every command of this fixture gets (the PostgreSQL engine's).
+    env: Vec<(String, String)>,
     _serial: MutexGuard<'static, ()>,
 }
 
@@ -42,8 +44,26 @@ impl Fixture {
         let _serial = crate::serial();
         Self {
             dir: tempfile::tempdir().unwrap(),
+            env: Vec::new(),
             _serial,
         }
+    }
+
+    /// A working directory whose every command keeps its log in the PostgreSQL database at
+    /// `url` (`TINCAY_STORE=postgres`, `TINCAY_DATABASE_URL`); the data directories hold only
+    /// each server's own files.
+    pub fn on_postgres(url: &str) -> Self {
+        let mut fx = Self::new();
+        fx.env = vec![
+            ("TINCAY_STORE".to_owned(), "postgres".to_owned()),
+            ("TINCAY_DATABASE_URL".to_owned(), url.to_owned()),
+        ];
+        fx
+    }
+
+    /// Whether the log is in PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        !self.env.is_empty()
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -58,6 +78,7 @@ impl Fixture {
                 command.env_remove(name);
             }
         }
+        command.envs(self.env.iter().map(|(name, value)| (name, value)));
         command.envs(env.iter().copied());
         command
     }

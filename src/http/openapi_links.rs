@@ -61,6 +61,10 @@ fn links_from(collection: &str, targets: &[(String, String, String)]) -> Map<Str
         else {
             continue;
         };
+        if parameters(path).len() != own.len() + 1 {
+            // It needs another id besides the new one (a referral's outcome below a case).
+            continue;
+        }
         let mut values = Map::new();
         for name in &own {
             values.insert(name.clone(), json!(format!("$request.path.{name}")));

@@ -37,6 +37,9 @@ fn two_servers_on_one_database_take_commands_and_each_shows_what_the_other_wrote
                 &key,
                 "--data-dir",
                 dir,
+                // Clients and the polls below write and read as fast as they can.
+                "--user-requests-per-minute",
+                "1000000",
             ],
             &[],
         )

@@ -5,9 +5,10 @@
 //!
 //! Sessions live in each server's memory, so a client signs in to each server it talks to
 //! (a load balancer in front of several servers keeps a client on one: deploy/POSTGRES.md).
+//! Another server's appends reach a server through the database's notification; a test
+//! knows a server has them once it has answered a write of its own ([`barrier`]).
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -18,8 +19,6 @@ use crate::serve::{Fixture, Server, client};
 const WRITERS: usize = 3;
 /// Cases each writer opens (each then gets a note).
 const CASES_PER_WRITER: usize = 8;
-/// How long a server may take to show another server's append (bounds a hang only).
-const FOLLOW_LIMIT: Duration = Duration::from_secs(30);
 
 #[test]
 fn two_servers_on_one_database_take_commands_and_each_shows_what_the_other_wrote() {
@@ -70,9 +69,12 @@ fn two_servers_on_one_database_take_commands_and_each_shows_what_the_other_wrote
     assert_eq!(written.len(), 2 * WRITERS * CASES_PER_WRITER);
 
     // Each server shows every case, the other's included, at its version with its note.
+    let mut barriers = 0;
     for (on, server) in servers.iter().enumerate() {
+        barrier(server, &tokens[on]);
+        barriers += 1;
         for (by, case, version, note) in &written {
-            let view = follow(server, &tokens[on], case, *version);
+            let view = view_at(server, &tokens[on], case, *version);
             let texts: Vec<&str> = view["timeline"]
                 .as_array()
                 .unwrap()
@@ -111,10 +113,15 @@ fn two_servers_on_one_database_take_commands_and_each_shows_what_the_other_wrote
         "a retry on the other server answers the first result"
     );
     let id: Value = serde_json::from_str(&once.1).unwrap();
-    follow(&b, &tokens[1], id["id"].as_str().unwrap(), 1);
-    follow(&a, &tokens[0], &case, version + 1);
-    assert_eq!(count_cases(&a, &tokens[0]), written.len() + 1);
-    assert_eq!(count_cases(&b, &tokens[1]), written.len() + 1);
+    for (on, server) in servers.iter().enumerate() {
+        barrier(server, &tokens[on]);
+        barriers += 1;
+    }
+    view_at(&b, &tokens[1], id["id"].as_str().unwrap(), 1);
+    view_at(&b, &tokens[1], &case, version + 1);
+    let all = written.len() + barriers + 1;
+    assert_eq!(count_cases(&a, &tokens[0]), all);
+    assert_eq!(count_cases(&b, &tokens[1]), all);
 
     for server in [a, b] {
         let stopped = server.terminate();
@@ -186,8 +193,9 @@ fn migrate_store_moves_a_served_log_to_postgres_and_back_and_each_engine_serves_
     ];
     let server = fx.start(&on_pg, &pg);
     let token = site::sign_in(&server, &plan.volunteer);
-    assert_cases(&server, &token, &cases);
+    // A write of its own first: once answered, this server has applied the whole log.
     let (case, version, note) = open_with_note(&server.addr, &token, "postgres");
+    assert_cases(&server, &token, &cases);
     cases.insert(case, (version, vec![note]));
     assert!(server.terminate().status.success());
 
@@ -209,6 +217,7 @@ fn migrate_store_moves_a_served_log_to_postgres_and_back_and_each_engine_serves_
     ];
     let server = fx.start(&on_back, &[]);
     let token = site::sign_in(&server, &plan.volunteer);
+    barrier(&server, &token);
     assert_cases(&server, &token, &cases);
     assert!(server.terminate().status.success());
     let verified = fx
@@ -253,7 +262,7 @@ fn open_with_note(addr: &str, token: &str, tag: &str) -> (String, u64, String) {
 /// Every case at its version with its notes.
 fn assert_cases(server: &Server, token: &str, cases: &BTreeMap<String, (u64, Vec<String>)>) {
     for (case, (version, notes)) in cases {
-        let view = follow(server, token, case, *version);
+        let view = view_at(server, token, case, *version);
         for note in notes {
             let found = view["timeline"]
                 .as_array()
@@ -265,24 +274,23 @@ fn assert_cases(server: &Server, token: &str, cases: &BTreeMap<String, (u64, Vec
     }
 }
 
-/// The case as `server` shows it once it has applied `version` (another server's append
-/// reaches it through the database's notification; this polls for it, bounded).
-fn follow(server: &Server, token: &str, case: &str, version: u64) -> Value {
-    let deadline = Instant::now() + FOLLOW_LIMIT;
-    loop {
-        let (status, body) = server.api("GET", &format!("/cases/{case}"), Some(token), None);
-        if status == 200 {
-            let view: Value = serde_json::from_str(&body).unwrap();
-            if view["version"].as_u64() >= Some(version) {
-                return view;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "case {case} not at version {version} within {FOLLOW_LIMIT:?}: {status} {body}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+/// Opens a case on `server` and returns once it answers: a server answers a write only once
+/// its projections have applied it (read-your-writes), and positions are global, so by then
+/// it has applied everything any server appended before.
+fn barrier(server: &Server, token: &str) {
+    site::created(server.api("POST", "/cases", Some(token), Some(&opening())));
+}
+
+/// The case as `server` shows it, at `version` at least (after a [`barrier`]).
+fn view_at(server: &Server, token: &str, case: &str, version: u64) -> Value {
+    let (status, body) = server.api("GET", &format!("/cases/{case}"), Some(token), None);
+    assert_eq!(status, 200, "case {case}: {body}");
+    let view: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        view["version"].as_u64() >= Some(version),
+        "case {case} is not at version {version}: {body}"
+    );
+    view
 }
 
 /// How many cases `GET /cases` lists, page by page.

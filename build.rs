@@ -30,10 +30,19 @@ fn from_git() -> Option<String> {
     if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
         println!("cargo:rerun-if-changed={dir}/HEAD");
     }
+    // Only files that exist: cargo reruns the script, and so rebuilds tincay, on every build
+    // while a file it watches is missing (a repository whose refs were never packed has no
+    // `packed-refs`). Packing removes the loose ref, which reruns the script, which then
+    // watches `packed-refs`.
     if let Some(common) = git(&["rev-parse", "--git-common-dir"]) {
-        println!("cargo:rerun-if-changed={common}/packed-refs");
+        let mut watched = vec![format!("{common}/packed-refs")];
         if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            println!("cargo:rerun-if-changed={common}/{branch}");
+            watched.push(format!("{common}/{branch}"));
+        }
+        for path in watched {
+            if std::path::Path::new(&path).exists() {
+                println!("cargo:rerun-if-changed={path}");
+            }
         }
     }
     Some(commit)

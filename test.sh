@@ -101,6 +101,8 @@ fi
 # reported, not yet failing (issue 18 is open on them).
 TINCAY_ST_EXAMPLES="${TINCAY_ST_EXAMPLES:-5}" TINCAY_ST_STRICT="${TINCAY_ST_STRICT:-0}" \
     tests/contract/schemathesis.sh target/debug/tincay
+echo "== fuzzing: each target of fuzz/ briefly on its seed corpus (fuzz/README.md)"
+fuzz/run.sh "${TINCAY_FUZZ_SECONDS:-20}"
 echo "== benchmarks compile and run briefly"
 TINCAY_BENCH_QUICK=1 cargo bench --locked --bench log -- --quick >/dev/null
 TINCAY_BENCH_QUICK=1 cargo bench --locked --bench projections >/dev/null

@@ -27,6 +27,7 @@
 //!   and the log like any other.
 //! - [`cli`]: the `tincay` command line.
 //! - [`clock`]: the only module that reads the wall clock.
+//! - `fuzzing` (hidden): entry points for the fuzz targets in `fuzz/`.
 
 #![forbid(unsafe_code)]
 
@@ -45,6 +46,8 @@ pub mod clock;
 pub mod control;
 pub mod demo;
 pub mod domain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod projections;
 pub mod retention;

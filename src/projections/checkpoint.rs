@@ -74,6 +74,11 @@ const HEADER_LIMIT: u64 = 4096;
 /// No frame is larger (the registry's is the largest).
 const FRAME_LIMIT: usize = 256 << 20;
 
+/// At most this many cases are allocated for before they are read: the count is only what
+/// the file claims (a claimed 10^8 once allocated gigabytes before failing; fuzz target
+/// `checkpoint_read`).
+const PREALLOCATED_CASES: usize = 1 << 12;
+
 /// The label the checkpoint key is derived under.
 const KEY_LABEL: &str = "projections/checkpoint-key/v1";
 
@@ -186,7 +191,9 @@ pub fn write(
         serde_json::to_writer(&mut *file, &header).map_err(|_| CheckpointError::Encode)?;
         file.write_all(b"\n")?;
         let mut sealed = checkpoint_key(log).seal_stream(&aad, file)?;
-        write_state(&mut sealed, log, snapshot)?;
+        write_state(&mut sealed, snapshot, |id, private, plain| {
+            seal_private(log, id, private, plain)
+        })?;
         sealed.finish()?;
         Ok(())
     })
@@ -195,8 +202,12 @@ pub fn write(
 /// The state, as the stream holds it (module documentation).
 fn write_state(
     out: &mut impl Write,
-    log: &EventLog,
     snapshot: Snapshot,
+    mut seal: impl FnMut(
+        &CaseId,
+        &Private,
+        &mut PlaintextBuffer,
+    ) -> Result<Option<SealedPrivate>, CheckpointError>,
 ) -> Result<(), CheckpointError> {
     // Reused for every case: each grows a few times at most, zeroizing what it outgrows.
     let (mut frame, mut private_plain) = (PlaintextBuffer::default(), PlaintextBuffer::default());
@@ -222,7 +233,7 @@ fn write_state(
         let private = if state.status == Some(CaseStatus::Erased) {
             None
         } else {
-            seal_private(log, &id, &private, &mut private_plain)?
+            seal(&id, &private, &mut private_plain)?
         };
         write_frame(out, &mut frame, &CaseEntry { id, state, private })?;
     }
@@ -280,10 +291,26 @@ pub fn load(data_dir: &Path, log: &EventLog, projections: &Projections) -> Optio
 /// The checkpoint's state, read and opened as it streams from the file: one case's
 /// plaintext at a time, never the whole. Nothing is restored unless the stream opens to its
 /// authenticated end.
-fn read(file: fs::File, log: &EventLog) -> Result<Option<(u64, Restored)>, &'static str> {
-    let mut input = BufReader::with_capacity(FILE_BUFFER, file);
+fn read(input: impl Read, log: &EventLog) -> Result<Option<(u64, Restored)>, &'static str> {
+    let mut input = BufReader::with_capacity(FILE_BUFFER, input);
+    let header = read_header(&mut input)?;
+    let position = header.position;
+    let current = record_hash(log, position).map_err(|_| "the log cannot be read")?;
+    if current.as_deref() != Some(header.record.as_str()) {
+        return Ok(None);
+    }
+    let mut plain = checkpoint_key(log)
+        .open_stream(&aad(position, &header.record), input)
+        .map_err(|_| CUT_OR_ALTERED)?;
+    let restored = read_state(&mut plain, |id, sealed| open_private(log, id, sealed))?;
+    plain.ensure_end().map_err(|_| CUT_OR_ALTERED)?;
+    Ok(Some((position, restored)))
+}
+
+/// The header line, in this format.
+fn read_header(input: &mut impl BufRead) -> Result<Header, &'static str> {
     let mut line = Vec::new();
-    (&mut input)
+    input
         .take(HEADER_LIMIT)
         .read_until(b'\n', &mut line)
         .map_err(|_| "the header cannot be read")?;
@@ -295,29 +322,63 @@ fn read(file: fs::File, log: &EventLog) -> Result<Option<(u64, Restored)>, &'sta
     if header.format != FORMAT {
         return Err("another checkpoint format");
     }
-    let position = header.position;
-    let current = record_hash(log, position).map_err(|_| "the log cannot be read")?;
-    if current.as_deref() != Some(header.record.as_str()) {
-        return Ok(None);
-    }
-    let mut plain = checkpoint_key(log)
-        .open_stream(&aad(position, &header.record), input)
-        .map_err(|_| CUT_OR_ALTERED)?;
-    let head: Head = read_frame(&mut plain)?;
+    Ok(header)
+}
+
+/// The state from the opened stream `plain` (up to its end, which the caller checks);
+/// `open` opens a case's sealed personal part, or says its key is gone.
+fn read_state(
+    plain: &mut impl Read,
+    open: impl Fn(&CaseId, &SealedPrivate) -> Result<Option<Private>, &'static str>,
+) -> Result<Restored, &'static str> {
+    let head: Head = read_frame(plain)?;
     let count = usize::try_from(head.cases).map_err(|_| "too many cases")?;
-    let mut cases = CaseTable::with_capacity(count.min(1 << 24));
+    let mut cases = CaseTable::with_capacity(count.min(PREALLOCATED_CASES));
     for _ in 0..count {
-        let (id, case) = restore_case(log, read_frame(&mut plain)?)?;
+        let (id, case) = restore_case(read_frame(plain)?, &open)?;
         cases.insert(id, case);
     }
-    let stats = StatsSnapshot::unpack(head.stats, &mut plain).map_err(|_| CUT_OR_ALTERED)?;
-    plain.ensure_end().map_err(|_| CUT_OR_ALTERED)?;
-    let restored = Restored {
+    let stats = StatsSnapshot::unpack(head.stats, plain).map_err(|_| CUT_OR_ALTERED)?;
+    Ok(Restored {
         registry: head.registry,
         cases,
         stats,
-    };
-    Ok(Some((position, restored)))
+    })
+}
+
+/// For the fuzz targets ([`crate::fuzzing`]): a checkpoint file whose stream is given as the
+/// plaintext it seals, read as [`load`] reads it, with every case's key destroyed. Returns
+/// how many cases it restored.
+pub(crate) fn read_unsealed(mut file: &[u8]) -> Result<usize, &'static str> {
+    read_header(&mut file)?;
+    let restored = read_state(&mut file, |_, _| Ok(None))?;
+    Ok(restored.cases.len())
+}
+
+/// For the seed corpus of the fuzz targets: the checkpoint [`save`] would write of
+/// `projections`, with its stream left unsealed (each case's personal part is sealed, as in
+/// the file).
+pub(crate) fn write_unsealed(
+    log: &EventLog,
+    projections: &Projections,
+) -> Result<Vec<u8>, CheckpointError> {
+    let (position, snapshot) = projections.snapshot();
+    let record = record_hash(log, position)?.unwrap_or_default();
+    let mut out = Vec::new();
+    serde_json::to_writer(
+        &mut out,
+        &Header {
+            format: FORMAT,
+            position,
+            record,
+        },
+    )
+    .map_err(|_| CheckpointError::Encode)?;
+    out.push(b'\n');
+    write_state(&mut out, snapshot, |id, private, plain| {
+        seal_private(log, id, private, plain)
+    })?;
+    Ok(out)
 }
 
 const CUT_OR_ALTERED: &str = "the checkpoint does not open: altered, cut off, or malformed";
@@ -337,14 +398,17 @@ fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> Result<T, &'static 
 
 /// A case as the index holds it, its personal part opened under its key (or, when the key
 /// was destroyed since, only the month it was opened, as erasure leaves a case).
-fn restore_case(log: &EventLog, entry: CaseEntry) -> Result<(CaseId, IndexedCase), &'static str> {
+fn restore_case(
+    entry: CaseEntry,
+    open: impl Fn(&CaseId, &SealedPrivate) -> Result<Option<Private>, &'static str>,
+) -> Result<(CaseId, IndexedCase), &'static str> {
     let CaseEntry {
         id,
         mut state,
         private,
     } = entry;
     let private = match private {
-        Some(sealed) => open_private(log, &id, &sealed)?,
+        Some(sealed) => open(&id, &sealed)?,
         None => None,
     };
     let opened_on = match private {

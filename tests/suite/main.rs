@@ -18,6 +18,7 @@ mod catalogue;
 mod decode_before_append;
 mod durability;
 mod engines;
+mod fuzz_seeds;
 mod group_commit;
 mod keyring_race;
 mod log;

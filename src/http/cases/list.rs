@@ -234,16 +234,21 @@ fn iso(date: Date) -> String {
 /// `YYYY-MM-DD.uuid` sealed under the server's cursor key, base64url (nonce ‖ ciphertext):
 /// the day is personal data, and a cursor travels in URLs (the web app's links, a browser's
 /// history), so it is opaque in fact, not only by contract.
-fn encode_cursor(key: &DataKey, cursor: CaseCursor) -> String {
+pub(crate) fn encode_cursor(key: &DataKey, cursor: CaseCursor) -> String {
     let plain = format!("{}.{}", iso(cursor.opened_on), cursor.id);
-    let sealed = key.seal(CURSOR_AAD, plain.as_bytes());
+    seal_cursor(key, plain.as_bytes())
+}
+
+/// `plain` sealed as a cursor is.
+pub(crate) fn seal_cursor(key: &DataKey, plain: &[u8]) -> String {
+    let sealed = key.seal(CURSOR_AAD, plain);
     let mut bytes = sealed.nonce.to_vec();
     bytes.extend_from_slice(&sealed.ciphertext);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A cursor this server sealed, or `None` (garbage, altered, or another key's).
-fn decode_cursor(key: &DataKey, text: &str) -> Option<CaseCursor> {
+pub(crate) fn decode_cursor(key: &DataKey, text: &str) -> Option<CaseCursor> {
     let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
     let (nonce, ciphertext) = bytes.split_first_chunk::<NONCE_LEN>()?;
     let plain = key.open_parts(CURSOR_AAD, nonce, ciphertext).ok()?;

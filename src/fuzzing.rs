@@ -1,0 +1,51 @@
+//! Entry points for the fuzz targets in `fuzz/` (`cargo +nightly fuzz`, see `fuzz/README.md`)
+//! and their seed generator (`examples/fuzz_seeds.rs`): thin wrappers over readers that are
+//! not public, with no behaviour of their own. Not part of tincay's API.
+//!
+//! Every other reader the targets fuzz is public already (the record decoder, the event
+//! codecs, the request bodies and `decide`, the backup scan, the web forms).
+
+use std::sync::OnceLock;
+
+use crate::projections::cases::CaseCursor;
+use crate::projections::checkpoint;
+use crate::projections::runner::Projections;
+use crate::store::crypto::{DataKey, KeyMaterial};
+use crate::store::log::EventLog;
+
+/// The key the fuzz targets' cursors are sealed under (fixed, so seeds stay valid).
+fn cursor_key() -> &'static DataKey {
+    static KEY: OnceLock<DataKey> = OnceLock::new();
+    KEY.get_or_init(|| DataKey::from_material(KeyMaterial::from_bytes([0x5a; 32])))
+}
+
+/// `GET /cases`'s `cursor`, read as the server reads it (under the fuzzing key).
+pub fn decode_cursor(text: &str) -> Option<CaseCursor> {
+    crate::http::cases::list::decode_cursor(cursor_key(), text)
+}
+
+/// A cursor as the server writes it (under the fuzzing key).
+pub fn encode_cursor(cursor: CaseCursor) -> String {
+    crate::http::cases::list::encode_cursor(cursor_key(), cursor)
+}
+
+/// Any `plain` bytes sealed as the server seals a cursor's text (under the fuzzing key), so
+/// a fuzzer reaches the parsing behind the AEAD.
+pub fn seal_cursor(plain: &[u8]) -> String {
+    crate::http::cases::list::seal_cursor(cursor_key(), plain)
+}
+
+/// A projection checkpoint whose stream is given unsealed, read as a start reads one (every
+/// case key counts as destroyed); the number of cases it restores.
+pub fn read_checkpoint(file: &[u8]) -> Result<usize, &'static str> {
+    checkpoint::read_unsealed(file)
+}
+
+/// The checkpoint of `projections` over `log`, its stream unsealed, as
+/// [`read_checkpoint`] reads it.
+pub fn write_checkpoint(
+    log: &EventLog,
+    projections: &Projections,
+) -> Result<Vec<u8>, checkpoint::CheckpointError> {
+    checkpoint::write_unsealed(log, projections)
+}

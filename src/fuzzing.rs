@@ -3,15 +3,33 @@
 //! not public, with no behaviour of their own. Not part of tincay's API.
 //!
 //! Every other reader the targets fuzz is public already (the record decoder, the event
-//! codecs, the request bodies and `decide`, the backup scan, the web forms).
+//! codecs, the request bodies and `decide`, the web forms).
 
 use std::sync::OnceLock;
 
 use crate::projections::cases::CaseCursor;
 use crate::projections::checkpoint;
 use crate::projections::runner::Projections;
-use crate::store::crypto::{DataKey, KeyMaterial};
+use crate::store::backup::{self, BackupError, BackupInfo};
+use crate::store::crypto::{DataKey, KeyMaterial, MasterKey};
 use crate::store::log::EventLog;
+
+/// The master key of the fuzz targets' backups: the one the test suite's logs are under
+/// (`tests/suite/support.rs`), so that the seeds it exports read back.
+pub const MASTER_KEY: [u8; 32] = [7; 32];
+
+/// A backup file read and checked as a restore does first, under [`MASTER_KEY`].
+pub fn scan_backup(file: &[u8]) -> Result<BackupInfo, BackupError> {
+    backup::scan::scan_from(file, "fuzz", &MasterKey::from_bytes(MASTER_KEY))
+}
+
+/// `bytes` (a backup's magic and frames) closed with the end frame and MAC a backup under
+/// [`MASTER_KEY`] has, so that a fuzzer reaches the checks behind the MAC.
+pub fn close_backup(bytes: &[u8]) -> Vec<u8> {
+    let mut file = bytes.to_vec();
+    file.extend(backup::end_frame(&MasterKey::from_bytes(MASTER_KEY), bytes));
+    file
+}
 
 /// The key the fuzz targets' cursors are sealed under (fixed, so seeds stay valid).
 fn cursor_key() -> &'static DataKey {

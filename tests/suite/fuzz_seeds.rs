@@ -28,7 +28,7 @@ use tincay::store::engine::EventStore;
 use tincay::store::record::RecordView;
 use uuid::Uuid;
 
-use crate::support::{TestLog, now};
+use crate::support::{KEY, TestLog, master, now};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -46,6 +46,7 @@ fn seeds(target: &str, files: Vec<(String, Vec<u8>)>) {
 #[test]
 #[ignore = "writes fuzz/corpus: run by hand when an encoding changes"]
 fn write_the_fuzz_seed_corpus() {
+    assert_eq!(KEY, tincay::fuzzing::MASTER_KEY);
     let log = TestLog::checked();
     let data = tincay::demo::generate(now(), date!(2026 - 11 - 20), 18, 3, &|name| {
         format!("pw-{name}")
@@ -72,10 +73,12 @@ fn write_the_fuzz_seed_corpus() {
     seeds("event_codec", event_examples());
     seeds("case_command", command_bodies());
 
-    // The backup, without its closing checksum frame (the target appends it).
+    // The backup, without its closing MAC frame (the target appends it).
     let mut backup = Vec::new();
-    export(log.store.as_ref(), now(), &mut backup).unwrap();
+    export(log.store.as_ref(), &master(), now(), &mut backup).unwrap();
+    assert!(tincay::fuzzing::scan_backup(&backup).is_ok());
     backup.truncate(backup.len() - (1 + 4 + 32));
+    assert!(tincay::fuzzing::scan_backup(&tincay::fuzzing::close_backup(&backup)).is_ok());
     seeds("backup_scan", vec![("demo".into(), backup)]);
 
     let projections = Projections::new();

@@ -105,6 +105,18 @@ impl BackupKey {
     }
 }
 
+/// For the fuzz targets ([`crate::fuzzing`]): the end frame a backup under `master` whose
+/// bytes before it are `bytes` closes with.
+pub(crate) fn end_frame(master: &MasterKey, bytes: &[u8]) -> Vec<u8> {
+    use hmac::Mac as _;
+    let mut mac = BackupKey::of(master).hmac();
+    mac.update(bytes);
+    let mut frame = vec![TAG_END];
+    frame.extend_from_slice(&32u32.to_be_bytes());
+    frame.extend_from_slice(&mac.finalize().into_bytes());
+    frame
+}
+
 impl std::fmt::Debug for BackupKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("BackupKey(<redacted>)")

@@ -59,7 +59,9 @@ impl PgServer {
     pub fn shared() -> &'static PgServer {
         SERVER.get_or_init(|| {
             let server = PgServer::init(&[]);
-            server.start(&[]);
+            // No autovacuum: a worker's snapshot in a test's database would hold back what
+            // tincay's own VACUUM FULL after an erasure may remove (see deploy/POSTGRES.md).
+            server.start(&["autovacuum=off"]);
             server.reap_after(std::process::id());
             server
         })

@@ -75,8 +75,63 @@ pub fn router(document: &utoipa::openapi::OpenApi, today: time::Date) -> Router<
     let mut value = serde_json::to_value(document).unwrap_or_default();
     crate::http::openapi_bounds::annotate(&mut value, today);
     crate::http::openapi_links::annotate(&mut value);
+    document_rate_limit(&mut value);
     let json = serde_json::to_vec(&value).unwrap_or_default();
     Router::new()
         .route(PATH, get(openapi_json))
         .layer(Extension(Document(json.into())))
+}
+
+/// Every operation that takes a token may answer 429 `rate_limited` (the per-user request
+/// rate, `--user-requests-per-minute`): said once here for all of them, where a handler's own
+/// list does not already say it.
+fn document_rate_limit(document: &mut serde_json::Value) {
+    let Some(serde_json::Value::Object(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    let operations = paths
+        .values_mut()
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter(|operation| operation.get("security").is_some());
+    for operation in operations {
+        if let Some(serde_json::Value::Object(responses)) = operation.get_mut("responses") {
+            responses.entry("429").or_insert_with(|| {
+                serde_json::json!({
+                    "description": "`rate_limited`: too many requests from this user; \
+                        `Retry-After` says when to try again",
+                    "content": {"application/problem+json": {
+                        "schema": {"$ref": "#/components/schemas/Problem"}}},
+                })
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_with_a_token_documents_the_rate_limit_and_keeps_its_own() {
+        let mut document = serde_json::json!({"paths": {
+            "/api/v1/me": {"get": {"security": [{"bearer": []}], "responses": {"200": {}}}},
+            "/api/v1/cases": {"get": {"security": [{"bearer": []}],
+                "responses": {"429": {"description": "own"}}}},
+            "/healthz": {"get": {"responses": {"200": {}}}},
+        }});
+        document_rate_limit(&mut document);
+        let paths = &document["paths"];
+        assert!(
+            paths["/api/v1/me"]["get"]["responses"]["429"]["description"]
+                .as_str()
+                .unwrap()
+                .contains("rate_limited")
+        );
+        assert_eq!(
+            paths["/api/v1/cases"]["get"]["responses"]["429"]["description"],
+            "own"
+        );
+        assert!(paths["/healthz"]["get"]["responses"].get("429").is_none());
+    }
 }

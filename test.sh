@@ -5,6 +5,26 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Installs Debian PACKAGES for WHAT (a thing the suite needs and lacks) with apt-get, as root or
+# through sudo, from the package lists as they are and, if they are stale or absent, after an
+# update; WITHOUT says how to do without apt-get. Exits with a clear error when it cannot.
+install_debian() {
+    local what="$1" without="$2"; shift 2
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi; }
+    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+        echo "ERROR: $what is missing, and installing it needs root or sudo ($without)" >&2
+        exit 1
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "ERROR: $what is missing and there is no apt-get: $without" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get install -y "$@" \
+        || { as_root apt-get update && as_root apt-get install -y "$@"; } \
+        || { echo "ERROR: cannot install $* with apt-get" >&2; exit 1; }
+}
+
 echo "== format"
 cargo fmt --all -- --check
 echo "== lint"
@@ -26,20 +46,9 @@ echo "== browser for tests/browser (Debian's chromium and chromium-driver)"
 chromium="${TINCAY_CHROMIUM:-/usr/bin/chromium}"
 chromedriver="${TINCAY_CHROMEDRIVER:-/usr/bin/chromedriver}"
 if [ ! -x "$chromium" ] || [ ! -x "$chromedriver" ]; then
-    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi; }
-    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
-        echo "ERROR: $chromium or $chromedriver is missing, and installing them needs root or sudo" >&2
-        exit 1
-    fi
-    if ! command -v apt-get >/dev/null 2>&1; then
-        echo "ERROR: $chromium or $chromedriver is missing and there is no apt-get: install Chromium and its chromedriver, and set TINCAY_CHROMIUM and TINCAY_CHROMEDRIVER" >&2
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    # From the package lists as they are; if they are stale or absent, update them first.
-    as_root apt-get install -y chromium chromium-driver \
-        || { as_root apt-get update && as_root apt-get install -y chromium chromium-driver; } \
-        || { echo "ERROR: cannot install chromium and chromium-driver with apt-get" >&2; exit 1; }
+    install_debian "$chromium or $chromedriver" \
+        "install Chromium and its chromedriver, and set TINCAY_CHROMIUM and TINCAY_CHROMEDRIVER" \
+        chromium chromium-driver
     if [ ! -x "$chromium" ] || [ ! -x "$chromedriver" ]; then
         echo "ERROR: chromium and chromium-driver are installed, but $chromium or $chromedriver is still missing" >&2
         exit 1
@@ -49,38 +58,15 @@ fi
 "$chromedriver" --version
 echo "== PostgreSQL for the tests of the PostgreSQL engine (Debian's postgresql; the tests start their own servers)"
 if [ -z "${TINCAY_PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi; }
-    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
-        echo "ERROR: PostgreSQL is missing, and installing it needs root or sudo (or set TINCAY_PG_BIN to a PostgreSQL bin/ directory)" >&2
-        exit 1
-    fi
-    if ! command -v apt-get >/dev/null 2>&1; then
-        echo "ERROR: PostgreSQL is missing and there is no apt-get: install PostgreSQL and set TINCAY_PG_BIN to its bin/ directory" >&2
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get install -y postgresql \
-        || { as_root apt-get update && as_root apt-get install -y postgresql; } \
-        || { echo "ERROR: cannot install postgresql with apt-get" >&2; exit 1; }
+    install_debian PostgreSQL "install PostgreSQL and set TINCAY_PG_BIN to its bin/ directory" \
+        postgresql
 fi
 # Debian's package starts a cluster of its own as a service; the tests never use it.
 ls -d "${TINCAY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
 echo "== Caddy for the proxy test (tests/processes/serve/caddy.rs runs deploy/Caddyfile for real)"
 caddy="${TINCAY_CADDY:-/usr/bin/caddy}"
 if [ ! -x "$caddy" ]; then
-    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi; }
-    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
-        echo "ERROR: $caddy is missing, and installing it needs root or sudo (or set TINCAY_CADDY)" >&2
-        exit 1
-    fi
-    if ! command -v apt-get >/dev/null 2>&1; then
-        echo "ERROR: $caddy is missing and there is no apt-get: install Caddy and set TINCAY_CADDY" >&2
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get install -y caddy \
-        || { as_root apt-get update && as_root apt-get install -y caddy; } \
-        || { echo "ERROR: cannot install caddy with apt-get" >&2; exit 1; }
+    install_debian "$caddy" "install Caddy and set TINCAY_CADDY" caddy
     # Debian's package starts Caddy as a service on port 80; the test runs its own.
     if [ ! -x "$caddy" ]; then
         echo "ERROR: caddy is installed, but $caddy is still missing" >&2
@@ -92,10 +78,7 @@ echo "== tests"
 cargo test --locked --lib --bins --tests
 echo "== contract (schemathesis against a running server: tests/contract/schemathesis.sh)"
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
-    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo env DEBIAN_FRONTEND=noninteractive "$@"; fi; }
-    as_root apt-get install -y python3-venv \
-        || { as_root apt-get update && as_root apt-get install -y python3-venv; } \
-        || { echo "ERROR: cannot install python3-venv with apt-get" >&2; exit 1; }
+    install_debian "Python's venv" "install Python's venv module" python3-venv
 fi
 # Failures fail; the "schema validation mismatch" warnings on state-dependent commands are
 # reported, not yet failing (issue 18 is open on them).

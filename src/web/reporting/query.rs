@@ -86,10 +86,7 @@ impl ExplorerQuery {
 
     /// The query's fields but the area, as the area search form carries them back.
     pub fn pairs_without_area(&self) -> Vec<(&'static str, String)> {
-        self.pairs()
-            .into_iter()
-            .filter(|(name, _)| *name != "area")
-            .collect()
+        without_area(self.pairs())
     }
 
     /// The query's fields that have a value, in the form's order.
@@ -184,10 +181,7 @@ impl ReportQuery {
 
     /// The query's fields but the area, as the area search form carries them back.
     pub fn pairs_without_area(&self) -> Vec<(&'static str, String)> {
-        self.pairs()
-            .into_iter()
-            .filter(|(name, _)| *name != "area")
-            .collect()
+        without_area(self.pairs())
     }
 
     fn pairs(&self) -> Vec<(&'static str, String)> {
@@ -218,6 +212,14 @@ fn exact(raw: Option<&str>) -> Option<String> {
         "yes" | "on" => "true".to_owned(),
         other => other.to_owned(),
     })
+}
+
+/// A query's fields but the area, as the area search form carries them back.
+fn without_area(pairs: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+    pairs
+        .into_iter()
+        .filter(|(name, _)| *name != "area")
+        .collect()
 }
 
 #[cfg(test)]

@@ -140,7 +140,7 @@ pub async fn run(
 pub async fn daily(
     log: EventLog,
     projections: Arc<Projections>,
-    clock: Arc<dyn crate::http::state::Clock>,
+    clock: Arc<dyn crate::clock::Clock>,
     period: RetentionPeriod,
 ) {
     let mut every = tokio::time::interval(EVERY);

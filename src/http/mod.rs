@@ -40,9 +40,10 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::http::state::AppState;
 
-/// Every route: the API under `/api/v1` (and its OpenAPI document), the web app's pages
-/// ([`crate::web`]), and the operational routes, hardened (see [`middleware`]).
-pub fn router(state: AppState) -> Router {
+/// The API's routes under `/api/v1` with its OpenAPI document, and the operational routes
+/// (`/healthz`, `/readyz`, `/metrics`), not yet hardened: the server adds the web app's
+/// pages beside them and hardens the whole ([`crate::server::routes`]).
+pub fn routes(state: &AppState) -> (Router<AppState>, Router<AppState>) {
     let api = OpenApiRouter::new()
         .merge(sessions::router())
         .merge(registry::router())
@@ -57,14 +58,18 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     let (ops, ops_document) = ops::router().split_for_parts();
     document.merge(ops_document);
-    let api = api
-        .merge(openapi::router(&document, state.clock.today()))
-        .merge(
-            crate::web::router().layer(axum::middleware::from_fn_with_state(
-                state.clone(),
-                crate::web::page::neutral_title,
-            )),
-        )
-        .with_state(state.clone());
-    middleware::harden(api, ops.with_state(state.clone()), &state)
+    let api = api.merge(openapi::router(&document, state.clock.today()));
+    (api, ops)
+}
+
+/// The API and the operational routes alone, hardened (see [`middleware`]); an unknown path
+/// is a problem+json 404. The served router, with the web app, is
+/// [`crate::server::routes::router`].
+pub fn router(state: AppState) -> Router {
+    let (api, ops) = routes(&state);
+    middleware::harden(
+        api.with_state(state.clone()),
+        ops.with_state(state.clone()),
+        &state,
+    )
 }

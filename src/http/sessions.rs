@@ -271,12 +271,10 @@ fn typed_name_hash(state: &AppState, typed: &str) -> String {
         .keys()
         .chain()
         .keyed_hash("access/failed-sign-in-name/v1", typed.as_bytes());
-    let hex: String = digest
-        .iter()
-        .take(16)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("hmac:{hex}")
+    format!(
+        "hmac:{}",
+        crate::store::hex::hex(digest.get(..16).unwrap_or_default())
+    )
 }
 
 async fn record(state: &AppState, entry: AccessEntry) -> Result<(), ApiError> {

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use time::OffsetDateTime;
-
+pub use crate::auth::csrf::WebSecret;
 use crate::auth::rate::UserRate;
 use crate::auth::sessions::Sessions;
 use crate::auth::throttle::Throttle;
+pub use crate::clock::{Clock, SystemClock};
 use crate::http::metrics::Metrics;
 pub use crate::http::stats::StatsSettings;
 use crate::projections::runner::Projections;
@@ -14,24 +14,8 @@ use crate::stats::disclosure::StatisticsSecret;
 use crate::store::crypto::DataKey;
 use crate::store::log::EventLog;
 
-/// What time it is: the system clock in service, a fixed or steerable one in tests.
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    fn now(&self) -> OffsetDateTime;
-    /// Today's date in Vietnam (UTC+7).
-    fn today(&self) -> time::Date {
-        crate::clock::vietnam_date(self.now())
-    }
-}
-
-/// The wall clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> OffsetDateTime {
-        crate::clock::now()
-    }
-}
+/// Every web page's `<title>` when none is configured: "notebook", which says nothing.
+pub const DEFAULT_PAGE_TITLE: &str = "Sổ tay";
 
 /// Tunables of the HTTP service.
 #[derive(Clone, Debug)]
@@ -56,7 +40,7 @@ pub struct HttpSettings {
     /// (`--trusted-proxy`); none by default.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The `<title>` of every web page: short and neutral, as the browser's history keeps
-    /// it (crate::web::page).
+    /// it ([`DEFAULT_PAGE_TITLE`] unless `--page-title` says otherwise).
     pub page_title: String,
     /// Requests a minute one signed-in user may make ([`crate::auth::rate`]); more are
     /// answered 429 `rate_limited` with `Retry-After`.
@@ -78,7 +62,7 @@ impl Default for HttpSettings {
             session_lifetime: crate::auth::sessions::API_LIFETIME,
             web_session_lifetime: crate::auth::sessions::WEB_LIFETIME,
             trusted_proxies: Vec::new(),
-            page_title: crate::web::page::DEFAULT_PAGE_TITLE.to_owned(),
+            page_title: DEFAULT_PAGE_TITLE.to_owned(),
             user_requests_per_minute: crate::auth::rate::DEFAULT_PER_MINUTE,
             access_log_window: crate::access_log::page::DEFAULT_WINDOW,
         }
@@ -103,7 +87,7 @@ pub struct AppState {
     /// The statistics' suppression threshold, query budget and its ledger.
     pub stats: StatsSettings,
     /// The web app's key for CSRF tokens.
-    pub web: Arc<crate::web::session::WebSecret>,
+    pub web: Arc<WebSecret>,
     /// Seals case list cursors, which hold the day a case was opened (personal data).
     pub cursors: Arc<DataKey>,
 }
@@ -132,7 +116,7 @@ impl AppState {
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::new()),
             stats,
-            web: Arc::new(crate::web::session::WebSecret::random()),
+            web: Arc::new(WebSecret::random()),
             cursors,
         }
     }

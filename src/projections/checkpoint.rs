@@ -55,6 +55,7 @@ use crate::projections::registry::RegistryData;
 use crate::projections::runner::{Projections, Restored, Snapshot};
 use crate::stats::snapshot::{StatsHead, StatsSnapshot};
 use crate::store::crypto::{DataKey, PlaintextBuffer, Sealed};
+use crate::store::hex::hex;
 use crate::store::keyring::StreamKey;
 use crate::store::log::EventLog;
 use crate::store::stream::StreamId;
@@ -513,10 +514,6 @@ fn private_aad(id: &CaseId) -> Vec<u8> {
         id.as_uuid()
     )
     .into_bytes()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Write through `write` to a staging file, then put it in place; a failed write removes

@@ -4,7 +4,8 @@
 //! - [`event`]: an event decoded once and tagged with its entity, as every projection reads it.
 //! - [`registry`]: areas (with their hierarchy and successions), trusted addresses, users.
 //! - [`cases`]: the case index behind case views, case lists and the follow-up queue.
-//! - the statistics projection lives with the statistics ([`crate::stats::projection`]).
+//! - [`stats`]: the statistics projection, feeding the statistics' table of facts
+//!   ([`crate::stats::data`]).
 //! - [`runner`]: the follower task, the applied position, and waiting for it
 //!   (read-your-writes: a handler that just appended waits until its position is applied).
 //! - [`set_aside`]: case streams holding an event that cannot be decoded, set aside so the
@@ -25,3 +26,4 @@ pub mod event;
 pub mod registry;
 pub mod runner;
 pub mod set_aside;
+pub mod stats;

@@ -14,7 +14,8 @@ use crate::projections::cases::{CaseIndex, CaseTable};
 use crate::projections::event::{Projected, ProjectedEvent, pii_needed};
 use crate::projections::registry::{Registry, RegistryData};
 use crate::projections::set_aside::SetAside;
-use crate::stats::projection::{StatsData, StatsProjection, StatsSnapshot};
+use crate::projections::stats::{StatsProjection, StatsSnapshot};
+use crate::stats::data::StatsData;
 use crate::store::log::{EventLog, RecordedEvent};
 
 /// How many events the runner takes from the log at a time.

@@ -19,11 +19,11 @@
 //! number of times, and every cell is suppressed below k cases anyway.
 
 use crate::stats::areas::PlaceMap;
+use crate::stats::data::StatsData;
 use crate::stats::dimension::{Dimension, Frame, Values};
 use crate::stats::disclosure::{CellKey, RecordKey};
 use crate::stats::facts::{Month, REPORTING};
 use crate::stats::measure::{Measure, UnitKind};
-use crate::stats::projection::StatsData;
 
 /// The largest grid a query may ask for (API.md: more is 422).
 pub const MAX_CELLS: u64 = 10_000;

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use crate::domain::ids::{AreaCode, TrustedAddressId};
 use crate::domain::vocab::AreaLevel;
 use crate::projections::registry::Registry;
-use crate::stats::projection::Place;
+use crate::stats::data::Place;
 
 /// Longest chain of successions or parents followed (a cycle in the registry is a data
 /// error; it must not hang a query).

@@ -4,8 +4,9 @@
 //! - [`disclosure`]: the pure disclosure-control core — record and cell keys, the cell-key
 //!   perturbation table, small-cell suppression, and exact mode's interval audit.
 //!   No I/O, no clock, no randomness: record keys and the deployment secret arrive as data.
-//! - [`facts`]: the compact rows the projection keeps; [`projection`]: the statistics
-//!   projection, folded from the facts parts of case events; [`snapshot`]: its checkpoint form.
+//! - [`facts`]: the compact rows; [`data`]: the table of them and how a case event changes
+//!   it (fed from the log by [`crate::projections::stats`]); [`snapshot`]: its checkpoint
+//!   form.
 //! - [`measure`] and [`dimension`]: what can be counted, and by what; [`period`]: the fixed
 //!   grid of periods (a month, a quarter or a year) and the rules on cutting time.
 //! - [`areas`]: where each place counts (the asked area; today's or the time's units).
@@ -17,13 +18,13 @@ pub mod aggregate;
 pub mod areas;
 pub mod budget;
 pub mod csv;
+pub mod data;
 pub mod dimension;
 pub mod disclosure;
 pub mod facts;
 pub mod measure;
 pub mod period;
 pub mod programme;
-pub mod projection;
 pub mod query;
 pub mod snapshot;
 

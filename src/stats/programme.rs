@@ -30,11 +30,11 @@ use crate::domain::ids::AreaCode;
 use crate::projections::registry::Registry;
 use crate::stats::aggregate::{Spec, TooLarge, aggregate};
 use crate::stats::areas::{PlaceMap, Units};
+use crate::stats::data::StatsData;
 use crate::stats::dimension::{DimValue, Dimension};
 use crate::stats::disclosure::{K, Published, Suppression, protect};
 use crate::stats::measure::Measure;
 use crate::stats::period::Period;
-use crate::stats::projection::StatsData;
 use crate::stats::query::{Cell, Mode, exact_grid, label_cells, publish};
 
 /// What to report on.

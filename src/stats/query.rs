@@ -11,13 +11,13 @@ use crate::domain::ids::AreaCode;
 use crate::projections::registry::Registry;
 use crate::stats::aggregate::{Acc, Aggregate, Spec, TooLarge, aggregate};
 use crate::stats::areas::{PlaceMap, Units};
+use crate::stats::data::StatsData;
 use crate::stats::dimension::{DimValue, Dimension, Frame};
 use crate::stats::disclosure::{
     Grid, K, Published, Quantity, perturbed_count, perturbed_sum, protect,
 };
 use crate::stats::measure::Measure;
 use crate::stats::period::Period;
-use crate::stats::projection::StatsData;
 
 /// Perturbed (the default, and the only mode for reporting officers) or exact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::ids::{AreaCode, CaseId, TrustedAddressId};
+use crate::stats::data::{Link, Place, StatsData};
 use crate::stats::facts::{CaseRecord, Kind, Month, Row};
-use crate::stats::projection::{Link, Place, StatsData};
 
 /// At most this many cases, rows or links are allocated for before they are read: the counts
 /// are only what the checkpoint claims (a claimed 10^8 cases once allocated the best part of

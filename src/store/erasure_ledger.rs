@@ -38,10 +38,10 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::domain::case::CaseEvent;
 use crate::domain::codec::{EncodedEvent, EventCodec, PiiState, StoredEvent};
-use crate::store::backup::{hex, unhex};
 use crate::store::crypto::{Plaintext, Sealed};
 use crate::store::engine::{KeyId, KeyState, StoreError};
 use crate::store::format::LogId;
+use crate::store::hex::{hex, unhex};
 use crate::store::keyring::Keyring;
 use crate::store::log::{AppendError, AppendRequest, EventLog, ExpectedVersion};
 use crate::store::stream::StreamId;

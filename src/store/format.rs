@@ -46,7 +46,7 @@ impl LogId {
 
     /// Lowercase hex, as [`fmt::Display`] writes it.
     pub fn parse(text: &str) -> Option<Self> {
-        crate::store::backup::unhex::<16>(text).map(Self)
+        crate::store::hex::unhex::<16>(text).map(Self)
     }
 
     fn of(raw: &[u8]) -> Result<Self, StoreError> {
@@ -58,7 +58,7 @@ impl LogId {
 
 impl fmt::Display for LogId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+        f.write_str(&crate::store::hex::hex(&self.0))
     }
 }
 

@@ -22,6 +22,7 @@
 //! - [`verify`]: walks the chain and decrypts everything it can; names the first bad position.
 //! - [`rotate`]: re-wraps every key under a new master key, crash-safely.
 //! - [`stream`]: stream identifiers.
+//! - [`hex`]: bytes as hexadecimal text, the one implementation.
 
 pub mod backup;
 pub mod copy;
@@ -32,6 +33,7 @@ pub mod erasure_check;
 pub mod erasure_ledger;
 pub mod file_modes;
 pub mod format;
+pub mod hex;
 pub mod keyring;
 pub mod log;
 pub mod pg_store;

@@ -25,11 +25,7 @@ pub struct Asset {
 impl Asset {
     fn new(name: &'static str, content_type: &'static str, body: &'static str) -> Self {
         let digest = Sha256::digest(body.as_bytes());
-        let hash = digest
-            .iter()
-            .take(6)
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
+        let hash = crate::store::hex::hex(digest.get(..6).unwrap_or_default());
         Self {
             name,
             content_type,

@@ -32,8 +32,7 @@ pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'se
      img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
      frame-ancestors 'none'";
 
-/// Every page's `<title>` when none is configured: "notebook", which says nothing.
-pub const DEFAULT_PAGE_TITLE: &str = "Sổ tay";
+pub use crate::http::state::DEFAULT_PAGE_TITLE;
 
 tokio::task_local! {
     /// The configured `<title>` of the page being answered (see [`neutral_title`]).

@@ -28,20 +28,31 @@ pub mod problems;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::handler::Handler;
 
 use crate::http::state::AppState;
 
 pub use observe::RequestId;
 
 /// Wrap the API routes in the limits, add the operational routes, and wrap everything in
-/// the observation, header and problem layers.
+/// the observation, header and problem layers; an unknown path is a problem+json 404.
 pub fn harden(api: Router, ops: Router, state: &AppState) -> Router {
+    harden_with(api, ops, problems::not_found, state)
+}
+
+/// [`harden`], with `fallback` answering an unknown path (the server's answers a browser
+/// with a page).
+pub fn harden_with<H, T>(api: Router, ops: Router, fallback: H, state: &AppState) -> Router
+where
+    H: Handler<T, ()>,
+    T: 'static,
+{
     let proxies = Arc::new(client::TrustedProxies::new(
         state.settings.trusted_proxies.clone(),
     ));
     limits::apply(api, &state.settings)
         .merge(ops)
-        .fallback(problems::not_found)
+        .fallback(fallback)
         .layer(axum::middleware::from_fn(problems::problem_bodies))
         .layer(axum::middleware::from_fn_with_state(
             proxies,

@@ -45,17 +45,9 @@ pub fn problem_response(
     response
 }
 
-/// The fallback: no route has this path. A browser asking for a page outside the API gets
-/// the web app's page that says so.
-pub async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
-    if wants_html && !uri.path().starts_with("/api/") {
-        let lang = crate::web::session::lang_of(&headers);
-        return crate::web::error::WebError::status(StatusCode::NOT_FOUND, lang).into_response();
-    }
+/// The API's fallback: no route has this path (the server answers a browser's page request
+/// with the web app's page instead, [`crate::server::routes`]).
+pub async fn not_found() -> Response {
     problem_response(
         StatusCode::NOT_FOUND,
         "not_found",

@@ -7,13 +7,13 @@ use proptest::prelude::*;
 
 use super::world::*;
 use crate::domain::vocab::{ReferralTarget, Sex, SupportType, ViolenceType};
+use crate::projections::stats::StatsProjection;
 use crate::stats::aggregate::{Spec, aggregate};
 use crate::stats::areas::{PlaceMap, Units};
 use crate::stats::dimension::{DimValue, Dimension};
 use crate::stats::disclosure::{Published, RecordKey};
 use crate::stats::facts::Month;
 use crate::stats::measure::Measure;
-use crate::stats::projection::StatsProjection;
 use crate::stats::query::label_cells;
 
 #[derive(Clone, Debug)]

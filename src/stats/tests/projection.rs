@@ -6,13 +6,13 @@ use time::macros::date;
 
 use super::world::*;
 use crate::domain::vocab::{ReferralOutcome, ReferralTarget, SupportType};
+use crate::projections::stats::StatsProjection;
 use crate::stats::areas::Units;
 use crate::stats::dimension::Dimension;
 use crate::stats::disclosure::{K, Published};
 use crate::stats::facts::{Month, day_number};
 use crate::stats::measure::Measure;
 use crate::stats::period::Period;
-use crate::stats::projection::StatsProjection;
 use crate::stats::query::{Mode, StatsRequest, StatsTable, run};
 
 fn request(measure: Measure, dims: &[Dimension], mode: Mode) -> StatsRequest {

@@ -12,8 +12,8 @@ use crate::domain::registry::area::{AreaDefinedFacts, AreaEvent, AreaRetiredFact
 use crate::domain::vocab::*;
 use crate::projections::event::{Projected, ProjectedEvent};
 use crate::projections::registry::Registry;
+use crate::projections::stats::StatsProjection;
 use crate::stats::disclosure::StatisticsSecret;
-use crate::stats::projection::StatsProjection;
 
 pub const PROVINCE: &str = "62";
 pub const DISTRICT: &str = "610";

@@ -230,23 +230,7 @@ impl BackupError {
     }
 }
 
-/// Lowercase hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// Lowercase or uppercase hex of exactly `N` bytes.
-pub(crate) fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let text = text.as_bytes();
-    if text.len() != 2 * N {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (byte, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
-        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
-    }
-    Some(out)
-}
+pub(crate) use crate::store::hex::{hex, unhex};
 
 mod mac_hex {
     use serde::{Deserialize, Deserializer, Serializer};
@@ -262,19 +246,5 @@ mod mac_hex {
         super::unhex::<32>(&text)
             .map(Mac)
             .ok_or_else(|| serde::de::Error::custom("a MAC is 64 hex digits"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hex_round_trips_and_refuses_other_lengths() {
-        let bytes = [0x00, 0x7f, 0xab, 0xff];
-        assert_eq!(hex(&bytes), "007fabff");
-        assert_eq!(unhex::<4>("007fabff"), Some(bytes));
-        assert_eq!(unhex::<4>("007fab"), None);
-        assert_eq!(unhex::<2>("zzzz"), None);
     }
 }

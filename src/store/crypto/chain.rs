@@ -83,10 +83,7 @@ impl Eq for Mac {}
 
 impl fmt::Display for Mac {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for byte in self.0 {
-            write!(f, "{byte:02x}")?;
-        }
-        Ok(())
+        f.write_str(&crate::store::hex::hex(&self.0))
     }
 }
 impl fmt::Debug for Mac {

@@ -270,15 +270,12 @@ impl fmt::Debug for DataKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::hex::hex;
 
     /// Known answers below were computed independently with Python's `hmac`, `hashlib`,
     /// `base64` and `cryptography` (AESGCM).
     fn counting_key(start: u8) -> [u8; 32] {
         std::array::from_fn(|i| start + i as u8)
-    }
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     const CANARY: [u8; 32] = *b"CANARY-SECRET-KEY-BYTES-31415926";

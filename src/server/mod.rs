@@ -2,6 +2,9 @@
 //! bind the listener and the control socket, serve until a shutdown signal, then finish
 //! in-flight requests and control commands, remove the control socket and close the log
 //! (which flushes) before returning.
+//!
+//! - [`routes`]: every route the server answers: the API, the web app and the operational
+//!   routes, composed and hardened here so that neither adapter imports the other.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -10,10 +13,13 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+pub mod routes;
+
+use crate::clock::Clock;
 use crate::control::listener::ControlSocket;
 use crate::domain::case::retention::RetentionPeriod;
 use crate::http::metrics::Metrics;
-use crate::http::state::{AppState, Clock, HttpSettings};
+use crate::http::state::{AppState, HttpSettings};
 use crate::projections::checkpoint;
 use crate::projections::checkpointer::{CheckpointPolicy, Checkpointer};
 use crate::projections::runner::{ProjectionError, Projections};
@@ -170,7 +176,7 @@ impl App {
         let (stop_control, control_stopped) = tokio::sync::watch::channel(false);
         let control = tokio::spawn(control.serve(state.clone(), control_stopped));
         let router =
-            crate::http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+            routes::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await;

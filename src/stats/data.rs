@@ -1,12 +1,12 @@
-//! The statistics projection: the facts of every case and of the events counted in
-//! statistics, gathered from the log in global order. Facts only, so erasing a case (which
-//! destroys its personal part) changes nothing here; `case_erased` is ignored on purpose.
+//! The statistics' table of facts: every case and every event counted in statistics, as
+//! compact rows, and how one case event changes them (the projection that feeds it from the
+//! log is [`crate::projections::stats`]). Facts only, so erasing a case (which destroys its
+//! personal part) changes nothing here; `case_erased` is ignored on purpose.
 //!
 //! SECURITY-SENSITIVE: it holds every case's record key and the events' keys, the secrets of
 //! the perturbation. They leave it only inside the encrypted checkpoint, never in `Debug`.
 
 use std::collections::HashMap;
-use std::sync::{OnceLock, PoisonError, RwLock, RwLockReadGuard};
 
 use uuid::Uuid;
 
@@ -17,14 +17,11 @@ use crate::domain::vocab::{
     AgeBand, CloseReason, FollowUpOutcome, GbvimsType, ReferralOutcome, ReferralTarget, ReferredBy,
     RiskLevel, Sex, SupportType, ViolenceType,
 };
-use crate::projections::event::{Projected, ProjectedEvent};
 use crate::stats::disclosure::{RecordKey, StatisticsSecret};
 use crate::stats::facts::{
     CANCELLED, COMPLETED, CaseRecord, DISABILITY, Kind, Month, ON_TIME, REPORTING, Row, UNKEYED,
     UNKNOWN, day_number, index_of,
 };
-
-pub use crate::stats::snapshot::StatsSnapshot;
 
 /// Where a case was: a trusted address and its commune as the facts coded it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -80,67 +77,10 @@ impl StatsData {
     }
 }
 
-/// The statistics projection.
-#[derive(Debug, Default)]
-pub struct StatsProjection {
-    data: RwLock<StatsData>,
-    /// Derives events' record keys; rows applied before it is set get their keys when it is.
-    secret: OnceLock<StatisticsSecret>,
-}
-
-impl StatsProjection {
-    /// Give the deployment's statistics secret (once; later calls are ignored) and derive
-    /// the keys of every row applied without it.
-    pub fn set_secret(&self, secret: StatisticsSecret) {
-        if self.secret.set(secret).is_err() {
-            return;
-        }
-        let Some(secret) = self.secret.get() else {
-            return;
-        };
-        let mut data = self.write();
-        if data.unkeyed > 0 {
-            data.key_all(secret);
-        }
-    }
-
-    pub fn apply(&self, event: &ProjectedEvent) {
-        let Projected::Case { id, event: body } = &event.body else {
-            return;
-        };
-        let mut data = self.write();
-        let version = u32::try_from(event.stream_version).unwrap_or(u32::MAX);
-        data.apply(self.secret.get(), *id, version, body);
-    }
-
-    pub fn snapshot(&self) -> StatsSnapshot {
-        StatsSnapshot::of(&self.read())
-    }
-
-    pub fn restore(&self, snapshot: StatsSnapshot) {
-        self.restore_data(snapshot.into_data());
-    }
-
-    /// Replace the state with one unpacked from a checkpoint.
-    pub fn restore_data(&self, mut restored: StatsData) {
-        if let Some(secret) = self.secret.get() {
-            restored.key_all(secret);
-        }
-        *self.write() = restored;
-    }
-
-    /// A consistent view for a query.
-    pub fn read(&self) -> RwLockReadGuard<'_, StatsData> {
-        self.data.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, StatsData> {
-        self.data.write().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
 impl StatsData {
-    fn apply(
+    /// Fold one case event, the `version`-th of its stream, into the rows (`secret`: to key
+    /// the rows it makes, if already given).
+    pub fn apply(
         &mut self,
         secret: Option<&StatisticsSecret>,
         id: CaseId,
@@ -378,7 +318,7 @@ impl StatsData {
     }
 
     /// Derive the key of every row that has none yet.
-    fn key_all(&mut self, secret: &StatisticsSecret) {
+    pub fn key_all(&mut self, secret: &StatisticsSecret) {
         for case in &mut self.cases {
             let case_key = RecordKey::new(case.key);
             for row in case.rows.iter_mut().filter(|row| !row.is_keyed()) {

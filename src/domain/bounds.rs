@@ -44,6 +44,9 @@ pub enum FieldCode {
     FutureDate,
     /// Not in the expected form (a day as `YYYY-MM-DD`, an id, an area code, ...).
     InvalidFormat,
+    /// A value of the wrong kind: text where a whole number goes. The web app's forms find
+    /// it before the API is asked (a JSON body of the wrong type is a 400 `bad_request`).
+    WrongType,
     /// Names something that does not exist or is retired or closed.
     Unknown,
     /// Already in use (a username, an area code).
@@ -70,6 +73,7 @@ impl FieldCode {
         Self::TooLong,
         Self::FutureDate,
         Self::InvalidFormat,
+        Self::WrongType,
         Self::Unknown,
         Self::Taken,
         Self::Inconsistent,
@@ -88,6 +92,7 @@ impl FieldCode {
             Self::TooLong => "too_long",
             Self::FutureDate => "future_date",
             Self::InvalidFormat => "invalid_format",
+            Self::WrongType => "wrong_type",
             Self::Unknown => "unknown",
             Self::Taken => "taken",
             Self::Inconsistent => "inconsistent",

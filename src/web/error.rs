@@ -284,6 +284,7 @@ mod tests {
         for rule in RuleCode::ALL {
             let key = refusal_key(&ApiError::RuleViolated(rule, String::new()));
             assert_ne!(tr(Lang::Vi, key), key, "{rule:?}");
+            assert_ne!(tr(Lang::En, key), key, "{rule:?}");
         }
     }
 

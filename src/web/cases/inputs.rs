@@ -156,7 +156,7 @@ mod tests {
         let kept = Kept::local(
             &[FieldError::new(
                 "survivor.birth_year",
-                crate::domain::bounds::FieldCode::InvalidFormat,
+                crate::domain::bounds::FieldCode::WrongType,
                 "must be a whole number",
             )],
             FormFields::parse(b"survivor.birth_year=abc"),

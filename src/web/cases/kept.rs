@@ -2,8 +2,9 @@
 //! they met ([`crate::web::refusal`]: the status, whether it was a 412 conflict, the words
 //! above the form, the catalogue key under each refused input). The API's field names
 //! (`survivor.birth_year`, `violence_types[1]`) are the forms' input names, so an error
-//! finds its input by name; its English message is matched to a sentence of the catalogue
-//! ([`problem_key`]), never shown.
+//! finds its input by name; its code (and, where one code covers several explanations, the
+//! field it names) chooses a sentence of the catalogue ([`explain`]). The English message is
+//! never read: rewording it changes no page.
 
 use crate::domain::bounds::FieldCode;
 use crate::http::error::{ApiError, FieldError};
@@ -97,90 +98,177 @@ pub fn error_of(kept: Option<&Kept>, name: &str) -> Option<&'static str> {
     kept.and_then(|kept| kept.error(name))
 }
 
-/// A case form explains every field error by its code, or, where one code covers several
-/// explanations, by its message.
-fn explain(error: &FieldError) -> Option<&'static str> {
+/// A case form explains every field error by its code, and, where one code covers several
+/// explanations, by the field it names (the forms' own names, which are the API's).
+pub fn explain(error: &FieldError) -> Option<&'static str> {
+    let field = error.field.as_str();
     Some(match error.code {
         FieldCode::TooLong => "case_error.too_long",
         FieldCode::FutureDate => "case_error.future",
         FieldCode::NotInVocabulary => "case_error.choose",
         FieldCode::KeyReused => KEY_REUSED,
+        FieldCode::WrongType => "case_error.number",
         // Every day of a case form is named `…_on`.
-        FieldCode::OutOfRange if error.field.ends_with("_on") => "case_error.day_range",
-        _ => problem_key(&error.message),
+        FieldCode::OutOfRange if field.ends_with("_on") => "case_error.day_range",
+        FieldCode::OutOfRange if field == BIRTH_YEAR => "case_error.birth_year",
+        FieldCode::OutOfRange => "case_error.range",
+        FieldCode::InvalidFormat if field.ends_with("_on") => "case_error.date",
+        FieldCode::Required if field == VIOLENCE_TYPES => "case_error.at_least_one",
+        FieldCode::Required if is_yes_no(field) => "case_error.answer",
+        FieldCode::Required => "case_error.required",
+        FieldCode::Inconsistent if field == NIGHTS => "case_error.nights_shelter",
+        FieldCode::Inconsistent | FieldCode::Unknown if field == TRUSTED_ADDRESS => {
+            "case_error.address"
+        }
+        FieldCode::InvalidFormat
+        | FieldCode::Inconsistent
+        | FieldCode::Unknown
+        | FieldCode::Taken
+        | FieldCode::WeakPassword
+        | FieldCode::DisallowedCharacter
+        | FieldCode::MixedScripts => "case_error.invalid",
     })
 }
 
-/// The catalogue key for an API field message (English, naming no value).
-pub fn problem_key(message: &str) -> &'static str {
-    let table: [(&str, &'static str); 11] = [
-        ("in the future", "case_error.future"),
-        ("must be a date", "case_error.date"),
-        ("vocabulary", "case_error.choose"),
-        ("at least one", "case_error.at_least_one"),
-        ("only shelter", "case_error.nights_shelter"),
-        ("age outside", "case_error.birth_year"),
-        ("trusted address", "case_error.address"),
-        ("different request", KEY_REUSED),
-        ("cannot be empty", "case_error.required"),
-        ("is required", "case_error.required"),
-        ("answer", "case_error.answer"),
-    ];
-    if let Some((_, key)) = table.iter().find(|(words, _)| message.contains(words)) {
-        return key;
-    }
-    if message.starts_with("must be from") || message.contains("must be 1 to") {
-        return "case_error.range";
-    }
-    if message.contains("whole number") {
-        return "case_error.number";
-    }
-    "case_error.invalid"
+/// The inputs whose refusals have words of their own.
+const BIRTH_YEAR: &str = "survivor.birth_year";
+const VIOLENCE_TYPES: &str = "violence_types";
+const NIGHTS: &str = "nights";
+const TRUSTED_ADDRESS: &str = "trusted_address";
+
+/// A yes/no question of the new-case form (the survivor's disability, each consent).
+fn is_yes_no(field: &str) -> bool {
+    field == "survivor.disability" || field.starts_with("consent.")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::web::cases::opening::refused as field;
+    use crate::web::i18n::tr;
+
+    /// The fields of the case forms, with every code each may meet.
+    const FIELDS: [&str; 12] = [
+        "opened_on",
+        "survivor.birth_year",
+        "survivor.children_with_her",
+        "survivor.disability",
+        "consent.referral",
+        "violence_types",
+        "violence_types[0]",
+        "nights",
+        "trusted_address",
+        "notes",
+        "type",
+        "Idempotency-Key",
+    ];
 
     #[test]
-    fn api_messages_become_catalogue_keys() {
+    fn every_code_on_every_field_has_words_in_both_languages() {
+        for code in FieldCode::ALL {
+            for field in FIELDS {
+                let key = explain(&field_error(field, *code, "m")).unwrap();
+                for lang in [Lang::Vi, Lang::En] {
+                    assert_ne!(tr(lang, key), key, "{field} {code}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn codes_and_fields_choose_the_words() {
         let cases = [
-            ("opened_on is in the future", "case_error.future"),
-            ("must be a date as YYYY-MM-DD", "case_error.date"),
+            ("opened_on", FieldCode::FutureDate, "case_error.future"),
+            ("opened_on", FieldCode::InvalidFormat, "case_error.date"),
+            ("opened_on", FieldCode::OutOfRange, "case_error.day_range"),
+            ("type", FieldCode::NotInVocabulary, "case_error.choose"),
+            ("children", FieldCode::OutOfRange, "case_error.range"),
+            ("nights", FieldCode::OutOfRange, "case_error.range"),
             (
-                "is not a code of its vocabulary (see GET /vocabularies)",
-                "case_error.choose",
+                "nights",
+                FieldCode::Inconsistent,
+                "case_error.nights_shelter",
             ),
-            ("must be from 0 to 30", "case_error.range"),
-            ("nights: must be 1 to 366", "case_error.range"),
+            ("nights", FieldCode::WrongType, "case_error.number"),
             (
-                "violence_types: at least one is required",
+                "violence_types",
+                FieldCode::Required,
                 "case_error.at_least_one",
             ),
             (
-                "nights: only shelter counts nights",
-                "case_error.nights_shelter",
-            ),
-            (
-                "survivor.birth_year: gives an age outside 0 to 130",
+                "survivor.birth_year",
+                FieldCode::OutOfRange,
                 "case_error.birth_year",
             ),
+            ("trusted_address", FieldCode::Unknown, "case_error.address"),
             (
-                "is not an open trusted address in your area",
+                "trusted_address",
+                FieldCode::Inconsistent,
                 "case_error.address",
             ),
-            ("text: a note cannot be empty", "case_error.required"),
-            (
-                "survivor.name: a name or pseudonym is required",
-                "case_error.required",
-            ),
-            ("something new", "case_error.invalid"),
+            ("text", FieldCode::Required, "case_error.required"),
+            ("consent.services", FieldCode::Required, "case_error.answer"),
+            ("referral", FieldCode::InvalidFormat, "case_error.invalid"),
         ];
-        for (message, key) in cases {
-            assert_eq!(problem_key(message), key, "{message}");
-            assert_ne!(crate::web::i18n::tr(crate::web::i18n::Lang::Vi, key), key);
+        for (field, code, key) in cases {
+            assert_eq!(
+                explain(&field_error(field, code, "m")),
+                Some(key),
+                "{field} {code}"
+            );
         }
+    }
+
+    /// The attack: the API's English is reworded (or a future version says it otherwise);
+    /// every sentence a Vietnamese page shows stays the same.
+    #[test]
+    fn rewording_any_english_message_leaves_every_vietnamese_page_unchanged() {
+        let reworded = ["is required", "Completely new words, 42 of them", ""];
+        for code in FieldCode::ALL {
+            for field in FIELDS {
+                let pages: Vec<String> = reworded
+                    .iter()
+                    .map(|message| {
+                        let kept = Kept::local(
+                            &[field_error(field, *code, message)],
+                            FormFields::default(),
+                        );
+                        let under: Vec<(String, &str)> = kept
+                            .refusal
+                            .fields
+                            .iter()
+                            .map(|(name, key)| (name.clone(), tr(Lang::Vi, key)))
+                            .collect();
+                        let above = kept.message().map(|key| tr(Lang::Vi, key));
+                        format!("{under:?} {above:?} {}", tr(Lang::Vi, kept.refusal.summary))
+                    })
+                    .collect();
+                assert!(
+                    pages.windows(2).all(|pair| pair.first() == pair.get(1)),
+                    "{field} {code}"
+                );
+            }
+        }
+        for rule in crate::domain::rejection::RuleCode::ALL {
+            let pages: Vec<Option<&str>> = reworded
+                .iter()
+                .map(|message| {
+                    let error = ApiError::RuleViolated(rule, (*message).to_owned());
+                    Kept::of(error, FormFields::default(), Lang::Vi)
+                        .ok()
+                        .and_then(|kept| kept.message())
+                        .map(|key| tr(Lang::Vi, key))
+                })
+                .collect();
+            assert!(
+                pages.windows(2).all(|pair| pair.first() == pair.get(1)),
+                "{rule:?}"
+            );
+        }
+    }
+
+    fn field_error(field: &str, code: FieldCode, message: &str) -> FieldError {
+        FieldError::new(field, code, message)
     }
 
     #[test]
@@ -229,7 +317,7 @@ mod tests {
         let local = Kept::local(
             &[field(
                 "nights",
-                FieldCode::InvalidFormat,
+                FieldCode::WrongType,
                 "must be a whole number",
             )],
             kept.fields,

@@ -108,7 +108,7 @@ pub fn whole_number(raw: &str, field: &str, problems: &mut Vec<FieldError>) -> O
     if parsed.is_none() {
         problems.push(refused(
             field,
-            FieldCode::InvalidFormat,
+            FieldCode::WrongType,
             "must be a whole number",
         ));
     }

@@ -18,6 +18,8 @@
 //!   does not follow the head it holds locked with [`StoreError::PositionMismatch`]; the
 //!   writer then reads the head again ([`EventStore::last_record`]) and plans the group anew.
 
+use std::collections::HashMap;
+
 use tokio::sync::watch;
 
 use crate::store::stream::StreamId;
@@ -120,6 +122,25 @@ pub enum StoreError {
     Unavailable(String),
 }
 
+/// The engine's state a group is planned against ([`EventStore::group_state`]).
+#[derive(Debug, Default)]
+pub struct GroupState {
+    /// Each stream asked about, at its current version (0: it does not exist).
+    pub versions: HashMap<StreamId, u64>,
+    /// The stored value of each idempotency key asked about that is stored.
+    pub idempotency: HashMap<[u8; 32], Vec<u8>>,
+}
+
+/// An erasure another process committed ([`EventStore::erasures`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Erased {
+    /// This stream's data key was destroyed.
+    Stream(StreamId),
+    /// Some erasures may have gone unheard (the engine's connection was lost): any key held
+    /// may have been destroyed.
+    Unknown,
+}
+
 /// Called with each idempotency entry's key and value by
 /// [`EventStore::for_each_idempotency`]; an error stops the listing.
 pub type IdempotencyVisitor<'a> = dyn FnMut(&[u8; 32], &[u8]) -> Result<(), StoreError> + 'a;
@@ -165,6 +186,29 @@ pub trait EventStore: Send + Sync {
 
     fn idempotency(&self, key: &[u8; 32]) -> Result<Option<Vec<u8>>, StoreError>;
 
+    /// What the writer needs to plan a group, read at once: the current version of each of
+    /// `streams` and the stored idempotency value of each of `keys` (absent ones are left
+    /// out). An engine a read costs a round trip to answers with one query; the default asks
+    /// [`EventStore::stream_version`] and [`EventStore::idempotency`] one at a time.
+    fn group_state(
+        &self,
+        streams: &[StreamId],
+        keys: &[[u8; 32]],
+    ) -> Result<GroupState, StoreError> {
+        let mut state = GroupState::default();
+        for stream in streams {
+            state
+                .versions
+                .insert(stream.clone(), self.stream_version(stream)?);
+        }
+        for key in keys {
+            if let Some(value) = self.idempotency(key)? {
+                state.idempotency.insert(*key, value);
+            }
+        }
+        Ok(state)
+    }
+
     /// Calls `each` with every idempotency entry (backups). An engine that cannot list them
     /// says so, and a backup of it fails rather than silently leaving them out.
     fn for_each_idempotency(&self, each: &mut IdempotencyVisitor<'_>) -> Result<(), StoreError> {
@@ -176,6 +220,14 @@ pub trait EventStore: Send + Sync {
 
     /// A wrapped key of the active key epoch.
     fn key(&self, id: &KeyId) -> Result<KeyState, StoreError>;
+
+    /// The wrapped keys of `ids` (those stored) in one read, for an engine a read costs a round
+    /// trip to; `None` when it would answer no faster than [`EventStore::key`] one at a time
+    /// (the default), and the reader asks that way.
+    fn keys_of(&self, ids: &[KeyId]) -> Result<Option<Vec<(KeyId, KeyState)>>, StoreError> {
+        let _ = ids;
+        Ok(None)
+    }
 
     /// Every key of the active key epoch (for rotation and verification).
     fn keys(&self) -> Result<Vec<(KeyId, KeyState)>, StoreError>;
@@ -194,6 +246,13 @@ pub trait EventStore: Send + Sync {
 
     /// Write one metadata value durably.
     fn put_meta(&self, name: &str, value: &[u8]) -> Result<(), StoreError>;
+
+    /// Erasures committed by other processes sharing the engine, as it learns of them, so the
+    /// log forgets those streams' keys without waiting to append itself. `None` for an
+    /// engine one process holds alone (sled), where the log's own writer forgets them.
+    fn erasures(&self) -> Option<tokio::sync::broadcast::Receiver<Erased>> {
+        None
+    }
 
     /// Makes this process the one owner of `job` (retention) among the processes sharing the
     /// engine while the returned guard lives; `None` when another holds it. An engine that

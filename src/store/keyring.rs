@@ -208,6 +208,16 @@ impl Keyring {
             .evict(stream);
     }
 
+    /// Drop every stream's key from memory without marking any destroyed: erasures by another
+    /// process may have gone unheard, so each key is read again from the store when next
+    /// needed.
+    pub fn evict_all(&self) {
+        self.streams
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .evict_all();
+    }
+
     /// Whether a stream's data key is held in memory.
     pub fn holds_key(&self, stream: &StreamId) -> bool {
         self.streams

@@ -7,10 +7,12 @@
 //! nothing without the master key. Encryption, the chain and upcasting stay above the engine.
 //!
 //! - `schema`: the tables, and why one head row orders every append. DO NOT CHANGE.
-//! - `append`: a group commit as one transaction under the head row lock, with versions,
-//!   idempotency keys and key changes checked by the database.
+//! - `append`: a group commit as one statement (a function call, so one round trip and one
+//!   transaction) under the head row lock, with versions, idempotency keys and key changes
+//!   checked by the database.
 //! - `listen`: `LISTEN`/`NOTIFY` wake-ups that move the durable head when another server
-//!   appends.
+//!   appends, and pass on the keys other servers' erasures destroyed.
+//! - `vacuum`: the key table vacuumed after an erasure, on a task and connection of its own.
 //! - `epochs`: staging and activating key epochs.
 //! - `bridge`: the blocking trait over the async driver.
 //!
@@ -33,24 +35,28 @@ mod epochs;
 mod error;
 mod listen;
 mod schema;
+mod vacuum;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tokio_postgres::{Config, NoTls, Row};
 
 use crate::store::engine::{
-    AppendBatch, EventStore, IdempotencyVisitor, JobGuard, KeyId, KeyState, StoreError,
-    StoredRecord,
+    AppendBatch, Erased, EventStore, GroupState, IdempotencyVisitor, JobGuard, KeyId, KeyState,
+    StoreError, StoredRecord,
 };
 use crate::store::stream::StreamId;
 use bridge::Bridge;
 use error::{corrupt, db_error, pool_error, to_i64, to_u64};
 
 pub use schema::CHANNEL;
+
+/// Erasure notifications a slow log may fall behind by before it forgets every key instead.
+const ERASURES_QUEUED: usize = 1024;
 
 /// The metadata name the sled engine keeps its key epoch under; refused by `put_meta` here
 /// too, so both engines take the same writes.
@@ -77,6 +83,9 @@ pub struct PgStore {
     committed: AtomicU64,
     /// The committed head, moved by this process's appends and other servers' notifications.
     durable: watch::Sender<u64>,
+    /// Keys other servers' erasures destroyed, as notified.
+    erased: broadcast::Sender<Erased>,
+    vacuum: vacuum::Vacuum,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -140,15 +149,41 @@ impl PgStore {
             to_u64(head.get(0))
         })?;
         let durable = watch::channel(head).0;
-        bridge
-            .handle()
-            .spawn(listen::follow(config, durable.clone()));
+        let erased = broadcast::channel(ERASURES_QUEUED).0;
+        bridge.handle().spawn(listen::follow(
+            config.clone(),
+            listen::Heard {
+                durable: durable.clone(),
+                erased: erased.clone(),
+            },
+        ));
+        let vacuum = vacuum::Vacuum::start(bridge.handle(), config);
         Ok(Self {
             bridge,
             pool,
             committed: AtomicU64::new(head),
             durable,
+            erased,
+            vacuum,
         })
+    }
+
+    /// Waits until the key table has been vacuumed after every erasure this store committed
+    /// so far (the vacuum runs beside the appends; see `vacuum`).
+    pub fn wait_for_vacuum(&self) -> Result<(), StoreError> {
+        let wanted = self.vacuum.requested();
+        let mut done = self.vacuum.done();
+        self.bridge.run(async move {
+            done.wait_for(|done| *done >= wanted)
+                .await
+                .map(|_| ())
+                .map_err(|_| StoreError::Unavailable("the vacuum task stopped".into()))
+        })
+    }
+
+    /// Whether a vacuum of the key table asked for by an erasure has yet to complete.
+    pub fn vacuum_pending(&self) -> bool {
+        *self.vacuum.done().borrow() < self.vacuum.requested()
     }
 
     /// Runs one query on a pooled connection and maps its rows.
@@ -281,8 +316,12 @@ impl EventStore for PgStore {
             return Ok(());
         };
         let last = columns.last();
+        let erases = columns.erases();
         self.bridge.run(append::write(self.pool.clone(), columns))?;
         self.committed.fetch_max(last, Ordering::SeqCst);
+        if erases {
+            self.vacuum.request();
+        }
         Ok(())
     }
 
@@ -355,6 +394,59 @@ impl EventStore for PgStore {
         Ok(rows.pop())
     }
 
+    fn group_state(
+        &self,
+        streams: &[StreamId],
+        keys: &[[u8; 32]],
+    ) -> Result<GroupState, StoreError> {
+        let names: Vec<String> = streams.iter().map(|s| s.as_str().to_owned()).collect();
+        let keys: Vec<Vec<u8>> = keys.iter().map(|key| key.to_vec()).collect();
+        let pool = self.pool.clone();
+        let rows = self.bridge.run(async move {
+            let client = pool.get().await.map_err(pool_error)?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT s.stream, coalesce((SELECT max(r.stream_version) \
+                     FROM tincay_records r WHERE r.stream = s.stream), 0), NULL::bytea, NULL::bytea \
+                     FROM unnest($1::text[]) AS s(stream) \
+                     UNION ALL SELECT NULL, NULL, i.key, i.value FROM tincay_idempotency i \
+                     WHERE i.key = ANY ($2::bytea[])",
+                )
+                .await
+                .map_err(db_error)?;
+            client
+                .query(&statement, &[&names, &keys])
+                .await
+                .map_err(db_error)
+        })?;
+        let mut state = GroupState::default();
+        for row in rows {
+            match (
+                row.get::<_, Option<&str>>(0),
+                row.get::<_, Option<Vec<u8>>>(2),
+            ) {
+                (Some(stream), _) => {
+                    let stream =
+                        StreamId::parse(stream).map_err(|_| corrupt("a record's stream id"))?;
+                    state
+                        .versions
+                        .insert(stream, to_u64(row.get::<_, Option<i64>>(1).unwrap_or(0))?);
+                }
+                (None, Some(key)) => {
+                    let key = <[u8; 32]>::try_from(key.as_slice())
+                        .map_err(|_| corrupt("idempotency key: expected 32 bytes"))?;
+                    state.idempotency.insert(key, row.get(3));
+                }
+                (None, None) => return Err(corrupt("an empty row")),
+            }
+        }
+        Ok(state)
+    }
+
+    fn erasures(&self) -> Option<broadcast::Receiver<Erased>> {
+        Some(self.erased.subscribe())
+    }
+
     fn for_each_idempotency(&self, each: &mut IdempotencyVisitor<'_>) -> Result<(), StoreError> {
         let rows = self.rows(
             "SELECT key, value FROM tincay_idempotency ORDER BY key",
@@ -377,6 +469,26 @@ impl EventStore for PgStore {
             key_state,
         )?;
         Ok(rows.pop().unwrap_or(KeyState::Missing))
+    }
+
+    fn keys_of(&self, ids: &[KeyId]) -> Result<Option<Vec<(KeyId, KeyState)>>, StoreError> {
+        let ids: Vec<String> = ids.iter().map(|id| id.as_str().to_owned()).collect();
+        let pool = self.pool.clone();
+        let rows = self.bridge.run(async move {
+            let client = pool.get().await.map_err(pool_error)?;
+            let statement = client
+                .prepare_cached(
+                    "SELECT k.wrapped, k.id FROM tincay_keys k JOIN tincay_head h \
+                     ON h.id = 1 AND k.epoch = h.key_epoch WHERE k.id = ANY ($1::text[])",
+                )
+                .await
+                .map_err(db_error)?;
+            client.query(&statement, &[&ids]).await.map_err(db_error)
+        })?;
+        rows.iter()
+            .map(|row| Ok((KeyId::from_stored(row.get(1)), key_state(row)?)))
+            .collect::<Result<Vec<_>, StoreError>>()
+            .map(Some)
     }
 
     fn keys(&self) -> Result<Vec<(KeyId, KeyState)>, StoreError> {

@@ -134,6 +134,81 @@ fn two_servers_on_one_database_take_commands_and_each_shows_what_the_other_wrote
     assert!(verified.status.success(), "{verified:?}");
 }
 
+/// A case erased through server A: server B, which had read the case (so holds its data key
+/// in memory), drops the key when the database tells it of the erasure, without writing
+/// anything itself (reading a case would: its access log). Seen on B's
+/// `tincay_stream_keys_in_memory` gauge, which only reading `/metrics` touches.
+#[test]
+fn an_erasure_through_one_server_drops_the_key_from_the_others_memory_without_it_writing() {
+    let (_, url) = crate::pg_server::fresh_database();
+    let fx = Fixture::on_postgres(&url);
+    let key = fx.keygen("tincay.key");
+    let plan = Plan::plain();
+    let serve = |dir: &str| {
+        fx.start(
+            &[
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--key-file",
+                &key,
+                "--data-dir",
+                dir,
+            ],
+            &[],
+        )
+    };
+    let a = serve("a");
+    fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
+    site::set_up(&fx, &key, &a, &plan);
+    let b = serve("b");
+    let on_a = site::sign_in(&a, &plan.volunteer);
+    let (case, version, note) = open_with_note(&a.addr, &on_a, "xoá");
+    // B reads the case, personal data and all: it now holds the case's key.
+    let on_b = site::sign_in(&b, &plan.volunteer);
+    barrier(&b, &on_b);
+    let view = view_at(&b, &on_b, &case, version);
+    assert!(view.to_string().contains(&note), "B shows the note");
+    let held = keys_in_memory(&b);
+    assert!(held >= 1, "B holds the case's key");
+
+    let supervisor = site::sign_in(&a, &plan.supervisor);
+    let (status, body) = a.api(
+        "DELETE",
+        &format!("/cases/{case}?reason=survivor_request"),
+        Some(&supervisor),
+        None,
+    );
+    assert_eq!(status, 204, "{body}");
+    // Only `/metrics` is asked of B from here on: it appends nothing.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let now = keys_in_memory(&b);
+        if now < held {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "B still holds {now} stream keys, the erased case's among them"
+        );
+    }
+    for server in [a, b] {
+        assert!(server.terminate().status.success());
+    }
+}
+
+/// The stream keys a server holds in memory, from its metrics.
+fn keys_in_memory(server: &Server) -> u64 {
+    let (status, text) = server.http("GET", "/metrics", None);
+    assert_eq!(status, 200, "{text}");
+    text.lines()
+        .find_map(|line| line.strip_prefix("tincay_stream_keys_in_memory "))
+        .expect("the metric is there")
+        .trim()
+        .parse()
+        .unwrap()
+}
+
 #[test]
 fn migrate_store_moves_a_served_log_to_postgres_and_back_and_each_engine_serves_it() {
     let (_, url) = crate::pg_server::fresh_database();

@@ -1,7 +1,9 @@
 //! What only the PostgreSQL engine promises: several servers (here, several stores and logs in
-//! one process, each with its own pool, listener and writer) appending to one log; erasure
-//! vacuuming the wrapped key out of the key table's files; single-owner job locks; and the
-//! refusal of a database that would acknowledge before the WAL is flushed.
+//! one process, each with its own pool, listener and writer) appending to one log, none
+//! trusting a stream version it remembers once another appended, and each forgetting a key
+//! another's erasure destroyed without appending; erasure vacuuming the wrapped key out of the
+//! key table's files, beside appends rather than in their way; single-owner job locks; and
+//! the refusal of a database that would acknowledge before the WAL is flushed.
 
 use std::sync::Arc;
 
@@ -197,10 +199,185 @@ fn an_erased_key_leaves_the_key_tables_files() {
         store.key(&KeyId::stream(&stream(case))).unwrap(),
         KeyState::Destroyed
     );
+    store.wait_for_vacuum().unwrap();
     assert!(
         !contains(&heap(server), &wrapped),
         "the erased key's old row version is still in the key table's file"
     );
+}
+
+/// The vacuum after an erasure runs on its own connection: held up behind a transaction that
+/// reads the key table, it leaves the erasure acknowledged and appends to existing cases
+/// going on, and it completes once that transaction ends.
+#[test]
+fn appends_go_on_while_the_key_table_is_vacuumed_after_an_erasure() {
+    let (name, url) = fresh_database();
+    let (store, log) = open(&url);
+    let kept = "case-0a000000-0000-4000-8000-000000000001";
+    let erased = "case-0b000000-0000-4000-8000-000000000002";
+    for case in [kept, erased] {
+        log.append_blocking(request(
+            case,
+            ExpectedVersion::NoStream,
+            vec![note("first")],
+        ))
+        .unwrap();
+    }
+    let KeyState::Wrapped(wrapped) = store.key(&KeyId::stream(&stream(erased))).unwrap() else {
+        panic!("no wrapped key");
+    };
+    // A reader of the key table in an open transaction: VACUUM FULL must wait for it.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let reader = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute("BEGIN; SELECT count(*) FROM tincay_keys")
+            .await
+            .unwrap();
+        client
+    });
+    let mut erase = request(
+        erased,
+        ExpectedVersion::Any,
+        vec![event("case_erased", json!({}), None)],
+    );
+    erase.erase = true;
+    // The erasure is acknowledged although its vacuum cannot run yet (it ran on the writer's
+    // connection before, and the acknowledgement waited for it).
+    let (done, acknowledged) = std::sync::mpsc::channel();
+    let erasing = log.clone();
+    std::thread::spawn(move || {
+        let _ = done.send(
+            erasing
+                .append_blocking(erase)
+                .map(|outcome| outcome.last_position),
+        );
+    });
+    let erased_at = acknowledged
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the erasure waited for the key table's vacuum")
+        .unwrap();
+    // The vacuum is running: waiting for the reader's lock (it gives way after a second and
+    // tries again, so wait until it is seen waiting).
+    let server = PgServer::shared();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while server.psql(
+        &name,
+        "SELECT count(*) FROM pg_stat_activity \
+         WHERE application_name = 'tincay-vacuum' AND wait_event_type = 'Lock'",
+    ) != "1"
+    {
+        assert!(std::time::Instant::now() < deadline, "the vacuum never ran");
+    }
+    for i in 0..20 {
+        let outcome = log
+            .append_blocking(request(
+                kept,
+                ExpectedVersion::Any,
+                vec![note(&format!("{i}"))],
+            ))
+            .unwrap();
+        assert_eq!(outcome.last_position, erased_at + 1 + i);
+    }
+    assert!(store.vacuum_pending(), "the vacuum cannot have run yet");
+    runtime.block_on(reader.batch_execute("COMMIT")).unwrap();
+    store.wait_for_vacuum().unwrap();
+    assert!(!store.vacuum_pending());
+    server.psql(&name, "CHECKPOINT");
+    let file = server.psql(&name, "SELECT pg_relation_filepath('tincay_keys')");
+    assert!(
+        !contains(&std::fs::read(server.data().join(file)).unwrap(), &wrapped),
+        "the erased key's old row version is still in the key table's file"
+    );
+}
+
+/// Server B has a case's key in memory; an erasure on server A makes B forget it as soon as
+/// B hears of it, without B appending: B then reads the case's earlier events without their
+/// personal data.
+#[test]
+fn an_erasure_on_one_server_makes_the_other_forget_the_key_without_appending() {
+    let (_, url) = fresh_database();
+    let (_, first) = open(&url);
+    let (_, second) = open(&url);
+    let case = "case-0a000000-0000-4000-8000-000000000001";
+    first
+        .append_blocking(request(
+            case,
+            ExpectedVersion::NoStream,
+            vec![note("bí mật")],
+        ))
+        .unwrap();
+    let read = second.read_stream(&stream(case)).unwrap();
+    assert!(
+        pii_json(&read[0]).is_some(),
+        "the second server reads the note"
+    );
+    assert!(second.keys().holds_key(&stream(case)));
+    let mut erase = request(
+        case,
+        ExpectedVersion::Any,
+        vec![event("case_erased", json!({}), None)],
+    );
+    erase.erase = true;
+    let erased = first.append_blocking(erase).unwrap();
+    // The second server hears of the erasure through the database's notifications.
+    let mut heads = second.store().subscribe();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(heads.wait_for(|head| *head >= erased.last_position))
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while second.keys().holds_key(&stream(case)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second server still holds the erased case's key"
+        );
+        std::thread::yield_now();
+    }
+    let read = second.read_stream(&stream(case)).unwrap();
+    assert!(
+        matches!(read[0].pii, tincay::store::log::RecordedPii::Erased),
+        "the second server still decrypts the erased case's note"
+    );
+}
+
+/// A server remembers the versions its own appends left; once another server appended to
+/// the stream, it must not plan with them.
+#[test]
+fn a_version_one_server_remembers_is_not_trusted_after_another_appended() {
+    let (_, url) = fresh_database();
+    let (_, first) = open(&url);
+    let (_, second) = open(&url);
+    let case = "case-0a000000-0000-4000-8000-000000000001";
+    first
+        .append_blocking(request(case, ExpectedVersion::NoStream, vec![note("1")]))
+        .unwrap();
+    second
+        .append_blocking(request(case, ExpectedVersion::Exact(1), vec![note("2")]))
+        .unwrap();
+    let stale = first.append_blocking(request(case, ExpectedVersion::Exact(1), vec![note("x")]));
+    assert!(
+        matches!(
+            stale,
+            Err(tincay::store::log::AppendError::WrongVersion { actual: 2 })
+        ),
+        "{stale:?}"
+    );
+    let next = first
+        .append_blocking(request(case, ExpectedVersion::Any, vec![note("3")]))
+        .unwrap();
+    assert_eq!((next.first_position, next.stream_version), (3, 3));
+    let report = verify(first.store().as_ref(), master(), &|_| Ok(())).unwrap();
+    assert_eq!(report.records, 3);
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -87,6 +87,12 @@ impl KeyCache {
         self.previous.remove(stream);
     }
 
+    /// Drop every key from memory only.
+    pub(super) fn evict_all(&mut self) {
+        self.current.clear();
+        self.previous.clear();
+    }
+
     pub(super) fn len(&self) -> usize {
         self.current.len() + self.previous.len()
     }

@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 
 use crate::store::engine::{EventStore, KeyId, KeyState, StoreError};
+use crate::store::stream::StreamId;
 
 /// Wrapped keys and tombstones by key id. Holds no key material in the clear.
 ///
@@ -34,6 +35,20 @@ impl WrappedKeys {
     /// Every key of the store's active epoch.
     pub fn read(store: &dyn EventStore) -> Result<Self, StoreError> {
         Ok(Self::from_keys(store.keys()?))
+    }
+
+    /// The keys of these streams that are stored, read at once, where the store can (see
+    /// [`EventStore::keys_of`]); `None` where it cannot. For one range of a read: dropped
+    /// as soon as that range is decrypted.
+    pub fn of_streams<'s>(
+        store: &dyn EventStore,
+        streams: impl Iterator<Item = &'s StreamId>,
+    ) -> Result<Option<Self>, StoreError> {
+        let ids: Vec<KeyId> = streams.map(KeyId::stream).collect();
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        Ok(store.keys_of(&ids)?.map(Self::from_keys))
     }
 
     fn from_keys(keys: Vec<(KeyId, KeyState)>) -> Self {

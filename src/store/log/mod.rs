@@ -8,6 +8,7 @@
 //! - [`read_ahead`]: events read, decrypted (and decoded) ahead of the caller by a pool of
 //!   threads, one per core, and handed out in order (replays).
 //! - [`subscription`]: following the log from a position as it grows.
+//! - `erasures`: forgetting the keys other processes' erasures destroyed (a shared engine).
 //! - [`round_trip`]: decode before append: every event must read back as it was written
 //!   before it is sealed.
 //!
@@ -15,6 +16,7 @@
 //! sync is fatal: the log stops acknowledging and calls the fatal handler (by default the
 //! process exits), because the kernel may already have dropped the unwritten pages.
 
+mod erasures;
 pub(crate) mod idempotency;
 pub mod open;
 pub mod read;

@@ -138,7 +138,9 @@ impl EventLog {
         } else {
             initialise(store.as_ref(), &master)?;
         }
+        let erasures = super::erasures::subscribe(store.as_ref());
         let keys = Arc::new(Keyring::load(store.as_ref(), master)?);
+        super::erasures::follow(erasures, &keys).map_err(OpenError::Thread)?;
         let head = match store.last_record()? {
             None => None,
             Some(last) => {

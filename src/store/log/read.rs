@@ -188,6 +188,11 @@ impl EventLog {
     ) -> Result<Mapped<T>, ReadError> {
         let records = self.inner.store.read_from(position, limit)?;
         let last = records.last().map(|record| record.position);
+        let fetched = match scanned {
+            Some(_) => None,
+            None => self.range_keys(&records)?,
+        };
+        let scanned = scanned.or(fetched.as_ref());
         let opener = self
             .opener()
             .wanting(wanted)
@@ -195,6 +200,24 @@ impl EventLog {
             .scanned(scanned);
         let events = open_all(records, opener, map)?;
         Ok(Mapped { events, last })
+    }
+
+    /// The wrapped keys of a range's streams whose keys are not in memory, read at once where
+    /// the store reads them faster so (PostgreSQL: one query, not one per case).
+    fn range_keys(&self, records: &[StoredRecord]) -> Result<Option<WrappedKeys>, StoreError> {
+        let mut streams = std::collections::HashSet::new();
+        let mut previous = None;
+        for record in records {
+            // An append's events are consecutive: most records follow one of their stream.
+            if previous == Some(&record.stream) {
+                continue;
+            }
+            previous = Some(&record.stream);
+            if !streams.contains(&record.stream) && !self.inner.keys.holds_key(&record.stream) {
+                streams.insert(record.stream.clone());
+            }
+        }
+        WrappedKeys::of_streams(self.inner.store.as_ref(), streams.iter())
     }
 
     /// An opener of this log's records: every personal part, keys kept.

@@ -17,6 +17,7 @@
 
 mod plan;
 
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::Instant;
@@ -24,10 +25,12 @@ use std::time::Instant;
 use zeroize::Zeroize;
 
 use crate::store::crypto::GENESIS_MAC;
-use crate::store::engine::{EventStore, StoreError};
+use crate::store::engine::{EventStore, GroupState, StoreError};
 use crate::store::keyring::Keyring;
+use crate::store::log::idempotency::IdempotencyEntry;
 use crate::store::log::{AppendError, AppendOutcome, AppendRequest, LogHead, LogOptions, LogStats};
 use crate::store::record::SealedRecord;
+use crate::store::stream::StreamId;
 use plan::{KeyEffect, Pending, Planned, Step};
 
 pub(super) type Reply = tokio::sync::oneshot::Receiver<Result<AppendOutcome, AppendError>>;
@@ -54,6 +57,12 @@ pub(super) struct Writer {
     /// The engine's head may have moved without this writer (another process appended, or
     /// an append's outcome is unknown): read it again before the next plan.
     stale: bool,
+    /// Streams' versions as this writer's commits left them, valid while the engine's head
+    /// is the written head (nothing else appended since): a group is planned without asking
+    /// the engine for them. The engine checks every expected version again in its
+    /// transaction, which it refuses if another process moved the head; then the writer
+    /// forgets them all ([`Writer::refresh_if_stale`]).
+    versions: HashMap<StreamId, u64>,
 }
 
 impl Writer {
@@ -74,6 +83,7 @@ impl Writer {
             written,
             failed: false,
             stale: false,
+            versions: HashMap::new(),
         }
     }
 
@@ -161,7 +171,15 @@ impl Writer {
             if let Err(error) = self.refresh_if_stale() {
                 return group.iter().map(|_| Err(unavailable(&error))).collect();
             }
-            let mut pending = Pending::new(self.store.as_ref(), &self.keys, self.written);
+            let known = match self.group_state(group) {
+                Ok(known) => known,
+                Err(error) => {
+                    self.stale = true;
+                    return group.iter().map(|_| Err(unavailable(&error))).collect();
+                }
+            };
+            let mut pending =
+                Pending::knowing(self.store.as_ref(), &self.keys, self.written, known, true);
             let mut results = Vec::with_capacity(group.len());
             let mut planned = Vec::new();
             for job in group {
@@ -176,11 +194,16 @@ impl Writer {
                 });
             }
             let head = pending.head;
+            let versions = pending.take_versions();
             match self.commit(planned, head) {
-                Ok(()) => return results,
+                Ok(()) => {
+                    self.remember_versions(versions);
+                    return results;
+                }
                 Err(Refused::HeadMoved) => {}
                 // The engine disagrees with the plan: let each job meet it on its own.
                 Err(Refused::Version(_)) => {
+                    self.versions.clear();
                     return group
                         .iter()
                         .map(|job| self.write_one(&job.request))
@@ -199,6 +222,48 @@ impl Writer {
                 )))
             })
             .collect()
+    }
+
+    /// The engine's state the group is planned against: each stream's version from what this
+    /// writer's commits left where it knows it, and the rest, with every idempotency key of
+    /// the group, read from the engine at once.
+    fn group_state(&self, group: &[Job]) -> Result<GroupState, StoreError> {
+        let chain = self.keys.chain();
+        let keys: Vec<[u8; 32]> = group
+            .iter()
+            .filter_map(|job| job.request.idempotency.as_ref())
+            .map(|given| IdempotencyEntry::hash(chain, given).key)
+            .collect();
+        let mut known = GroupState::default();
+        let mut asked = HashSet::new();
+        let mut unknown = Vec::new();
+        for job in group {
+            let stream = &job.request.stream;
+            match self.versions.get(stream) {
+                Some(version) => {
+                    known.versions.insert(stream.clone(), *version);
+                }
+                None => {
+                    if asked.insert(stream) {
+                        unknown.push(stream.clone());
+                    }
+                }
+            }
+        }
+        if !unknown.is_empty() || !keys.is_empty() {
+            let read = self.store.group_state(&unknown, &keys)?;
+            known.versions.extend(read.versions);
+            known.idempotency = read.idempotency;
+        }
+        Ok(known)
+    }
+
+    /// Keeps the versions a committed group left, within bounds.
+    fn remember_versions(&mut self, versions: HashMap<StreamId, u64>) {
+        if self.versions.len() + versions.len() > VERSIONS_KEPT {
+            self.versions.clear();
+        }
+        self.versions.extend(versions);
     }
 
     /// One job in its own engine transaction.
@@ -257,6 +322,7 @@ impl Writer {
         }
         self.written = head;
         *self.durable.lock().unwrap_or_else(PoisonError::into_inner) = Some(head);
+        self.versions.clear();
         self.stale = false;
         Ok(())
     }
@@ -306,6 +372,10 @@ impl Writer {
 
 /// How many times a group is planned anew because another process moved the head.
 const MAX_REPLANS: usize = 64;
+
+/// Streams whose versions the writer keeps between groups (a few MiB at most); past this
+/// it forgets them all and reads them again from the engine.
+const VERSIONS_KEPT: usize = 65_536;
 
 /// Records read at a time while catching the written head up with the engine's.
 const REFRESH_BATCH: usize = 4096;

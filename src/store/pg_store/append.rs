@@ -1,16 +1,21 @@
-//! One group commit as one PostgreSQL transaction.
+//! One group commit as one PostgreSQL statement, and so one transaction and one round trip:
+//! a call of [`FUNCTION`] with the group as column arrays.
 //!
-//! The transaction locks the head row first (`FOR UPDATE`), so it runs after every append that
+//! The function locks the head row first (`FOR UPDATE`), so it runs after every append that
 //! locked it before, from whichever server, and sees their commits. Under that lock it checks,
 //! in the database: that the group's first position follows the head (else another server
 //! appended since the writer planned, and the group is refused with
 //! [`StoreError::PositionMismatch`] to be planned again), each stream's current version, that
-//! no idempotency key and no created key exists yet. Then it writes the records, the entries
-//! and key changes, moves the head and notifies [`CHANNEL`](super::schema::CHANNEL); the
-//! notification is delivered only once the transaction commits.
+//! no idempotency key and no created key exists yet. Only then does it write the records, the
+//! entries and key changes, move the head and notify [`CHANNEL`](super::schema::CHANNEL) (and
+//! `tincay_erased` with each destroyed key's id); notifications are delivered only once the
+//! transaction commits. A refusal so writes nothing, and the statement's implicit transaction
+//! commits nothing but the lock it releases.
 //!
 //! The checks that need no database (consecutive positions and versions) run first, in
-//! [`Columns::of`], and the batches become column arrays written with one statement per table.
+//! [`Columns::of`]. The function touches the key table only when the group creates or destroys
+//! a key, so appends to existing cases go on while the key table is vacuumed after an erasure
+//! (`super::vacuum`).
 
 use std::collections::HashMap;
 
@@ -24,7 +29,6 @@ use crate::store::engine::{AppendBatch, KeyChange, StoreError};
 pub(super) struct Columns {
     first: u64,
     last: u64,
-    positions: Vec<i64>,
     streams: Vec<String>,
     versions: Vec<i64>,
     bytes: Vec<Vec<u8>>,
@@ -72,11 +76,11 @@ impl Columns {
                 }
                 version = record.stream_version;
                 next_position = record.position.checked_add(1);
-                if columns.positions.is_empty() {
+                if columns.streams.is_empty() {
                     columns.first = record.position;
                 }
                 columns.last = record.position;
-                columns.positions.push(to_i64(record.position)?);
+                to_i64(record.position)?;
                 columns.streams.push(stream.to_owned());
                 columns.versions.push(to_i64(record.stream_version)?);
                 columns.bytes.push(record.bytes.clone());
@@ -95,7 +99,7 @@ impl Columns {
                 Some(KeyChange::Destroy { id }) => columns.destroyed.push(id.as_str().to_owned()),
             }
         }
-        Ok((!columns.positions.is_empty()).then_some(columns))
+        Ok((!columns.streams.is_empty()).then_some(columns))
     }
 
     /// The last position the group writes.
@@ -109,131 +113,128 @@ impl Columns {
     }
 }
 
-/// Writes the group in one transaction; see the module documentation.
-pub(super) async fn write(pool: Pool, columns: Columns) -> Result<(), StoreError> {
-    let mut client = pool.get().await.map_err(pool_error)?;
-    let tx = client.transaction().await.map_err(db_error)?;
-    let lock = tx
-        .prepare_cached("SELECT position FROM tincay_head WHERE id = 1 FOR UPDATE")
-        .await
-        .map_err(db_error)?;
-    let head = to_u64(tx.query_one(&lock, &[]).await.map_err(db_error)?.get(0))?;
-    if head.checked_add(1) != Some(columns.first) {
-        // Rolled back on drop.
-        return Err(StoreError::PositionMismatch(columns.first));
-    }
-    let current = tx
-        .prepare_cached(
-            "SELECT s.stream, coalesce(max(r.stream_version), 0) \
-             FROM unnest($1::text[]) AS s(stream) \
-             LEFT JOIN tincay_records r ON r.stream = s.stream GROUP BY s.stream",
-        )
-        .await
-        .map_err(db_error)?;
-    let names: Vec<&str> = columns.expected.iter().map(|(s, _)| s.as_str()).collect();
-    let mut actual = HashMap::new();
-    for row in tx.query(&current, &[&names]).await.map_err(db_error)? {
-        actual.insert(row.get::<_, String>(0), to_u64(row.get(1))?);
-    }
-    for (stream, expected) in &columns.expected {
-        let found = actual.get(stream).copied().unwrap_or(0);
-        if found != *expected {
-            return Err(StoreError::WrongVersion { actual: found });
-        }
-    }
-    let insert = tx
-        .prepare_cached(
-            "INSERT INTO tincay_records (position, stream, stream_version, bytes) \
-             SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[])",
-        )
-        .await
-        .map_err(db_error)?;
-    tx.execute(
-        &insert,
-        &[
-            &columns.positions,
-            &columns.streams,
-            &columns.versions,
-            &columns.bytes,
-        ],
-    )
-    .await
-    .map_err(db_error)?;
-    if !columns.idempotency_keys.is_empty() {
-        let remember = tx
-            .prepare_cached(
-                "INSERT INTO tincay_idempotency (key, value) \
-                 SELECT * FROM unnest($1::bytea[], $2::bytea[]) ON CONFLICT (key) DO NOTHING",
-            )
-            .await
-            .map_err(db_error)?;
-        let stored = tx
-            .execute(
-                &remember,
-                &[&columns.idempotency_keys, &columns.idempotency_values],
-            )
-            .await
-            .map_err(db_error)?;
-        if stored != columns.idempotency_keys.len() as u64 {
-            // Another server stored the key first: planned again, the retry finds it.
-            return Err(StoreError::PositionMismatch(columns.first));
-        }
-    }
-    if !columns.created_ids.is_empty() {
-        let create = tx
-            .prepare_cached(
-                "INSERT INTO tincay_keys (epoch, id, wrapped) \
-                 SELECT h.key_epoch, k.id, k.wrapped \
-                 FROM unnest($1::text[], $2::bytea[]) AS k(id, wrapped), tincay_head h \
-                 WHERE h.id = 1 ON CONFLICT (epoch, id) DO NOTHING",
-            )
-            .await
-            .map_err(db_error)?;
-        let created = tx
-            .execute(&create, &[&columns.created_ids, &columns.created_wrapped])
-            .await
-            .map_err(db_error)?;
-        if created != columns.created_ids.len() as u64 {
-            // Never over a live key, never over a tombstone: erasure is final.
-            return Err(StoreError::PositionMismatch(columns.first));
-        }
-    }
-    if !columns.destroyed.is_empty() {
-        let destroy = tx
-            .prepare_cached(
-                "INSERT INTO tincay_keys (epoch, id, wrapped) \
-                 SELECT h.key_epoch, k.id, NULL FROM unnest($1::text[]) AS k(id), tincay_head h \
-                 WHERE h.id = 1 ON CONFLICT (epoch, id) DO UPDATE SET wrapped = NULL",
-            )
-            .await
-            .map_err(db_error)?;
-        tx.execute(&destroy, &[&columns.destroyed])
-            .await
-            .map_err(db_error)?;
-    }
-    let advance = tx
-        .prepare_cached(
-            "WITH moved AS (UPDATE tincay_head SET position = $1 WHERE id = 1 RETURNING position) \
-             SELECT pg_notify('tincay_log', position::text) FROM moved",
-        )
-        .await
-        .map_err(db_error)?;
-    tx.execute(&advance, &[&to_i64(columns.last)?])
-        .await
-        .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
-    if columns.erases() {
-        vacuum_keys(&client).await;
-    }
-    Ok(())
-}
+/// The function a group commit is: one statement, so one round trip and one transaction
+/// (an implicit one, committed when the statement returns). It answers `status` 0 once it
+/// has written the group, or, having written nothing: 1 when the group's first position does
+/// not follow the head (another server appended), 2 with the stream's `actual` version when
+/// an expected version is stale, 3 when an idempotency key or a created key is stored
+/// already (another server stored it first). Every refusal is decided before the first
+/// write, under the head row lock that every append, from every server, takes first.
+///
+/// Versioned by name: a server of another version may run its own beside it.
+pub(super) const FUNCTION: &str = "
+CREATE OR REPLACE FUNCTION tincay_append_group_v1(
+    p_first bigint, p_streams text[], p_versions bigint[], p_bytes bytea[],
+    p_expected_streams text[], p_expected bigint[],
+    p_idempotency_keys bytea[], p_idempotency_values bytea[],
+    p_created_ids text[], p_created_wrapped bytea[], p_destroyed text[],
+    OUT status integer, OUT actual bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    v_head bigint;
+    v_epoch integer;
+    v_last bigint := p_first + cardinality(p_streams) - 1;
+BEGIN
+    SELECT h.position, h.key_epoch INTO v_head, v_epoch
+        FROM tincay_head h WHERE h.id = 1 FOR UPDATE;
+    IF v_head + 1 <> p_first THEN
+        status := 1;
+        RETURN;
+    END IF;
+    SELECT c.at INTO actual FROM (
+        SELECT e.expected, coalesce((SELECT max(r.stream_version) FROM tincay_records r
+                                     WHERE r.stream = e.stream), 0) AS at
+        FROM unnest(p_expected_streams, p_expected) AS e(stream, expected)
+    ) c WHERE c.at <> c.expected LIMIT 1;
+    IF FOUND THEN
+        status := 2;
+        RETURN;
+    END IF;
+    actual := NULL;
+    -- The key and idempotency tables only when the group has rows for them (a statement
+    -- locks its tables when it is planned, even if it then reads nothing): an append to an
+    -- existing case never waits for the key table's VACUUM FULL after an erasure.
+    IF cardinality(p_idempotency_keys) > 0 THEN
+        IF EXISTS (SELECT 1 FROM tincay_idempotency i WHERE i.key = ANY (p_idempotency_keys)) THEN
+            status := 3;
+            RETURN;
+        END IF;
+    END IF;
+    IF cardinality(p_created_ids) > 0 THEN
+        IF EXISTS (SELECT 1 FROM tincay_keys k
+                   WHERE k.epoch = v_epoch AND k.id = ANY (p_created_ids)) THEN
+            status := 3;
+            RETURN;
+        END IF;
+    END IF;
+    INSERT INTO tincay_records (position, stream, stream_version, bytes)
+        SELECT p_first + r.n - 1, r.stream, r.version, r.bytes
+        FROM unnest(p_streams, p_versions, p_bytes) WITH ORDINALITY AS r(stream, version, bytes, n);
+    IF cardinality(p_idempotency_keys) > 0 THEN
+        INSERT INTO tincay_idempotency (key, value)
+            SELECT * FROM unnest(p_idempotency_keys, p_idempotency_values);
+    END IF;
+    IF cardinality(p_created_ids) > 0 THEN
+        INSERT INTO tincay_keys (epoch, id, wrapped)
+            SELECT v_epoch, k.id, k.wrapped
+            FROM unnest(p_created_ids, p_created_wrapped) AS k(id, wrapped);
+    END IF;
+    IF cardinality(p_destroyed) > 0 THEN
+        INSERT INTO tincay_keys (epoch, id, wrapped)
+            SELECT v_epoch, k.id, NULL FROM unnest(p_destroyed) AS k(id)
+            ON CONFLICT (epoch, id) DO UPDATE SET wrapped = NULL;
+        PERFORM pg_notify('tincay_erased', k.id) FROM unnest(p_destroyed) AS k(id);
+    END IF;
+    UPDATE tincay_head SET position = v_last WHERE id = 1;
+    PERFORM pg_notify('tincay_log', v_last::text);
+    status := 0;
+END
+$fn$;
+";
 
-/// Rewrites the key table so an erased key's old row version leaves its files (see the
-/// threat model in deploy/POSTGRES.md: it stays in WAL and base backups). The erasure has
-/// committed whatever this does; a failure is logged, and the next erasure's vacuum does it.
-async fn vacuum_keys(client: &tokio_postgres::Client) {
-    if let Err(error) = client.batch_execute("VACUUM FULL tincay_keys").await {
-        let error = db_error(error);
-        tracing::warn!(%error, "cannot vacuum the key table after an erasure");
+/// Writes the group with one call of [`FUNCTION`]; see the module documentation.
+pub(super) async fn write(pool: Pool, columns: Columns) -> Result<(), StoreError> {
+    let client = pool.get().await.map_err(pool_error)?;
+    let call = client
+        .prepare_cached(
+            "SELECT status, actual FROM tincay_append_group_v1(\
+             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .await
+        .map_err(db_error)?;
+    let (expected_streams, expected): (Vec<&str>, Vec<i64>) = columns
+        .expected
+        .iter()
+        .map(|(stream, version)| Ok((stream.as_str(), to_i64(*version)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?
+        .into_iter()
+        .unzip();
+    let row = client
+        .query_one(
+            &call,
+            &[
+                &to_i64(columns.first)?,
+                &columns.streams,
+                &columns.versions,
+                &columns.bytes,
+                &expected_streams,
+                &expected,
+                &columns.idempotency_keys,
+                &columns.idempotency_values,
+                &columns.created_ids,
+                &columns.created_wrapped,
+                &columns.destroyed,
+            ],
+        )
+        .await
+        .map_err(db_error)?;
+    match row.get::<_, i32>(0) {
+        0 => Ok(()),
+        2 => Err(StoreError::WrongVersion {
+            actual: to_u64(row.get::<_, Option<i64>>(1).unwrap_or(0))?,
+        }),
+        // The head moved, or another server stored an idempotency key or a created key
+        // first: planned again, the retry finds them.
+        _ => Err(StoreError::PositionMismatch(columns.first)),
     }
 }

@@ -11,6 +11,9 @@
 //! - `tincay_idempotency`: idempotency entries (keyed hashes and the first outcome).
 //! - `tincay_keys`: wrapped keys by key epoch; `wrapped` NULL is an erased key's tombstone.
 //! - `tincay_meta`: a little metadata (format marker, log id, key check values).
+//!
+//! Beside them, the function a group commit calls (`super::append::FUNCTION`), replaced by
+//! each server at start.
 
 use tokio_postgres::Client;
 
@@ -19,6 +22,10 @@ use crate::store::engine::StoreError;
 
 /// The channel each append notifies with its last position, once it commits.
 pub const CHANNEL: &str = "tincay_log";
+
+/// The channel an erasure notifies with the id of each key it destroyed (`dek:<stream>`),
+/// once it commits: every server then forgets that key.
+pub const ERASED_CHANNEL: &str = "tincay_erased";
 
 const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS tincay_head (
@@ -63,5 +70,8 @@ pub async fn create(client: &mut Client) -> Result<(), StoreError> {
     .await
     .map_err(db_error)?;
     tx.batch_execute(CREATE).await.map_err(db_error)?;
+    tx.batch_execute(super::append::FUNCTION)
+        .await
+        .map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }

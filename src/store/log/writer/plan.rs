@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::store::crypto::DataKey;
-use crate::store::engine::{AppendBatch, EventStore, KeyChange, KeyId, StoreError, StoredRecord};
+use crate::store::engine::{
+    AppendBatch, EventStore, GroupState, KeyChange, KeyId, StoreError, StoredRecord,
+};
 use crate::store::keyring::{Keyring, StreamKey};
 use crate::store::log::idempotency::{self, IdempotencyEntry};
 use crate::store::log::{AppendError, AppendOutcome, AppendRequest, ExpectedVersion, LogHead};
@@ -54,10 +56,27 @@ pub(super) struct Pending<'a> {
     stream_keys: HashMap<StreamId, Option<Arc<DataKey>>>,
     /// Idempotency entries of planned appends.
     idempotency: HashMap<[u8; 32], Vec<u8>>,
+    /// The engine's state known for the whole group before planning (streams' versions and
+    /// idempotency entries); what it does not cover is read from the engine one by one.
+    known: GroupState,
+    /// Whether `known` holds every idempotency entry of the group's keys that is stored.
+    idempotency_read: bool,
 }
 
 impl<'a> Pending<'a> {
     pub fn new(store: &'a dyn EventStore, keys: &'a Keyring, head: LogHead) -> Self {
+        Self::knowing(store, keys, head, GroupState::default(), false)
+    }
+
+    /// [`Pending::new`] with the engine's state for the group already known; with
+    /// `idempotency_read`, every stored entry of the group's idempotency keys is in it.
+    pub fn knowing(
+        store: &'a dyn EventStore,
+        keys: &'a Keyring,
+        head: LogHead,
+        known: GroupState,
+        idempotency_read: bool,
+    ) -> Self {
         Self {
             store,
             keys,
@@ -65,7 +84,15 @@ impl<'a> Pending<'a> {
             versions: HashMap::new(),
             stream_keys: HashMap::new(),
             idempotency: HashMap::new(),
+            known,
+            idempotency_read,
         }
+    }
+
+    /// Every planned stream's version after the planned appends (the engine's once they
+    /// commit); planning further jobs after this reads them from the engine again.
+    pub fn take_versions(&mut self) -> HashMap<StreamId, u64> {
+        std::mem::take(&mut self.versions)
     }
 
     /// Checks, seals and chains one job after the ones planned so far. Reads the engine but
@@ -207,11 +234,19 @@ impl<'a> Pending<'a> {
         if let Some(value) = self.idempotency.get(key) {
             return Ok(Some(value.clone()));
         }
+        if self.idempotency_read {
+            // The group's keys were all read at once: one not found is not stored.
+            return Ok(self.known.idempotency.get(key).cloned());
+        }
         Ok(self.store.idempotency(key)?)
     }
 
     fn stream_version(&self, stream: &StreamId) -> Result<u64, AppendError> {
-        match self.versions.get(stream) {
+        match self
+            .versions
+            .get(stream)
+            .or_else(|| self.known.versions.get(stream))
+        {
             Some(version) => Ok(*version),
             None => Ok(self.store.stream_version(stream)?),
         }

@@ -1,15 +1,17 @@
 //! The log's benchmark: durable appends per second with 1, 8 and 64 concurrent writers, side
-//! by side with a baseline that appends the same encrypted records to SQLite (WAL,
-//! `synchronous=FULL`, one transaction per append), and the replay rate (events decrypted,
-//! decoded and folded into case state per second).
+//! by side, in the same run, with honest peers ([`peers`]): the disk's own `fdatasync` rate
+//! (measured first), SQLite with one writer thread doing group commit (WAL,
+//! `synchronous=FULL`), and PostgreSQL with one INSERT per event from N connections; then the
+//! replay rate (events decrypted, decoded and folded into case state per second).
 //!
 //! Each tincay run is paired with one of the same appends without decode before append
 //! (`EventCheck::Unchecked`), so the check's cost is a ratio measured in one run.
 //!
 //! `cargo bench --bench log` prints the machine it ran on, its load average (the cores are
 //! shared) and the median of several runs.
-//! The same on PostgreSQL follows ([`postgres`]: a local cluster the benchmark starts, and a
-//! plain-SQL baseline); `TINCAY_BENCH_PG=0` skips it, `TINCAY_BENCH_ONLY=postgres` runs only it.
+//! tincay on PostgreSQL follows ([`postgres`]: a local cluster the benchmark starts, and a
+//! plain-SQL baseline); `TINCAY_BENCH_PG=0` skips it and the PostgreSQL peer,
+//! `TINCAY_BENCH_ONLY=postgres` runs only it.
 //! `TINCAY_BENCH_QUICK=1` runs fewer, smaller rounds. For profiling one part:
 //! `TINCAY_BENCH_ONLY=appends` or `TINCAY_BENCH_ONLY=replay`, and
 //! `TINCAY_BENCH_REPLAY_EVENTS=N` to replay another number of events and
@@ -31,6 +33,7 @@ mod machine;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod fixtures;
+mod peers;
 #[path = "../../tests/suite/pg_server.rs"]
 #[allow(dead_code)]
 mod pg_server;
@@ -111,19 +114,31 @@ fn main() {
     print_load("at the end");
 }
 
-/// Durable appends per second with 1, 8 and 64 writers, tincay and SQLite; tincay's medians.
+/// Durable appends per second with 1, 8 and 64 writers, tincay beside its peers; tincay's
+/// medians.
 fn appends(root: &Path, settings: &Settings) -> Vec<f64> {
+    let (disk, micros) = peers::disk_fdatasync_rate(root);
     println!(
-        "\ndurable appends/s (median of {} runs; one event per append)",
+        "\nthe disk: {disk:.0} fdatasyncs/s ({micros:.0} µs each: 8 KiB written over a file \
+         already written, then fdatasync, one thread)"
+    );
+    let with_pg = std::env::var("TINCAY_BENCH_PG").as_deref() != Ok("0");
+    println!(
+        "\ndurable appends/s (median of {} runs; one event per append; peers: SQLite WAL \
+         synchronous=FULL with one writer thread doing group commit, PostgreSQL \
+         synchronous_commit=on with one INSERT per event from N connections)",
         settings.runs
     );
     println!(
-        "{:>8} {:>14} {:>14} {:>8} {:>12} {:>14} {:>10}",
+        "{:>8} {:>12} {:>10} {:>12} {:>9} {:>10} {:>12} {:>9} {:>14} {:>10}",
         "writers",
         "tincay/sled",
-        "sqlite FULL",
-        "ratio",
         "avg group",
+        "sqlite 1w",
+        "/sqlite",
+        "sql group",
+        "pg inserts",
+        "/pg",
         "no decode chk",
         "chk/no chk"
     );
@@ -132,7 +147,8 @@ fn appends(root: &Path, settings: &Settings) -> Vec<f64> {
     for writers in [1usize, 8, 64] {
         let mut tincay_rates = Vec::new();
         let mut unchecked_rates = Vec::new();
-        let mut sqlite_rates = Vec::new();
+        let (mut sqlite_rates, mut sqlite_groups) = (Vec::new(), Vec::new());
+        let mut pg_rates = Vec::new();
         let mut groups = Vec::new();
         for run in 0..settings.runs {
             let dir = root.join(format!("sled-{writers}-{run}"));
@@ -163,11 +179,25 @@ fn appends(root: &Path, settings: &Settings) -> Vec<f64> {
             }
             let _ = std::fs::remove_dir_all(&unchecked_dir);
             let db = root.join(format!("sqlite-{writers}-{run}.db"));
-            sqlite_rates.push(sqlite_appends(&db, writers, &records));
+            let (rate, group) = peers::sqlite_group_commit(&db, writers, &records);
+            sqlite_rates.push(rate);
+            sqlite_groups.push(group);
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            if with_pg {
+                let (_, url) = pg_server::fresh_database();
+                pg_rates.push(postgres::plain_appends(&url, writers, settings.appends));
+            }
             let _ = std::fs::remove_dir_all(&dir);
         }
-        let (ours, theirs) = (median(&mut tincay_rates), median(&mut sqlite_rates));
+        let (ours, sqlite) = (median(&mut tincay_rates), median(&mut sqlite_rates));
         let unchecked = median(&mut unchecked_rates);
+        let pg = if pg_rates.is_empty() {
+            f64::NAN
+        } else {
+            median(&mut pg_rates)
+        };
         medians.push(ours);
         match writers {
             1 => single = ours,
@@ -175,15 +205,22 @@ fn appends(root: &Path, settings: &Settings) -> Vec<f64> {
             _ => {}
         }
         println!(
-            "{writers:>8} {ours:>14.0} {theirs:>14.0} {:>7.2}x {:>12.1} {unchecked:>14.0} {:>9.3}x",
-            ours / theirs,
+            "{writers:>8} {ours:>12.0} {:>10.1} {sqlite:>12.0} {:>8.2}x {:>10.1} {pg:>12.0} {:>8.2}x {unchecked:>14.0} {:>9.3}x",
             median(&mut groups),
+            ours / sqlite,
+            median(&mut sqlite_groups),
+            ours / pg,
             ours / unchecked
         );
     }
     println!(
-        "64 writers / 1 writer on tincay: {:.2}x (issue 2's target: at least 4x)",
-        many / single
+        "64 writers / 1 writer on tincay: {:.2}x; 1 writer / the disk's fdatasync rate: {:.2}",
+        many / single,
+        single / disk
+    );
+    println!(
+        "issue 26's targets: 1 writer >= 8,000/s and >= 1.2x SQLite; 64 writers >= 50,000/s \
+         and >= 2x PostgreSQL"
     );
     medians
 }
@@ -222,7 +259,7 @@ pub fn note_event(i: usize) -> EncodedEvent {
 }
 
 /// A stored record as the SQLite baseline writes it: stream, version, sealed bytes.
-type RawRecord = (String, u64, Vec<u8>);
+pub type RawRecord = (String, u64, Vec<u8>);
 
 /// Durable appends per second, the stored records (for the SQLite baseline), and the average
 /// group-commit size.
@@ -287,49 +324,6 @@ pub fn drive_appends(log: &EventLog, writers: usize, total: usize) -> (f64, f64)
         rate(per_writer * writers, elapsed),
         appends as f64 / groups as f64,
     )
-}
-
-/// The same records appended to SQLite by `writers` threads, one durable transaction each.
-fn sqlite_appends(path: &Path, writers: usize, records: &[RawRecord]) -> f64 {
-    let setup = rusqlite::Connection::open(path).unwrap();
-    setup
-        .execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
-             CREATE TABLE records (position INTEGER PRIMARY KEY, stream TEXT NOT NULL,
-                 version INTEGER NOT NULL, bytes BLOB NOT NULL, UNIQUE (stream, version));",
-        )
-        .unwrap();
-    let records = Arc::new(records.to_vec());
-    let barrier = Arc::new(Barrier::new(writers + 1));
-    let threads: Vec<_> = (0..writers)
-        .map(|writer| {
-            let (records, barrier, path) =
-                (Arc::clone(&records), Arc::clone(&barrier), path.to_owned());
-            std::thread::spawn(move || {
-                let mut db = rusqlite::Connection::open(&path).unwrap();
-                db.execute_batch("PRAGMA synchronous=FULL;").unwrap();
-                db.busy_timeout(Duration::from_secs(60)).unwrap();
-                barrier.wait();
-                for (stream, version, bytes) in records.iter().skip(writer).step_by(writers) {
-                    let tx = db
-                        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                        .unwrap();
-                    tx.execute(
-                        "INSERT INTO records (stream, version, bytes) VALUES (?1, ?2, ?3)",
-                        rusqlite::params![stream, version, bytes],
-                    )
-                    .unwrap();
-                    tx.commit().unwrap();
-                }
-            })
-        })
-        .collect();
-    barrier.wait();
-    let started = Instant::now();
-    for thread in threads {
-        thread.join().unwrap();
-    }
-    rate(records.len(), started.elapsed())
 }
 
 /// CPU time used so far by every thread of this process (user and system), from

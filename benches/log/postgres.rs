@@ -71,7 +71,7 @@ fn tincay_appends(url: &str, writers: usize, total: usize) -> (f64, f64) {
 
 /// The baseline: each writer its own connection, each append one INSERT committed alone
 /// (positions from a sequence), with a sealed record's worth of bytes.
-fn plain_appends(url: &str, writers: usize, total: usize) -> f64 {
+pub fn plain_appends(url: &str, writers: usize, total: usize) -> f64 {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1,8 +1,15 @@
-//! Durability beyond sled's flush: forcing the store's files and directories to disk.
+//! Durability: forcing the write-ahead log, and at checkpoints sled's files and directories,
+//! to disk.
 //!
 //! Owns the open handles of sled's files, the fsyncs, the poisoned state and the sync
-//! counters. What must never change: an acknowledgement follows sled's flush *and then* the
-//! fsyncs below, and a failed flush or fsync is never retried.
+//! counters. What must never change: an acknowledgement follows the write of its group *and
+//! then* an fsync of the file that holds it, and a failed write or fsync is never retried.
+//!
+//! Since data format 4 an acknowledgement rests on the write-ahead log
+//! ([`crate::store::sled_store::wal`]): the group's frame is written to the current segment
+//! ([`SyncStep::Flushed`]) and that segment alone is `fdatasync`ed
+//! ([`Synced::DataFile`]): [`Durability::log_written`]. sled itself is forced to disk only at
+//! a *checkpoint* ([`Durability::sync`]), as below; what follows describes that.
 //!
 //! sled 0.34.7's `flush()` writes its log buffers with `sync_file_range(WAIT_BEFORE | WRITE |
 //! WAIT_AFTER)` on Linux (`pagecache/iobuf.rs`), which starts and waits for writeback of the
@@ -56,7 +63,8 @@ const BLOB_DIR: &str = "blobs";
 /// What a single fsync forced to disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Synced {
-    /// sled's `db` file.
+    /// The file acknowledged data is in: the write-ahead log's current segment (a group
+    /// commit), or sled's `db` file (a checkpoint).
     DataFile,
     /// A new or grown file under `blobs/`.
     BlobFile,
@@ -71,7 +79,8 @@ pub enum Synced {
 /// One step of a sync, in the order they happen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyncStep {
-    /// sled's own flush (not durable by itself) returned.
+    /// The data was written but is not durable yet: a group's frame written to the log's
+    /// segment, or sled's own flush at a checkpoint.
     Flushed,
     /// An fsync returned successfully.
     Fsynced { what: Synced },
@@ -164,6 +173,21 @@ impl Durability {
         // A sync that failed while this one waited for the lock poisoned us.
         self.check()?;
         match self.flush_and_force(db, &mut files) {
+            Ok(()) => {
+                self.syncs.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+            Err(e) => Err(self.poison(e)),
+        }
+    }
+
+    /// A group commit: its frames were written to `segment` (the write-ahead log's current
+    /// segment); `fdatasync` it. Returns only when that succeeded; a failure poisons this
+    /// `Durability` for good.
+    pub fn log_written(&self, segment: &File) -> Result<(), StoreError> {
+        self.check()?;
+        self.observe(SyncStep::Flushed);
+        match self.fsync(segment, Synced::DataFile) {
             Ok(()) => {
                 self.syncs.fetch_add(1, Ordering::SeqCst);
                 Ok(())

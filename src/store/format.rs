@@ -9,6 +9,7 @@
 //! | 1 | the log itself: records, indexes, wrapped keys per key epoch, key check values |
 //! | 2 | `log_id`: 16 random bytes naming this log, made once and kept by backups and restores; backups and the erasure ledger carry it, so one of another deployment is refused by name |
 //! | 3 | the sled engine writes records eight to a block (`sled_store::layout`), which a tincay of format 2 would not read; records written before stay as they are and read back as before (a backup restored into a new directory is written in blocks) |
+//! | 4 | the write-ahead log (`wal/`, [`crate::store::sled_store::wal`]): an append is durable once its group is in a segment there, and sled is forced to disk only at checkpoints, so a tincay of format 3, which would ignore the log, could lose acknowledged appends |
 //!
 //! A binary opens only its own format ([`CURRENT`]). An older directory is refused with
 //! advice; [`migrate`] upgrades it in place, one step at a time, and is only ever called (by
@@ -24,7 +25,7 @@ use std::fmt;
 use crate::store::engine::{EventStore, StoreError};
 
 /// The data directory format this build writes and reads.
-pub const CURRENT: u32 = 3;
+pub const CURRENT: u32 = 4;
 
 /// The `meta` entry holding the format.
 pub const FORMAT_META: &str = "format";
@@ -133,6 +134,8 @@ pub fn migrate(store: &dyn EventStore) -> Result<Migration, MigrateError> {
         }
         // 2 → 3: nothing to write. The engine reads records stored one by one as before, and
         // packs only the blocks appends complete from now on.
+        // 3 → 4: nothing to write. Opening the store created `wal/` and checkpointed sled;
+        // appends go through the log from now on.
         format += 1;
         write(store, format)?;
     }

@@ -11,6 +11,10 @@
 //! - `epochs`: staging and activating key epochs (master key rotation).
 //! - [`prefetch`]: asking the OS to read sled's file ahead of a command that reads it all.
 //! - `tamper`: raw access to stored records, for tamper tests only (`#[doc(hidden)]`).
+//! - [`wal`]: the write-ahead log in front of sled (data format 4): one frame and ONE
+//!   `fdatasync` per group commit is the acknowledgement; sled is forced to disk lazily, at
+//!   checkpoints, and the log's tail is written into sled again as the store opens after a
+//!   crash.
 //!
 //! # Concurrency
 //!
@@ -29,6 +33,7 @@ mod epochs;
 pub mod layout;
 pub mod prefetch;
 mod tamper;
+pub mod wal;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,6 +50,7 @@ use crate::store::engine::{
 use crate::store::file_modes;
 use crate::store::stream::StreamId;
 use layout::{KEY_EPOCH, TOMBSTONE};
+use wal::Wal;
 
 /// sled 0.34's one data file in the store's directory: every tree, as a log of page fragments.
 /// Its presence is what tells a data directory from any other.
@@ -164,6 +170,17 @@ pub struct SledStore {
     /// The durable head: the highest position forced to disk.
     durable: watch::Sender<u64>,
     durability: Durability,
+    /// The write-ahead log and the frames of the groups appended since its last sync.
+    log: Mutex<LogState>,
+    /// Groups written into sled from the write-ahead log as the store opened.
+    replayed: u64,
+}
+
+struct LogState {
+    /// `None` only while the store opens.
+    wal: Option<Wal>,
+    /// Frames not yet written to the segment, in append order.
+    pending: Vec<u8>,
 }
 
 struct ActiveKeys {
@@ -214,13 +231,10 @@ impl SledStore {
         // Older epochs survive an activation that crashed before dropping them.
         epochs::drop_key_epochs(&db, |other| other < epoch)?;
         let last = blocks::last_record(&records, &record_blocks)?.map_or(0, |last| last.position);
+        let wal_dir = Wal::create_dir(dir)?;
 
         let durability = Durability::open(dir, options.observer, options.fsync_fault)?;
-        durability.sync(&db)?;
-        if created {
-            sync_parent(dir)?;
-        }
-        Ok(Self {
+        let mut store = Self {
             db,
             records,
             record_blocks,
@@ -233,36 +247,94 @@ impl SledStore {
             appended: AtomicU64::new(last),
             durable: watch::channel(last).0,
             durability,
-        })
-    }
-
-    /// The durability step: sync and fsync counters, poisoned or not.
-    pub fn durability(&self) -> &Durability {
-        &self.durability
-    }
-
-    fn active_keys(&self) -> RwLockReadGuard<'_, ActiveKeys> {
-        self.keys.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// A storage error from a write: sled's state is in doubt, so stop writing.
-    fn write_failed(&self, error: sled::Error) -> StoreError {
-        match error {
-            sled::Error::Io(e) => self.durability.poison(e),
-            other => engine_error(other),
+            log: Mutex::new(LogState {
+                wal: None,
+                pending: Vec::new(),
+            }),
+            replayed: 0,
+        };
+        store.replayed = store.replay(&wal_dir)?;
+        // A checkpoint: sled now holds durably everything the log's segments hold.
+        store.durability.sync(&store.db)?;
+        let appended = store.appended.load(Ordering::SeqCst);
+        store.durable.send_replace(appended);
+        store.log_state().wal = Some(Wal::restart(&wal_dir)?);
+        if created {
+            sync_parent(dir)?;
         }
+        Ok(store)
     }
-}
 
-impl EventStore for SledStore {
-    fn append_group(&self, batches: &[AppendBatch]) -> Result<(), StoreError> {
-        self.durability.check()?;
+    /// Writes into sled the groups of the write-ahead log that it does not hold (a crash
+    /// came before its checkpoint): in order, each in one transaction, each continuing the
+    /// last. How many it wrote.
+    fn replay(&self, wal_dir: &Path) -> Result<u64, StoreError> {
+        let mut last = self.appended.load(Ordering::SeqCst);
+        let mut replayed = 0;
+        for group in wal::read_all(wal_dir)? {
+            if group.last <= last {
+                continue;
+            }
+            if Some(group.first) != last.checked_add(1) {
+                return Err(StoreError::Corrupt(format!(
+                    "the write-ahead log continues at position {} but the store ends at {last}",
+                    group.first
+                )));
+            }
+            let _gate = self
+                .append_gate
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let written = self.write_group(&group.batches)?;
+            if written != Some((group.first, group.last)) {
+                return Err(StoreError::Corrupt(
+                    "a group of the write-ahead log does not match its positions".into(),
+                ));
+            }
+            last = group.last;
+            self.appended.store(last, Ordering::SeqCst);
+            replayed += 1;
+        }
+        Ok(replayed)
+    }
+
+    /// Groups written into sled from the write-ahead log as this store opened: those a crash
+    /// left out of sled. For tests.
+    pub fn replayed_at_open(&self) -> u64 {
+        self.replayed
+    }
+
+    /// Forces sled itself to disk (its flush, then the fsyncs [`Durability`] lists):
+    /// everything appended so far is then durable in sled, whatever the write-ahead log
+    /// holds. Done as the store opens, when a segment is full, and with every metadata or
+    /// key-epoch write.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let target = self.appended.load(Ordering::SeqCst);
+        self.durability.sync(&self.db)?;
+        self.publish(target);
+        Ok(())
+    }
+
+    fn publish(&self, target: u64) {
+        self.durable.send_if_modified(|head| {
+            let advanced = target > *head;
+            if advanced {
+                *head = target;
+            }
+            advanced
+        });
+    }
+
+    /// Writes `batches` into sled in one transaction, checked against what it holds; the
+    /// caller holds the append gate. The group's first and last positions (`None` for no
+    /// batch).
+    fn write_group(&self, batches: &[AppendBatch]) -> Result<Option<(u64, u64)>, StoreError> {
         let plans = batches
             .iter()
             .map(Plan::of)
             .collect::<Result<Vec<_>, _>>()?;
         let (Some(first), Some(last)) = (plans.first(), plans.last()) else {
-            return Ok(());
+            return Ok(None);
         };
         let (first, last) = (first.first, last.last);
         // The batches follow one another: together they are one run of positions.
@@ -271,10 +343,6 @@ impl EventStore for SledStore {
                 return Err(StoreError::PositionMismatch(after.first));
             }
         }
-        let _gate = self
-            .append_gate
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
         if first != self.appended.load(Ordering::SeqCst).saturating_add(1) {
             return Err(StoreError::PositionMismatch(first));
         }
@@ -349,26 +417,73 @@ impl EventStore for SledStore {
             },
         );
         match outcome {
-            Ok(()) => {
-                self.appended.store(last, Ordering::SeqCst);
-                Ok(())
-            }
+            Ok(()) => Ok(Some((first, last))),
             Err(TransactionError::Abort(refusal)) => Err(refusal),
             Err(TransactionError::Storage(e)) => Err(self.write_failed(e)),
         }
     }
 
+    fn log_state(&self) -> std::sync::MutexGuard<'_, LogState> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The durability step: sync and fsync counters, poisoned or not.
+    pub fn durability(&self) -> &Durability {
+        &self.durability
+    }
+
+    fn active_keys(&self) -> RwLockReadGuard<'_, ActiveKeys> {
+        self.keys.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A storage error from a write: sled's state is in doubt, so stop writing.
+    fn write_failed(&self, error: sled::Error) -> StoreError {
+        match error {
+            sled::Error::Io(e) => self.durability.poison(e),
+            other => engine_error(other),
+        }
+    }
+}
+
+impl EventStore for SledStore {
+    fn append_group(&self, batches: &[AppendBatch]) -> Result<(), StoreError> {
+        self.durability.check()?;
+        let _gate = self
+            .append_gate
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let Some((first, last)) = self.write_group(batches)? else {
+            return Ok(());
+        };
+        // Under the gate: frames are in the order of their positions.
+        let mut encoded = Vec::new();
+        wal::group::encode(first, last, batches, &mut encoded);
+        wal::frame(&encoded, &mut self.log_state().pending);
+        self.appended.store(last, Ordering::SeqCst);
+        Ok(())
+    }
+
     fn sync(&self) -> Result<(), StoreError> {
-        // Read before the flush: everything appended up to here is covered by it.
+        self.durability.check()?;
+        let mut log = self.log_state();
+        // Read under the log's lock: every group appended up to here has its frame pending.
         let target = self.appended.load(Ordering::SeqCst);
-        self.durability.sync(&self.db)?;
-        self.durable.send_if_modified(|head| {
-            let advanced = target > *head;
-            if advanced {
-                *head = target;
+        let LogState { wal, pending } = &mut *log;
+        if !pending.is_empty() {
+            let wal = wal
+                .as_mut()
+                .ok_or_else(|| engine("the write-ahead log is not open"))?;
+            if !wal.fits(pending.len()) {
+                // sled holds everything the full segment holds once it is checkpointed.
+                self.durability.sync(&self.db)?;
+                wal.roll().map_err(|e| self.durability.poison(e))?;
             }
-            advanced
-        });
+            wal.write(pending).map_err(|e| self.durability.poison(e))?;
+            self.durability.log_written(wal.file())?;
+            pending.clear();
+        }
+        drop(log);
+        self.publish(target);
         Ok(())
     }
 
@@ -480,7 +595,7 @@ impl EventStore for SledStore {
         self.meta
             .insert(name, value)
             .map_err(|e| self.write_failed(e))?;
-        self.sync()
+        self.checkpoint()
     }
 }
 

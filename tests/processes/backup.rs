@@ -299,7 +299,7 @@ fn a_format_1_directory_is_refused_by_serve_and_upgraded_by_migrate_after_a_back
         .unwrap();
     assert!(migrated.status.success(), "{migrated:?}");
     let stdout = String::from_utf8_lossy(&migrated.stdout);
-    assert!(stdout.contains("from format 1 to 3"), "{stdout}");
+    assert!(stdout.contains("from format 1 to 4"), "{stdout}");
     assert!(fx.path("pre-upgrade.tcbak").is_file());
     let again = fx
         .command(

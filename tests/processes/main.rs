@@ -35,6 +35,7 @@ mod kill_server;
 mod locking;
 mod pg_serve;
 mod user_add;
+mod wal_crash;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

@@ -33,3 +33,4 @@ mod rotation;
 mod sled_blocks;
 mod sled_store;
 mod tamper;
+mod wal;

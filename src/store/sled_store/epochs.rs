@@ -11,10 +11,10 @@ use sled::Tree;
 
 use super::layout::{self, KEY_EPOCH, TOMBSTONE};
 use super::{ActiveKeys, SledStore, engine, engine_error};
-use crate::store::engine::{EventStore, KeyId, KeyState, StoreError};
+use crate::store::engine::{KeyId, KeyState, StoreError};
 
 impl SledStore {
-    /// [`EventStore::stage_keys`]: clears and fills `keys-v{epoch}`, then syncs.
+    /// [`EventStore::stage_keys`](crate::store::engine::EventStore::stage_keys): clears and fills `keys-v{epoch}`, then syncs.
     pub(super) fn stage_epoch(
         &self,
         epoch: u32,
@@ -46,10 +46,10 @@ impl SledStore {
                 .apply_batch(batch)
                 .map_err(|e| self.write_failed(e))?;
         }
-        self.sync()
+        self.checkpoint()
     }
 
-    /// [`EventStore::activate_key_epoch`]: one durable write of `meta.key_epoch`, then every
+    /// [`EventStore::activate_key_epoch`](crate::store::engine::EventStore::activate_key_epoch): one durable write of `meta.key_epoch`, then every
     /// other epoch is dropped.
     pub(super) fn activate_epoch(&self, epoch: u32) -> Result<(), StoreError> {
         self.durability.check()?;
@@ -67,7 +67,7 @@ impl SledStore {
                     .insert(KEY_EPOCH, &value)
                     .map_err(|e| self.write_failed(e))?;
                 // The point of no return: once this is on disk the new epoch is active.
-                self.sync()?;
+                self.checkpoint()?;
                 *active = ActiveKeys {
                     epoch,
                     tree: staged,
@@ -75,7 +75,7 @@ impl SledStore {
             }
             drop_key_epochs(&self.db, |other| other != epoch)?;
         }
-        self.sync()
+        self.checkpoint()
     }
 }
 

@@ -134,16 +134,88 @@ pub const LATEST_DAY: Date = date!(2099 - 12 - 31);
 pub const DUE_WITHIN_YEARS: i32 = 5;
 /// The earliest year of birth.
 pub const EARLIEST_BIRTH_YEAR: i64 = 1900;
-/// The pattern of a day in the years `first..=last` (each year spelt out), with a month
-/// 01–12 and a day 01–31, as the OpenAPI document states it so that a client generating
-/// dates from the document stays near the range the parser accepts (the parser still checks
-/// the exact days and the calendar).
-pub fn day_pattern_in_years(first: i32, last: i32) -> String {
-    let years: Vec<String> = (first..=last).map(|year| format!("{year:04}")).collect();
+/// The pattern of exactly the days from `first` to `last`, both included, written
+/// `YYYY-MM-DD`, as the OpenAPI document states it: real calendar days only (no 31 April, a
+/// 29 February only in leap years), so that every string a client generates from the
+/// document is one the parser accepts. The years between the two ends are spelt out and
+/// grouped by leap year; the months of the end years, and the days of their end months, are
+/// listed.
+pub fn day_pattern_between(first: Date, last: Date) -> String {
+    let mut alternatives = Vec::new();
+    if first <= last {
+        let (start, end) = (first.year(), last.year());
+        if start == end {
+            alternatives.push(year_part(start, first, last));
+        } else {
+            alternatives.push(year_part(start, first, year_end(start)));
+            let (mut common, mut leap) = (Vec::new(), Vec::new());
+            for year in start.saturating_add(1)..end {
+                let list = if time::util::is_leap_year(year) {
+                    &mut leap
+                } else {
+                    &mut common
+                };
+                list.push(format!("{year:04}"));
+            }
+            for (years, february) in [(common, 28), (leap, 29)] {
+                if !years.is_empty() {
+                    let body = whole_year(february);
+                    alternatives.push(format!("({})-({body})", years.join("|")));
+                }
+            }
+            alternatives.push(year_part(end, year_start(end), last));
+        }
+    }
+    format!("^({})$", alternatives.join("|"))
+}
+
+fn year_start(year: i32) -> Date {
+    Date::from_calendar_date(year, Month::January, 1).unwrap_or(EARLIEST_DAY)
+}
+
+fn year_end(year: i32) -> Date {
+    Date::from_calendar_date(year, Month::December, 31).unwrap_or(LATEST_DAY)
+}
+
+/// The days of one year from `from` to `to` (both in that year).
+fn year_part(year: i32, from: Date, to: Date) -> String {
+    let months: Vec<String> = (u8::from(from.month())..=u8::from(to.month()))
+        .filter_map(|number| Month::try_from(number).ok())
+        .map(|month| {
+            let first = if month == from.month() { from.day() } else { 1 };
+            let last = if month == to.month() {
+                to.day()
+            } else {
+                month.length(year)
+            };
+            format!("{:02}-{}", u8::from(month), days(first, last))
+        })
+        .collect();
+    format!("{year:04}-({})", months.join("|"))
+}
+
+/// Every day of a year whose February has `february` days.
+fn whole_year(february: u8) -> String {
     format!(
-        "^({})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
-        years.join("|")
+        "(0[13578]|1[02])-{}|(0[469]|11)-{}|02-{}",
+        days(1, 31),
+        days(1, 30),
+        days(1, february)
     )
+}
+
+/// The days `first..=last` of a month, two digits each.
+fn days(first: u8, last: u8) -> String {
+    match (first, last) {
+        (1, 28) => "(0[1-9]|1[0-9]|2[0-8])".into(),
+        (1, 29) => "(0[1-9]|[12][0-9])".into(),
+        (1, 30) => "(0[1-9]|[12][0-9]|30)".into(),
+        (1, 31) => "(0[1-9]|[12][0-9]|3[01])".into(),
+        _ => {
+            let listed: Vec<String> = (first..=last).map(|day| format!("{day:02}")).collect();
+            format!("({})", listed.join("|"))
+        }
+    }
 }
 
 const FORMAT: &str = "must be a date as YYYY-MM-DD";
@@ -377,6 +449,8 @@ pub enum Accepts {
     Password,
     /// Text of this form (a regular expression).
     Pattern(&'static str),
+    /// At least so many different texts, each of this form.
+    Patterns(&'static str, usize),
     /// A UUID.
     Id,
 }
@@ -393,13 +467,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_day_pattern_names_exactly_the_years_asked_for() {
-        let pattern = day_pattern_in_years(1999, 2001);
-        assert_eq!(
-            pattern,
-            "^(1999|2000|2001)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-        );
-        assert_eq!(day_pattern_in_years(1900, 1900).matches('|').count(), 3);
+    fn a_day_pattern_matches_exactly_the_days_in_its_range() {
+        let ranges = [
+            (date!(1999 - 12 - 20), date!(2001 - 03 - 05)),
+            (date!(1900 - 01 - 01), date!(1903 - 12 - 31)),
+            (date!(2026 - 02 - 28), date!(2026 - 02 - 28)),
+            (date!(2023 - 12 - 05), date!(2029 - 12 - 06)),
+        ];
+        for (first, last) in ranges {
+            let pattern = regex::Regex::new(&day_pattern_between(first, last)).unwrap();
+            for year in first.year() - 1..=last.year() + 1 {
+                for month in 0..=13 {
+                    for day in 0..=32 {
+                        let text = format!("{year:04}-{month:02}-{day:02}");
+                        let inside =
+                            parse_day(&text).is_ok_and(|parsed| (first..=last).contains(&parsed));
+                        assert_eq!(
+                            pattern.is_match(&text),
+                            inside,
+                            "{text} in {first}..={last}"
+                        );
+                    }
+                }
+            }
+            for text in [" 2000-01-01", "2000-01-01\n", "+2000-01-01", "2000-1-01"] {
+                assert!(!pattern.is_match(text), "{text:?}");
+            }
+        }
     }
 
     const TODAY: Date = date!(2026 - 11 - 20);

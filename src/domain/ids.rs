@@ -74,6 +74,8 @@ pub struct InvalidAreaCode;
 
 /// An area code's form, as the OpenAPI document states it.
 pub const AREA_CODE_PATTERN: &str = "^[0-9]{2,5}$";
+/// A commune's code (5 digits), as the OpenAPI document states it.
+pub const COMMUNE_CODE_PATTERN: &str = "^[0-9]{5}$";
 
 impl AreaCode {
     pub fn parse(text: &str) -> Result<Self, InvalidAreaCode> {

@@ -32,6 +32,17 @@ pub fn normalise(raw: &str) -> String {
     folded.nfkc().collect()
 }
 
+/// The usernames the OpenAPI document promises to accept: ASCII letters and digits,
+/// Vietnamese letters (precomposed), spaces inside and `. _ - @`; at most
+/// [`bounds::USERNAME`] characters. Narrower than [`parse`] (which takes any one script),
+/// so that every name a client makes from the document is one the server takes; checked
+/// character by character against `parse` below.
+pub const USERNAME_PATTERN: &str = concat!(
+    "^[0-9A-Za-zÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯưẠ-ỹ._@-]",
+    "([0-9A-Za-zÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯưẠ-ỹ ._@-]*",
+    "[0-9A-Za-zÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯưẠ-ỹ._@-])?$"
+);
+
 /// A new username, normalised, or why it is refused.
 pub fn parse(raw: &str) -> Result<String, Refused> {
     bounds::username(raw)?;
@@ -60,6 +71,22 @@ fn allowed(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_name_of_the_documented_pattern_is_accepted() {
+        let pattern = regex::Regex::new(super::USERNAME_PATTERN).unwrap();
+        let class = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\
+            ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư._@-";
+        let vietnamese = ('\u{1EA0}'..='\u{1EF9}').collect::<String>();
+        for c in class.chars().chain(vietnamese.chars()) {
+            let name = format!("a{c}b {c}");
+            assert!(pattern.is_match(&name), "{name}");
+            assert!(super::parse(&name).is_ok(), "{name}");
+        }
+        for refused in ["a\u{200B}b", "tnv.hoab\u{0430}n", " a", "a ", "a\tb", "a/b"] {
+            assert!(!pattern.is_match(refused), "{refused:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

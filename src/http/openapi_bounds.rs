@@ -134,6 +134,7 @@ pub fn annotate(document: &mut Value, today: Date) {
         }
     }
     headers(document);
+    across_fields(document);
     let codes: Vec<&str> = FieldCode::ALL.iter().map(|code| code.code()).collect();
     if let Some(code) = document.pointer_mut("/components/schemas/FieldError/properties/code") {
         set(code, "enum", json!(codes));
@@ -144,6 +145,70 @@ pub fn annotate(document: &mut Value, today: Date) {
     let rules: Vec<&str> = RuleCode::ALL.iter().map(|rule| rule.code()).collect();
     if let Some(rule) = document.pointer_mut("/components/schemas/Problem/properties/rule") {
         set(rule, "enum", json!(rules));
+    }
+}
+
+/// The rules that tie one field to another, where JSON Schema can say them: nights only
+/// with shelter ([`crate::domain::case`]'s support rule); an area's code length and parent
+/// by its level ([`area::code_digits`]: a province has no parent, the others one of a
+/// higher level, that is, a shorter code); an account's area or trusted address by its
+/// role ([`user::binding`]).
+fn across_fields(document: &mut Value) {
+    use crate::domain::registry::{area, user};
+    use crate::domain::vocab::{AreaLevel, Role, SupportType};
+    let shelter = json!([
+        {"properties": {"type": {"const": SupportType::Shelter.code()}}},
+        {"properties": {"nights": {"type": "null"}}},
+    ]);
+    let levels: Vec<Value> = AreaLevel::ALL
+        .iter()
+        .map(|&level| {
+            let digits = area::code_digits(level);
+            let code = json!({"pattern": format!("^[0-9]{{{digits}}}$")});
+            if level == AreaLevel::Province {
+                json!({"properties": {"level": {"const": level.code()}, "code": code,
+                    "parent": {"type": "null"}}})
+            } else {
+                let higher: Vec<String> = AreaLevel::ALL
+                    .iter()
+                    .map(|&other| area::code_digits(other))
+                    .filter(|&other| other < digits)
+                    .map(|other| format!("[0-9]{{{other}}}"))
+                    .collect();
+                let parent = format!("^({})$", higher.join("|"));
+                json!({"required": ["parent"], "properties": {"level": {"const": level.code()},
+                    "code": code, "parent": {"type": "string", "pattern": parent}}})
+            }
+        })
+        .collect();
+    let roles: Vec<Value> = Role::ALL
+        .iter()
+        .map(|&role| {
+            let (area, address) = user::binding(role);
+            let either = |bound: bool| {
+                if bound {
+                    json!({"type": "string"})
+                } else {
+                    json!({"type": "null"})
+                }
+            };
+            let required: Vec<&str> = [("area", area), ("trusted_address", address)]
+                .into_iter()
+                .filter_map(|(name, bound)| bound.then_some(name))
+                .collect();
+            json!({"required": required, "properties": {"role": {"const": role.code()},
+                "area": either(area), "trusted_address": either(address)}})
+        })
+        .collect();
+    let rules = [
+        ("SupportBody", shelter),
+        ("NewArea", json!(levels)),
+        ("NewUser", json!(roles)),
+    ];
+    for (schema, any_of) in rules {
+        if let Some(schema) = document.pointer_mut(&format!("/components/schemas/{schema}")) {
+            set(schema, "anyOf", any_of);
+        }
     }
 }
 
@@ -163,11 +228,15 @@ fn headers(document: &mut Value) {
         if parameter["in"] != "header" {
             continue;
         }
+        // A header is text or absent, never JSON's null (an `Option` field's schema says
+        // "string or null", and a client that believed it would send the word `null`).
         let keywords = match parameter["name"].as_str() {
-            Some("If-Match") => json!({"pattern": IF_MATCH_PATTERN}),
-            Some("Idempotency-Key") => {
-                json!({"pattern": IDEMPOTENCY_KEY_PATTERN, "maxLength": MAX_KEY_LEN})
-            }
+            Some("If-Match") => json!({"type": "string", "pattern": IF_MATCH_PATTERN}),
+            Some("Idempotency-Key") => json!({
+                "type": "string",
+                "pattern": IDEMPOTENCY_KEY_PATTERN,
+                "maxLength": MAX_KEY_LEN,
+            }),
             _ => continue,
         };
         if let (Some(Value::Object(schema)), Value::Object(keywords)) =
@@ -194,7 +263,7 @@ fn apply(schema: &mut Value, accepts: &Accepts, today: Date) {
     let mut keywords = Map::new();
     let day = |keywords: &mut Map<String, Value>, (first, last): (Date, Date)| {
         keywords.insert("format".into(), json!("date"));
-        let pattern = bounds::day_pattern_in_years(first.year(), last.year());
+        let pattern = bounds::day_pattern_between(first, last);
         keywords.insert("pattern".into(), json!(pattern));
     };
     match accepts {
@@ -226,7 +295,16 @@ fn apply(schema: &mut Value, accepts: &Accepts, today: Date) {
         }
         Accepts::Username => {
             keywords.insert("maxLength".into(), json!(bounds::USERNAME.0));
-            keywords.insert("pattern".into(), json!("^\\S(.*\\S)?$"));
+            let pattern = crate::domain::username::USERNAME_PATTERN;
+            keywords.insert("pattern".into(), json!(pattern));
+        }
+        Accepts::Patterns(pattern, at_least) => {
+            keywords.insert("minItems".into(), json!(at_least));
+            keywords.insert("uniqueItems".into(), json!(true));
+            keywords.insert(
+                "items".into(),
+                json!({"type": "string", "pattern": pattern}),
+            );
         }
         Accepts::Password => {
             keywords.insert("minLength".into(), json!(bounds::MIN_PASSWORD_CHARS));

@@ -47,12 +47,26 @@ async fn the_document_states_vocabularies_days_ranges_lengths_and_codes() {
             .contains(&json!("shelter"))
     );
     assert_eq!(support["provided_on"]["format"], "date");
-    let pattern = support["provided_on"]["pattern"].as_str().unwrap();
-    assert!(
-        pattern.starts_with("^(1900|1901|") && pattern.contains(&format!("|{})-", TODAY.year())),
-        "a day that happened: 1900 to this year: {pattern}"
+    let pattern = regex::Regex::new(support["provided_on"]["pattern"].as_str().unwrap()).unwrap();
+    let day = |date: time::Date| date.to_string();
+    // A day that happened: from 1900-01-01 to today, real calendar days only.
+    for accepted in [day(TODAY), "1900-01-01".into(), "2024-02-29".into()] {
+        assert!(pattern.is_match(&accepted), "{accepted}");
+    }
+    let tomorrow = TODAY.next_day().unwrap();
+    for refused in [
+        day(tomorrow),
+        "1899-12-31".into(),
+        "2023-02-29".into(),
+        "2025-04-31".into(),
+    ] {
+        assert!(!pattern.is_match(&refused), "{refused}");
+    }
+    // Nights only with shelter, said in the schema.
+    assert_eq!(
+        document["components"]["schemas"]["SupportBody"]["anyOf"][1]["properties"]["nights"]["type"],
+        "null"
     );
-    assert!(!pattern.contains(&format!("|{}", TODAY.year() + 1)));
     assert_eq!(support["nights"]["minimum"], 1);
     assert_eq!(support["nights"]["maximum"], 366);
     assert_eq!(support["notes"]["maxLength"], 4000);
@@ -90,6 +104,22 @@ async fn the_document_states_vocabularies_days_ranges_lengths_and_codes() {
         query(&document, "/api/v1/follow-ups", "get", "before")["format"],
         "date"
     );
+
+    // A header is text or absent: never "string or null" (a client would send `null`).
+    let note = &document["paths"]["/api/v1/cases/{id}/notes"]["post"]["parameters"];
+    for parameter in note.as_array().unwrap() {
+        if parameter["in"] == "header" {
+            assert_eq!(parameter["schema"]["type"], "string", "{parameter}");
+        }
+    }
+    let erase = &document["paths"]["/api/v1/cases/{id}"]["delete"]["parameters"];
+    let reason = erase
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "reason")
+        .unwrap();
+    assert_eq!(reason["required"], true);
 
     let codes = &document["components"]["schemas"]["FieldError"]["properties"]["code"]["enum"];
     for code in [

@@ -163,14 +163,19 @@ pub fn decide(
     }
 }
 
-/// Codes are 2 digits for a province, 3 for a district, 5 for a commune; every level but a
-/// province has a parent, whose code is shorter (a higher level).
-fn check_code_and_parent(facts: &AreaDefinedFacts) -> Result<(), RegistryRejection> {
-    let digits = match facts.level {
+/// The digits of a code at `level`: 2 for a province, 3 for a district, 5 for a commune.
+pub fn code_digits(level: AreaLevel) -> usize {
+    match level {
         AreaLevel::Province => 2,
         AreaLevel::District => 3,
         AreaLevel::Commune => 5,
-    };
+    }
+}
+
+/// Codes have [`code_digits`]; every level but a province has a parent, whose code is
+/// shorter (a higher level).
+fn check_code_and_parent(facts: &AreaDefinedFacts) -> Result<(), RegistryRejection> {
+    let digits = code_digits(facts.level);
     if facts.code.as_str().len() != digits {
         return Err(RegistryRejection::Invalid {
             field: "code",

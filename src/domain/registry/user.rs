@@ -284,14 +284,19 @@ fn held_for(reason: ApprovalReason) -> UserEvent {
     UserEvent::ApprovalRequested(UserApprovalRequestedFacts { reason })
 }
 
-/// A volunteer is bound to a trusted address, a supervisor or reporting officer to an area,
-/// an admin to nothing; a binding the role does not use is refused too.
-fn check_binding(facts: &UserCreatedFacts) -> Result<(), RegistryRejection> {
-    let (needs_area, needs_address) = match facts.role {
+/// Whether an account of `role` is bound to an area and to a trusted address: a volunteer
+/// to a trusted address, a supervisor or reporting officer to an area, an admin to nothing.
+pub fn binding(role: Role) -> (bool, bool) {
+    match role {
         Role::Admin => (false, false),
         Role::Supervisor | Role::Reporting => (true, false),
         Role::Volunteer => (false, true),
-    };
+    }
+}
+
+/// Each role has its [`binding`]; a binding the role does not use is refused too.
+fn check_binding(facts: &UserCreatedFacts) -> Result<(), RegistryRejection> {
+    let (needs_area, needs_address) = binding(facts.role);
     let check = |present: bool, needed: bool, field| match (present, needed) {
         (false, true) => Err(RegistryRejection::Invalid {
             field,

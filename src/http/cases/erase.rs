@@ -33,7 +33,8 @@ use crate::http::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct EraseQuery {
     /// `survivor_request`, `retention`, `duplicate`, `entered_in_error` or `legal_order`
-    /// (required).
+    /// (required; without it, 400).
+    #[param(required = true)]
     pub reason: Option<String>,
 }
 

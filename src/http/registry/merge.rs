@@ -312,11 +312,10 @@ fn as_merge_fields(error: ApiError) -> ApiError {
 impl MergeCommunes {
     /// What each field accepts, for the OpenAPI document: the bounds checked above.
     pub fn accepts() -> FieldBounds {
+        use crate::domain::ids::COMMUNE_CODE_PATTERN;
         vec![
-            (
-                "into",
-                Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
-            ),
+            ("communes", Accepts::Patterns(COMMUNE_CODE_PATTERN, 2)),
+            ("into", Accepts::Pattern(COMMUNE_CODE_PATTERN)),
             ("name", Accepts::Text(crate::domain::bounds::NAME)),
             ("effective_on", Accepts::AnyDay),
         ]

@@ -174,6 +174,11 @@ impl CaseIndex {
         self.read().get(id).map(|entry| entry.state.clone())
     }
 
+    /// The day case `id` was opened (personal data, as the lists show it), if indexed.
+    pub fn opened_on(&self, id: &CaseId) -> Option<Date> {
+        self.read().get(id).and_then(|entry| entry.opened_on)
+    }
+
     /// A page of the cases `visible` lets through that match `query`.
     pub fn list(
         &self,

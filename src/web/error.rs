@@ -156,7 +156,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "error.gone",
-        "Vụ việc này đã bị xoá vĩnh viễn.",
+        "Vụ việc này đã bị xóa vĩnh viễn.",
         "This case was erased for good.",
     ),
     msg(
@@ -191,22 +191,22 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "rule.case_closed",
-        "Vụ việc đã đóng: chỉ có thể mở lại hoặc xoá.",
+        "Vụ việc đã kết thúc: chỉ có thể mở lại hoặc xóa.",
         "The case is closed: it can only be reopened or erased.",
     ),
     msg(
         "rule.not_closed",
-        "Chỉ mở lại được vụ việc đã đóng.",
+        "Chỉ mở lại được vụ việc đã kết thúc.",
         "Only a closed case can be reopened.",
     ),
     msg(
         "rule.closure_already_requested",
-        "Yêu cầu đóng vụ việc này đang chờ giám sát viên duyệt.",
+        "Yêu cầu kết thúc vụ việc này đang chờ cán bộ giám sát duyệt.",
         "A closure of this case is already waiting for a supervisor.",
     ),
     msg(
         "rule.closure_unreadable",
-        "Không đọc được nội dung yêu cầu đóng vụ việc.",
+        "Không đọc được nội dung yêu cầu kết thúc vụ việc.",
         "The closure request's details cannot be read.",
     ),
     msg(
@@ -236,12 +236,12 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "rule.user_deactivated",
-        "Tài khoản này đã bị vô hiệu hoá.",
+        "Tài khoản này đã bị vô hiệu hóa.",
         "This account is deactivated.",
     ),
     msg(
         "rule.own_account",
-        "Quản trị viên không thể tự vô hiệu hoá tài khoản của mình.",
+        "Quản trị viên không thể tự vô hiệu hóa tài khoản của mình.",
         "An admin cannot deactivate her own account.",
     ),
     msg(

@@ -116,7 +116,7 @@ pub const COMMON: &[Message] = &[
     ),
     msg("exit.leaving", "Đang rời trang…", "Leaving…"),
     msg("form.save", "Lưu", "Save"),
-    msg("form.cancel", "Huỷ", "Cancel"),
+    msg("form.cancel", "Hủy", "Cancel"),
     msg("form.required", "bắt buộc", "required"),
     msg(
         "form.offline",
@@ -228,6 +228,141 @@ mod tests {
             }
         }
         keys
+    }
+
+    /// Every Vietnamese text a page can show: the catalogue and every vocabulary's labels.
+    fn every_vietnamese_text() -> Vec<(String, &'static str)> {
+        use crate::domain::vocab::*;
+        fn labels<V: Vocabulary>(into: &mut Vec<(String, &'static str)>) {
+            for value in V::all() {
+                into.push((
+                    format!("{}.{}", V::NAME, value.code()),
+                    value.label(Lang::Vi),
+                ));
+            }
+        }
+        let mut texts: Vec<(String, &'static str)> = TABLES
+            .iter()
+            .flat_map(|table| table.iter())
+            .map(|message| (message.key.to_owned(), message.vi))
+            .collect();
+        labels::<ViolenceType>(&mut texts);
+        labels::<GbvimsType>(&mut texts);
+        labels::<ReferredBy>(&mut texts);
+        labels::<Perpetrator>(&mut texts);
+        labels::<RiskLevel>(&mut texts);
+        labels::<Sex>(&mut texts);
+        labels::<SupportType>(&mut texts);
+        labels::<ReferralTarget>(&mut texts);
+        labels::<ReferralOutcome>(&mut texts);
+        labels::<FollowUpMethod>(&mut texts);
+        labels::<FollowUpOutcome>(&mut texts);
+        labels::<CloseReason>(&mut texts);
+        labels::<ErasureReason>(&mut texts);
+        labels::<ReviewDecision>(&mut texts);
+        labels::<AreaLevel>(&mut texts);
+        labels::<Role>(&mut texts);
+        labels::<AgeBand>(&mut texts);
+        labels::<Ethnicity>(&mut texts);
+        texts
+    }
+
+    /// One term for one thing (issue 24): the words a Women's Union volunteer uses, in one
+    /// tone-mark style ("Xóa", "Hủy", "đe dọa", as "Ủy ban", "Tòa án").
+    #[test]
+    fn the_catalogue_uses_one_term_for_one_thing() {
+        use crate::domain::vocab::{GbvimsType, ViolenceType};
+        for (key, vi) in [
+            ("case.status", "Tình trạng"),
+            ("supervise.case.status", "Tình trạng"),
+            ("admin.addresses.status", "Tình trạng"),
+            ("case.status.open", "Đang hỗ trợ"),
+            ("supervise.status.open", "Đang hỗ trợ"),
+            ("case.risk", "Mức độ nguy hiểm"),
+            ("supervise.col.risk", "Mức độ nguy hiểm"),
+            ("new.submit", "Lưu vụ việc mới"),
+            ("work.close", "Kết thúc vụ việc"),
+            ("case.status.closed", "Đã kết thúc"),
+            ("supervise.status.closed", "Đã kết thúc"),
+            ("form.cancel", "Hủy"),
+            ("stats.measure", "Chỉ tiêu"),
+            ("stats.dim1", "Tiêu thức phân tổ thứ nhất"),
+            ("work.outcome_value", "Kết quả"),
+        ] {
+            assert_eq!(tr(Lang::Vi, key), vi, "{key}");
+        }
+        assert!(
+            tr(Lang::Vi, "report.subtitle").ends_with(
+                "Dự án 8: Thực hiện bình đẳng giới và giải quyết những vấn đề cấp thiết \
+                 đối với phụ nữ và trẻ em"
+            ),
+            "{}",
+            tr(Lang::Vi, "report.subtitle")
+        );
+        assert!(tr(Lang::Vi, "case.review_request").starts_with("Cán bộ giám sát"));
+        for rape in [
+            ViolenceType::Rape.label(Lang::Vi),
+            GbvimsType::Rape.label(Lang::Vi),
+        ] {
+            assert_eq!(rape, "Cưỡng ép quan hệ tình dục");
+        }
+    }
+
+    /// The words issue 24 replaced are nowhere a page can show them.
+    #[test]
+    fn the_old_terms_are_gone() {
+        let forbidden = [
+            // Closing a case is "kết thúc" (a trusted address may still "đóng").
+            "đóng vụ việc",
+            "Đóng vụ việc",
+            "Đã đóng",
+            "duyệt đóng",
+            "đề nghị đóng",
+            "Lý do đóng",
+            "Ngày đóng",
+            "Mở vụ việc",
+            "Giám sát viên",
+            "giám sát viên",
+            "Mức nguy cơ",
+            "Hiếp dâm",
+            "chị ấy",
+            "Chị ấy",
+            "Trạng thái",
+            "Đang mở",
+            "Chiều thứ",
+            // The other tone-mark style.
+            "oá",
+            "oà",
+            "oả",
+            "oã",
+            "oạ",
+            "uỷ",
+            "Uỷ",
+        ];
+        let mut found = Vec::new();
+        for (key, text) in every_vietnamese_text() {
+            for word in forbidden {
+                let hit = text.match_indices(word).any(|(at, _)| {
+                    // A syllable with a final consonant ("hoàn", "toàn") is right in both
+                    // styles: only a mark on the last letters of a syllable is the old one.
+                    let after = text
+                        .get(at + word.len()..)
+                        .and_then(|rest| rest.chars().next());
+                    word.chars().count() > 3 || !after.is_some_and(char::is_alphabetic)
+                });
+                if hit {
+                    found.push(format!("{key}: {word:?} in {text:?}"));
+                }
+            }
+        }
+        assert!(found.is_empty(), "old terms:\n{}", found.join("\n"));
+    }
+
+    /// A percentage as Vietnamese writes it: "27,5%".
+    #[test]
+    fn a_percentage_has_a_decimal_comma_and_no_space() {
+        let shown = crate::web::reporting::programme::percent_text(Lang::Vi, 27.5);
+        assert_eq!(shown, "27,5%");
     }
 
     #[test]

@@ -223,7 +223,7 @@ async fn deactivation_needs_the_confirmation_and_ends_her_sessions() {
 
     let unconfirmed = admin.post(&path, &[]).await;
     assert_eq!(unconfirmed.status, 422);
-    assert!(unconfirmed.contains("Hãy đánh dấu ô xác nhận trước khi vô hiệu hoá."));
+    assert!(unconfirmed.contains("Hãy đánh dấu ô xác nhận trước khi vô hiệu hóa."));
     assert_eq!(volunteer.get("/session/ping").await.status, 204);
 
     let done = admin.post(&path, &[("confirm", "yes")]).await;
@@ -238,9 +238,9 @@ async fn deactivation_needs_the_confirmation_and_ends_her_sessions() {
     assert!(!registry.user(&world.volunteer_a1).unwrap().active);
     let page = admin.get(&done.location()).await;
     assert!(
-        page.contains("Đã vô hiệu hoá tài khoản; các phiên đăng nhập của người này đã kết thúc.")
+        page.contains("Đã vô hiệu hóa tài khoản; các phiên đăng nhập của người này đã kết thúc.")
     );
-    assert!(page.contains("<span class=\"badge closed\">Đã vô hiệu hoá</span>"));
+    assert!(page.contains("<span class=\"badge closed\">Đã vô hiệu hóa</span>"));
     assert!(!page.contains("id=\"deactivate\""));
 }
 
@@ -257,7 +257,7 @@ async fn an_admin_cannot_deactivate_herself_nor_an_unknown_account() {
         )
         .await;
     assert_eq!(own.status, 422);
-    assert!(own.contains("Quản trị viên không thể tự vô hiệu hoá tài khoản của mình."));
+    assert!(own.contains("Quản trị viên không thể tự vô hiệu hóa tài khoản của mình."));
 
     for id in ["0a000000-0000-4000-8000-000000000001", "not-an-id"] {
         let page = admin

@@ -220,9 +220,9 @@ async fn the_new_case_form_asks_every_field_with_labels_in_both_languages() {
         "Họ tên hoặc tên gọi khác",
         "Năm sinh",
         "Dân tộc",
-        "Chị ấy có đồng ý được chuyển gửi đến các dịch vụ khác",
-        "Chị ấy có đồng ý nhận hỗ trợ tại địa chỉ tin cậy không?",
-        "Chị ấy có đồng ý cho dùng thông tin không nêu tên",
+        "Người được hỗ trợ có đồng ý được chuyển gửi đến các dịch vụ khác",
+        "Người được hỗ trợ có đồng ý nhận hỗ trợ tại địa chỉ tin cậy không?",
+        "Người được hỗ trợ có đồng ý cho dùng thông tin không nêu tên",
         "Trưởng thôn",
         "Ê Đê",
         "Bạo lực kinh tế",
@@ -266,7 +266,7 @@ async fn a_supervisor_picks_one_of_her_areas_open_addresses() {
     form.push(("trusted_address", world.address_a2.to_string()));
     let opened = session.post("/cases/new", &pairs(&form)).await;
     assert_eq!(opened.status, 303, "{}", opened.body);
-    let id = opened.location().trim_start_matches("/cases/").to_owned();
+    let id = case_of(&opened.location());
     assert_eq!(
         view(&app, &t.volunteer_a2, &id).await["trusted_address"],
         json!(world.address_a2.to_string())
@@ -290,7 +290,7 @@ async fn opening_a_case_through_the_form_records_what_was_typed() {
         .post("/cases/new", &pairs(&new_case_form(&key())))
         .await;
     assert_eq!(opened.status, 303, "{}", opened.body);
-    let id = opened.location().trim_start_matches("/cases/").to_owned();
+    let id = case_of(&opened.location());
     let case = view(&app, &t.volunteer_a1, &id).await;
     assert_eq!(case["trusted_address"], json!(world.address_a1.to_string()));
     assert_eq!(case["opened_on"], "2026-11-18");
@@ -408,7 +408,15 @@ async fn command(
 
 fn recorded(page: &Page, case: &str) {
     assert_eq!(page.status, 303, "{}", page.body);
-    assert_eq!(page.location(), format!("/cases/{case}"));
+    let location = page.location();
+    assert_eq!(case_of(&location), case, "{location}");
+    assert!(location.contains("?saved="), "{location}");
+}
+
+/// The case id of a case page's path (`/cases/{id}?saved=…#saved`).
+fn case_of(location: &str) -> String {
+    let path = location.split(['?', '#']).next().unwrap_or_default();
+    path.trim_start_matches("/cases/").to_owned()
 }
 
 fn last_event(case: &Value) -> Value {
@@ -538,7 +546,7 @@ async fn every_form_on_the_case_page_records_its_command() {
         "Trung tâm trợ giúp pháp lý",
         "Đã gọi điện",
         "27/11/2026",
-        "Đề nghị đóng vụ việc",
+        "Đề nghị kết thúc vụ việc",
     ] {
         assert!(page.contains(words), "{words}");
     }
@@ -725,7 +733,7 @@ async fn an_erased_case_is_gone() {
     let session = WebSession::signed_in(&app, world.volunteer_a1);
     let page = session.get(&format!("/cases/{case}")).await;
     assert_eq!(page.status, 410);
-    assert!(page.contains("Vụ việc này đã bị xoá vĩnh viễn."));
+    assert!(page.contains("Vụ việc này đã bị xóa vĩnh viễn."));
 }
 
 #[tokio::test]
@@ -837,7 +845,7 @@ async fn a_note_typed_while_the_case_was_closed_is_not_lost() {
     ];
     let page = session.post(&format!("/cases/{case}/notes"), &again).await;
     assert_eq!(page.status, 422);
-    assert!(page.contains("Vụ việc đã đóng: chỉ có thể mở lại hoặc xoá."));
+    assert!(page.contains("Vụ việc đã kết thúc: chỉ có thể mở lại hoặc xóa."));
     assert!(page.contains("Một ghi chú dài</textarea>"));
     assert_eq!(view(&app, &t.volunteer_a1, &case).await["version"], 2);
 }

@@ -228,10 +228,22 @@ impl Browser {
         .await;
     }
 
+    /// Scrolls the element matching `css` to the middle of the window, as a finger would
+    /// before tapping it (WebDriver's own scrolling may leave it under the sticky exit bar).
+    async fn bring_to_middle(&self, css: &str) {
+        self.js(
+            "const el = document.querySelector(arguments[0]);
+             if (el) { el.scrollIntoView({ block: 'center', inline: 'nearest' }); }",
+            vec![json!(css)],
+        )
+        .await;
+    }
+
     /// Clicks a link or button that leads to another page (or a form's answer), and waits
     /// for that page.
     pub async fn follow(&self, css: &str) {
         let element = self.find(css).await;
+        self.bring_to_middle(css).await;
         self.mark_page().await;
         ok(element.click().await, format!("click {css}"));
         self.wait_for_new_page().await;
@@ -256,6 +268,7 @@ impl Browser {
     /// Clicks the element matching `css`.
     pub async fn click(&self, css: &str) {
         let element = self.find(css).await;
+        self.bring_to_middle(css).await;
         ok(element.click().await, format!("click {css}"));
     }
 

@@ -66,7 +66,9 @@ pub async fn fill_new_case(browser: &Browser, narrative: &str) {
 
 /// The case id in a case page's path.
 pub async fn case_id_of_page(browser: &Browser) -> String {
-    let path = browser.app_path().await.expect("on the app");
+    let whole = browser.app_path().await.expect("on the app");
+    // After a save the page says which form was saved: `?saved=…`.
+    let path = whole.split('?').next().unwrap_or_default();
     let id = path
         .strip_prefix("/cases/")
         .unwrap_or_else(|| panic!("not a case page: {path}"));
@@ -101,6 +103,8 @@ async fn a_volunteer_records_a_case_and_her_supervisor_approves_its_closure() {
     fill_new_case(&browser, "Chồng đánh, chị chạy sang nhà hàng xóm.").await;
     browser.submit("#new-case-form").await;
     let case = case_id_of_page(&browser).await;
+    browser.wait_for_text("#saved", "Đã lưu").await;
+    unfold(&browser, "#about-survivor").await;
     browser.wait_for_text("main", "Lò Thị").await;
     browser.check_page("case-page").await;
 

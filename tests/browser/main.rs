@@ -68,3 +68,5 @@ mod real_places;
 mod safety;
 mod shared_phone;
 mod stats_grid;
+mod supervisor_pages;
+mod volunteer_phone;

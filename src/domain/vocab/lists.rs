@@ -189,7 +189,7 @@ code_list! {
         Export = "export" { vi: "Xuất dữ liệu", en: "Export" },
         ExactStatistics = "exact_statistics" { vi: "Xem thống kê chính xác", en: "Exact statistics read" },
         StatsQueried = "stats_queried" { vi: "Truy vấn thống kê", en: "Statistics queried" },
-        CaseErased = "case_erased" { vi: "Xoá hồ sơ", en: "Case erased" },
+        CaseErased = "case_erased" { vi: "Xóa hồ sơ", en: "Case erased" },
         SignedIn = "signed_in" { vi: "Đăng nhập", en: "Signed in" },
         SignInFailed = "sign_in_failed" { vi: "Đăng nhập thất bại", en: "Sign-in failed" },
     }

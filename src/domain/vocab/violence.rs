@@ -21,7 +21,7 @@ code_list! {
     /// A form of domestic violence under Law 13/2022/QH15.
     ViolenceType as "violence_types" {
         Physical = "physical" { vi: "Bạo lực thể chất", en: "Physical violence" },
-        Rape = "rape" { vi: "Hiếp dâm", en: "Rape" },
+        Rape = "rape" { vi: "Cưỡng ép quan hệ tình dục", en: "Rape" },
         SexualAssault = "sexual_assault" { vi: "Xâm hại tình dục", en: "Sexual assault" },
         Psychological = "psychological" { vi: "Bạo lực tinh thần", en: "Psychological violence" },
         Economic = "economic" { vi: "Bạo lực kinh tế", en: "Economic violence" },
@@ -37,7 +37,7 @@ code_list! {
     /// A GBVIMS core incident type, declared in the GBVIMS decision order (the first that
     /// applies wins), so `Ord` is that order.
     GbvimsType as "gbvims_type" {
-        Rape = "rape" { vi: "Hiếp dâm", en: "Rape" },
+        Rape = "rape" { vi: "Cưỡng ép quan hệ tình dục", en: "Rape" },
         SexualAssault = "sexual_assault" { vi: "Tấn công tình dục", en: "Sexual assault" },
         PhysicalAssault = "physical_assault" { vi: "Tấn công thể chất", en: "Physical assault" },
         ForcedMarriage = "forced_marriage" { vi: "Cưỡng ép kết hôn", en: "Forced marriage" },

@@ -142,7 +142,7 @@ fn table(state: &AppState, lang: Lang, addresses: &[TrustedAddress]) -> Markup {
                     th scope="col" { (tr(lang, "admin.addresses.name")) }
                     th scope="col" { (tr(lang, "admin.addresses.commune")) }
                     th scope="col" { (tr(lang, "admin.addresses.established_on")) }
-                    th scope="col" { (tr(lang, "admin.addresses.closed_on")) }
+                    th scope="col" { (tr(lang, "admin.addresses.status")) }
                 } }
                 tbody {
                     @for address in addresses {
@@ -153,7 +153,9 @@ fn table(state: &AppState, lang: Lang, addresses: &[TrustedAddress]) -> Markup {
                             td { (date(lang, address.established_on)) }
                             td {
                                 @match address.closed_on {
-                                    Some(closed) => { span.badge.closed { (date(lang, closed)) } }
+                                    Some(closed) => { span.badge.closed {
+                                        (tr(lang, "admin.addresses.closed_since")) " " (date(lang, closed))
+                                    } }
                                     None => { span.badge.open { (tr(lang, "admin.addresses.open")) } }
                                 }
                             }

@@ -16,9 +16,9 @@ pub const MESSAGES: &[Message] = &[
         "Địa bàn hoặc địa chỉ tin cậy",
         "Area or trusted address",
     ),
-    msg("admin.users.status", "Trạng thái", "Status"),
+    msg("admin.users.status", "Tình trạng", "Status"),
     msg("admin.users.active", "Đang hoạt động", "Active"),
-    msg("admin.users.deactivated", "Đã vô hiệu hoá", "Deactivated"),
+    msg("admin.users.deactivated", "Đã vô hiệu hóa", "Deactivated"),
     msg("admin.account.title", "Tài khoản", "Account"),
     msg(
         "admin.account.back",
@@ -27,7 +27,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "admin.account.own",
-        "Đây là tài khoản của bạn: đổi mật khẩu hoặc vô hiệu hoá phải do một quản trị viên khác làm.",
+        "Đây là tài khoản của bạn: đổi mật khẩu hoặc vô hiệu hóa phải do một quản trị viên khác làm.",
         "This is your own account: another admin resets its password or deactivates it.",
     ),
     msg(
@@ -37,12 +37,12 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "admin.users.confirm_needed",
-        "Hãy đánh dấu ô xác nhận trước khi vô hiệu hoá.",
+        "Hãy đánh dấu ô xác nhận trước khi vô hiệu hóa.",
         "Tick the confirmation before deactivating.",
     ),
     msg(
         "admin.users.deactivate",
-        "Vô hiệu hoá tài khoản",
+        "Vô hiệu hóa tài khoản",
         "Deactivate account",
     ),
     msg("admin.users.new_password", "Mật khẩu mới", "New password"),
@@ -173,7 +173,12 @@ pub const MESSAGES: &[Message] = &[
         "Ngày thành lập",
         "Established on",
     ),
-    msg("admin.addresses.closed_on", "Đóng", "Closed"),
+    msg("admin.addresses.status", "Tình trạng", "Status"),
+    msg(
+        "admin.addresses.closed_since",
+        "Ngừng hoạt động từ",
+        "Closed since",
+    ),
     msg("admin.addresses.open", "Đang hoạt động", "Open"),
     msg(
         "admin.addresses.new",
@@ -193,7 +198,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "admin.notice.user_deactivated",
-        "Đã vô hiệu hoá tài khoản; các phiên đăng nhập của người này đã kết thúc.",
+        "Đã vô hiệu hóa tài khoản; các phiên đăng nhập của người này đã kết thúc.",
         "The account was deactivated; its sessions have ended.",
     ),
     msg(

@@ -8,6 +8,9 @@
 // - Resilient forms (data-resilient): sent in the background; if the network drops, what
 //   was typed stays on the page and the same request (same Idempotency-Key field) is sent
 //   again until it gets through, so a retry never records anything twice.
+// - After a save, the page comes back at the form she used, with its "saved" line (#saved):
+//   a redirect followed by fetch loses the URL's #fragment, so it is scrolled to here.
+// - A link marked data-confirm (a form's Cancel) asks before leaving a form she typed in.
 // Nothing is stored in the browser's storage.
 (function () {
   "use strict";
@@ -48,6 +51,32 @@
     if (event.persisted) {
       document.documentElement.style.display = "none";
       window.location.reload();
+    }
+  });
+
+  function showSaved() {
+    var saved = document.getElementById("saved");
+    if (saved) {
+      saved.scrollIntoView({ block: "center" });
+      saved.focus({ preventScroll: true });
+    }
+  }
+  showSaved();
+
+  // Cancel asks first when the form holds something typed or chosen since it was shown.
+  function formText(form) { return new URLSearchParams(new FormData(form)).toString(); }
+  var asShown = new WeakMap();
+  function remember() {
+    document.querySelectorAll("form").forEach(function (form) { asShown.set(form, formText(form)); });
+  }
+  remember();
+  function touched(form) { return asShown.has(form) && asShown.get(form) !== formText(form); }
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("[data-confirm]") : null;
+    if (!link) { return; }
+    var form = link.closest("form");
+    if (form && touched(form) && !window.confirm(link.getAttribute("data-confirm"))) {
+      event.preventDefault();
     }
   });
 
@@ -94,7 +123,10 @@
     var parsed = new DOMParser().parseFromString(html, "text/html");
     document.title = parsed.title;
     document.body.replaceWith(document.adoptNode(parsed.body));
+    body = document.body;
     window.scrollTo(0, 0);
+    remember();
+    showSaved();
   }
   function send(form, data, attempt) {
     var button = form.querySelector("[type=submit]");

@@ -10,7 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::domain::case::{CaseEvent, CaseStatus};
-use crate::domain::vocab::Vocabulary;
+use crate::domain::vocab::{ReviewDecision, Vocabulary};
 use crate::http::cases::case_view::CaseView;
 use crate::web::cases::badges::{overdue_badge, risk_badge, status_badge};
 use crate::web::cases::command_forms::{self, CaseForm, FormContext};
@@ -145,6 +145,33 @@ pub fn account(lang: Lang, view: &CaseView) -> Markup {
             @match &view.narrative {
                 Some(narrative) => p.narrative #narrative { (narrative) },
                 None => p.muted #narrative { (tr(lang, "common.none")) },
+            }
+        }
+    }
+}
+
+/// A supervisor's latest review when it asked for action and the case is still being
+/// worked on: shown near the top, where the volunteer sees it first, not only in the history.
+pub fn review_request(lang: Lang, view: &CaseView) -> Markup {
+    let latest = view
+        .timeline
+        .iter()
+        .rev()
+        .find_map(|entry| match &entry.event {
+            CaseEvent::CaseReviewed { facts, pii } => Some((entry, facts, pii)),
+            _ => None,
+        });
+    let asked = latest
+        .filter(|(_, facts, _)| facts.decision == ReviewDecision::ActionRequested)
+        .filter(|_| view.status != CaseStatus::Closed);
+    html! {
+        @if let Some((entry, _, pii)) = asked {
+            section.notice #review-request role="note" {
+                h2 { (tr(lang, "case.review_request")) }
+                p.muted { (date(lang, crate::clock::vietnam_date(entry.recorded_at))) }
+                @if let Some(comment) = pii.as_ref().and_then(|pii| pii.comment.as_deref()) {
+                    p #review-comment { (comment) }
+                }
             }
         }
     }

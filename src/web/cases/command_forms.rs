@@ -80,6 +80,8 @@ pub struct FormContext<'a> {
     pub today: &'a str,
     /// The form shown again after a refusal.
     pub reopened: Option<(CaseForm, &'a Kept)>,
+    /// The prefix of the form just saved (`?saved=`): "saved" is shown where it is.
+    pub saved: Option<&'a str>,
 }
 
 impl FormContext<'_> {
@@ -116,6 +118,7 @@ impl FormContext<'_> {
             prefix: &prefix,
         };
         html! {
+            @if self.saved == Some(prefix.as_str()) { (saved_notice(self.user.lang, "work.saved")) }
             details id=(prefix) open[kept.is_some()] {
                 summary { (summary) }
                 form id=(form.form_id()) .stacked method="post" action=(form.action(self.view.id))
@@ -130,6 +133,12 @@ impl FormContext<'_> {
             }
         }
     }
+}
+
+/// "Saved", where the page comes back to after a form was sent (`#saved`; the script
+/// scrolls to it and gives it the focus, so a screen reader says it).
+pub fn saved_notice(lang: crate::web::i18n::Lang, words: &'static str) -> Markup {
+    html! { p.notice.saved #saved role="status" tabindex="-1" { (tr(lang, words)) } }
 }
 
 /// The section of forms under the case: support, referral, follow-up, note, risk, closure.
@@ -214,7 +223,9 @@ pub fn outcome(ctx: &FormContext<'_>, referral: Uuid) -> Markup {
         tr(lang, "work.outcome_submit"),
         |inputs| {
             html! {
-                (inputs.select("outcome", tr(lang, "work.referral_outcome"), Extras::required(),
+                // Under "Ghi kết quả chuyển gửi", in a card that already says "Kết quả chuyển
+                // gửi": the field is just "Kết quả".
+                (inputs.select("outcome", tr(lang, "work.outcome_value"), Extras::required(),
                     &options::<ReferralOutcome>(lang), None))
                 (inputs.input("date", "recorded_on", tr(lang, "work.recorded_on"),
                     Extras::required(), ctx.today))

@@ -17,7 +17,7 @@ use crate::http::cases::extract::{ClientAddr, Ids, Preconditions, RawBody};
 use crate::http::cases::flow::Created;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::state::AppState;
-use crate::web::cases::case_page::refused_page;
+use crate::web::cases::case_page::{refused_page, saved_path};
 use crate::web::cases::command_forms::CaseForm;
 use crate::web::cases::kept::Kept;
 use crate::web::cases::opening::whole_number;
@@ -117,7 +117,9 @@ async fn submit(
         Ok(body) => {
             let given = preconditions(&fields);
             match dispatch(state, worker, which, case, given, api_body(&body, lang)?).await {
-                Ok(_) => return Ok(Redirect::to(&format!("/cases/{case}")).into_response()),
+                Ok(_) => {
+                    return Ok(Redirect::to(&saved_path(case, &which.prefix())).into_response());
+                }
                 Err(error) => Kept::of(error, fields, lang)?,
             }
         }

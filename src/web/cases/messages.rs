@@ -1,4 +1,4 @@
-//! The words of the case pages, Vietnamese first. The survivor is referred to as "chị ấy"
+//! The words of the case pages, Vietnamese first. The survivor is referred to as "người được hỗ trợ"
 //! (she), as volunteers speak of the women they help.
 
 use crate::web::i18n::{Message, msg};
@@ -38,11 +38,11 @@ pub const MESSAGES: &[Message] = &[
     msg("case.status.open", "Đang hỗ trợ", "Open"),
     msg(
         "case.status.closure_requested",
-        "Chờ duyệt đóng",
+        "Chờ duyệt kết thúc",
         "Awaiting review",
     ),
-    msg("case.status.closed", "Đã đóng", "Closed"),
-    msg("case.status.erased", "Đã xoá", "Erased"),
+    msg("case.status.closed", "Đã kết thúc", "Closed"),
+    msg("case.status.erased", "Đã xóa", "Erased"),
     msg("case.risk", "Mức độ nguy hiểm", "Risk"),
     msg("case.overdue_before", "Quá hạn", "Overdue by"),
     msg("case.overdue_after", "ngày", "days"),
@@ -72,8 +72,39 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "case.closure_request",
-        "Đề nghị đóng vụ việc đang chờ giám sát viên duyệt",
+        "Đề nghị kết thúc vụ việc đang chờ cán bộ giám sát duyệt",
         "A closure is waiting for a supervisor's review",
+    ),
+    msg(
+        "case.review_request",
+        "Cán bộ giám sát yêu cầu bổ sung",
+        "The supervisor asked for action",
+    ),
+    msg(
+        "case.about_survivor",
+        "Người được hỗ trợ, sự đồng ý và lời kể",
+        "The person helped, consent and account",
+    ),
+    msg("work.saved", "Đã lưu", "Saved"),
+    msg(
+        "case.saved.reviewed",
+        "Đã lưu ý kiến duyệt của bạn",
+        "Your review is saved",
+    ),
+    msg(
+        "case.saved.transferred",
+        "Đã chuyển vụ việc sang địa chỉ tin cậy mới",
+        "The case is transferred to its new trusted address",
+    ),
+    msg(
+        "case.saved.reopened",
+        "Đã mở lại vụ việc",
+        "The case is reopened",
+    ),
+    msg(
+        "new.cancel_confirm",
+        "Bỏ những gì đã nhập vào biểu mẫu này?",
+        "Discard what you typed in this form?",
     ),
     msg("case.referrals", "Chuyển gửi", "Referrals"),
     msg(
@@ -97,12 +128,12 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "case.supervisor_actions",
-        "Việc của giám sát viên",
+        "Việc của cán bộ giám sát",
         "Supervisor actions",
     ),
     msg(
         "case.action.review",
-        "Xem xét đề nghị đóng",
+        "Xem xét đề nghị kết thúc",
         "Review the closure",
     ),
     msg(
@@ -118,14 +149,14 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "case.action.erase",
-        "Xoá vĩnh viễn vụ việc",
+        "Xóa vĩnh viễn vụ việc",
         "Erase the case for good",
     ),
     // The new-case form.
     msg("new.title", "Tiếp nhận vụ việc mới", "Open a new case"),
     msg(
         "new.intro",
-        "Ghi lại những gì chị ấy đồng ý chia sẻ. Các mục có dấu (bắt buộc) cần điền.",
+        "Ghi lại những gì người được hỗ trợ đồng ý chia sẻ. Các mục có dấu (bắt buộc) cần điền.",
         "Record what she agrees to share. Fields marked (required) must be filled in.",
     ),
     msg("new.section.case", "Tiếp nhận", "Intake"),
@@ -137,7 +168,7 @@ pub const MESSAGES: &[Message] = &[
     msg("new.opened_on", "Ngày tiếp nhận", "Date taken in"),
     msg(
         "new.referred_by",
-        "Ai giới thiệu chị ấy đến?",
+        "Ai giới thiệu người được hỗ trợ đến?",
         "Who referred her?",
     ),
     msg("new.section.survivor", "Người bị bạo lực", "The survivor"),
@@ -148,7 +179,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "new.survivor.name_hint",
-        "Có thể dùng tên gọi khác nếu chị ấy muốn giữ kín.",
+        "Có thể dùng tên gọi khác nếu người được hỗ trợ muốn giữ kín.",
         "Use another name if she wants to stay unnamed.",
     ),
     msg("new.survivor.birth_year", "Năm sinh", "Year of birth"),
@@ -161,7 +192,7 @@ pub const MESSAGES: &[Message] = &[
     msg("new.survivor.ethnicity", "Dân tộc", "Ethnic group"),
     msg(
         "new.survivor.disability",
-        "Chị ấy có khuyết tật không?",
+        "Người được hỗ trợ có khuyết tật không?",
         "Does she have a disability?",
     ),
     msg(
@@ -171,13 +202,13 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "new.survivor.contact_hint",
-        "Số điện thoại hoặc cách liên lạc không gây nguy hiểm cho chị ấy.",
+        "Số điện thoại hoặc cách liên lạc không gây nguy hiểm cho người được hỗ trợ.",
         "A phone number or way of reaching her that does not put her in danger.",
     ),
     msg("new.survivor.address", "Nơi ở", "Where she lives"),
     msg(
         "new.survivor.children",
-        "Số con đi cùng chị ấy",
+        "Số con đi cùng người được hỗ trợ",
         "Children with her",
     ),
     msg(
@@ -188,7 +219,7 @@ pub const MESSAGES: &[Message] = &[
     msg("new.section.violence", "Bạo lực", "The violence"),
     msg(
         "new.violence_types",
-        "Chị ấy đã bị những hình thức bạo lực nào?",
+        "Người được hỗ trợ đã bị những hình thức bạo lực nào?",
         "What forms of violence did she suffer?",
     ),
     msg(
@@ -198,38 +229,42 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "new.perpetrator",
-        "Người gây bạo lực là ai đối với chị ấy?",
+        "Người gây bạo lực là ai đối với người được hỗ trợ?",
         "Who is the perpetrator to her?",
     ),
     msg(
         "new.risk_level",
-        "Chị ấy đang gặp nguy hiểm đến mức nào?",
+        "Người được hỗ trợ đang gặp nguy hiểm đến mức nào?",
         "How much danger is she in?",
     ),
     msg(
         "new.risk_level_hint",
-        "Cao: có đe doạ tính mạng, có vũ khí, hoặc bạo lực ngày càng nặng.",
+        "Cao: có đe dọa tính mạng, có vũ khí, hoặc bạo lực ngày càng nặng.",
         "High: threats to her life, weapons, or violence getting worse.",
     ),
-    msg("new.section.consent", "Sự đồng ý của chị ấy", "Her consent"),
+    msg(
+        "new.section.consent",
+        "Sự đồng ý của người được hỗ trợ",
+        "Her consent",
+    ),
     msg(
         "new.consent_hint",
-        "Hỏi chị ấy từng câu và ghi đúng câu trả lời của chị ấy.",
+        "Hỏi người được hỗ trợ từng câu và ghi đúng câu trả lời của họ.",
         "Ask her each question and record her own answer.",
     ),
     msg(
         "consent.services",
-        "Chị ấy có đồng ý nhận hỗ trợ tại địa chỉ tin cậy không?",
+        "Người được hỗ trợ có đồng ý nhận hỗ trợ tại địa chỉ tin cậy không?",
         "Does she agree to receive support at the trusted address?",
     ),
     msg(
         "consent.referral",
-        "Chị ấy có đồng ý được chuyển gửi đến các dịch vụ khác (y tế, công an, trợ giúp pháp lý…) không?",
+        "Người được hỗ trợ có đồng ý được chuyển gửi đến các dịch vụ khác (y tế, công an, trợ giúp pháp lý…) không?",
         "Does she agree to be referred to other services (health, police, legal aid…)?",
     ),
     msg(
         "consent.reporting",
-        "Chị ấy có đồng ý cho dùng thông tin không nêu tên của mình trong báo cáo thống kê không?",
+        "Người được hỗ trợ có đồng ý cho dùng thông tin không nêu tên của mình trong báo cáo thống kê không?",
         "Does she agree that information that does not name her is used in statistics?",
     ),
     msg(
@@ -239,7 +274,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "new.informant_hint",
-        "Thông tin người báo tin được giữ kín như thông tin của chị ấy.",
+        "Thông tin người báo tin được giữ kín như thông tin của người được hỗ trợ.",
         "The informant is kept as confidential as she is.",
     ),
     msg(
@@ -256,25 +291,25 @@ pub const MESSAGES: &[Message] = &[
     msg("new.narrative", "Diễn biến sự việc", "What happened"),
     msg(
         "new.narrative_hint",
-        "Ghi ngắn gọn bằng lời của chị ấy hoặc của bạn.",
+        "Ghi ngắn gọn bằng lời của người được hỗ trợ hoặc của bạn.",
         "Briefly, in her words or yours.",
     ),
-    msg("new.submit", "Mở vụ việc", "Open the case"),
+    msg("new.submit", "Lưu vụ việc mới", "Save the new case"),
     // The forms that record work.
     msg("work.title", "Ghi nhận công việc", "Record work"),
     msg(
         "work.closed",
-        "Vụ việc đã đóng: không ghi nhận thêm được. Giám sát viên có thể mở lại nếu cần.",
+        "Vụ việc đã kết thúc: không ghi nhận thêm được. Cán bộ giám sát có thể mở lại nếu cần.",
         "The case is closed: nothing more can be recorded. A supervisor can reopen it if needed.",
     ),
     msg(
         "work.no_referral_consent",
-        "Chị ấy chưa đồng ý được chuyển gửi, nên không thể chuyển gửi vụ việc này.",
+        "Người được hỗ trợ chưa đồng ý được chuyển gửi, nên không thể chuyển gửi vụ việc này.",
         "She did not agree to be referred, so this case cannot be referred.",
     ),
     msg(
         "work.closure_pending",
-        "Đề nghị đóng vụ việc đang chờ giám sát viên duyệt.",
+        "Đề nghị kết thúc vụ việc đang chờ cán bộ giám sát duyệt.",
         "A closure of this case is waiting for a supervisor's review.",
     ),
     msg("work.notes", "Ghi chú", "Notes"),
@@ -306,6 +341,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg("work.outcome_submit", "Lưu kết quả", "Save the outcome"),
     msg("work.referral_outcome", "Kết quả chuyển gửi", "Outcome"),
+    msg("work.outcome_value", "Kết quả", "Outcome"),
     msg("work.recorded_on", "Ngày ghi nhận", "Date recorded"),
     msg("work.follow_up", "Hẹn lần theo dõi", "Schedule a follow-up"),
     msg(
@@ -324,7 +360,7 @@ pub const MESSAGES: &[Message] = &[
     msg("work.completed_on", "Ngày theo dõi", "Date done"),
     msg(
         "work.follow_up_outcome",
-        "Tình hình của chị ấy",
+        "Tình hình của người được hỗ trợ",
         "How she is",
     ),
     msg("work.note", "Thêm ghi chú", "Add a note"),
@@ -338,33 +374,33 @@ pub const MESSAGES: &[Message] = &[
     msg("work.risk_submit", "Lưu đánh giá", "Save the assessment"),
     msg(
         "work.risk_level",
-        "Chị ấy đang gặp nguy hiểm đến mức nào?",
+        "Người được hỗ trợ đang gặp nguy hiểm đến mức nào?",
         "How much danger is she in now?",
     ),
     msg(
         "work.request_close",
-        "Đề nghị đóng vụ việc",
+        "Đề nghị kết thúc vụ việc",
         "Ask to close the case",
     ),
     msg(
         "work.request_close_submit",
-        "Gửi đề nghị đóng",
+        "Gửi đề nghị kết thúc",
         "Send the request",
     ),
     msg(
         "work.request_close_hint",
-        "Giám sát viên sẽ xem xét và duyệt việc đóng vụ việc.",
+        "Cán bộ giám sát sẽ xem xét và duyệt việc kết thúc vụ việc.",
         "A supervisor will review the request and close the case.",
     ),
-    msg("work.close", "Đóng vụ việc", "Close the case"),
-    msg("work.close_submit", "Đóng vụ việc", "Close the case"),
+    msg("work.close", "Kết thúc vụ việc", "Close the case"),
+    msg("work.close_submit", "Kết thúc vụ việc", "Close the case"),
     msg(
         "work.close_hint",
-        "Vụ việc sẽ đóng ngay. Có thể mở lại sau nếu cần.",
+        "Vụ việc sẽ kết thúc ngay. Có thể mở lại sau nếu cần.",
         "The case closes at once. It can be reopened later if needed.",
     ),
-    msg("work.close_reason", "Lý do đóng", "Reason for closing"),
-    msg("work.closed_on", "Ngày đóng", "Closed on"),
+    msg("work.close_reason", "Lý do kết thúc", "Reason for closing"),
+    msg("work.closed_on", "Ngày kết thúc", "Closed on"),
     // The timeline.
     msg("timeline.title", "Diễn biến hồ sơ", "Timeline"),
     msg("timeline.assessed_on", "Ngày đánh giá", "Assessed on"),
@@ -395,12 +431,12 @@ pub const MESSAGES: &[Message] = &[
     msg("event.note_added", "Ghi chú", "Note added"),
     msg(
         "event.case_reviewed",
-        "Giám sát viên xem xét",
+        "Cán bộ giám sát xem xét",
         "Reviewed by a supervisor",
     ),
     msg(
         "event.case_closure_requested",
-        "Đề nghị đóng vụ việc",
+        "Đề nghị kết thúc vụ việc",
         "Closure requested",
     ),
     msg(
@@ -408,9 +444,9 @@ pub const MESSAGES: &[Message] = &[
         "Chuyển sang địa chỉ tin cậy khác",
         "Transferred",
     ),
-    msg("event.case_closed", "Đóng vụ việc", "Case closed"),
+    msg("event.case_closed", "Kết thúc vụ việc", "Case closed"),
     msg("event.case_reopened", "Mở lại vụ việc", "Case reopened"),
-    msg("event.case_erased", "Xoá vụ việc", "Case erased"),
+    msg("event.case_erased", "Xóa vụ việc", "Case erased"),
     // Field errors.
     msg(
         "case_error.future",

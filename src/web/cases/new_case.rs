@@ -12,6 +12,7 @@ use crate::http::cases::create;
 use crate::http::cases::flow::internal;
 use crate::http::scope::may_access_address;
 use crate::http::state::AppState;
+use crate::web::cases::case_page::{OPENED, saved_path};
 use crate::web::cases::kept::Kept;
 use crate::web::cases::new_case_form::{OpeningForm, opening_form, title};
 use crate::web::cases::opening::opening_body;
@@ -53,7 +54,7 @@ pub async fn open_case(
     .await;
     match opened {
         Ok(created) => match created.body.id {
-            Some(id) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+            Some(id) => Ok(Redirect::to(&saved_path(id, OPENED)).into_response()),
             None => Err(WebError::api(internal("an opened case has no id"), lang)),
         },
         Err(error) => {

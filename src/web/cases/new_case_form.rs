@@ -1,6 +1,8 @@
 //! The new-case form: every field of the API's `POST /cases` body, the vocabularies as
 //! plain-language choices, and the survivor's three consents asked as three separate
-//! questions. A supervisor also picks the trusted address (the open ones of her area).
+//! questions, first (before her name, ethnicity or contact are asked: what she agrees to
+//! decides what is written down). A supervisor also picks the trusted address (the open ones
+//! of her area). Cancel asks before throwing away what was typed (app.js, `data-confirm`).
 
 use maud::{Markup, html};
 
@@ -44,13 +46,14 @@ pub fn opening_form(user: &WebUser, form: &OpeningForm<'_>) -> Markup {
             (csrf_field(user))
             (idempotency_field(kept.and_then(|kept| kept.idempotency_key())))
             (general(&inputs, form))
+            (consent(&inputs))
             (survivor(&inputs))
             (violence(&inputs))
-            (consent(&inputs))
             (informant(&inputs))
             div.actions {
                 button #open-case type="submit" { (tr(lang, "new.submit")) }
-                a.button.secondary href="/cases" { (tr(lang, "form.cancel")) }
+                a.button.secondary #cancel-new-case href="/cases"
+                    data-confirm=(tr(lang, "new.cancel_confirm")) { (tr(lang, "form.cancel")) }
             }
         }
     }

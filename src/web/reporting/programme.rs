@@ -257,10 +257,10 @@ fn contents(state: &AppState, lang: Lang, query: &ReportQuery, report: &Programm
 }
 
 /// `85.5` as `85,5 %` (Vietnamese) or `85.5%`.
-fn percent_text(lang: Lang, percent: f64) -> String {
+pub(crate) fn percent_text(lang: Lang, percent: f64) -> String {
     let text = format!("{percent:.1}");
     match lang {
-        Lang::Vi => format!("{} %", text.replace('.', ",")),
+        Lang::Vi => format!("{}%", text.replace('.', ",")),
         Lang::En => format!("{text}%"),
     }
 }
@@ -373,7 +373,7 @@ mod tests {
 
     #[test]
     fn shares_are_written_as_people_write_them() {
-        assert_eq!(percent_text(Lang::Vi, 85.5), "85,5 %");
+        assert_eq!(percent_text(Lang::Vi, 85.5), "85,5%");
         assert_eq!(percent_text(Lang::En, 100.0), "100.0%");
     }
 }

@@ -110,16 +110,16 @@ pub const MESSAGES: &[Message] = &[
         "Chọn số liệu cần xem, cách phân tổ, thời gian và địa bàn. Số liệu chỉ gồm các vụ việc mà người bị bạo lực đồng ý đưa vào thống kê.",
         "Choose what to count, how to break it down, the period and the area. Only cases whose survivor agreed to be counted in statistics are included.",
     ),
-    msg("stats.measure", "Số liệu", "Measure"),
+    msg("stats.measure", "Chỉ tiêu", "Measure"),
     msg("stats.dimensions", "Phân tổ theo", "Break down by"),
     msg(
         "stats.dimensions_hint",
-        "Tối đa ba chiều. Một số chiều chỉ dùng được với một số số liệu (ví dụ loại hỗ trợ chỉ dùng với số lượt hỗ trợ).",
+        "Tối đa ba tiêu thức phân tổ. Một số tiêu thức chỉ dùng được với một số chỉ tiêu (ví dụ loại hỗ trợ chỉ dùng với số lượt hỗ trợ).",
         "Up to three. Some apply only to some measures (support type, for instance, only to support given).",
     ),
-    msg("stats.dim1", "Chiều thứ nhất", "First"),
-    msg("stats.dim2", "Chiều thứ hai", "Second"),
-    msg("stats.dim3", "Chiều thứ ba", "Third"),
+    msg("stats.dim1", "Tiêu thức phân tổ thứ nhất", "First"),
+    msg("stats.dim2", "Tiêu thức phân tổ thứ hai", "Second"),
+    msg("stats.dim3", "Tiêu thức phân tổ thứ ba", "Third"),
     msg("stats.dim_none", "(không)", "(none)"),
     msg("stats.year", "Năm", "Year"),
     msg("stats.part", "Thời gian trong năm", "Part of the year"),
@@ -160,7 +160,7 @@ pub const MESSAGES: &[Message] = &[
     msg("stats.exact", "Số chính xác", "Exact counts"),
     msg(
         "stats.exact_hint",
-        "Chỉ dành cho giám sát viên. Mỗi lần xem số chính xác được ghi vào nhật ký truy cập.",
+        "Chỉ dành cho cán bộ giám sát. Mỗi lần xem số chính xác được ghi vào nhật ký truy cập.",
         "For supervisors only. Every exact query is recorded in the access log.",
     ),
     msg("stats.show", "Xem bảng", "Show the table"),
@@ -214,7 +214,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "stats.error.by",
-        "Cách phân tổ không dùng được: mỗi chiều chỉ chọn một lần, và phải áp dụng được cho số liệu đã chọn.",
+        "Cách phân tổ không dùng được: mỗi tiêu thức chỉ chọn một lần, và phải áp dụng được cho chỉ tiêu đã chọn.",
         "This breakdown cannot be used: pick each one once, and only those that apply to the chosen measure.",
     ),
     msg(
@@ -234,7 +234,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "stats.error.too_large",
-        "Bảng này sẽ có hơn 10.000 ô: hãy bỏ bớt một chiều phân tổ hoặc chọn địa bàn nhỏ hơn.",
+        "Bảng này sẽ có hơn 10.000 ô: hãy bỏ bớt một tiêu thức phân tổ hoặc chọn địa bàn nhỏ hơn.",
         "This table would have more than 10,000 cells: take away a breakdown or choose a smaller area.",
     ),
     msg(
@@ -271,7 +271,7 @@ pub const MESSAGES: &[Message] = &[
     msg("report.title", "Báo cáo chương trình", "Programme report"),
     msg(
         "report.subtitle",
-        "Các chỉ số của Dự án 8: bình đẳng giới và giải quyết những vấn đề cấp thiết đối với phụ nữ và trẻ em",
+        "Các chỉ tiêu của Dự án 8: Thực hiện bình đẳng giới và giải quyết những vấn đề cấp thiết đối với phụ nữ và trẻ em",
         "The indicators of Project 8: gender equality and urgent issues for women and children",
     ),
     msg("report.year", "Năm báo cáo", "Year"),

@@ -69,6 +69,9 @@ pub struct Posted<'a> {
     pub fields: &'a FormFields,
     /// The case id as the path gave it.
     pub case: &'a str,
+    /// What the case page says once it went through (`?saved=`: see
+    /// [`crate::web::cases::case_page`]), so the supervisor sees it was done.
+    pub done: &'static str,
 }
 
 impl Posted<'_> {
@@ -102,7 +105,8 @@ impl Posted<'_> {
             me: &me,
             id,
         };
-        answer.to(result, format!("/cases/{id}"), words, |case, refusal| {
+        let done = crate::web::cases::case_page::saved_path(id, self.done);
+        answer.to(result, done, words, |case, refusal| {
             again(&me, case, refusal)
         })
     }

@@ -5,6 +5,7 @@
 //! on the case's stream before a refusal, as commands do), never its personal data: out of
 //! scope is 404, erased is 410.
 
+use time::Date;
 use uuid::Uuid;
 
 use crate::domain::calendar::YearMonth;
@@ -38,6 +39,9 @@ pub struct CaseAtHand {
     pub trusted_address: TrustedAddressId,
     /// The closure a volunteer requested, while it waits: its coded reason and month.
     pub closure: Option<(CloseReason, YearMonth)>,
+    /// The day it was opened, as the case lists show it: with the code and the trusted
+    /// address, what tells one case from another on a page that acts on it.
+    pub opened_on: Option<Date>,
 }
 
 /// Case `id` as `user` may see it now: 404 if it does not exist or is not hers, 410 if it
@@ -47,12 +51,15 @@ pub fn case_at_hand(
     user: &CurrentUser,
     id: Uuid,
 ) -> Result<CaseAtHand, ApiError> {
-    let case = accessible(state, user, &CaseId::from_uuid(id))?;
-    at_hand(id, &case).ok_or(ApiError::NotFound)
+    let case_id = CaseId::from_uuid(id);
+    let case = accessible(state, user, &case_id)?;
+    let opened_on = state.projections.cases.opened_on(&case_id);
+    at_hand(id, &case, opened_on).ok_or(ApiError::NotFound)
 }
 
-fn at_hand(id: Uuid, case: &CaseState) -> Option<CaseAtHand> {
+fn at_hand(id: Uuid, case: &CaseState, opened_on: Option<Date>) -> Option<CaseAtHand> {
     Some(CaseAtHand {
+        opened_on,
         id,
         status: case.status?,
         version: case.version,

@@ -11,25 +11,26 @@ pub const MESSAGES: &[Message] = &[
         "Địa chỉ chưa có tên",
         "Unnamed address",
     ),
-    msg("supervise.status.open", "Đang mở", "Open"),
+    msg("supervise.status.open", "Đang hỗ trợ", "Open"),
     msg(
         "supervise.status.closure_requested",
-        "Chờ duyệt đóng",
+        "Chờ duyệt kết thúc",
         "Closure requested",
     ),
-    msg("supervise.status.closed", "Đã đóng", "Closed"),
-    msg("supervise.status.erased", "Đã xoá", "Erased"),
-    msg("supervise.case.status", "Trạng thái", "Status"),
+    msg("supervise.status.closed", "Đã kết thúc", "Closed"),
+    msg("supervise.status.erased", "Đã xóa", "Erased"),
+    msg("supervise.case.status", "Tình trạng", "Status"),
+    msg("supervise.case.opened_on", "Ngày tiếp nhận", "Opened on"),
     // Actions on a case.
     msg(
         "supervise.nav.label",
-        "Việc của giám sát viên với vụ việc này",
+        "Việc của cán bộ giám sát với vụ việc này",
         "Supervisor actions on this case",
     ),
     msg("supervise.nav.review", "Xem xét, duyệt", "Review"),
     msg("supervise.nav.transfer", "Chuyển địa chỉ", "Transfer"),
     msg("supervise.nav.reopen", "Mở lại", "Reopen"),
-    msg("supervise.nav.erase", "Xoá vĩnh viễn", "Erase"),
+    msg("supervise.nav.erase", "Xóa vĩnh viễn", "Erase"),
     msg("supervise.nav.access_log", "Nhật ký truy cập", "Access log"),
     // Table columns.
     msg("supervise.col.case", "Vụ việc", "Case"),
@@ -39,15 +40,15 @@ pub const MESSAGES: &[Message] = &[
         "Trusted address",
     ),
     msg("supervise.col.commune", "Xã, phường", "Commune"),
-    msg("supervise.col.open", "Đang mở", "Open"),
+    msg("supervise.col.open", "Đang hỗ trợ", "Open"),
     msg(
         "supervise.col.awaiting",
-        "Chờ duyệt đóng",
+        "Chờ duyệt kết thúc",
         "Awaiting review",
     ),
     msg("supervise.col.due", "Hạn theo dõi", "Due on"),
     msg("supervise.col.days_overdue", "Quá hạn", "Overdue by"),
-    msg("supervise.col.risk", "Mức nguy cơ", "Risk"),
+    msg("supervise.col.risk", "Mức độ nguy hiểm", "Risk"),
     msg("supervise.col.reason", "Lý do", "Reason"),
     msg(
         "supervise.col.when",
@@ -85,7 +86,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "supervise.dashboard.closures",
-        "Yêu cầu đóng vụ việc chờ bạn duyệt",
+        "Yêu cầu kết thúc vụ việc chờ bạn duyệt",
         "Closure requests waiting for your review",
     ),
     msg(
@@ -122,28 +123,58 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "supervise.review.request",
-        "Yêu cầu đóng vụ việc",
+        "Yêu cầu kết thúc vụ việc",
         "Closure request",
     ),
     msg(
         "supervise.review.request_intro",
-        "Tình nguyện viên đề nghị đóng vụ việc này với lý do:",
+        "Tình nguyện viên đề nghị kết thúc vụ việc này với lý do:",
         "The volunteer asks to close this case for this reason:",
     ),
     msg(
         "supervise.review.details_hint",
-        "Ngày đóng và ghi chú của yêu cầu có trong trang vụ việc:",
-        "The closing date and notes of the request are on the case's page:",
+        "Toàn bộ vụ việc:",
+        "The whole case:",
+    ),
+    msg(
+        "supervise.review.the_case",
+        "Tình hình vụ việc",
+        "Where the case stands",
+    ),
+    msg(
+        "supervise.review.request_notes",
+        "Ghi chú của đề nghị",
+        "Notes of the request",
+    ),
+    msg(
+        "supervise.review.notes",
+        "Ghi chú và đánh giá đã ghi",
+        "Notes and assessments recorded",
+    ),
+    msg(
+        "supervise.review.high_risk",
+        "Cảnh báo: vụ việc có mức độ nguy hiểm cao, mới tiếp nhận",
+        "Warning: a high-risk case, opened recently",
+    ),
+    msg(
+        "supervise.review.high_risk_before",
+        "Vụ việc được tiếp nhận cách đây",
+        "The case was opened",
+    ),
+    msg(
+        "supervise.review.high_risk_after",
+        "ngày. Chỉ chấp thuận kết thúc khi chắc chắn người được hỗ trợ đã an toàn.",
+        "days ago. Approve the closure only when you are sure the person helped is safe.",
     ),
     msg(
         "supervise.review.no_request",
-        "Vụ việc này không có yêu cầu đóng nào đang chờ. Bạn vẫn có thể ghi lại ý kiến xem xét.",
+        "Vụ việc này không có yêu cầu kết thúc nào đang chờ. Bạn vẫn có thể ghi lại ý kiến xem xét.",
         "No closure request is waiting on this case. You can still record a review.",
     ),
     msg("supervise.review.decision", "Quyết định", "Decision"),
     msg(
         "supervise.review.approve",
-        "Chấp thuận và đóng vụ việc",
+        "Chấp thuận và kết thúc vụ việc",
         "Approve and close the case",
     ),
     msg(
@@ -231,7 +262,7 @@ pub const MESSAGES: &[Message] = &[
     // Erase.
     msg(
         "supervise.erase.title",
-        "Xoá vĩnh viễn vụ việc",
+        "Xóa vĩnh viễn vụ việc",
         "Erase the case for good",
     ),
     msg(
@@ -241,12 +272,12 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "supervise.erase.destroyed",
-        "Mọi thông tin cá nhân của vụ việc (họ tên, năm sinh, cách liên lạc, địa chỉ, lời kể, ghi chú, chuyển gửi, theo dõi) sẽ bị huỷ vĩnh viễn. Không ai, kể cả quản trị viên, có thể khôi phục.",
+        "Mọi thông tin cá nhân của vụ việc (họ tên, năm sinh, cách liên lạc, địa chỉ, lời kể, ghi chú, chuyển gửi, theo dõi) sẽ bị hủy vĩnh viễn. Không ai, kể cả quản trị viên, có thể khôi phục.",
         "Every personal detail of the case (name, year of birth, contact, address, account, notes, referrals, follow-ups) will be destroyed for good. Nobody, not even an administrator, can bring it back.",
     ),
     msg(
         "supervise.erase.after",
-        "Sau khi xoá, không ai có thể xem, sửa hay mở lại vụ việc này nữa.",
+        "Sau khi xóa, không ai có thể xem, sửa hay mở lại vụ việc này nữa.",
         "Afterwards nobody can read, change or reopen this case.",
     ),
     msg(
@@ -256,39 +287,39 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "supervise.erase.logged",
-        "Việc xoá được ghi vào nhật ký truy cập, cùng tên bạn và thời điểm xoá.",
+        "Việc xóa được ghi vào nhật ký truy cập, cùng tên bạn và thời điểm xóa.",
         "The erasure is recorded in the access log, with your name and the time.",
     ),
     msg(
         "supervise.erase.reason",
-        "Lý do xoá",
+        "Lý do xóa",
         "Why the case is erased",
     ),
     msg("supervise.erase.choose", "Chọn lý do…", "Choose a reason…"),
     msg(
         "supervise.erase.reason_error",
-        "Hãy chọn lý do xoá.",
+        "Hãy chọn lý do xóa.",
         "Choose why the case is erased.",
     ),
     msg(
         "supervise.erase.confirm",
-        "Tôi hiểu rằng mọi thông tin cá nhân của vụ việc này sẽ bị huỷ vĩnh viễn và không thể khôi phục.",
+        "Tôi hiểu rằng mọi thông tin cá nhân của vụ việc này sẽ bị hủy vĩnh viễn và không thể khôi phục.",
         "I understand that every personal detail of this case will be destroyed for good and cannot be recovered.",
     ),
     msg(
         "supervise.erase.confirm_error",
-        "Hãy đánh dấu ô xác nhận nếu bạn thật sự muốn xoá.",
+        "Hãy đánh dấu ô xác nhận nếu bạn thật sự muốn xóa.",
         "Tick the confirmation if you really mean to erase.",
     ),
-    msg("supervise.erase.submit", "Xoá vĩnh viễn", "Erase for good"),
+    msg("supervise.erase.submit", "Xóa vĩnh viễn", "Erase for good"),
     msg(
         "supervise.erased.title",
-        "Vụ việc đã được xoá",
+        "Vụ việc đã được xóa",
         "The case was erased",
     ),
     msg(
         "supervise.erased.body",
-        "Mọi thông tin cá nhân của vụ việc đã bị huỷ vĩnh viễn. Số liệu thống kê vẫn được giữ, và việc xoá đã được ghi vào nhật ký truy cập.",
+        "Mọi thông tin cá nhân của vụ việc đã bị hủy vĩnh viễn. Số liệu thống kê vẫn được giữ, và việc xóa đã được ghi vào nhật ký truy cập.",
         "Every personal detail of the case was destroyed for good. The statistics stay, and the erasure is recorded in the access log.",
     ),
     msg(
@@ -304,7 +335,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "supervise.access.intro",
-        "Ai đã xem, xuất hoặc xoá vụ việc này, và vào lúc nào. Lần xem này cũng được ghi lại. Nhiều lần xem của một người trong vài phút được gộp thành một dòng, kèm số lần.",
+        "Ai đã xem, xuất hoặc xóa vụ việc này, và vào lúc nào. Lần xem này cũng được ghi lại. Nhiều lần xem của một người trong vài phút được gộp thành một dòng, kèm số lần.",
         "Who read, exported or erased this case, and when. This read is recorded too. Repeated reads by one person within a few minutes are one line, with how many times.",
     ),
     msg(

@@ -27,6 +27,7 @@ pub mod parts;
 pub mod refusal;
 pub mod reopen;
 pub mod review;
+pub mod review_facts;
 pub mod transfer;
 
 use axum::Router;

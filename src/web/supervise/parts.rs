@@ -12,7 +12,7 @@ use crate::domain::ids::TrustedAddressId;
 use crate::domain::vocab::RiskLevel;
 use crate::http::state::AppState;
 use crate::web::case_code::case_code;
-use crate::web::i18n::{Lang, tr};
+use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, render};
 use crate::web::session::WebUser;
 use crate::web::supervise::gate::CaseAtHand;
@@ -92,8 +92,10 @@ const ACTIONS: &[(&str, &str)] = &[
     ("access-log", "supervise.nav.access_log"),
 ];
 
-/// The head of a case page under its `h1`: the case's state (no personal data), a link to
-/// the whole case, and the supervisor's other actions on it (`current` is this page's).
+/// The head of a case page under its `h1`: the case's state, a link to the whole case, and
+/// the supervisor's other actions on it (`current` is this page's). The case is named as the
+/// lists name it (code, day opened, trusted address and commune), so the page that erases
+/// or moves a case says which one it is; nothing of the survivor is shown.
 pub fn case_head(state: &AppState, lang: Lang, case: &CaseAtHand, current: &str) -> Markup {
     let (address, commune) = address_names(state, lang, &case.trusted_address);
     html! {
@@ -102,8 +104,15 @@ pub fn case_head(state: &AppState, lang: Lang, case: &CaseAtHand, current: &str)
             dd { (case_link(lang, case.id)) }
             dt { (tr(lang, "supervise.case.status")) }
             dd #case-status data-status=(status_code(case.status)) { (status_badge(lang, case.status)) }
+            dt { (tr(lang, "supervise.case.opened_on")) }
+            dd #case-opened-on {
+                @match case.opened_on {
+                    Some(day) => (date(lang, day)),
+                    None => span.muted { (tr(lang, "common.unknown")) },
+                }
+            }
             dt { (tr(lang, "supervise.col.address")) }
-            dd {
+            dd #case-address {
                 (address)
                 @if let Some(commune) = commune { span.muted { " · " (commune) } }
             }

@@ -41,6 +41,7 @@ pub async fn submit(
         user: &user,
         fields: &fields,
         case: &id,
+        done: crate::web::cases::case_page::REOPENED,
     };
     posted
         .send(body, reopen_case, words, |_, case, refusal| {

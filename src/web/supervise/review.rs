@@ -1,10 +1,16 @@
 //! `GET`/`POST /cases/{id}/review`: the supervisor reviews a case. When a volunteer asked
-//! to close it, the page shows the request (its coded reason; the closing date and notes
-//! are on the case's own page, whose read is in the access log) and she approves it, which
+//! to close it, the page shows the request and what she needs to judge it
+//! ([`review_facts`]: the request's day and notes, risk, follow-ups, notes; that read is in
+//! the access log), warns when the case is high-risk and recent, and she approves it, which
 //! closes the case, or sends it back, which reopens it for more work. The form goes to the
-//! API's [`review_case`].
+//! API's [`review_case`]. A refused form is shown again with the request only.
 
 use axum::extract::{Path, State};
+
+use crate::http::cases::case_view::CaseView;
+use crate::http::cases::extract::ClientAddr;
+use crate::http::cases::view::read_case;
+use crate::web::supervise::review_facts;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde_json::json;
@@ -30,9 +36,20 @@ pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
+    ClientAddr(from): ClientAddr,
 ) -> Result<Response, WebError> {
-    let (_, case) = page_case(&state, &user, &id)?;
-    Ok(form(&state, &user, &case, &FormFields::default(), None))
+    let (me, case) = page_case(&state, &user, &id)?;
+    let view = read_case(&state, &me, case.id, from)
+        .await
+        .map_err(|error| WebError::api(error, user.lang))?;
+    Ok(form(
+        &state,
+        &user,
+        &case,
+        &FormFields::default(),
+        None,
+        Some(&view),
+    ))
 }
 
 pub async fn submit(
@@ -50,10 +67,11 @@ pub async fn submit(
         user: &user,
         fields: &fields,
         case: &id,
+        done: crate::web::cases::case_page::REVIEWED,
     };
     posted
         .send(body, review_case, words, |_, case, refusal| {
-            form(&state, &user, case, &fields, Some(refusal))
+            form(&state, &user, case, &fields, Some(refusal), None)
         })
         .await
 }
@@ -72,9 +90,14 @@ fn form(
     case: &CaseAtHand,
     kept: &FormFields,
     refusal: Option<&Refusal>,
+    view: Option<&CaseView>,
 ) -> Response {
     let lang = user.lang;
     let title = tr(lang, "supervise.review.title");
+    let today = state.clock.today();
+    let overdue =
+        crate::web::cases::overdue::by_follow_up(state, case.id, *case.trusted_address.as_uuid());
+    let overdue_of = |id: &uuid::Uuid| overdue.get(id).copied();
     let pending = case.closure.is_some();
     let decisions: Vec<(&str, &str)> = if pending {
         vec![
@@ -97,6 +120,10 @@ fn form(
         h1 { (title) }
         (case_head(state, lang, case, "review"))
         (request(user, case))
+        @if let Some(view) = view {
+            (review_facts::warning(lang, view, today))
+            (review_facts::facts(lang, view, &overdue_of))
+        }
         (banner(lang, refusal))
         form #review-form .stacked method="post" action={ "/cases/" (case.id) "/review" } data-resilient {
             (csrf_field(user))

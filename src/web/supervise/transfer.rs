@@ -57,6 +57,7 @@ pub async fn submit(
         user: &user,
         fields: &fields,
         case: &id,
+        done: crate::web::cases::case_page::TRANSFERRED,
     };
     posted
         .send(body, transfer_case, words, |me, case, refusal| {

@@ -5,9 +5,10 @@
 //!
 //! # Layout
 //!
-//! The layers point one way: `domain` ← `store` ← `projections` ← `http` ← `server` ← `cli`.
-//! Nothing in `domain` performs I/O, reads the clock or draws randomness; nothing in `store`
-//! knows HTTP.
+//! The layers point one way: `domain` ← `store` ← `projections` ← `http` and `web` (two
+//! sibling adapters) ← `server` ← `cli`. Nothing in `domain` performs I/O, reads the clock or
+//! draws randomness; nothing in `store` knows HTTP; `http` imports nothing of `web`; `clock`,
+//! `auth` and `stats` (the pure disclosure core) sit below the adapters.
 //!
 //! - [`domain`]: vocabularies, identifiers, case and registry events, commands,
 //!   `decide`/`apply`, and the event codec with upcasting.
@@ -19,14 +20,17 @@
 //! - [`auth`]: password hashing, session tokens, login throttling.
 //! - [`access_log`]: recording and reading who accessed what.
 //! - [`http`]: the JSON API (axum), its errors, extractors and scope checks.
+//! - [`web`]: the web app (server-rendered pages in Vietnamese and English), over the same
+//!   commands and refusals as the API.
 //! - [`stats`]: programme statistics and their disclosure control (perturbation,
-//!   suppression).
-//! - [`server`]: building and running the service with graceful shutdown.
+//!   suppression), pure: the projection that feeds it is `projections::stats`.
+//! - [`server`]: building and running the service with graceful shutdown; its `routes`
+//!   put the API, the web app and the operational routes together, hardened.
 //! - [`control`]: the control socket through which the command line reaches a running server.
 //! - [`demo`]: the fictional demo data set `tincay demo` loads, written through the domain
 //!   and the log like any other.
 //! - [`cli`]: the `tincay` command line.
-//! - [`clock`]: the only module that reads the wall clock.
+//! - [`clock`]: the only module that reads the wall clock, and the `Clock` handlers hold.
 //! - `fuzzing` (hidden): entry points for the fuzz targets in `fuzz/`.
 
 #![forbid(unsafe_code)]

@@ -51,6 +51,17 @@ pub enum FieldCode {
     Unknown,
     /// Already in use (a username, an area code).
     Taken,
+    /// Names an area that is retired, or a trusted address that is closed (or a list that
+    /// holds one).
+    Retired,
+    /// The communes' parent is retired, so nothing new can be defined under it.
+    ParentRetired,
+    /// An area of the wrong level: not a commune where one is needed, or a parent that is
+    /// not the unit one level up.
+    WrongLevel,
+    /// Given where it does not apply (a province's parent, a name for a commune that exists,
+    /// an area or address the user's role does not use): leave it empty.
+    NotUsed,
     /// Contradicts another field or the record (e.g. nights with support other than
     /// shelter, `to` before `from`).
     Inconsistent,
@@ -58,6 +69,9 @@ pub enum FieldCode {
     KeyReused,
     /// A password that does not meet the password rule (too short, or too easy to guess).
     WeakPassword,
+    /// A password shorter than the rule's minimum: the web app's own finer word for a
+    /// `weak_password` whose length it can see.
+    TooShort,
     /// A username holding an invisible, formatting or symbol character.
     DisallowedCharacter,
     /// A username mixing letters of different scripts (a look-alike).
@@ -76,9 +90,14 @@ impl FieldCode {
         Self::WrongType,
         Self::Unknown,
         Self::Taken,
+        Self::Retired,
+        Self::ParentRetired,
+        Self::WrongLevel,
+        Self::NotUsed,
         Self::Inconsistent,
         Self::KeyReused,
         Self::WeakPassword,
+        Self::TooShort,
         Self::DisallowedCharacter,
         Self::MixedScripts,
     ];
@@ -95,9 +114,14 @@ impl FieldCode {
             Self::WrongType => "wrong_type",
             Self::Unknown => "unknown",
             Self::Taken => "taken",
+            Self::Retired => "retired",
+            Self::ParentRetired => "parent_retired",
+            Self::WrongLevel => "wrong_level",
+            Self::NotUsed => "not_used",
             Self::Inconsistent => "inconsistent",
             Self::KeyReused => "key_reused",
             Self::WeakPassword => "weak_password",
+            Self::TooShort => "too_short",
             Self::DisallowedCharacter => "disallowed_character",
             Self::MixedScripts => "mixed_scripts",
         }
@@ -399,7 +423,7 @@ pub fn username(name: &str) -> Result<(), Refused> {
         ))
     } else if name.chars().any(char::is_control) {
         Err(Refused::new(
-            FieldCode::InvalidFormat,
+            FieldCode::DisallowedCharacter,
             "must not contain control characters",
         ))
     } else {

@@ -179,7 +179,7 @@ fn check_code_and_parent(facts: &AreaDefinedFacts) -> Result<(), RegistryRejecti
     if facts.code.as_str().len() != digits {
         return Err(RegistryRejection::Invalid {
             field: "code",
-            code: FieldCode::InvalidFormat,
+            code: FieldCode::Inconsistent,
             reason: "has the wrong length for its level",
         });
     }
@@ -187,7 +187,7 @@ fn check_code_and_parent(facts: &AreaDefinedFacts) -> Result<(), RegistryRejecti
         (None, AreaLevel::Province) => Ok(()),
         (Some(_), AreaLevel::Province) => Err(RegistryRejection::Invalid {
             field: "parent",
-            code: FieldCode::Inconsistent,
+            code: FieldCode::NotUsed,
             reason: "a province has none",
         }),
         (None, _) => Err(RegistryRejection::Invalid {
@@ -197,7 +197,7 @@ fn check_code_and_parent(facts: &AreaDefinedFacts) -> Result<(), RegistryRejecti
         }),
         (Some(parent), _) if parent.as_str().len() >= digits => Err(RegistryRejection::Invalid {
             field: "parent",
-            code: FieldCode::Inconsistent,
+            code: FieldCode::WrongLevel,
             reason: "must be a higher level",
         }),
         (Some(_), _) => Ok(()),

@@ -305,7 +305,7 @@ fn check_binding(facts: &UserCreatedFacts) -> Result<(), RegistryRejection> {
         }),
         (true, false) => Err(RegistryRejection::Invalid {
             field,
-            code: FieldCode::Inconsistent,
+            code: FieldCode::NotUsed,
             reason: "is not used by this role",
         }),
         _ => Ok(()),

@@ -120,7 +120,7 @@ pub async fn establish(
             .and_then(|code| commune_on(registry, &code, day))
             .and_then(|area| match area.level {
                 AreaLevel::Commune => Ok(area.code),
-                _ => Err(Refused::new(FieldCode::Inconsistent, "is not a commune")),
+                _ => Err(Refused::new(FieldCode::WrongLevel, "is not a commune")),
             })
     });
     let established_on = fields.check("established_on", parse::date(&body.established_on));
@@ -164,7 +164,7 @@ fn commune_on(registry: &Registry, code: &AreaCode, day: Option<Date>) -> Result
         .ok_or(Refused::new(FieldCode::Unknown, "no such area"))?;
     match (area.valid_to, day) {
         (Some(valid_to), Some(day)) if day <= valid_to => Ok(area),
-        (Some(_), _) => Err(Refused::new(FieldCode::Unknown, "the area is retired")),
+        (Some(_), _) => Err(Refused::new(FieldCode::Retired, "the area is retired")),
         (None, _) => Ok(area),
     }
 }

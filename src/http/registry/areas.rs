@@ -3,6 +3,10 @@
 //! A unit's parent must exist, be in force and be of a higher level: a district's is a
 //! province; a commune's is a district or, since the 2025 reform abolished districts, a
 //! province. The code's length must fit the level (2, 3 or 5 digits; the domain checks it).
+//!
+//! It takes an `Idempotency-Key`, as the case commands and `POST /trusted-addresses` do: a
+//! retry after a lost answer defines nothing new and answers the same code; the key with
+//! another body is refused (422 on `Idempotency-Key`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,17 +18,18 @@ use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::area::{self, AreaCommand, AreaDefinedFacts, AreaState};
 use crate::domain::vocab::AreaLevel;
 use crate::http::auth::Admin;
+use crate::http::cases::extract::{Preconditions, RawBody};
+use crate::http::cases::flow::{append_error, idempotency};
 use crate::http::error::{ApiError, Problem};
-use crate::http::json::Json;
 use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
-use crate::http::registry::write::{WriteError, append, rejected};
+use crate::http::registry::write::{WriteError, append_once, applied, rejected};
 use crate::http::state::AppState;
-use crate::store::log::ExpectedVersion;
+use crate::store::log::{ExpectedVersion, Idempotency};
 use crate::store::stream::StreamId;
 
 /// `POST /areas` body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewArea {
     /// 2 digits for a province, 3 for a district, 5 for a commune.
@@ -50,6 +55,9 @@ pub struct AreaCreated {
     pub code: String,
 }
 
+/// The route an `Idempotency-Key` is scoped to (with the user).
+const ROUTE: &str = "POST /areas";
+
 /// Define an area.
 #[utoipa::path(
     post,
@@ -57,20 +65,38 @@ pub struct AreaCreated {
     tag = "registry",
     security(("bearer" = [])),
     request_body = NewArea,
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 characters; a retry with the same key and body defines nothing new and answers the same code"),
+    ),
     responses(
-        (status = 201, description = "Defined", body = AreaCreated),
+        (status = 201, description = "Defined (or, for a retry, had been)", body = AreaCreated),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid, the parent is wrong, or the code exists", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid, the parent is wrong, the code exists, or an Idempotency-Key already used with another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn define_area(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Json(body): Json<NewArea>,
+    preconditions: Preconditions,
+    body: RawBody,
 ) -> Result<(StatusCode, axum::Json<AreaCreated>), ApiError> {
-    let code = define(&state, admin.id, body).await?;
+    let idempotency = idempotency(&admin, ROUTE, &preconditions, body.fingerprint());
+    let body: NewArea = body.parse()?;
+    let retried = match &idempotency {
+        Some(given) => state.log.idempotent_outcome(given).map_err(append_error)?,
+        None => None,
+    };
+    let code = match retried {
+        // The same key and the same body: the code this body defined.
+        Some(outcome) => {
+            applied(&state, &outcome).await?;
+            parse::area_code(&body.code)
+                .map_err(|_| ApiError::Internal("a defined area's code does not parse".into()))?
+        }
+        None => define(&state, admin.id, body, idempotency).await?,
+    };
     Ok((
         StatusCode::CREATED,
         axum::Json(AreaCreated {
@@ -79,9 +105,15 @@ pub async fn define_area(
     ))
 }
 
-/// Check a new area against the registry and record it; returns its code once the
-/// registry shows it. (`POST /areas` and the merge of communes share it.)
-pub async fn define(state: &AppState, actor: UserId, body: NewArea) -> Result<AreaCode, ApiError> {
+/// Check a new area against the registry and record it (under the client's idempotency key,
+/// if any); returns its code once the registry shows it. (`POST /areas` and the merge of
+/// communes share it.)
+pub async fn define(
+    state: &AppState,
+    actor: UserId,
+    body: NewArea,
+    idempotency: Option<Idempotency>,
+) -> Result<AreaCode, ApiError> {
     let registry = &state.projections.registry;
     let mut fields = Fields::default();
     let code = fields.check("code", parse::area_code(&body.code));
@@ -119,7 +151,7 @@ pub async fn define(state: &AppState, actor: UserId, body: NewArea) -> Result<Ar
         if !fits {
             return Err(ApiError::invalid(
                 "parent",
-                FieldCode::Inconsistent,
+                FieldCode::WrongLevel,
                 "must be the unit one level up (a commune's may be its province)",
             ));
         }
@@ -133,12 +165,13 @@ pub async fn define(state: &AppState, actor: UserId, body: NewArea) -> Result<Ar
     };
     let events = area::decide(&AreaState::default(), AreaCommand::Define(facts))
         .map_err(|rejection| rejected(&rejection, "code"))?;
-    append(
+    append_once(
         state,
         StreamId::area(&code),
         ExpectedVersion::NoStream,
         &events,
         Some(actor),
+        idempotency,
     )
     .await
     .map_err(|error| match error {

@@ -101,7 +101,7 @@ pub async fn merge(
 ) -> Result<CommunesMerged, ApiError> {
     let plan = plan(&state.projections.registry, body)?;
     if let Some(new) = plan.define {
-        areas::define(state, actor, new)
+        areas::define(state, actor, new, None)
             .await
             .map_err(as_merge_fields)?;
     }
@@ -157,7 +157,7 @@ fn plan(registry: &Registry, body: &MergeCommunes) -> Result<Plan, ApiError> {
             continue;
         }
         if commune.valid_to.is_some() {
-            fields.fail("communes", FieldCode::Inconsistent, INCLUDES_RETIRED);
+            fields.fail("communes", FieldCode::Retired, INCLUDES_RETIRED);
             continue;
         }
         let decided = area::decide(&state_of(commune), AreaCommand::Retire(facts.clone()));
@@ -173,10 +173,10 @@ fn plan(registry: &Registry, body: &MergeCommunes) -> Result<Plan, ApiError> {
     let define = match communes.iter().find(|commune| commune.code == into) {
         Some(kept) => {
             if kept.valid_to.is_some() {
-                fields.fail("into", FieldCode::Unknown, "the area is retired");
+                fields.fail("into", FieldCode::Retired, "the area is retired");
             }
             if name.is_some() {
-                fields.fail("name", FieldCode::Inconsistent, NAME_UNUSED);
+                fields.fail("name", FieldCode::NotUsed, NAME_UNUSED);
             }
             None
         }
@@ -201,14 +201,14 @@ fn merged_communes(registry: &Registry, raw: &[String]) -> Result<Vec<Area>, Ref
             .area(&code)
             .ok_or(Refused::new(FieldCode::Unknown, "no such area"))?;
         if area.level != AreaLevel::Commune {
-            return Err(Refused::new(FieldCode::Inconsistent, NOT_COMMUNES));
+            return Err(Refused::new(FieldCode::WrongLevel, NOT_COMMUNES));
         }
         if !communes.iter().any(|seen| seen.code == area.code) {
             communes.push(area);
         }
     }
     if communes.len() < 2 {
-        return Err(Refused::new(FieldCode::Inconsistent, TOO_FEW));
+        return Err(Refused::new(FieldCode::OutOfRange, TOO_FEW));
     }
     let parent = communes.first().and_then(|first| first.parent.clone());
     if communes.iter().any(|commune| commune.parent != parent) {
@@ -241,7 +241,7 @@ fn new_commune(
     }
     if let Some(parent) = &parent {
         if parse::current_area(registry, parent).is_err() {
-            fields.fail("communes", FieldCode::Inconsistent, PARENT_RETIRED);
+            fields.fail("communes", FieldCode::ParentRetired, PARENT_RETIRED);
         }
     }
     let facts = AreaDefinedFacts {
@@ -279,7 +279,15 @@ fn merge_field(rejection: &RegistryRejection) -> (&'static str, FieldCode, Strin
             code,
             reason,
         } => (merge_name(field), *code, (*reason).to_owned()),
-        other => ("communes", FieldCode::Inconsistent, other.to_string()),
+        RegistryRejection::FutureDate { field } => (
+            merge_name(field),
+            FieldCode::FutureDate,
+            rejection.to_string(),
+        ),
+        RegistryRejection::AreaAlreadyRetired => {
+            ("communes", FieldCode::Retired, rejection.to_string())
+        }
+        other => ("communes", FieldCode::Unknown, other.to_string()),
     }
 }
 

@@ -92,7 +92,7 @@ pub fn current_area(registry: &Registry, code: &AreaCode) -> Result<Area, Refuse
         .area(code)
         .ok_or(Refused::new(FieldCode::Unknown, "no such area"))?;
     if area.valid_to.is_some() {
-        return Err(Refused::new(FieldCode::Unknown, "the area is retired"));
+        return Err(Refused::new(FieldCode::Retired, "the area is retired"));
     }
     Ok(area)
 }
@@ -104,7 +104,7 @@ pub fn open_address(registry: &Registry, id: &TrustedAddressId) -> Result<Truste
         .ok_or(Refused::new(FieldCode::Unknown, "no such trusted address"))?;
     if address.closed_on.is_some() {
         return Err(Refused::new(
-            FieldCode::Unknown,
+            FieldCode::Retired,
             "the trusted address is closed",
         ));
     }

@@ -17,7 +17,7 @@ use crate::http::json::Json;
 use crate::http::registry::users::{self as api, NewPassword};
 use crate::http::state::AppState;
 use crate::projections::registry::User;
-use crate::web::admin::refusal::{refusal_of, summary};
+use crate::web::admin::refusal::{refusal_of, summary, with_password_length};
 use crate::web::admin::users::{PATH, binding, password_hint, password_of, status};
 use crate::web::admin::{Done, Notice, admin_only, notice, redirect};
 use crate::web::error::WebError;
@@ -82,7 +82,9 @@ pub async fn reset_password(
         &state,
         &form.user,
         &account,
-        outcome.map(|_| ()),
+        outcome
+            .map(|_| ())
+            .map_err(|error| with_password_length(error, &form.fields)),
         Notice::PasswordReset,
     )
 }

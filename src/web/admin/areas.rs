@@ -14,7 +14,6 @@ use serde::Deserialize;
 
 use crate::domain::ids::AreaCode;
 use crate::domain::vocab::{AreaLevel, Vocabulary};
-use crate::http::json::Json;
 use crate::http::registry::areas::{NewArea, define_area};
 use crate::http::state::AppState;
 use crate::projections::registry::Area;
@@ -23,12 +22,12 @@ use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
 use crate::web::area_picker::MAX_OPTIONS;
 use crate::web::error::WebError;
-use crate::web::form::{FormFields, SignedInForm};
+use crate::web::form::{FormFields, SignedInForm, api_body};
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, csrf_field, render};
 use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
-use crate::web::widgets::{self, Field};
+use crate::web::widgets::{self, Field, IDEMPOTENCY_FIELD, idempotency_field, preconditions};
 
 pub const PATH: &str = "/admin/areas";
 
@@ -49,6 +48,8 @@ pub struct AreaInput {
     level: String,
     parent: String,
     valid_from: String,
+    /// The form's idempotency key, so a corrected or resent form is still one request.
+    key: String,
 }
 
 impl AreaInput {
@@ -60,6 +61,7 @@ impl AreaInput {
             level: text("level"),
             parent: text("parent"),
             valid_from: text("valid_from"),
+            key: text(IDEMPOTENCY_FIELD),
         }
     }
 }
@@ -101,7 +103,13 @@ pub async fn define(
         parent: optional(&input.parent),
         valid_from: optional(&input.valid_from),
     };
-    match define_area(State(state.clone()), admin, Json(body)).await {
+    let sent = define_area(
+        State(state.clone()),
+        admin,
+        preconditions(&form.fields),
+        api_body(&body, form.user.lang)?,
+    );
+    match sent.await {
         Ok(_) => Ok(redirect(PATH, Notice::AreaDefined)),
         Err(error) => {
             let refused = Refused::Define(input, refusal_of(error, form.user.lang)?);
@@ -250,6 +258,10 @@ fn define_form(user: &WebUser, all: &[(usize, Area)], refused: &Refused) -> Mark
     };
     let kept = |pick: fn(&AreaInput) -> &str| input.map_or("", pick);
     let error = |name| field_error(refusal, lang, name);
+    // A key the API says was used for another request is dropped: the next send is new.
+    let key = input
+        .filter(|_| error("Idempotency-Key").is_none())
+        .map(|input| input.key.as_str());
     let levels: Vec<(&str, &str)> = AreaLevel::all()
         .map(|l| (l.code(), l.label(lang)))
         .collect();
@@ -262,6 +274,7 @@ fn define_form(user: &WebUser, all: &[(usize, Area)], refused: &Refused) -> Mark
     html! {
         form.stacked #define-area method="post" action=(PATH) data-resilient {
             (csrf_field(user))
+            (idempotency_field(key))
             @if let Some(refusal) = refusal { (summary(lang, refusal)) }
             (widgets::input(lang, Field::new("area-code", "code", tr(lang, "admin.areas.code"))
                 .hint(tr(lang, "admin.areas.code_hint")).error(error("code")).required(),

@@ -17,7 +17,7 @@ use crate::http::registry::accounts::{MIN_PASSWORD_CHARS, NewUser, Password};
 use crate::http::registry::users as api;
 use crate::http::state::AppState;
 use crate::projections::registry::User;
-use crate::web::admin::refusal::{refusal_of, summary};
+use crate::web::admin::refusal::{refusal_of, summary, with_password_length};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
 use crate::web::area_picker::AreaPicker;
 use crate::web::error::WebError;
@@ -99,6 +99,7 @@ pub async fn create(
     match api::create(State(state.clone()), admin, Json(body)).await {
         Ok(_) => Ok(redirect(PATH, Notice::UserCreated)),
         Err(error) => {
+            let error = with_password_length(error, &form.fields);
             let refusal = refusal_of(error, form.user.lang)?;
             let refused = Refused::NewUser(input, refusal);
             Ok(show(&state, &form.user, &Done::default(), None, &refused))

@@ -117,14 +117,21 @@ pub fn explain(error: &FieldError) -> Option<&'static str> {
         FieldCode::Required if is_yes_no(field) => "case_error.answer",
         FieldCode::Required => "case_error.required",
         FieldCode::Inconsistent if field == NIGHTS => "case_error.nights_shelter",
-        FieldCode::Inconsistent | FieldCode::Unknown if field == TRUSTED_ADDRESS => {
+        FieldCode::Inconsistent | FieldCode::Unknown | FieldCode::Retired
+            if field == TRUSTED_ADDRESS =>
+        {
             "case_error.address"
         }
         FieldCode::InvalidFormat
         | FieldCode::Inconsistent
         | FieldCode::Unknown
         | FieldCode::Taken
+        | FieldCode::Retired
+        | FieldCode::ParentRetired
+        | FieldCode::WrongLevel
+        | FieldCode::NotUsed
         | FieldCode::WeakPassword
+        | FieldCode::TooShort
         | FieldCode::DisallowedCharacter
         | FieldCode::MixedScripts => "case_error.invalid",
     })

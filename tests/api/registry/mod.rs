@@ -4,6 +4,7 @@
 
 mod addresses;
 mod areas;
+mod idempotency;
 mod merge;
 mod users;
 

@@ -16,6 +16,7 @@ use crate::domain::registry::trusted_address::TrustedAddressEvent;
 use crate::domain::registry::user::UserEvent;
 use crate::domain::vocab::{AreaLevel, Role};
 use crate::projections::event::{Projected, ProjectedEvent};
+use crate::stats::areas::{AddressFacts, AreaTree, Unit};
 
 /// An administrative unit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -290,5 +291,41 @@ impl RegistryData {
                 }
             }
         }
+    }
+}
+
+/// The statistics read the registry through [`AreaTree`], so they do not depend on it.
+impl AreaTree for Registry {
+    fn units(&self) -> Vec<Unit> {
+        self.areas().into_iter().map(unit).collect()
+    }
+
+    fn unit(&self, code: &AreaCode) -> Option<Unit> {
+        self.area(code).map(unit)
+    }
+
+    fn addresses(&self) -> Vec<AddressFacts> {
+        self.trusted_addresses()
+            .into_iter()
+            .map(|address| AddressFacts {
+                id: address.id,
+                commune: address.commune,
+                established_on: address.established_on,
+                closed_on: address.closed_on,
+            })
+            .collect()
+    }
+
+    fn contains(&self, area: &AreaCode, unit: &AreaCode) -> bool {
+        self.area_contains(area, unit)
+    }
+}
+
+fn unit(area: Area) -> Unit {
+    Unit {
+        code: area.code,
+        level: area.level,
+        parent: area.parent,
+        successor: area.successor,
     }
 }

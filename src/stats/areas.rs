@@ -1,7 +1,7 @@
 //! Where each place counts, for one query: whether it lies in the asked area, and its
 //! commune, district and province in the units the query asks for.
 //!
-//! - The area filter follows parents and successions ([`Registry::area_contains`]), so a case
+//! - The area filter follows parents and successions ([`AreaTree::contains`]), so a case
 //!   recorded in a commune that has since merged lies in its successor's district and
 //!   province, and also in the units it lay in then. The same cases are selected whatever
 //!   `units` says; only the breakdown changes.
@@ -20,7 +20,6 @@ use std::collections::HashMap;
 
 use crate::domain::ids::{AreaCode, TrustedAddressId};
 use crate::domain::vocab::AreaLevel;
-use crate::projections::registry::Registry;
 use crate::stats::data::Place;
 
 /// Longest chain of successions or parents followed (a cycle in the registry is a data
@@ -81,22 +80,57 @@ struct Resolved {
     province: Option<AreaCode>,
 }
 
+/// What the statistics read of the registry: its units and trusted addresses, and how units
+/// nest and succeed one another. The registry projection provides it
+/// (`projections::registry`), so the statistics stay a pure core below the projections.
+pub trait AreaTree {
+    /// Every unit, retired ones included.
+    fn units(&self) -> Vec<Unit>;
+    /// One unit, if it exists.
+    fn unit(&self, code: &AreaCode) -> Option<Unit>;
+    /// Every trusted address, closed ones included.
+    fn addresses(&self) -> Vec<AddressFacts>;
+    /// Whether `unit` lies in `area`, following parents and successions.
+    fn contains(&self, area: &AreaCode, unit: &AreaCode) -> bool;
+}
+
+/// A unit as the statistics see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unit {
+    pub code: AreaCode,
+    pub level: AreaLevel,
+    pub parent: Option<AreaCode>,
+    pub successor: Option<AreaCode>,
+}
+
+/// A trusted address as the statistics see it (never its name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddressFacts {
+    pub id: TrustedAddressId,
+    pub commune: AreaCode,
+    pub established_on: time::Date,
+    pub closed_on: Option<time::Date>,
+}
+
 impl PlaceMap {
-    pub fn resolve(registry: &Registry, places: &[Place], area: &AreaCode, units: Units) -> Self {
+    pub fn resolve(
+        registry: &dyn AreaTree,
+        places: &[Place],
+        area: &AreaCode,
+        units: Units,
+    ) -> Self {
         let registered: Vec<AreaCode> = registry
-            .areas()
+            .units()
             .into_iter()
             // Only the asked area's: a unit outside it labels nothing, and resolving all of a
             // country's communes for one commune's table is most of a request's work.
-            .filter(|unit| {
-                unit.level == AreaLevel::Commune && registry.area_contains(area, &unit.code)
-            })
+            .filter(|unit| unit.level == AreaLevel::Commune && registry.contains(area, &unit.code))
             .map(|unit| unit.code)
             .collect();
         let listed: Vec<TrustedAddressId> = registry
-            .trusted_addresses()
+            .addresses()
             .into_iter()
-            .filter(|address| registry.area_contains(area, &address.commune))
+            .filter(|address| registry.contains(area, &address.commune))
             .map(|address| address.id)
             .collect();
         let mut by_commune: HashMap<&AreaCode, Resolved> = HashMap::new();
@@ -161,22 +195,22 @@ impl PlaceMap {
     }
 }
 
-fn resolve(registry: &Registry, commune: &AreaCode, area: &AreaCode, units: Units) -> Resolved {
-    let inside = registry.area_contains(area, commune);
+fn resolve(registry: &dyn AreaTree, commune: &AreaCode, area: &AreaCode, units: Units) -> Resolved {
+    let inside = registry.contains(area, commune);
     let unit = match units {
         Units::Current => current(registry, commune.clone()),
         Units::Historical => commune.clone(),
     };
     let mut district = None;
     let mut province = None;
-    let mut next = registry.area(&unit).and_then(|found| found.parent);
+    let mut next = registry.unit(&unit).and_then(|found| found.parent);
     for _ in 0..MAX_STEPS {
         let Some(code) = next else { break };
         let code = match units {
             Units::Current => current(registry, code),
             Units::Historical => code,
         };
-        let Some(found) = registry.area(&code) else {
+        let Some(found) = registry.unit(&code) else {
             break;
         };
         match found.level {
@@ -195,9 +229,9 @@ fn resolve(registry: &Registry, commune: &AreaCode, area: &AreaCode, units: Unit
 }
 
 /// The unit that holds `code`'s territory today: its successor, transitively.
-fn current(registry: &Registry, mut code: AreaCode) -> AreaCode {
+fn current(registry: &dyn AreaTree, mut code: AreaCode) -> AreaCode {
     for _ in 0..MAX_STEPS {
-        match registry.area(&code).and_then(|found| found.successor) {
+        match registry.unit(&code).and_then(|found| found.successor) {
             Some(successor) => code = successor,
             None => break,
         }

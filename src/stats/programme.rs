@@ -27,9 +27,8 @@
 use serde::Serialize;
 
 use crate::domain::ids::AreaCode;
-use crate::projections::registry::Registry;
 use crate::stats::aggregate::{Spec, TooLarge, aggregate};
-use crate::stats::areas::{PlaceMap, Units};
+use crate::stats::areas::{AreaTree, PlaceMap, Units};
 use crate::stats::data::StatsData;
 use crate::stats::dimension::{DimValue, Dimension};
 use crate::stats::disclosure::{K, Published, Suppression, protect};
@@ -112,7 +111,7 @@ const SECTIONS: &[(Measure, &[Dimension])] = &[
 /// Compute the report.
 pub fn run(
     data: &StatsData,
-    registry: &Registry,
+    registry: &dyn AreaTree,
     request: &ProgrammeRequest,
 ) -> Result<ProgrammeReport, TooLarge> {
     let places = PlaceMap::resolve(registry, data.places(), &request.area, Units::Current);
@@ -256,13 +255,13 @@ fn take_total(indicators: &mut Vec<Indicator>, measure: Measure) -> Published {
     total
 }
 
-fn addresses(registry: &Registry, area: &AreaCode, year: i32) -> Addresses {
+fn addresses(registry: &dyn AreaTree, area: &AreaCode, year: i32) -> Addresses {
     let mut counts = Addresses {
         maintained: 0,
         established: 0,
     };
-    for address in registry.trusted_addresses() {
-        if !registry.area_contains(area, &address.commune) {
+    for address in registry.addresses() {
+        if !registry.contains(area, &address.commune) {
             continue;
         }
         let established = address.established_on.year();

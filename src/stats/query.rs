@@ -8,9 +8,8 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::domain::ids::AreaCode;
-use crate::projections::registry::Registry;
 use crate::stats::aggregate::{Acc, Aggregate, Spec, TooLarge, aggregate};
-use crate::stats::areas::{PlaceMap, Units};
+use crate::stats::areas::{AreaTree, PlaceMap, Units};
 use crate::stats::data::StatsData;
 use crate::stats::dimension::{DimValue, Dimension, Frame};
 use crate::stats::disclosure::{
@@ -86,7 +85,7 @@ pub struct StatsTable {
 /// Answer a request over the projection's data.
 pub fn run(
     data: &StatsData,
-    registry: &Registry,
+    registry: &dyn AreaTree,
     request: &StatsRequest,
 ) -> Result<StatsTable, TooLarge> {
     let places = PlaceMap::resolve(registry, data.places(), &request.area, request.units);

@@ -40,6 +40,24 @@ fn serve_prints_its_address_answers_and_stops_cleanly_on_sigterm() {
 }
 
 #[test]
+fn a_server_a_test_drops_without_stopping_it_is_killed_and_reaped() {
+    // As when a test panics half way: the server must not outlive it.
+    let fx = Fixture::new();
+    let key = fx.keygen("tincay.key");
+    let server = fx.start(
+        &["serve", "--listen", "127.0.0.1:0", "--key-file", &key],
+        &[],
+    );
+    let pid = server.pid();
+    assert!(std::path::Path::new(&format!("/proc/{pid}")).exists());
+    drop(server);
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "tincay serve (pid {pid}) outlived its test"
+    );
+}
+
+#[test]
 fn every_flag_reads_its_environment_variable() {
     let fx = Fixture::new();
     let key = fx.keygen("tincay.key");

@@ -162,7 +162,7 @@ impl Fixture {
             }
         };
         Server {
-            child,
+            child: Reaped(Some(child)),
             addr,
             printed,
             lines: received,
@@ -171,9 +171,28 @@ impl Fixture {
     }
 }
 
+/// A child process that is killed and reaped when dropped: a test that panics before it
+/// stops its server does not leave a `tincay serve` running (holding its port and directory).
+struct Reaped(Option<Child>);
+
+impl Reaped {
+    fn take(&mut self) -> Child {
+        self.0.take().expect("the process was taken once")
+    }
+}
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// A running `tincay` process.
 pub struct Server {
-    child: Child,
+    child: Reaped,
     pub addr: String,
     /// Every stdout line before `listening on`.
     pub printed: Vec<String>,
@@ -193,6 +212,11 @@ pub struct Stopped {
 }
 
 impl Server {
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.0.as_ref().map_or(0, Child::id)
+    }
+
     /// `METHOD PATH` with an optional JSON body; the status and the body.
     pub fn http(&self, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
         client::request(&self.addr, method, path, None, json).unwrap()
@@ -212,11 +236,12 @@ impl Server {
     /// SIGKILL, then wait for the exit: no chance to flush or clean up anything.
     pub fn kill(self) -> Stopped {
         let Server {
-            mut child,
+            child: mut reaped,
             lines,
             stderr,
             ..
         } = self;
+        let mut child = reaped.take();
         let sent = Instant::now();
         child.kill().unwrap();
         let status = child.wait().unwrap();
@@ -226,11 +251,12 @@ impl Server {
     /// SIGTERM, then wait for the exit (at most 20 s, so a hang fails instead of blocking).
     pub fn terminate(self) -> Stopped {
         let Server {
-            mut child,
+            child: mut reaped,
             lines,
             stderr,
             ..
         } = self;
+        let mut child = reaped.take();
         let pid = child.id().to_string();
         let sent = Instant::now();
         let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();

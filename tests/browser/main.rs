@@ -65,6 +65,7 @@ mod frame;
 mod harness;
 mod journeys;
 mod real_places;
+mod reporting_print;
 mod safety;
 mod shared_phone;
 mod stats_grid;

@@ -3,6 +3,11 @@
 //! prints on A4 (the form and the navigation do not print; no table is cut mid-row), and
 //! `GET /reports/programme.csv`: the same report as a download.
 //!
+//! Printed, it is an official report ([`print_heading`], [`signatures`]; issue 24): the
+//! national heading (Quốc hiệu, tiêu ngữ) beside the reporting unit, the place and day of
+//! printing, and at the end the preparer's and the head of unit's signature blocks; every
+//! printed page carries its number (the stylesheet's `@page`). None of it shows on screen.
+//!
 //! Both go through the API's own core ([`programme`]): its checks, scope, modes and access
 //! log, exactly as `GET /api/v1/reports/programme`; a spent budget is the form with the day
 //! it renews ([`Outcome`]).
@@ -98,12 +103,56 @@ fn page(
             p.report-subtitle { (tr(lang, "report.subtitle")) }
             @if let Some(notice) = outcome.notice(lang) { (notice) }
             (form(state, user, query, outcome.errors()))
-            @if let Some(report) = outcome.answered() { (contents(state, lang, query, report)) }
+            @if let Some(report) = outcome.answered() {
+                (print_heading(state, lang, report))
+                (contents(state, lang, query, report))
+                (signatures(lang, user))
+            }
         }
     };
     let mut response = render(&Frame::new(state, user, title), body);
     *response.status_mut() = outcome.status();
     response
+}
+
+/// The heading of the printed report: the reporting unit on the left, the national heading
+/// and the day it is printed on the right (as official reports are laid out).
+fn print_heading(state: &AppState, lang: Lang, report: &ProgrammeReport) -> Markup {
+    let registry = &state.projections.registry;
+    let today = state.clock.today();
+    html! {
+        header #national-heading .print-only {
+            div.unit {
+                p { (tr(lang, "report.print.unit")) }
+                p.unit-name { strong { (labels::area_name(registry, &report.area)) } }
+            }
+            div.nation {
+                p { strong { (tr(lang, "report.print.nation")) } }
+                p.motto { strong { (tr(lang, "report.print.motto")) } }
+                p #print-date { em {
+                    (tr(lang, "report.print.date_before")) " " (date(lang, today))
+                } }
+            }
+        }
+    }
+}
+
+/// The signature blocks at the end of the printed report: the preparer (the signed-in
+/// officer, by username) and the head of the reporting unit.
+fn signatures(lang: Lang, user: &WebUser) -> Markup {
+    html! {
+        section #signatures .print-only {
+            div.signature {
+                p { strong { (tr(lang, "report.print.preparer")) } }
+                p.sign-hint { em { (tr(lang, "report.print.sign")) } }
+                p.signer { (user.username) }
+            }
+            div.signature {
+                p { strong { (tr(lang, "report.print.head")) } }
+                p.sign-hint { em { (tr(lang, "report.print.sign_seal")) } }
+            }
+        }
+    }
 }
 
 fn form(state: &AppState, user: &WebUser, query: &ReportQuery, errors: &[FieldError]) -> Markup {

@@ -286,6 +286,30 @@ pub const MESSAGES: &[Message] = &[
         "Choose the whole year or a quarter from the list.",
     ),
     msg("report.area", "Địa bàn", "Area"),
+    msg("report.print.unit", "Đơn vị báo cáo", "Reporting unit"),
+    msg(
+        "report.print.nation",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "SOCIALIST REPUBLIC OF VIET NAM",
+    ),
+    msg(
+        "report.print.motto",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Independence - Freedom - Happiness",
+    ),
+    msg("report.print.date_before", "Ngày in:", "Printed on"),
+    msg("report.print.preparer", "Người lập biểu", "Prepared by"),
+    msg("report.print.head", "Thủ trưởng đơn vị", "Head of unit"),
+    msg(
+        "report.print.sign",
+        "(Ký, ghi rõ họ tên)",
+        "(Signature and full name)",
+    ),
+    msg(
+        "report.print.sign_seal",
+        "(Ký tên, đóng dấu)",
+        "(Signature and seal)",
+    ),
     msg("report.period", "Kỳ báo cáo", "Period"),
     msg("report.mode", "Loại số liệu", "Numbers"),
     msg(

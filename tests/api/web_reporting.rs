@@ -379,7 +379,15 @@ async fn the_programme_report_is_a_printable_page() {
     assert_nothing_personal(&page);
     // The print rules: A4, tables not cut mid-row.
     let css = tincay::web::assets::CSS.body;
-    assert!(css.contains("@page { size: A4;"));
+    let page_rule = css.split("@page {").nth(1).expect("an @page rule");
+    assert!(
+        page_rule.trim_start().starts_with("size: A4;"),
+        "{page_rule}"
+    );
+    assert!(
+        page_rule.contains("counter(page)"),
+        "page numbers: {page_rule}"
+    );
     assert!(css.contains(".report tr, #stats-results tr { break-inside: avoid;"));
     app.stop().await;
 }

@@ -78,7 +78,9 @@ fn survives_kills(fx: &Fixture, rounds: usize) {
         let server = fx.start(&serve, &[]);
         if round == 0 {
             if fx.is_postgres() {
-                fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
+                let admin = &plan.admin;
+                let role = ["--role", "admin"];
+                site::add_user_seen_by(fx, &server, &key, &admin.username, &admin.password, &role);
             }
             site::set_up(fx, &key, &server, &plan);
         }

@@ -79,7 +79,14 @@ pub fn set_up(fx: &super::Fixture, key: &str, server: &Server, plan: &Plan) -> S
     let [first, _] = &addresses;
     let supervisor = &plan.supervisor;
     let role = ["--role", "supervisor", "--area", "01"];
-    fx.add_user(key, &supervisor.username, &supervisor.password, &role);
+    add_user_seen_by(
+        fx,
+        server,
+        key,
+        &supervisor.username,
+        &supervisor.password,
+        &role,
+    );
     let volunteer = json!({"username": plan.volunteer.username, "password": plan.volunteer.password,
                            "role": "volunteer", "trusted_address": first});
     let volunteer = created(server.api("POST", "/users", token, Some(&volunteer)));
@@ -93,6 +100,40 @@ pub fn set_up(fx: &super::Fixture, key: &str, server: &Server, plan: &Plan) -> S
         addresses,
         admin_token,
     }
+}
+
+/// `tincay user add`, and on PostgreSQL (where the command appends to the database beside the
+/// running server, which learns of it by NOTIFY and follows) until `server` has applied it:
+/// its projections' applied position, from `/metrics`, moves past where it was before.
+pub fn add_user_seen_by(
+    fx: &super::Fixture,
+    server: &Server,
+    key: &str,
+    username: &str,
+    password: &str,
+    role: &[&str],
+) {
+    let before = applied(server);
+    fx.add_user(key, username, password, role);
+    if fx.is_postgres() {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while applied(server) <= before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not apply the new account within 60 s"
+            );
+        }
+    }
+}
+
+/// The last position `server`'s projections have applied.
+fn applied(server: &Server) -> u64 {
+    let (status, text) = server.http("GET", "/metrics", None);
+    assert_eq!(status, 200, "{text}");
+    text.lines()
+        .find_map(|line| line.strip_prefix("tincay_projections_applied_position "))
+        .and_then(|value| value.trim().parse().ok())
+        .expect("the metric is there")
 }
 
 /// `POST /sessions` as `account`: its token.

@@ -217,6 +217,16 @@ impl Server {
         self.child.0.as_ref().map_or(0, Child::id)
     }
 
+    /// The value of the gauge `name` in the server's `/metrics` (reading them writes nothing).
+    pub fn gauge(&self, name: &str) -> u64 {
+        let (status, text) = self.http("GET", "/metrics", None);
+        assert_eq!(status, 200, "{text}");
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no gauge {name} in /metrics"))
+    }
+
     /// `METHOD PATH` with an optional JSON body; the status and the body.
     pub fn http(&self, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
         client::request(&self.addr, method, path, None, json).unwrap()

@@ -128,12 +128,7 @@ pub fn add_user_seen_by(
 
 /// The last position `server`'s projections have applied.
 fn applied(server: &Server) -> u64 {
-    let (status, text) = server.http("GET", "/metrics", None);
-    assert_eq!(status, 200, "{text}");
-    text.lines()
-        .find_map(|line| line.strip_prefix("tincay_projections_applied_position "))
-        .and_then(|value| value.trim().parse().ok())
-        .expect("the metric is there")
+    server.gauge("tincay_projections_applied_position")
 }
 
 /// `POST /sessions` as `account`: its token.

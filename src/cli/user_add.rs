@@ -83,7 +83,7 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
         Target::Direct(store, key) => {
             let new = new_user(&args, role, password);
             let id = registry_write::run_directly(store, key, |state| async move {
-                accounts::create_user(&state, accounts::Creator::Console, new).await
+                accounts::create_user(&state, accounts::Creator::Console, new, None).await
             })?;
             output::say(&format!("added user {} ({role})", id.as_uuid()));
             Ok(())

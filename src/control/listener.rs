@@ -211,7 +211,7 @@ fn parse(line: &[u8]) -> Result<Request, Response> {
 async fn run(state: &AppState, request: Request) -> Response {
     match request {
         Request::UserAdd(new) => {
-            match accounts::create_user(state, accounts::Creator::Console, new).await {
+            match accounts::create_user(state, accounts::Creator::Console, new, None).await {
                 Ok(id) => {
                     tracing::info!(user = %id, "control socket: user added");
                     Response::created(*id.as_uuid())

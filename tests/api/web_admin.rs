@@ -683,3 +683,50 @@ async fn the_area_tree_narrows_to_one_unit() {
     assert!(!page.contains("id=\"merge-communes-list-23401\""));
     assert!(page.contains("<option value=\"610\" selected"));
 }
+
+#[tokio::test]
+async fn the_new_user_and_merge_forms_sent_twice_act_once() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+
+    let page = admin.get("/admin/users").await;
+    let key = page.input_value("idempotency_key").unwrap();
+    let address = world.address_a1.to_string();
+    let fields = [
+        ("idempotency_key", key.as_str()),
+        ("username", "tnv.hai.lan"),
+        ("role", "volunteer"),
+        ("trusted_address", address.as_str()),
+        ("password", PASSWORD),
+    ];
+    // The answer to the first send was lost; the page sends the same form again.
+    assert_eq!(admin.post("/admin/users", &fields).await.status, 303);
+    let written = app.head();
+    let again = admin.post("/admin/users", &fields).await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(app.head(), written, "the second send wrote nothing");
+
+    let page = admin.get("/admin/areas").await;
+    let form = page.body.split("id=\"merge-communes\"").nth(1).unwrap();
+    let key = form
+        .split("name=\"idempotency_key\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let fields = [
+        ("idempotency_key", key.as_str()),
+        ("communes", world.commune_a1.as_str()),
+        ("communes", world.commune_a2.as_str()),
+        ("keep", ""),
+        ("into", "23290"),
+        ("name", "Xã Hợp Nhất"),
+        ("effective_on", "2026-07-01"),
+        ("under", ""),
+    ];
+    assert_eq!(admin.post("/admin/areas/merge", &fields).await.status, 303);
+    let written = app.head();
+    assert_eq!(admin.post("/admin/areas/merge", &fields).await.status, 303);
+    assert_eq!(app.head(), written, "the second merge wrote nothing");
+}

@@ -22,13 +22,16 @@ use crate::domain::registry::user::{
     self, UserCommand, UserCreatedFacts, UserCreatedPii, UserPasswordChangedPii, UserState,
 };
 use crate::domain::vocab::{AccountAction, Role};
+use crate::http::cases::flow::fields_fingerprint;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
-use crate::http::registry::write::{ATTEMPTS, WriteError, append, catch_up, rejected};
+use crate::http::registry::write::{
+    ATTEMPTS, WriteError, already_written, append_once, catch_up, rejected,
+};
 use crate::http::state::AppState;
 use crate::projections::registry::User;
-use crate::store::log::ExpectedVersion;
+use crate::store::log::{AppendOutcome, ExpectedVersion, Idempotency};
 use crate::store::stream::StreamId;
 
 /// The shortest password accepted, in characters.
@@ -88,6 +91,28 @@ pub struct NewUser {
     pub trusted_address: Option<String>,
 }
 
+impl NewUser {
+    /// The fingerprint of the request for its idempotency key: every field (named one by
+    /// one, so a new field cannot be left out), the password too: the same key with another
+    /// password is another request. The log keeps only a keyed hash of it.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let NewUser {
+            username,
+            password,
+            role,
+            area,
+            trusted_address,
+        } = self;
+        fields_fingerprint(&[
+            Some(username),
+            Some(password.as_str()),
+            Some(role),
+            area.as_deref(),
+            trusted_address.as_deref(),
+        ])
+    }
+}
+
 impl std::fmt::Debug for NewUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUser")
@@ -119,12 +144,18 @@ impl Creator {
     }
 }
 
-/// Validate a new account and record it; returns its id once the registry shows it.
+/// Validate a new account and record it (under the client's idempotency key, if any);
+/// returns its id once the registry shows it. A retry under the key of an account already
+/// made answers that account's id and writes nothing.
 pub async fn create_user(
     state: &AppState,
     creator: Creator,
     new: NewUser,
+    idempotency: Option<Idempotency>,
 ) -> Result<UserId, ApiError> {
+    if let Some(outcome) = already_written(state, idempotency.as_ref()).await? {
+        return created(&outcome);
+    }
     let actor = creator.actor();
     let registry = &state.projections.registry;
     let mut fields = Fields::default();
@@ -163,6 +194,10 @@ pub async fn create_user(
     };
     let password_hash = hash(new.password).await?;
     let _creating = CREATING.lock().await;
+    // The same request sent twice at once: the second waited for the first's account.
+    if let Some(outcome) = already_written(state, idempotency.as_ref()).await? {
+        return created(&outcome);
+    }
     if registry.user_by_username(&username).is_some() {
         return Err(ApiError::invalid("username", FieldCode::Taken, TAKEN));
     }
@@ -175,16 +210,26 @@ pub async fn create_user(
     let events = user::decide(&UserState::default(), command)
         .map_err(|rejection| rejected(&rejection, "username"))?;
     let id = UserId::from_uuid(Uuid::new_v4());
-    append(
+    append_once(
         state,
         StreamId::user(&id),
         ExpectedVersion::NoStream,
         &events,
         actor,
+        idempotency,
     )
     .await?;
     record(state, actor, AccountAction::Created, id).await?;
     Ok(id)
+}
+
+/// The account an idempotent `create_user` made.
+fn created(outcome: &AppendOutcome) -> Result<UserId, ApiError> {
+    outcome
+        .stream
+        .uuid_of("user")
+        .map(UserId::from_uuid)
+        .ok_or_else(|| ApiError::Internal("an idempotent account points at another stream".into()))
 }
 
 /// Record what happened to an account in the access log (durable before the answer).
@@ -210,7 +255,7 @@ pub async fn record(
 
 /// Deactivate an account and end all its sessions.
 pub async fn deactivate(state: &AppState, actor: UserId, id: UserId) -> Result<(), ApiError> {
-    change(state, actor, id, || UserCommand::Deactivate).await?;
+    change(state, actor, id, || UserCommand::Deactivate, None).await?;
     state.sessions.end_all(id);
     Ok(())
 }
@@ -222,7 +267,15 @@ pub async fn reset_password(
     actor: UserId,
     id: UserId,
     password: Password,
+    idempotency: Option<Idempotency>,
 ) -> Result<(), ApiError> {
+    // A retry of a reset already made: the password is the one it set, its sessions ended.
+    if already_written(state, idempotency.as_ref())
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
     let Some(found) = state.projections.registry.user(&id) else {
         return Err(ApiError::NotFound);
     };
@@ -232,11 +285,11 @@ pub async fn reset_password(
         password_hash: hash(password).await?,
     };
     let held = user::needs_approval(found.role);
-    change(state, actor, id, || UserCommand::ChangePassword {
+    let command = || UserCommand::ChangePassword {
         pii: changed.clone(),
         held,
-    })
-    .await?;
+    };
+    change(state, actor, id, command, idempotency).await?;
     state.sessions.end_all(id);
     record(state, Some(actor), AccountAction::PasswordReset, id).await
 }
@@ -312,7 +365,7 @@ async fn decide_pending(
         .user(&id)
         .ok_or(ApiError::NotFound)?;
     may_decide(state, supervisor, &account)?;
-    change(state, supervisor, id, || command.clone()).await?;
+    change(state, supervisor, id, || command.clone(), None).await?;
     record(state, Some(supervisor), action, id).await
 }
 
@@ -335,6 +388,7 @@ async fn change(
     actor: UserId,
     id: UserId,
     command: impl Fn() -> UserCommand,
+    idempotency: Option<Idempotency>,
 ) -> Result<(), ApiError> {
     for _ in 0..ATTEMPTS {
         let found = state
@@ -346,8 +400,16 @@ async fn change(
             .map_err(|rejection| rejected(&rejection, "id"))?;
         let stream = StreamId::user(&id);
         let expected = ExpectedVersion::Exact(found.version);
-        match append(state, stream, expected, &events, Some(actor)).await {
-            Ok(()) => return Ok(()),
+        let appended = append_once(
+            state,
+            stream,
+            expected,
+            &events,
+            Some(actor),
+            idempotency.clone(),
+        );
+        match appended.await {
+            Ok(_) => return Ok(()),
             Err(WriteError::Conflict) => catch_up(state).await?,
             Err(WriteError::Failed(error)) => return Err(error),
         }

@@ -27,11 +27,11 @@ use crate::domain::registry::trusted_address::{
 use crate::domain::vocab::{AreaLevel, Role};
 use crate::http::auth::{Admin, CurrentUser};
 use crate::http::cases::extract::{Preconditions, RawBody};
-use crate::http::cases::flow::{append_error, idempotency};
+use crate::http::cases::flow::idempotency;
 use crate::http::error::{ApiError, Problem};
 use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
-use crate::http::registry::write::{append_once, applied, rejected};
+use crate::http::registry::write::{already_written, append_once, rejected};
 use crate::http::state::AppState;
 use crate::projections::registry::{Area, Registry, TrustedAddress};
 use crate::store::log::{AppendOutcome, ExpectedVersion};
@@ -105,11 +105,8 @@ pub async fn establish(
     body: RawBody,
 ) -> Result<(StatusCode, axum::Json<Created>), ApiError> {
     let idempotency = idempotency(&admin, ROUTE, &preconditions, body.fingerprint());
-    if let Some(given) = &idempotency {
-        if let Some(outcome) = state.log.idempotent_outcome(given).map_err(append_error)? {
-            applied(&state, &outcome).await?;
-            return established(&outcome);
-        }
+    if let Some(outcome) = already_written(&state, idempotency.as_ref()).await? {
+        return established(&outcome);
     }
     let body: NewTrustedAddress = body.parse()?;
     let registry = &state.projections.registry;

@@ -19,11 +19,11 @@ use crate::domain::registry::area::{self, AreaCommand, AreaDefinedFacts, AreaSta
 use crate::domain::vocab::AreaLevel;
 use crate::http::auth::Admin;
 use crate::http::cases::extract::{Preconditions, RawBody};
-use crate::http::cases::flow::{append_error, idempotency};
+use crate::http::cases::flow::idempotency;
 use crate::http::error::{ApiError, Problem};
 use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
-use crate::http::registry::write::{WriteError, append_once, applied, rejected};
+use crate::http::registry::write::{WriteError, already_written, append_once, rejected};
 use crate::http::state::AppState;
 use crate::store::log::{ExpectedVersion, Idempotency};
 use crate::store::stream::StreamId;
@@ -84,17 +84,10 @@ pub async fn define_area(
 ) -> Result<(StatusCode, axum::Json<AreaCreated>), ApiError> {
     let idempotency = idempotency(&admin, ROUTE, &preconditions, body.fingerprint());
     let body: NewArea = body.parse()?;
-    let retried = match &idempotency {
-        Some(given) => state.log.idempotent_outcome(given).map_err(append_error)?,
-        None => None,
-    };
-    let code = match retried {
+    let code = match already_written(&state, idempotency.as_ref()).await? {
         // The same key and the same body: the code this body defined.
-        Some(outcome) => {
-            applied(&state, &outcome).await?;
-            parse::area_code(&body.code)
-                .map_err(|_| ApiError::Internal("a defined area's code does not parse".into()))?
-        }
+        Some(_) => parse::area_code(&body.code)
+            .map_err(|_| ApiError::Internal("a defined area's code does not parse".into()))?,
         None => define(&state, admin.id, body, idempotency).await?,
     };
     Ok((

@@ -21,14 +21,18 @@ use crate::domain::registry::area::{
 };
 use crate::domain::vocab::AreaLevel;
 use crate::http::auth::Admin;
+use crate::http::cases::extract::Preconditions;
+use crate::http::cases::flow::{fields_fingerprint, idempotency};
 use crate::http::error::{ApiError, FieldError, Problem};
 use crate::http::json::Json;
 use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::areas::{self, NewArea};
 use crate::http::registry::parse::{self, Fields};
 use crate::http::registry::retire::{retire, retired_as, state_of};
+use crate::http::registry::write::already_written;
 use crate::http::state::AppState;
 use crate::projections::registry::{Area, Registry};
+use crate::store::log::Idempotency;
 
 /// `POST /areas/merge` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -76,42 +80,81 @@ pub const NOT_AFTER_START: &str = "must be after the day each commune began";
     tag = "registry",
     security(("bearer" = [])),
     request_body = MergeCommunes,
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 characters; a retry with the same key and body completes the merge if part of it is missing and answers the same"),
+    ),
     responses(
         (status = 200, description = "Merged (or the same merge was already recorded)", body = CommunesMerged),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fewer than two communes, of different parents or retired; a bad date, code or name", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fewer than two communes, of different parents or retired; a bad date, code or name; or an Idempotency-Key already used with another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn merge_communes(
     State(state): State<AppState>,
     Admin(admin): Admin,
+    preconditions: Preconditions,
     Json(body): Json<MergeCommunes>,
 ) -> Result<axum::Json<CommunesMerged>, ApiError> {
-    let merged = merge(&state, admin.id, &body).await?;
+    let idempotency = idempotency(&admin, ROUTE, &preconditions, body.fingerprint());
+    let merged = merge(&state, admin.id, &body, idempotency).await?;
     Ok(axum::Json(merged))
 }
 
-/// Check a merge, then record it: the new commune first, then each retirement.
+/// The route an `Idempotency-Key` is scoped to (with the user).
+const ROUTE: &str = "POST /areas/merge";
+
+/// Check a merge, then record it: the new commune first, then each retirement. The client's
+/// idempotency key goes with the first part written. A merge is several appends, so a retry
+/// under a key already used (with this body) completes what is missing and answers as the
+/// first did, rather than answering from the first part alone; the key with another body is
+/// refused before anything is checked or written.
 pub async fn merge(
     state: &AppState,
     actor: UserId,
     body: &MergeCommunes,
+    idempotency: Option<Idempotency>,
 ) -> Result<CommunesMerged, ApiError> {
+    let mut key = match already_written(state, idempotency.as_ref()).await? {
+        Some(_) => None,
+        None => idempotency,
+    };
     let plan = plan(&state.projections.registry, body)?;
     if let Some(new) = plan.define {
-        areas::define(state, actor, new, None)
+        areas::define(state, actor, new, key.take())
             .await
             .map_err(as_merge_fields)?;
     }
     for code in &plan.to_retire {
-        retire(state, actor, code, &plan.facts).await?;
+        retire(state, actor, code, &plan.facts, key.take()).await?;
     }
     Ok(CommunesMerged {
         successor: plan.successor.as_str().to_owned(),
         retired: plan.retired.iter().map(|c| c.as_str().to_owned()).collect(),
     })
+}
+
+impl MergeCommunes {
+    /// The fingerprint of the request for its idempotency key: every field, the communes in
+    /// the order sent.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let MergeCommunes {
+            communes,
+            into,
+            name,
+            effective_on,
+        } = self;
+        let count = communes.len().to_string();
+        let mut fields = vec![Some(count.as_str())];
+        fields.extend(communes.iter().map(|code| Some(code.as_str())));
+        fields.extend([
+            Some(into.as_str()),
+            name.as_deref(),
+            Some(effective_on.as_str()),
+        ]);
+        fields_fingerprint(&fields)
+    }
 }
 
 /// What a checked merge writes.

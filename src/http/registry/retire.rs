@@ -17,14 +17,18 @@ use crate::domain::registry::area::{
     self, AreaCommand, AreaDefinedFacts, AreaRetiredFacts, AreaState,
 };
 use crate::http::auth::Admin;
+use crate::http::cases::extract::Preconditions;
+use crate::http::cases::flow::{fields_fingerprint, idempotency};
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
 use crate::http::openapi_bounds::FieldBounds;
 use crate::http::registry::parse::{self, Fields};
-use crate::http::registry::write::{ATTEMPTS, WriteError, append, catch_up, rejected};
+use crate::http::registry::write::{
+    ATTEMPTS, WriteError, already_written, append_once, catch_up, rejected,
+};
 use crate::http::state::AppState;
 use crate::projections::registry::{Area, Registry};
-use crate::store::log::ExpectedVersion;
+use crate::store::log::{ExpectedVersion, Idempotency};
 use crate::store::stream::StreamId;
 
 /// `POST /areas/{code}/retire` body.
@@ -50,7 +54,10 @@ pub const SUCCESSOR_LEVEL: &str = "must be of the same level";
     path = "/areas/{code}/retire",
     tag = "registry",
     security(("bearer" = [])),
-    params(("code" = String, Path, description = "The area")),
+    params(
+        ("code" = String, Path, description = "The area"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 characters; a retry with the same key and body retires nothing again and answers the same"),
+    ),
     request_body = RetireArea,
     responses(
         (status = 204, description = "Retired"),
@@ -58,13 +65,14 @@ pub const SUCCESSOR_LEVEL: &str = "must be of the same level";
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such area", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad date or successor, or the area is already retired", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad date or successor, the area is already retired, or an Idempotency-Key already used with another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn retire_area(
     State(state): State<AppState>,
     Admin(admin): Admin,
     code: Result<Path<String>, PathRejection>,
+    preconditions: Preconditions,
     Json(body): Json<RetireArea>,
 ) -> Result<StatusCode, ApiError> {
     let registry = &state.projections.registry;
@@ -73,6 +81,15 @@ pub async fn retire_area(
         .and_then(|Path(raw)| AreaCode::parse(&raw).ok())
         .and_then(|code| registry.area(&code))
         .ok_or(ApiError::NotFound)?;
+    let route = format!("POST /areas/{}/retire", area.code.as_str());
+    let idempotency = idempotency(&admin, &route, &preconditions, body.fingerprint());
+    // A retry of a retirement already made: the area is retired as it asked.
+    if already_written(&state, idempotency.as_ref())
+        .await?
+        .is_some()
+    {
+        return Ok(StatusCode::NO_CONTENT);
+    }
     let mut fields = Fields::default();
     let valid_to = fields.check("valid_to", parse::date(&body.valid_to));
     let successor = fields.check_optional("successor", body.successor.as_deref(), |raw| {
@@ -86,7 +103,7 @@ pub async fn retire_area(
         valid_to,
         successor,
     };
-    retire(&state, admin.id, &area.code, &facts).await?;
+    retire(&state, admin.id, &area.code, &facts, idempotency).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -108,6 +125,7 @@ pub async fn retire(
     actor: UserId,
     code: &AreaCode,
     facts: &AreaRetiredFacts,
+    idempotency: Option<Idempotency>,
 ) -> Result<(), ApiError> {
     for _ in 0..ATTEMPTS {
         let found = state
@@ -119,8 +137,17 @@ pub async fn retire(
         let events = area::decide(&current, AreaCommand::Retire(facts.clone()))
             .map_err(|rejection| rejected(&rejection, "code"))?;
         let expected = ExpectedVersion::Exact(current.version);
-        match append(state, StreamId::area(code), expected, &events, Some(actor)).await {
-            Ok(()) => return Ok(()),
+        let stream = StreamId::area(code);
+        let appended = append_once(
+            state,
+            stream,
+            expected,
+            &events,
+            Some(actor),
+            idempotency.clone(),
+        );
+        match appended.await {
+            Ok(_) => return Ok(()),
             Err(WriteError::Conflict) => catch_up(state).await?,
             Err(WriteError::Failed(error)) => return Err(error),
         }
@@ -155,6 +182,15 @@ pub fn retired_as(found: &Area, valid_to: Date, successor: &AreaCode) -> bool {
 }
 
 impl RetireArea {
+    /// The fingerprint of the request for its idempotency key.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let RetireArea {
+            valid_to,
+            successor,
+        } = self;
+        fields_fingerprint(&[Some(valid_to), successor.as_deref()])
+    }
+
     /// What each field accepts, for the OpenAPI document: the bounds checked above.
     pub fn accepts() -> FieldBounds {
         vec![

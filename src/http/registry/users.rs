@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use crate::domain::ids::UserId;
 use crate::http::auth::{Admin, Supervisor};
+use crate::http::cases::extract::Preconditions;
+use crate::http::cases::flow::{fields_fingerprint, idempotency};
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
 use crate::http::registry::accounts::{self, NewUser, Password};
@@ -23,6 +25,14 @@ pub struct NewPassword {
     /// At least 10 characters, and not easy to guess (`weak_password`).
     #[schema(value_type = String, format = Password)]
     pub password: Password,
+}
+
+impl NewPassword {
+    /// The fingerprint of the request for its idempotency key (the log keeps only a keyed
+    /// hash of it).
+    pub fn fingerprint(&self) -> [u8; 32] {
+        fields_fingerprint(&[Some(self.password.as_str())])
+    }
 }
 
 impl std::fmt::Debug for NewPassword {
@@ -40,6 +50,9 @@ pub struct UserCreated {
     pub status: &'static str,
 }
 
+/// The route an `Idempotency-Key` of `POST /users` is scoped to (with the user).
+const CREATE_ROUTE: &str = "POST /users";
+
 /// Create an account. A volunteer or supervisor account waits for a supervisor's approval.
 #[utoipa::path(
     post,
@@ -47,20 +60,26 @@ pub struct UserCreated {
     tag = "registry",
     security(("bearer" = [])),
     request_body = NewUser,
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 characters; a retry with the same key and body creates nothing new and answers the same account"),
+    ),
     responses(
         (status = 201, description = "Created", body = UserCreated),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Username taken, password too short, unknown role, area or address, or a binding the role does not use", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Username taken, password too short, unknown role, area or address, a binding the role does not use, or an Idempotency-Key already used with another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     Admin(admin): Admin,
+    preconditions: Preconditions,
     Json(body): Json<NewUser>,
 ) -> Result<(StatusCode, axum::Json<UserCreated>), ApiError> {
-    let id = accounts::create_user(&state, accounts::Creator::Admin(admin.id), body).await?;
+    let idempotency = idempotency(&admin, CREATE_ROUTE, &preconditions, body.fingerprint());
+    let creator = accounts::Creator::Admin(admin.id);
+    let id = accounts::create_user(&state, creator, body, idempotency).await?;
     let pending = state
         .projections
         .registry
@@ -161,7 +180,10 @@ pub async fn refuse(
     path = "/users/{id}/password",
     tag = "registry",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The user")),
+    params(
+        ("id" = Uuid, Path, description = "The user"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 characters; a retry with the same key and body changes nothing again (the account does not wait for a second approval)"),
+    ),
     request_body = NewPassword,
     responses(
         (status = 204, description = "Changed"),
@@ -169,17 +191,21 @@ pub async fn refuse(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Password too short, or the account is deactivated", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Password too short, the account is deactivated, or an Idempotency-Key already used with another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn reset_password(
     State(state): State<AppState>,
     Admin(admin): Admin,
     id: Result<Path<String>, PathRejection>,
+    preconditions: Preconditions,
     Json(body): Json<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
     let id = user_id(id)?;
-    accounts::reset_password(&state, admin.id, id, body.password).await?;
+    // Scoped to the account too: the key of one account's reset is not another's.
+    let route = format!("POST /users/{}/password", id.as_uuid());
+    let idempotency = idempotency(&admin, &route, &preconditions, body.fingerprint());
+    accounts::reset_password(&state, admin.id, id, body.password, idempotency).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

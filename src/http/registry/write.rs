@@ -7,7 +7,7 @@ use crate::domain::codec::EventCodec;
 use crate::domain::ids::UserId;
 use crate::domain::registry::RegistryRejection;
 use crate::domain::rejection::RejectionKind;
-use crate::http::cases::flow::key_reused;
+use crate::http::cases::flow::{append_error, key_reused};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::store::log::{AppendError, AppendOutcome, AppendRequest, ExpectedVersion, Idempotency};
@@ -84,6 +84,23 @@ pub async fn append_once<E: EventCodec>(
         })?;
     applied(state, &outcome).await?;
     Ok(outcome)
+}
+
+/// The outcome of a request already written under this idempotency key, once the projections
+/// show it (a retry is answered from it and writes nothing); `None` for a request not seen
+/// before, or without a key. The key with another body is the key-reused refusal.
+pub async fn already_written(
+    state: &AppState,
+    idempotency: Option<&Idempotency>,
+) -> Result<Option<AppendOutcome>, ApiError> {
+    let Some(given) = idempotency else {
+        return Ok(None);
+    };
+    let Some(outcome) = state.log.idempotent_outcome(given).map_err(append_error)? else {
+        return Ok(None);
+    };
+    applied(state, &outcome).await?;
+    Ok(Some(outcome))
 }
 
 /// Resolves once the projections show `outcome` (so the caller reads its write at once).

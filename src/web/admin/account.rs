@@ -26,7 +26,7 @@ use crate::web::i18n::{Lang, tr};
 use crate::web::page::{Frame, csrf_field, render};
 use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
-use crate::web::widgets::{self, Field};
+use crate::web::widgets::{self, Field, idempotency_field, preconditions};
 
 pub async fn page(
     State(state): State<AppState>,
@@ -77,7 +77,15 @@ pub async fn reset_password(
     let body = NewPassword {
         password: password_of(&form.fields),
     };
-    let outcome = api::reset_password(State(state.clone()), admin, Ok(Path(raw)), Json(body)).await;
+    let preconditions = preconditions(&form.fields);
+    let sent = api::reset_password(
+        State(state.clone()),
+        admin,
+        Ok(Path(raw)),
+        preconditions,
+        Json(body),
+    );
+    let outcome = sent.await;
     answer(
         &state,
         &form.user,
@@ -169,6 +177,7 @@ fn forms(user: &WebUser, account: &User, refusal: Option<&Refusal>) -> Markup {
         form.stacked #reset-password method="post" action={ (PATH) "/" (account.id) "/password" }
             data-resilient {
             (csrf_field(user))
+            (idempotency_field(None))
             (widgets::input(lang,
                 Field::new("new-password", "password", tr(lang, "admin.users.new_password"))
                     .hint(&hint).error(field_error(refusal, lang, "password")).required(),

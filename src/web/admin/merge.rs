@@ -23,7 +23,7 @@ use crate::web::i18n::tr;
 use crate::web::page::csrf_field;
 use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
-use crate::web::widgets::{self, Field};
+use crate::web::widgets::{self, Field, IDEMPOTENCY_FIELD, idempotency_field, preconditions};
 
 /// What the merge form had, put back after a refusal.
 #[derive(Debug, Default)]
@@ -37,6 +37,8 @@ pub struct MergeInput {
     effective_on: String,
     /// The part of the tree the page showed.
     under: String,
+    /// The form's idempotency key, so a corrected or resent form is still one request.
+    key: String,
 }
 
 impl MergeInput {
@@ -53,6 +55,7 @@ impl MergeInput {
             name: fields.get("name").unwrap_or_default().to_owned(),
             effective_on: text("effective_on"),
             under: text("under"),
+            key: text(IDEMPOTENCY_FIELD),
         }
     }
 
@@ -74,7 +77,14 @@ pub async fn merge(
 ) -> Result<Response, WebError> {
     let admin = admin_only(&form.user)?;
     let input = MergeInput::from(&form.fields);
-    match merge_communes(State(state.clone()), admin, Json(input.request())).await {
+    let preconditions = preconditions(&form.fields);
+    let sent = merge_communes(
+        State(state.clone()),
+        admin,
+        preconditions,
+        Json(input.request()),
+    );
+    match sent.await {
         Ok(_) => Ok(redirect(PATH, Notice::CommunesMerged)),
         Err(error) => {
             let under = AreaCode::parse(&input.under).ok();
@@ -119,10 +129,15 @@ pub fn merge_form(
     });
     let kept = |pick: fn(&MergeInput) -> &str| input.map_or("", pick);
     let under = under.map_or_else(|| kept(|i| &i.under).to_owned(), |c| c.as_str().to_owned());
+    // A key the API says was used for another request is dropped: the next send is new.
+    let key = input
+        .filter(|_| error("Idempotency-Key").is_none())
+        .map(|input| input.key.as_str());
     html! {
         p.hint { (tr(lang, "admin.merge.explain")) }
         form.stacked #merge-communes method="post" action={ (PATH) "/merge" } data-resilient {
             (csrf_field(user))
+            (idempotency_field(key))
             input type="hidden" name="under" value=(under);
             @if let Some(refusal) = refusal { (summary(lang, refusal)) }
             (widgets::choices(lang, Field::new("merge-communes-list", "communes", tr(lang, "admin.merge.communes"))

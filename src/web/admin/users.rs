@@ -26,7 +26,7 @@ use crate::web::i18n::{Lang, tr};
 use crate::web::page::{Frame, csrf_field, render};
 use crate::web::refusal::{Refusal, field_error};
 use crate::web::session::WebUser;
-use crate::web::widgets::{self, Field};
+use crate::web::widgets::{self, Field, IDEMPOTENCY_FIELD, idempotency_field, preconditions};
 
 pub const PATH: &str = "/admin/users";
 
@@ -37,6 +37,8 @@ struct NewUserInput {
     role: String,
     area: String,
     trusted_address: String,
+    /// The form's idempotency key, so a corrected or resent form is still one request.
+    key: String,
 }
 
 impl NewUserInput {
@@ -47,6 +49,7 @@ impl NewUserInput {
             role: text("role"),
             area: text("area"),
             trusted_address: text("trusted_address"),
+            key: text(IDEMPOTENCY_FIELD),
         }
     }
 }
@@ -96,7 +99,8 @@ pub async fn create(
         area: Some(input.area.clone()).filter(|area| !area.is_empty()),
         trusted_address: Some(input.trusted_address.clone()).filter(|id| !id.is_empty()),
     };
-    match api::create(State(state.clone()), admin, Json(body)).await {
+    let preconditions = preconditions(&form.fields);
+    match api::create(State(state.clone()), admin, preconditions, Json(body)).await {
         Ok(_) => Ok(redirect(PATH, Notice::UserCreated)),
         Err(error) => {
             let error = with_password_length(error, &form.fields);
@@ -204,6 +208,10 @@ fn new_user_form(
     };
     let kept = |pick: fn(&NewUserInput) -> &str| input.map_or("", pick);
     let error = |name| field_error(refusal, lang, name);
+    // A key the API says was used for another request is dropped: the next send is new.
+    let key = input
+        .filter(|_| error("Idempotency-Key").is_none())
+        .map(|input| input.key.as_str());
     let roles: Vec<(&str, &str)> = Role::all().map(|r| (r.code(), r.label(lang))).collect();
     let all = registry.areas();
     let areas = AreaPicker {
@@ -241,6 +249,7 @@ fn new_user_form(
         (areas.search_form())
         form.stacked #new-user method="post" action=(PATH) data-resilient {
             (csrf_field(user))
+            (idempotency_field(key))
             @if let Some(refusal) = refusal { (summary(lang, refusal)) }
             (widgets::input(lang,
                 Field::new("new-username", "username", tr(lang, "admin.users.username"))

@@ -1,6 +1,6 @@
 //! The reporting pages over HTTP: the statistics explorer (a suppressed cell shown as "<5"
-//! with the explanation, the SVG chart, the same numbers as the API), its CSV download in
-//! the access log, exact counts for supervisors only, scope (404) and roles (403), an
+//! with the explanation, the SVG chart, the same numbers as the API), its CSV downloads
+//! (in words with a header block, and codes only) in the access log, exact counts for supervisors only, scope (404) and roles (403), an
 //! invalid query refused on the form, the printable programme report, English labels, and
 //! no personal data anywhere.
 
@@ -149,12 +149,12 @@ async fn the_explorer_opens_on_a_table_with_a_suppressed_cell_explained_and_a_ch
 }
 
 #[tokio::test]
-async fn the_csv_download_is_an_attachment_recorded_in_the_access_log() {
+async fn the_codes_csv_download_is_an_attachment_recorded_in_the_access_log() {
     let (app, world, _tokens) = seeded().await;
     let officer = WebSession::signed_in(&app, world.reporter_a);
     let before = access_count(&app);
     let csv = officer
-        .get("/stats.csv?measure=cases_opened&dim1=violence_type&dim2=none&dim3=none&year=2026&part=Q4&area=62&units=current")
+        .get("/stats-codes.csv?measure=cases_opened&dim1=violence_type&dim2=none&dim3=none&year=2026&part=Q4&area=62&units=current")
         .await;
     assert_eq!(csv.status, 200, "{}", csv.body);
     assert!(csv.header("content-type").starts_with("text/csv"));
@@ -742,5 +742,143 @@ async fn the_area_picker_searches_a_large_area_without_asking_a_table() {
     assert!(report.contains("<option value=\"24100\">"));
     assert!(report.contains("<input type=\"hidden\" name=\"quarter\" value=\"2\">"));
     assert!(!report.contains("id=\"report-meta\""));
+    app.stop().await;
+}
+
+/// RFC 4180 records: fields split at commas outside quotes, quotes doubled inside.
+fn records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => assert_eq!(chars.next(), Some('\n'), "CRLF line ends"),
+            (false, '\n') => panic!("a bare LF ends a line"),
+            (false, c) => field.push(c),
+        }
+        if !quoted && c == '\r' {
+            record.push(std::mem::take(&mut field));
+            records.push(std::mem::take(&mut record));
+        }
+    }
+    assert!(
+        field.is_empty() && record.is_empty(),
+        "the last line ends in CRLF"
+    );
+    records
+}
+
+#[tokio::test]
+async fn the_csv_download_is_in_words_with_a_header_block_and_the_apis_numbers() {
+    let (app, world, _tokens) = seeded().await;
+    let officer = WebSession::signed_in(&app, world.reporter_a);
+    let before = access_count(&app);
+    let csv = officer
+        .get("/stats.csv?measure=cases_opened&dim1=violence_type&dim2=sex&dim3=none&year=2026&part=Q4&area=62&units=current")
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+    assert!(csv.header("content-disposition").starts_with("attachment;"));
+    assert_eq!(csv.header("tincay-disclosure-control"), "perturbed; k=5");
+    let reporter = *world.reporter_a.as_uuid();
+    assert_eq!(
+        access_since(&app, before),
+        [(AccessAction::Export, Some(reporter))],
+        "the download is recorded"
+    );
+    let text = csv
+        .body
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark, so a spreadsheet reads UTF-8");
+    let lines = records(text);
+
+    // The header block, then a blank line.
+    let province = app
+        .state
+        .projections
+        .registry
+        .area(&tincay::domain::ids::AreaCode::parse("62").unwrap())
+        .unwrap()
+        .name;
+    assert_eq!(lines[0], ["Kỳ báo cáo", "Quý 4/2026"]);
+    assert_eq!(lines[1], ["Chỉ tiêu", "Số vụ việc mới"]);
+    assert_eq!(
+        lines[2],
+        ["Tiêu thức phân tổ", "Hình thức bạo lực; Giới tính"]
+    );
+    assert_eq!(lines[3], ["Địa bàn".to_owned(), province]);
+    assert_eq!(lines[4][0], "Ghi chú");
+    assert!(
+        lines[4][1].contains("ít hơn 5") && lines[4][1].contains("<5"),
+        "{:?}",
+        lines[4]
+    );
+    assert_eq!(lines[5][0], "Ghi chú");
+    assert!(lines[5][1].contains("làm nhiễu"), "{:?}", lines[5]);
+    assert_eq!(lines[6], [""]);
+    assert_eq!(
+        lines[7],
+        ["Hình thức bạo lực", "Giới tính", "Số vụ việc mới"]
+    );
+
+    // The table: the API's cells in its order, each value in words, each number the API's.
+    let api = get(
+        &app,
+        &app.token_for(world.reporter_a),
+        "/stats?measure=cases_opened&period=2026-Q4&area=62&by=violence_type,sex",
+    )
+    .await
+    .json();
+    let cells = api["cells"].as_array().unwrap();
+    let number = |value: &serde_json::Value| {
+        if value["suppressed"] == json!(true) {
+            "<5".to_owned()
+        } else {
+            value["count"].as_u64().unwrap().to_string()
+        }
+    };
+    let rows = &lines[8..];
+    assert_eq!(rows.len(), cells.len() + 1, "every cell, then the total");
+    for (row, cell) in rows.iter().zip(cells) {
+        assert_eq!(row.len(), 3, "{row:?}");
+        assert_eq!(row[2], number(cell), "{row:?} for {cell}");
+        let codes = [
+            cell["violence_type"].as_str().unwrap(),
+            cell["sex"].as_str().unwrap(),
+        ];
+        assert!(
+            !codes.contains(&row[0].as_str()) && !codes.contains(&row[1].as_str()),
+            "{row:?}"
+        );
+    }
+    let physical_women = rows
+        .iter()
+        .find(|row| row[0] == "Bạo lực thể chất" && row[1] == "Nữ")
+        .expect("a row in words");
+    assert_ne!(physical_women[2], "<5", "six cases: {physical_women:?}");
+    let economic_men = rows
+        .iter()
+        .find(|row| row[0] == "Bạo lực kinh tế" && row[1] == "Nam")
+        .expect("a row in words");
+    assert_eq!(economic_men[2], "<5", "two cases: suppressed");
+    assert_eq!(
+        rows.last().unwrap(),
+        &["Tổng".to_owned(), String::new(), number(&api["total"])]
+    );
+    // No field a spreadsheet would run as a formula, and nothing personal.
+    for field in lines.iter().flatten() {
+        assert!(!field.starts_with(['=', '+', '-', '@']), "{field}");
+    }
+    assert!(!csv.body.contains(CANARY));
     app.stop().await;
 }

@@ -68,6 +68,7 @@ mod real_places;
 mod reporting_print;
 mod safety;
 mod shared_phone;
+mod stats_cross;
 mod stats_grid;
 mod supervisor_pages;
 mod volunteer_phone;

@@ -5,7 +5,8 @@
 //! rows of the table in the table's order (the cut is by position, never by value); nothing
 //! sticks out sideways beyond the table's own scroller. Then the suppressed cell's drawing
 //! (its table row, and its chart label, stub and "<5") is compared across the two worlds:
-//! identical, so the page cannot tell an empty cell from a small one.
+//! identical, so the page cannot tell an empty cell from a small one; and so is its cell in
+//! the cross-table above the list.
 
 use serde_json::{Value, json};
 
@@ -56,6 +57,11 @@ for (const el of document.querySelectorAll('#stats-chart > *')) {
 for (const tr of document.querySelectorAll('#stats-table tbody tr')) {
   const cells = [...tr.children].map(cell => cell.textContent.trim());
   if (cells[0] === arguments[0] && cells[1] === arguments[1]) { drawing += '|' + tr.outerHTML; }
+}
+const cross = document.querySelector('#stats-cross');
+const column = [...cross.querySelectorAll('thead th')].findIndex(th => th.textContent.trim() === arguments[1]);
+for (const tr of cross.querySelectorAll('tbody tr')) {
+  if (tr.children[0].textContent.trim() === arguments[0]) { drawing += '|' + tr.children[column].outerHTML; }
 }
 const chart = document.querySelector('#stats-chart').getBoundingClientRect();
 return { rows, bars, drawing, chartRight: chart.right };
@@ -167,6 +173,13 @@ fn assert_whole_grid(seen: &Seen) {
         seen.drawing
     );
     assert!(seen.drawing.contains("&lt;5"), "{}", seen.drawing);
+    // And its cell in the cross-table, the same way.
+    assert!(
+        seen.drawing
+            .ends_with(r#"|<td class="number suppressed">&lt;5</td>"#),
+        "{}",
+        seen.drawing
+    );
 }
 
 #[tokio::test]

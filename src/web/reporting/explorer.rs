@@ -1,5 +1,7 @@
 //! `GET /stats`: the statistics explorer (a GET form; the protected table, its chart and
-//! the note on protection below it), and `GET /stats.csv`: the same table as a download.
+//! the note on protection below it), and `GET /stats.csv`: the same table as a download,
+//! in words with a header block ([`csv`]); `GET /stats-codes.csv` is the API's codes-only
+//! CSV of it.
 //!
 //! Both go through the API's own core ([`stats_table`]): its checks, its scope (an area
 //! outside hers is 404), its modes (exact counts for supervisors only: 403 otherwise) and
@@ -22,7 +24,7 @@ use crate::domain::vocab::Role;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::state::AppState;
-use crate::http::stats::{stats_csv, stats_table};
+use crate::http::stats::{csv_response, stats_csv, stats_table};
 use crate::stats::measure::Measure;
 use crate::stats::query::StatsTable;
 use crate::web::error::WebError;
@@ -30,12 +32,15 @@ use crate::web::i18n::{Lang, tr};
 use crate::web::page::{Frame, render};
 use crate::web::reporting::outcome::Outcome;
 use crate::web::reporting::query::ExplorerQuery;
-use crate::web::reporting::{chart, labels, pickers, reader, table};
+use crate::web::reporting::{chart, cross, csv, labels, pickers, reader, table};
 use crate::web::session::WebUser;
 use crate::web::widgets::{self, Field};
 
 /// The explorer's path.
 pub const PATH: &str = "/stats";
+/// The labelled CSV's path, and the codes-only CSV's.
+pub const CSV_PATH: &str = "/stats.csv";
+pub const CODES_CSV_PATH: &str = "/stats-codes.csv";
 
 /// The explorer. With `area_q` (the area picker's search) it shows the form alone, with
 /// the matching units, and asks nothing of the statistics.
@@ -58,13 +63,25 @@ pub async fn explorer(
     Ok(page(&state, &user, &query, &outcome))
 }
 
-/// The table as CSV, recorded in the access log as a download. A spent budget is the
-/// explorer's page with its notice.
+/// The table as a CSV for people ([`csv::labelled`]: words, a header block, the note on
+/// protection), recorded in the access log as a download. A spent budget is the explorer's
+/// page with its notice.
 pub async fn explorer_csv(
+    state: State<AppState>,
+    user: WebUser,
+    client: ClientAddr,
+    query: Result<Query<ExplorerQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    download(state, user, client, query, false).await
+}
+
+/// A download: labelled, or codes only.
+async fn download(
     State(state): State<AppState>,
     user: WebUser,
     ClientAddr(client): ClientAddr,
     query: Result<Query<ExplorerQuery>, QueryRejection>,
+    codes: bool,
 ) -> Result<Response, WebError> {
     let reader = reader(&user)?;
     let lang = user.lang;
@@ -84,7 +101,33 @@ pub async fn explorer_csv(
         table.area,
         query.period()
     );
-    Ok(attachment(stats_csv(&table), &name))
+    if codes {
+        return Ok(attachment(stats_csv(&table), &name));
+    }
+    let period = period_label(lang, &table);
+    let area = labels::area_name(&state.projections.registry, &table.area);
+    let sums = table.measure == Measure::ShelterNights.code();
+    let heading = csv::Heading {
+        period: &period,
+        area: &area,
+        notes: table::note_paragraphs(lang, table.k, table.perturbed, sums),
+    };
+    let body = csv::labelled(lang, &state.projections.registry, &table, &heading);
+    Ok(attachment(
+        csv_response(body, table.perturbed, table.k),
+        &name,
+    ))
+}
+
+/// The table as the codes-only CSV of the API (`GET /stats` with `Accept: text/csv`), for
+/// machines, recorded as a download like [`explorer_csv`].
+pub async fn explorer_codes_csv(
+    state: State<AppState>,
+    user: WebUser,
+    client: ClientAddr,
+    query: Result<Query<ExplorerQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    download(state, user, client, query, true).await
 }
 
 /// A download: `Content-Disposition: attachment` with `name` (codes and digits only).
@@ -135,7 +178,8 @@ fn error_or_rule(
 }
 
 /// The whole page: the budget notice if it is spent, the form, then the table and its
-/// chart when there is one.
+/// chart when there is one (a two-dimension table as a cross-table above the chart, and
+/// as the list below it, folded).
 fn page(
     state: &AppState,
     user: &WebUser,
@@ -266,13 +310,18 @@ fn form(state: &AppState, user: &WebUser, query: &ExplorerQuery, errors: &[Field
 fn caption(state: &AppState, lang: Lang, table: &StatsTable) -> String {
     let measure = labels::measure_by_code(table.measure)
         .map_or(table.measure, |measure| labels::measure(lang, measure));
-    let period = if table.period.contains("-Q") {
+    let period = period_label(lang, table);
+    let area = labels::area_name(&state.projections.registry, &table.area);
+    format!("{measure} · {period} · {area}")
+}
+
+/// A table's period in words.
+fn period_label(lang: Lang, table: &StatsTable) -> String {
+    if table.period.contains("-Q") {
         labels::quarter(lang, &table.period)
     } else {
         labels::month(lang, &table.period)
-    };
-    let area = labels::area_name(&state.projections.registry, &table.area);
-    format!("{measure} · {period} · {area}")
+    }
 }
 
 fn chart_title(lang: Lang, table: &StatsTable) -> String {
@@ -295,7 +344,8 @@ fn results(state: &AppState, lang: Lang, query: &ExplorerQuery, table: &StatsTab
     let caption = caption(state, lang, table);
     let layout = chart::layout(&table::bars(lang, registry, table), table.k);
     let sums = table.measure == Measure::ShelterNights.code();
-    let csv = format!("/stats.csv?{}", query.to_query_string());
+    let csv = format!("{CSV_PATH}?{}", query.to_query_string());
+    let codes = format!("{CODES_CSV_PATH}?{}", query.to_query_string());
     html! {
         section #stats-results aria-labelledby="stats-caption" {
             h2 #stats-caption { (caption) }
@@ -303,13 +353,24 @@ fn results(state: &AppState, lang: Lang, query: &ExplorerQuery, table: &StatsTab
             @if table.table.cells.is_empty() && !table.by.is_empty() {
                 p #stats-empty { (tr(lang, "stats.empty")) }
             }
+            @let cross = cross::cross_table(lang, registry, table, "stats-cross", &caption);
+            @if let Some(cross) = &cross { (cross) }
             figure.chart-figure {
                 (chart::render("stats-chart", &chart_title(lang, table), &layout))
                 @if layout.truncated { figcaption.muted { (tr(lang, "stats.chart_truncated")) } }
             }
-            (table::stats_table(lang, registry, table, "stats-table", &caption))
+            @if cross.is_some() {
+                details #stats-list {
+                    summary { (tr(lang, "stats.cross.as_list")) }
+                    (table::stats_table(lang, registry, table, "stats-table", &caption))
+                }
+            } @else {
+                (table::stats_table(lang, registry, table, "stats-table", &caption))
+            }
             p.actions.no-print {
                 a #stats-csv .button.secondary href=(csv) { (tr(lang, "stats.download")) }
+                " "
+                a #stats-codes-csv href=(codes) { (tr(lang, "stats.download_codes")) }
             }
             p.hint.no-print { (tr(lang, "stats.download_hint")) }
         }

@@ -3,19 +3,23 @@
 //! CSV, and the printable programme report; and the audit of statistics queries for
 //! supervisors and admins.
 //!
-//! - [`explorer`]: `GET /stats` and `GET /stats.csv`; [`programme`]: `GET /reports/programme`
+//! - [`explorer`]: `GET /stats`, `GET /stats.csv` (in words, [`csv`]) and
+//!   `GET /stats-codes.csv`; [`programme`]: `GET /reports/programme`
 //!   and `GET /reports/programme.csv`. Each calls the API's typed core
 //!   ([`crate::http::stats::stats_table`], [`crate::http::reports::programme`]), so the
 //!   checks, scope, protection and access log are the API's own.
 //! - [`query`]: the pages' query strings as the API's queries; [`pickers`]: the forms'
 //!   choices; [`labels`]: measures, dimensions and values in words; [`table`]: a table and
-//!   the note on protection as HTML; [`chart`]: the SVG bar chart; [`outcome`]: the form
+//!   the note on protection as HTML; [`cross`]: a two-dimension table as a cross-table;
+//!   [`chart`]: the SVG bar chart; [`outcome`]: the form
 //!   again after a refusal (a field, or a spent budget with its renewal day);
 //!   [`words`]: the catalogue.
 //! - [`usage`]: `GET /stats/usage`, the audit of officers' statistics queries (the API's
 //!   [`StatsAuditor`](crate::http::auth::StatsAuditor): supervisors and admins).
 
 pub mod chart;
+pub mod cross;
+pub mod csv;
 pub mod explorer;
 pub mod labels;
 pub mod outcome;
@@ -39,7 +43,8 @@ pub use words::MESSAGES;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/stats", get(explorer::explorer))
-        .route("/stats.csv", get(explorer::explorer_csv))
+        .route(explorer::CSV_PATH, get(explorer::explorer_csv))
+        .route(explorer::CODES_CSV_PATH, get(explorer::explorer_codes_csv))
         .route("/reports/programme", get(programme::report))
         .route("/reports/programme.csv", get(programme::report_csv))
         .route(usage::PATH, get(usage::page))

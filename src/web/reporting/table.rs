@@ -120,18 +120,26 @@ pub fn bars(lang: Lang, registry: &Registry, table: &StatsTable) -> Vec<Bar> {
         .collect()
 }
 
-/// Why some numbers read "<k" and why a table need not add up, in words.
+/// Why some numbers read "<k" and why a table need not add up, in words: one string per
+/// paragraph.
+pub fn note_paragraphs(lang: Lang, k: u32, perturbed: bool, sums: bool) -> Vec<String> {
+    let mut paragraphs = vec![tr(lang, "stats.note.suppressed").replace("{k}", &k.to_string())];
+    if perturbed {
+        paragraphs.push(tr(lang, "stats.note.perturbed").to_owned());
+        if sums {
+            paragraphs.push(tr(lang, "stats.note.rounded").to_owned());
+        }
+    } else {
+        paragraphs.push(tr(lang, "stats.note.exact").to_owned());
+    }
+    paragraphs
+}
+
+/// [`note_paragraphs`] as the page's notice.
 pub fn suppression_note(lang: Lang, k: u32, perturbed: bool, sums: bool) -> Markup {
-    let k = k.to_string();
     html! {
         div #suppression-note .notice {
-            p { (tr(lang, "stats.note.suppressed").replace("{k}", &k)) }
-            @if perturbed {
-                p { (tr(lang, "stats.note.perturbed")) }
-                @if sums { p { (tr(lang, "stats.note.rounded")) } }
-            } @else {
-                p { (tr(lang, "stats.note.exact")) }
-            }
+            @for paragraph in note_paragraphs(lang, k, perturbed, sums) { p { (paragraph) } }
         }
     }
 }

@@ -174,8 +174,27 @@ pub const MESSAGES: &[Message] = &[
         "Mỗi lần tải về được ghi vào nhật ký truy cập.",
         "Every download is recorded in the access log.",
     ),
+    msg(
+        "stats.download_codes",
+        "Tải bảng dạng mã (CSV cho máy)",
+        "Download as codes (CSV for machines)",
+    ),
+    msg("stats.csv.period", "Kỳ báo cáo", "Period"),
+    msg("stats.csv.dimensions", "Tiêu thức phân tổ", "Dimensions"),
+    msg("stats.csv.note", "Ghi chú", "Note"),
     msg("stats.what", "Nội dung", "What"),
     msg("stats.total", "Tổng", "Total"),
+    msg("stats.cross.total", "Tổng chung", "Grand total"),
+    msg(
+        "stats.cross.no_margins",
+        "Bảng chỉ có tổng chung. Không có tổng theo dòng hay theo cột: cộng các ô đã làm nhiễu sẽ cho số sai, và lấy tổng trừ đi các ô khác có thể làm lộ ô bị ẩn.",
+        "The table has a grand total only. There are no row or column totals: adding up perturbed cells would give wrong numbers, and a total minus the other cells could reveal a hidden one.",
+    ),
+    msg(
+        "stats.cross.as_list",
+        "Xem bảng dạng danh sách",
+        "Show the table as a list",
+    ),
     msg("stats.chart", "Biểu đồ cột", "Bar chart"),
     msg(
         "stats.chart_truncated",

@@ -5,8 +5,8 @@
 //!
 //! # Layout
 //!
-//! The layers point one way: `domain` ← `store` ← `projections` ← `http` and `web` (two
-//! sibling adapters) ← `server` ← `cli`. Nothing in `domain` performs I/O, reads the clock or
+//! The layers point one way: `domain` ← `store` ← `projections` ← `app` ← `http` and `web`
+//! (two sibling adapters) ← `server` ← `cli`. Nothing in `domain` performs I/O, reads the clock or
 //! draws randomness; nothing in `store` knows HTTP; `http` imports nothing of `web`; `clock`,
 //! `auth` and `stats` (the pure disclosure core) sit below the adapters.
 //!
@@ -19,9 +19,12 @@
 //! - [`retention`]: the job that erases cases closed longer ago than the retention period.
 //! - [`auth`]: password hashing, session tokens, login throttling.
 //! - [`access_log`]: recording and reading who accessed what.
-//! - [`http`]: the JSON API (axum), its errors, extractors and scope checks.
-//! - [`web`]: the web app (server-rendered pages in Vietnamese and English), over the same
-//!   commands and refusals as the API.
+//! - [`app`]: the application core: one function per use case, with the scope check,
+//!   idempotency, read-your-writes and typed refusals ([`app::error::AppError`]), once.
+//! - [`http`]: the JSON API (axum), a thin adapter over `app`: JSON in, JSON and
+//!   problem+json out.
+//! - [`web`]: the web app (server-rendered pages in Vietnamese and English), a thin adapter
+//!   over the same use cases and refusals.
 //! - [`stats`]: programme statistics and their disclosure control (perturbation,
 //!   suppression), pure: the projection that feeds it is `projections::stats`.
 //! - [`server`]: building and running the service with graceful shutdown; its `routes`
@@ -43,7 +46,20 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
+/// A `Debug` that names the type only: for request and response types that carry personal
+/// data (the application core's bodies, the API's views).
+macro_rules! opaque_debug {
+    ($($ty:ident),+ $(,)?) => {
+        $(impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(concat!(stringify!($ty), "(<redacted>)"))
+            }
+        })+
+    };
+}
+
 pub mod access_log;
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod clock;

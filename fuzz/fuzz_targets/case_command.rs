@@ -1,4 +1,4 @@
-//! A case command's JSON body through the server's own path (`src/http/cases/`): the raw
+//! A case command's JSON body through the server's own path (`src/app/cases/`): the raw
 //! body type, its `parse` into a domain command, `decide` on a case in the right state,
 //! then each event's encoding and decoding. Never panics; no body parses to a 5xx; and every
 //! event an accepted body records round-trips: it encodes, the writer's decode-before-append
@@ -12,13 +12,12 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use time::Date;
 use time::macros::date;
+use tincay::app::cases::bodies::*;
+use tincay::app::input::Body as RawBody;
 use tincay::domain::case::{Actor, CaseCommand, CaseEvent, CaseState, OpenCase, decide};
 use tincay::domain::codec::{EventCodec, PiiState, StoredEvent};
 use tincay::domain::ids::{AreaCode, CaseId, FollowUpId, ReferralId, TrustedAddressId};
-use tincay::http::cases::bodies::*;
-use tincay::http::cases::extract::RawBody;
 use tincay::http::cases::request::OpenCaseBody;
-use tincay::http::cases::supervision::{ReopenBody, ReviewBody};
 use tincay::http::error::ApiError;
 use tincay::store::log::round_trip::round_trips;
 use tincay::store::stream::StreamId;
@@ -50,47 +49,57 @@ type Parse = fn(&RawBody) -> Result<CaseCommand, ApiError>;
 /// Every command, by selector: its body's parsing, and the state it is decided in.
 const COMMANDS: &[(Parse, On)] = &[
     (|body| open(body.parse::<OpenCaseBody>()?), On::Nothing),
-    (|body| body.parse::<SupportBody>()?.parse(TODAY), On::Open),
     (
-        |body| {
-            body.parse::<ReferralBody>()?
-                .parse(ReferralId::from_uuid(Uuid::from_u128(9)), TODAY)
-        },
-        On::Open,
-    ),
-    (
-        |body| body.parse::<ReferralOutcomeBody>()?.parse(REFERRAL, TODAY),
+        |body| Ok(body.parse::<SupportBody>()?.parse(TODAY)?),
         On::Open,
     ),
     (
         |body| {
-            body.parse::<FollowUpBody>()?
-                .parse(FollowUpId::from_uuid(Uuid::from_u128(9)), TODAY)
+            Ok(body
+                .parse::<ReferralBody>()?
+                .parse(ReferralId::from_uuid(Uuid::from_u128(9)), TODAY)?)
         },
         On::Open,
     ),
     (
         |body| {
-            body.parse::<CompleteFollowUpBody>()?
-                .parse(FOLLOW_UP, TODAY)
+            Ok(body
+                .parse::<ReferralOutcomeBody>()?
+                .parse(REFERRAL, TODAY)?)
         },
         On::Open,
     ),
-    (|body| body.parse::<NoteBody>()?.parse(), On::Open),
-    (|body| body.parse::<RiskBody>()?.parse(TODAY), On::Open),
     (
-        |body| body.parse::<CloseBody>()?.parse(Actor::Volunteer, TODAY),
+        |body| {
+            Ok(body
+                .parse::<FollowUpBody>()?
+                .parse(FollowUpId::from_uuid(Uuid::from_u128(9)), TODAY)?)
+        },
         On::Open,
     ),
     (
-        |body| body.parse::<CloseBody>()?.parse(Actor::Supervisor, TODAY),
+        |body| {
+            Ok(body
+                .parse::<CompleteFollowUpBody>()?
+                .parse(FOLLOW_UP, TODAY)?)
+        },
+        On::Open,
+    ),
+    (|body| Ok(body.parse::<NoteBody>()?.parse()?), On::Open),
+    (|body| Ok(body.parse::<RiskBody>()?.parse(TODAY)?), On::Open),
+    (
+        |body| Ok(body.parse::<CloseBody>()?.parse(Actor::Volunteer, TODAY)?),
         On::Open,
     ),
     (
-        |body| body.parse::<ReviewBody>()?.parse(),
+        |body| Ok(body.parse::<CloseBody>()?.parse(Actor::Supervisor, TODAY)?),
+        On::Open,
+    ),
+    (
+        |body| Ok(body.parse::<ReviewBody>()?.parse()?),
         On::ClosureRequested,
     ),
-    (|body| body.parse::<ReopenBody>()?.parse(), On::Closed),
+    (|body| Ok(body.parse::<ReopenBody>()?.parse()?), On::Closed),
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -197,32 +206,39 @@ fn states() -> &'static States {
         let body = |json: &str| RawBody::json(json.as_bytes().to_vec());
         let opened = step(
             &CaseState::default(),
-            body(OPENING).parse::<OpenCaseBody>().and_then(open),
+            body(OPENING)
+                .parse::<OpenCaseBody>()
+                .map_err(ApiError::from)
+                .and_then(open),
         );
         let referred = step(
             &opened,
             body(r#"{"target": "legal_aid", "made_on": "2026-11-19"}"#)
                 .parse::<ReferralBody>()
-                .and_then(|b| b.parse(REFERRAL, TODAY)),
+                .and_then(|b| b.parse(REFERRAL, TODAY))
+                .map_err(ApiError::from),
         );
         let open = step(
             &referred,
             body(r#"{"due_on": "2026-11-27", "method": "visit"}"#)
                 .parse::<FollowUpBody>()
-                .and_then(|b| b.parse(FOLLOW_UP, TODAY)),
+                .and_then(|b| b.parse(FOLLOW_UP, TODAY))
+                .map_err(ApiError::from),
         );
         let close = r#"{"reason": "safe", "closed_on": "2026-11-20"}"#;
         let closure_requested = step(
             &open,
             body(close)
                 .parse::<CloseBody>()
-                .and_then(|b| b.parse(Actor::Volunteer, TODAY)),
+                .and_then(|b| b.parse(Actor::Volunteer, TODAY))
+                .map_err(ApiError::from),
         );
         let closed = step(
             &open,
             body(close)
                 .parse::<CloseBody>()
-                .and_then(|b| b.parse(Actor::Supervisor, TODAY)),
+                .and_then(|b| b.parse(Actor::Supervisor, TODAY))
+                .map_err(ApiError::from),
         );
         States {
             open,

@@ -10,10 +10,11 @@
 use libfuzzer_sys::fuzz_target;
 use time::Date;
 use time::macros::date;
+use tincay::app::cases::bodies::*;
+use tincay::app::error::AppError;
+use tincay::app::input::Body as RawBody;
 use tincay::domain::case::Actor;
 use tincay::domain::ids::{FollowUpId, ReferralId};
-use tincay::http::cases::bodies::*;
-use tincay::http::cases::extract::RawBody;
 use tincay::http::cases::request::OpenCaseBody;
 use tincay::http::error::ApiError;
 use tincay::web::cases::command_forms::CaseForm;
@@ -57,24 +58,38 @@ fuzz_target!(|data: &[u8]| {
     };
     let parsed = match form {
         None => shaped::<OpenCaseBody>(&raw).parse(TODAY).map(|_| ()),
-        Some(CaseForm::Support) => shaped::<SupportBody>(&raw).parse(TODAY).map(|_| ()),
+        Some(CaseForm::Support) => shaped::<SupportBody>(&raw)
+            .parse(TODAY)
+            .map(|_| ())
+            .map_err(ApiError::from),
         Some(CaseForm::Referral) => shaped::<ReferralBody>(&raw)
             .parse(ReferralId::from_uuid(id), TODAY)
-            .map(|_| ()),
+            .map(|_| ())
+            .map_err(ApiError::from),
         Some(CaseForm::Outcome(_)) => shaped::<ReferralOutcomeBody>(&raw)
             .parse(ReferralId::from_uuid(id), TODAY)
-            .map(|_| ()),
+            .map(|_| ())
+            .map_err(ApiError::from),
         Some(CaseForm::FollowUp) => shaped::<FollowUpBody>(&raw)
             .parse(FollowUpId::from_uuid(id), TODAY)
-            .map(|_| ()),
+            .map(|_| ())
+            .map_err(ApiError::from),
         Some(CaseForm::Complete(_)) => shaped::<CompleteFollowUpBody>(&raw)
             .parse(FollowUpId::from_uuid(id), TODAY)
-            .map(|_| ()),
-        Some(CaseForm::Note) => shaped::<NoteBody>(&raw).parse().map(|_| ()),
-        Some(CaseForm::Risk) => shaped::<RiskBody>(&raw).parse(TODAY).map(|_| ()),
+            .map(|_| ())
+            .map_err(ApiError::from),
+        Some(CaseForm::Note) => shaped::<NoteBody>(&raw)
+            .parse()
+            .map(|_| ())
+            .map_err(ApiError::from),
+        Some(CaseForm::Risk) => shaped::<RiskBody>(&raw)
+            .parse(TODAY)
+            .map(|_| ())
+            .map_err(ApiError::from),
         Some(CaseForm::Close) => shaped::<CloseBody>(&raw)
             .parse(Actor::Volunteer, TODAY)
-            .map(|_| ()),
+            .map(|_| ())
+            .map_err(ApiError::from),
     };
     if let Err(error) = parsed {
         let (status, _) = error.status_and_code();
@@ -88,11 +103,11 @@ fn shaped<T: serde::de::DeserializeOwned>(raw: &RawBody) -> T {
         Ok(body) => body,
         Err(error) => panic!(
             "a form made a body of the wrong shape: {:?}",
-            error_code(&error)
+            error_code(error)
         ),
     }
 }
 
-fn error_code(error: &ApiError) -> &'static str {
-    error.status_and_code().1
+fn error_code(error: AppError) -> &'static str {
+    ApiError::from(error).status_and_code().1
 }

@@ -7,19 +7,12 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::domain::ids::{AreaCode, TrustedAddressId, UserId};
-use crate::domain::vocab::Role;
+pub use crate::app::actor::{
+    Admin, CaseWorker, CurrentUser, Reporter, StatsAuditor, StatsReader, Supervisor, Volunteer,
+};
+use crate::domain::ids::UserId;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-
-/// An authenticated, active user.
-#[derive(Clone, Debug)]
-pub struct CurrentUser {
-    pub id: UserId,
-    pub role: Role,
-    pub area: Option<AreaCode>,
-    pub trusted_address: Option<TrustedAddressId>,
-}
 
 /// The bearer token of the request, if any.
 pub fn bearer_token(parts: &Parts) -> Option<&str> {
@@ -75,58 +68,24 @@ pub fn charge(parts: &mut Parts, state: &AppState, user: UserId) -> Result<(), A
 }
 
 macro_rules! role_extractor {
-    ($(#[$meta:meta])* $name:ident, $($role:path),+) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug)]
-        pub struct $name(pub CurrentUser);
-
-        /// The one role check: the web app's pages make it through this too.
-        impl TryFrom<CurrentUser> for $name {
-            type Error = ApiError;
-
-            fn try_from(user: CurrentUser) -> Result<Self, ApiError> {
-                match user.role {
-                    $($role)|+ => Ok($name(user)),
-                    _ => Err(ApiError::Forbidden),
-                }
-            }
-        }
-
-        impl FromRequestParts<AppState> for $name {
+    ($($name:ident),+) => {
+        $(impl FromRequestParts<AppState> for $name {
             type Rejection = ApiError;
 
             async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-                $name::try_from(CurrentUser::from_request_parts(parts, state).await?)
+                Ok($name::try_from(CurrentUser::from_request_parts(parts, state).await?)?)
             }
-        }
+        })+
     };
 }
 
+// The role types and their one check are the application core's ([`crate::app::actor`]).
 role_extractor!(
-    /// A volunteer at a trusted address.
-    Volunteer, Role::Volunteer
-);
-role_extractor!(
-    /// A Women's Union supervisor of an area.
-    Supervisor, Role::Supervisor
-);
-role_extractor!(
-    /// A reporting officer of an area.
-    Reporter, Role::Reporting
-);
-role_extractor!(
-    /// The deployment's administrator (never reads case content).
-    Admin, Role::Admin
-);
-role_extractor!(
-    /// Someone who works on cases: a volunteer or a supervisor.
-    CaseWorker, Role::Volunteer, Role::Supervisor
-);
-role_extractor!(
-    /// Someone who may read statistics: a reporting officer or a supervisor.
-    StatsReader, Role::Reporting, Role::Supervisor
-);
-role_extractor!(
-    /// Someone who audits statistics queries: a supervisor or an admin.
-    StatsAuditor, Role::Supervisor, Role::Admin
+    Volunteer,
+    Supervisor,
+    Reporter,
+    Admin,
+    CaseWorker,
+    StatsReader,
+    StatsAuditor
 );

@@ -7,34 +7,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::domain::bounds::{FieldCode, Refused};
+use crate::app::error::AppError;
+pub use crate::app::error::FieldError;
+use crate::domain::bounds::FieldCode;
 use crate::domain::rejection::RuleCode;
-
-/// One field that failed validation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct FieldError {
-    pub field: String,
-    /// Why, from a closed list (the OpenAPI document lists it): what a client translates.
-    #[schema(value_type = String)]
-    pub code: FieldCode,
-    /// What was expected, in English; never the value sent.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: FieldCode, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            code,
-            message: message.into(),
-        }
-    }
-
-    /// A domain refusal of `field`.
-    pub fn refused(field: impl Into<String>, refused: Refused) -> Self {
-        Self::new(field, refused.code, refused.message)
-    }
-}
 
 /// Everything an endpoint can answer with instead of success.
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +130,27 @@ impl ApiError {
                 ApiError::BudgetExhausted { renews_on } => Some(renews_on.to_string()),
                 _ => None,
             },
+        }
+    }
+}
+
+/// The application core's refusals in HTTP: the one map from [`AppError`] to the status
+/// table above.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Malformed(detail) => ApiError::BadRequest(detail),
+            AppError::Invalid(errors) => ApiError::Validation(errors),
+            AppError::Rule(rule, words) => ApiError::RuleViolated(rule, words),
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Gone => ApiError::Gone,
+            AppError::Forbidden => ApiError::Forbidden,
+            AppError::Stale { version } => {
+                ApiError::PreconditionFailed(format!("case is at version {version}"))
+            }
+            AppError::CaseUnavailable => ApiError::CaseUnavailable,
+            AppError::Overloaded { retry_after_secs } => ApiError::Overloaded { retry_after_secs },
+            AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }
 }

@@ -12,6 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::app::scope::{CaseLocation, may_access_case};
+use crate::app::validate::Checks;
 use crate::domain::bounds::Accepts;
 use crate::domain::bounds::FieldCode;
 use crate::domain::calendar::IsoDate;
@@ -19,11 +21,9 @@ use crate::domain::ids::AreaCode;
 use crate::domain::vocab::{RiskLevel, Role};
 use crate::http::auth::{CaseWorker, CurrentUser};
 use crate::http::cases::docs::{AuthErrors, QueryErrors};
-use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::openapi_bounds::FieldBounds;
-use crate::http::scope::{CaseLocation, may_access_case};
 use crate::http::state::AppState;
 use crate::projections::cases::{Due, FollowUpQuery, QueuedFollowUp};
 
@@ -109,7 +109,7 @@ pub fn queue(
         }
     };
     let (Some(due), Some(before), Some(area)) = (due, before, area) else {
-        return Err(checks.into_error());
+        return Err(checks.into_error().into());
     };
     checks.finish()?;
     if let Some(area) = &area {

@@ -1,11 +1,12 @@
-//! The HTTP API (`API.md` is the contract): axum handlers that turn requests into domain
-//! commands and queries, check who may do what, and map every error to problem+json.
+//! The HTTP API (`API.md` is the contract): axum handlers, a thin adapter over the
+//! application core ([`crate::app`]): they turn requests into its use cases' inputs and map
+//! their outcomes to JSON and every error to problem+json.
 //!
 //! - [`state`]: [`AppState`](state::AppState), one `Clone` struct of `Arc`s.
 //! - [`error`]: the one error type and its status table; [`json`]: the body extractor;
 //!   [`exclusions`]: statistics say how many events of set-aside cases they leave out.
-//! - [`auth`]: who is calling (bearer token) and role extractors; [`scope`]: whether a user
-//!   may see a case.
+//! - [`auth`]: who is calling (bearer token) and role extractors (the scope check is
+//!   [`crate::app::scope`]).
 //! - one module per resource, each with its own `router()` returning an `OpenApiRouter`, so
 //!   the OpenAPI document is generated from the very routes that are served:
 //!   [`sessions`], [`registry`], [`cases`], [`follow_ups`], [`stats`], [`reports`], [`ops`].
@@ -28,7 +29,6 @@ pub mod openapi_links;
 pub mod ops;
 pub mod registry;
 pub mod reports;
-pub mod scope;
 pub mod sessions;
 pub mod state;
 pub mod stats;

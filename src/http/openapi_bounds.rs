@@ -34,11 +34,12 @@ pub const PROBLEM_CODES: &[&str] = &[
 ];
 
 /// One body schema's fields.
-pub type FieldBounds = Vec<(&'static str, Accepts)>;
+pub use crate::app::validate::FieldBounds;
 
 /// Every request body schema (by its name in `components/schemas`) and its fields.
 pub fn bodies() -> Vec<(&'static str, FieldBounds)> {
-    use crate::http::cases::{bodies as case, request, supervision};
+    use crate::app::cases::bodies as case;
+    use crate::http::cases::request;
     use crate::http::registry;
     vec![
         ("OpenCaseBody", request::OpenCaseBody::accepts()),
@@ -55,9 +56,9 @@ pub fn bodies() -> Vec<(&'static str, FieldBounds)> {
         ("NoteBody", case::NoteBody::accepts()),
         ("RiskBody", case::RiskBody::accepts()),
         ("CloseBody", case::CloseBody::accepts()),
-        ("ReviewBody", supervision::ReviewBody::accepts()),
-        ("TransferBody", supervision::TransferBody::accepts()),
-        ("ReopenBody", supervision::ReopenBody::accepts()),
+        ("ReviewBody", case::ReviewBody::accepts()),
+        ("TransferBody", case::TransferBody::accepts()),
+        ("ReopenBody", case::ReopenBody::accepts()),
         ("NewUser", registry::accounts::NewUser::accepts()),
         ("NewPassword", vec![("password", Accepts::Password)]),
         ("NewArea", registry::areas::NewArea::accepts()),

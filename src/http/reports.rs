@@ -11,12 +11,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::validate::Checks;
 use crate::domain::bounds::Accepts;
 use crate::domain::bounds::FieldCode;
 use crate::http::auth::StatsReader;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::flow::internal;
-use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
@@ -161,7 +161,7 @@ pub async fn programme(
     };
     let asked = area(raw.area.as_deref(), &mut checks);
     let (Some(year), Some(quarter), Some(asked)) = (year, quarter, asked) else {
-        return Err(checks.into_error());
+        return Err(checks.into_error().into());
     };
     checks.finish()?;
     let period = match quarter {

@@ -121,6 +121,16 @@ impl AppState {
         }
     }
 
+    /// What the application core's use cases work with, borrowed from this state.
+    pub fn app(&self) -> crate::app::context::App<'_> {
+        crate::app::context::App {
+            log: &self.log,
+            projections: &self.projections,
+            access: &self.access,
+            clock: self.clock.as_ref(),
+        }
+    }
+
     /// The same state reporting into `metrics` (the one the log was opened with).
     pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
         self.metrics = metrics;

@@ -26,13 +26,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::access_log::{self, AccessEntry};
+use crate::app::validate::Checks;
 use crate::domain::bounds::{Accepts, FieldCode};
 use crate::domain::ids::AreaCode;
 use crate::domain::vocab::{AccessAction, AreaLevel, Role};
 use crate::http::auth::{CurrentUser, StatsReader};
 use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::flow::internal;
-use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
@@ -208,7 +208,7 @@ fn parse(state: &AppState, user: &CurrentUser, raw: StatsQuery) -> Result<StatsR
     let (Some(measure), Some(period), Some(units), Some(area), Some(dims)) =
         (measure, period, units, area, dims)
     else {
-        return Err(checks.into_error());
+        return Err(checks.into_error().into());
     };
     checks.finish()?;
     let area = in_scope(state, user, area)?;
@@ -221,7 +221,7 @@ fn parse(state: &AppState, user: &CurrentUser, raw: StatsQuery) -> Result<StatsR
     if let Err(rule) = check(period, &dims, units, mode == Mode::Perturbed, level) {
         let mut checks = Checks::default();
         checks.fail(rule.field(), FieldCode::Inconsistent, rule.message());
-        return Err(checks.into_error());
+        return Err(checks.into_error().into());
     }
     Ok(StatsRequest {
         measure,
@@ -305,7 +305,7 @@ fn period(raw: &StatsQuery, checks: &mut Checks) -> Result<Option<Period>, ApiEr
 fn too_large(error: TooLarge) -> ApiError {
     let mut checks = Checks::default();
     checks.fail("by", FieldCode::OutOfRange, error.to_string());
-    checks.into_error()
+    checks.into_error().into()
 }
 
 /// `by`: up to three distinct dimensions, each applying to the measure.

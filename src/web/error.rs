@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
+use crate::app::error::AppError;
 use crate::domain::rejection::RuleCode;
 use crate::http::error::ApiError;
 use crate::web::i18n::{Lang, Message, msg, tr};
@@ -32,6 +33,11 @@ impl WebError {
             ApiError::Unauthorized => WebError::SignIn { next: None },
             other => WebError::Api(other, lang),
         }
+    }
+
+    /// The page for a use case's refusal: the API's status for it ([`ApiError`]'s table).
+    pub fn app(error: AppError, lang: Lang) -> Self {
+        Self::api(error.into(), lang)
     }
 
     pub fn status(status: StatusCode, lang: Lang) -> Self {

@@ -119,12 +119,12 @@ pub struct WebUser {
 }
 
 impl WebUser {
-    /// The user as one of the API's role extractors (`CaseWorker`, `Supervisor`, `Admin`,
-    /// `StatsReader`, …), through the API's own role check; another role gets the 403 page.
-    pub fn as_role<R: TryFrom<CurrentUser, Error = crate::http::error::ApiError>>(
+    /// The user as one of the application core's roles (`CaseWorker`, `Supervisor`, `Admin`,
+    /// `StatsReader`, …), through its one role check; another role gets the 403 page.
+    pub fn as_role<R: TryFrom<CurrentUser, Error = crate::app::error::AppError>>(
         &self,
     ) -> Result<R, WebError> {
-        R::try_from(self.user.clone()).map_err(|error| WebError::api(error, self.lang))
+        R::try_from(self.user.clone()).map_err(|error| WebError::app(error, self.lang))
     }
 }
 

@@ -15,6 +15,8 @@
 use maud::{Markup, html};
 use uuid::Uuid;
 
+use crate::app::error::AppError;
+use crate::app::input::{Preconditions, idempotency_key};
 use crate::web::i18n::{Lang, tr};
 
 /// One field's place on a form.
@@ -217,7 +219,7 @@ pub fn checkbox(field: Field<'_>, checked: bool) -> Markup {
 /// kept when it is shown again after a refusal, so every retry of one form is one request.
 pub fn idempotency_field(kept: Option<&str>) -> Markup {
     let key = kept
-        .filter(|key| !key.is_empty() && key.len() <= 255)
+        .filter(|key| idempotency_key(key).is_ok())
         .map_or_else(|| Uuid::new_v4().to_string(), str::to_owned);
     html! { input type="hidden" name=(IDEMPOTENCY_FIELD) value=(key); }
 }
@@ -239,19 +241,19 @@ pub fn error_summary(lang: Lang, show: bool) -> Markup {
     }
 }
 
-/// The API's preconditions from a posted form's hidden fields.
-pub fn preconditions(
-    fields: &crate::web::form::FormFields,
-) -> crate::http::cases::extract::Preconditions {
-    crate::http::cases::extract::Preconditions {
+/// A command's preconditions from a posted form's hidden fields. The key is held to the
+/// application core's one limit ([`idempotency_key`]): a key this app drew always fits, and
+/// one that does not (a tampered form) is refused as the API refuses it, never dropped.
+pub fn preconditions(fields: &crate::web::form::FormFields) -> Result<Preconditions, AppError> {
+    Ok(Preconditions {
         if_match: fields
             .text(VERSION_FIELD)
             .and_then(|version| version.parse().ok()),
         idempotency_key: fields
             .text(IDEMPOTENCY_FIELD)
-            .filter(|key| key.len() <= 255)
-            .map(str::to_owned),
-    }
+            .map(idempotency_key)
+            .transpose()?,
+    })
 }
 
 #[cfg(test)]

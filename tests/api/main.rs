@@ -14,6 +14,7 @@ mod support;
 
 mod access_log;
 mod accounts;
+mod app_core;
 mod compression;
 mod four_eyes;
 mod half_done;

@@ -13,12 +13,13 @@ use uuid::Uuid;
 
 use crate::access_log::page::{self, AccessGroup};
 use crate::access_log::{self, AccessEntry};
+use crate::app::cases::flow::{check_access, load};
 use crate::domain::ids::CaseId;
 use crate::domain::vocab::AccessAction;
 use crate::http::auth::{CurrentUser, Supervisor};
 use crate::http::cases::docs::{AuthErrors, CaseErrors};
 use crate::http::cases::extract::{ClientAddr, Ids};
-use crate::http::cases::flow::{check_access, internal, load};
+use crate::http::cases::flow::internal;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::state::AppState;
@@ -121,8 +122,9 @@ pub async fn access_log(
     cursor: Option<usize>,
 ) -> Result<AccessLogView, ApiError> {
     let case_id = CaseId::from_uuid(id);
-    let case = load(state, user, &case_id)?;
-    check_access(state, user, &case)?;
+    let app = state.app();
+    let case = load(&app, user, &case_id)?;
+    check_access(&app, user, &case)?;
     state
         .access
         .record(AccessEntry {

@@ -1,40 +1,21 @@
 //! The commands that record work on a case, open to volunteers and supervisors alike:
 //! support, referrals and their outcomes, follow-ups and their completion, notes, risk, and
-//! closing (a volunteer's close is a request a supervisor approves). Each runs through
-//! [`flow::execute`](super::flow::execute) and answers `201 {"id"?, "version"}` with the new
-//! `ETag`.
+//! closing (a volunteer's close is a request a supervisor approves). Each hands its body to
+//! its use case ([`crate::app::cases::commands`]) and answers `201 {"id"?, "version"}` with
+//! the new `ETag`.
 
 use axum::extract::State;
 use uuid::Uuid;
 
-use crate::domain::case::Actor;
+use crate::app::cases::bodies::*;
+use crate::app::cases::commands as use_case;
 use crate::domain::ids::{CaseId, FollowUpId, ReferralId};
-use crate::domain::vocab::Role;
-use crate::http::auth::{CaseWorker, CurrentUser};
-use crate::http::cases::bodies::*;
+use crate::http::auth::CaseWorker;
 use crate::http::cases::docs::{AuthErrors, BodyErrors, CaseErrors, CommandHeaders, VersionErrors};
 use crate::http::cases::extract::{Ids, Preconditions, RawBody};
-use crate::http::cases::flow::{Command, CommandResult, Created, execute};
+use crate::http::cases::flow::{CommandResult, Created};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
-
-/// The [`Command`] for `POST {path}` on case `id`.
-pub fn command<'a>(
-    user: &'a CurrentUser,
-    id: Uuid,
-    path: String,
-    preconditions: Preconditions,
-    body: &RawBody,
-) -> Command<'a> {
-    Command {
-        user,
-        case: CaseId::from_uuid(id),
-        route: format!("POST {path}"),
-        preconditions,
-        fingerprint: body.fingerprint(),
-        erase: false,
-    }
-}
 
 /// Record support given.
 #[utoipa::path(post, path = "/cases/{id}/support", tag = "cases", request_body = SupportBody,
@@ -44,18 +25,15 @@ pub fn command<'a>(
         AuthErrors, CaseErrors, VersionErrors, BodyErrors))]
 pub async fn provide_support(
     State(state): State<AppState>,
-    CaseWorker(user): CaseWorker,
+    worker: CaseWorker,
     Ids(id): Ids<Uuid>,
-    preconditions: Preconditions,
+    given: Preconditions,
     body: RawBody,
 ) -> Result<Created, ApiError> {
-    let path = format!("/cases/{id}/support");
-    let command = command(&user, id, path, preconditions, &body);
-    let today = state.clock.today();
-    execute(&state, command, |_| {
-        body.parse::<SupportBody>()?.parse(today)
-    })
-    .await
+    let recorded =
+        use_case::record_support(&state.app(), &worker, CaseId::from_uuid(id), &given, &body)
+            .await?;
+    Ok(recorded.into())
 }
 
 /// Refer the survivor to another service; answers with the referral's `id`. Refused
@@ -67,19 +45,15 @@ pub async fn provide_support(
         AuthErrors, CaseErrors, VersionErrors, BodyErrors))]
 pub async fn make_referral(
     State(state): State<AppState>,
-    CaseWorker(user): CaseWorker,
+    worker: CaseWorker,
     Ids(id): Ids<Uuid>,
-    preconditions: Preconditions,
+    given: Preconditions,
     body: RawBody,
 ) -> Result<Created, ApiError> {
-    let path = format!("/cases/{id}/referrals");
-    let command = command(&user, id, path, preconditions, &body);
-    let referral = ReferralId::from_uuid(Uuid::new_v4());
-    let today = state.clock.today();
-    execute(&state, command, |_| {
-        body.parse::<ReferralBody>()?.parse(referral, today)
-    })
-    .await
+    let recorded =
+        use_case::make_referral(&state.app(), &worker, CaseId::from_uuid(id), &given, &body)
+            .await?;
+    Ok(recorded.into())
 }
 
 /// Record what became of a referral.
@@ -92,19 +66,15 @@ pub async fn make_referral(
         AuthErrors, CaseErrors, VersionErrors, BodyErrors))]
 pub async fn record_referral_outcome(
     State(state): State<AppState>,
-    CaseWorker(user): CaseWorker,
-    Ids((id, rid)): Ids<(Uuid, Uuid)>,
-    preconditions: Preconditions,
+    worker: CaseWorker,
+    Ids((id, sub)): Ids<(Uuid, Uuid)>,
+    given: Preconditions,
     body: RawBody,
 ) -> Result<Created, ApiError> {
-    let path = format!("/cases/{id}/referrals/{rid}/outcome");
-    let command = command(&user, id, path, preconditions, &body);
-    let today = state.clock.today();
-    execute(&state, command, |_| {
-        body.parse::<ReferralOutcomeBody>()?
-            .parse(ReferralId::from_uuid(rid), today)
-    })
-    .await
+    let (case, sub) = (CaseId::from_uuid(id), ReferralId::from_uuid(sub));
+    let recorded =
+        use_case::record_referral_outcome(&state.app(), &worker, case, sub, &given, &body).await?;
+    Ok(recorded.into())
 }
 
 /// Schedule a follow-up; answers with the follow-up's `id`.
@@ -115,19 +85,15 @@ pub async fn record_referral_outcome(
         AuthErrors, CaseErrors, VersionErrors, BodyErrors))]
 pub async fn schedule_follow_up(
     State(state): State<AppState>,
-    CaseWorker(user): CaseWorker,
+    worker: CaseWorker,
     Ids(id): Ids<Uuid>,
-    preconditions: Preconditions,
+    given: Preconditions,
     body: RawBody,
 ) -> Result<Created, ApiError> {
-    let path = format!("/cases/{id}/follow-ups");
-    let command = command(&user, id, path, preconditions, &body);
-    let follow_up = FollowUpId::from_uuid(Uuid::new_v4());
-    let today = state.clock.today();
-    execute(&state, command, |_| {
-        body.parse::<FollowUpBody>()?.parse(follow_up, today)
-    })
-    .await
+    let recorded =
+        use_case::schedule_follow_up(&state.app(), &worker, CaseId::from_uuid(id), &given, &body)
+            .await?;
+    Ok(recorded.into())
 }
 
 /// Record a follow-up as done.
@@ -140,19 +106,15 @@ pub async fn schedule_follow_up(
         AuthErrors, CaseErrors, VersionErrors, BodyErrors))]
 pub async fn complete_follow_up(
     State(state): State<AppState>,
-    CaseWorker(user): CaseWorker,
-    Ids((id, fid)): Ids<(Uuid, Uuid)>,
-    preconditions: Preconditions,
+    worker: CaseWorker,
+    Ids((id, sub)): Ids<(Uuid, Uuid)>,
+    given: Preconditions,
     body: RawBody,
 ) -> Result<Created, ApiError> {
-    let path = format!("/cases/{id}/follow-ups/{fid}/complete");
-    let command = command(&user, id, path, preconditions, &body);
-    let today = state.clock.today();
-    execute(&state, command, |_| {
-        body.parse::<CompleteFollowUpBody>()?
-            .parse(FollowUpId::from_uuid(fid), today)
-    })
-    .await
+    let (case, sub) = (CaseId::from_uuid(id), FollowUpId::from_uuid(sub));
+    let recorded =
+        use_case::complete_follow_up(&state.app(), &worker, case, sub, &given, &body).await?;
+    Ok(recorded.into())
 }
 
 /// Add a note.
@@ -163,14 +125,14 @@ pub async fn complete_follow_up(
         AuthErrors, CaseErrors, VersionErrors, BodyErrors))]
 pub async fn add_note(
     State(state): State<AppState>,
-    CaseWorker(user): CaseWorker,
+    worker: CaseWorker,
     Ids(id): Ids<Uuid>,
-    preconditions: Preconditions,
+    given: Preconditions,
     body: RawBody,
 ) -> Result<Created, ApiError> {
-    let path = format!("/cases/{id}/notes");
-    let command = command(&user, id, path, preconditions, &body);
-    execute(&state, command, |_| body.parse::<NoteBody>()?.parse()).await
+    let recorded =
+        use_case::add_note(&state.app(), &worker, CaseId::from_uuid(id), &given, &body).await?;
+    Ok(recorded.into())
 }
 
 /// Assess the risk again, as of today.
@@ -181,15 +143,14 @@ pub async fn add_note(
         AuthErrors, CaseErrors, VersionErrors, BodyErrors))]
 pub async fn assess_risk(
     State(state): State<AppState>,
-    CaseWorker(user): CaseWorker,
+    worker: CaseWorker,
     Ids(id): Ids<Uuid>,
-    preconditions: Preconditions,
+    given: Preconditions,
     body: RawBody,
 ) -> Result<Created, ApiError> {
-    let path = format!("/cases/{id}/risk");
-    let command = command(&user, id, path, preconditions, &body);
-    let today = state.clock.today();
-    execute(&state, command, |_| body.parse::<RiskBody>()?.parse(today)).await
+    let recorded =
+        use_case::assess_risk(&state.app(), &worker, CaseId::from_uuid(id), &given, &body).await?;
+    Ok(recorded.into())
 }
 
 /// Close a case: a volunteer's close asks a supervisor (`closure_requested`); a
@@ -201,20 +162,12 @@ pub async fn assess_risk(
         AuthErrors, CaseErrors, VersionErrors, BodyErrors))]
 pub async fn close_case(
     State(state): State<AppState>,
-    CaseWorker(user): CaseWorker,
+    worker: CaseWorker,
     Ids(id): Ids<Uuid>,
-    preconditions: Preconditions,
+    given: Preconditions,
     body: RawBody,
 ) -> Result<Created, ApiError> {
-    let path = format!("/cases/{id}/close");
-    let by = match user.role {
-        Role::Supervisor => Actor::Supervisor,
-        _ => Actor::Volunteer,
-    };
-    let command = command(&user, id, path, preconditions, &body);
-    let today = state.clock.today();
-    execute(&state, command, |_| {
-        body.parse::<CloseBody>()?.parse(by, today)
-    })
-    .await
+    let recorded =
+        use_case::close_case(&state.app(), &worker, CaseId::from_uuid(id), &given, &body).await?;
+    Ok(recorded.into())
 }

@@ -6,6 +6,8 @@
 use rand_core::{OsRng, RngCore};
 use uuid::Uuid;
 
+use crate::app::cases::flow::{answered, idempotency, rejected};
+use crate::app::scope::may_access_address;
 use crate::domain::bounds::FieldCode;
 use crate::domain::case::{CaseState, OpenCase, decide};
 use crate::domain::codec::EventCodec;
@@ -14,12 +16,9 @@ use crate::domain::vocab::Role;
 use crate::http::auth::{CaseWorker, CurrentUser};
 use crate::http::cases::docs::{AuthErrors, BodyErrors};
 use crate::http::cases::extract::{Preconditions, RawBody};
-use crate::http::cases::flow::{
-    CommandResult, Created, answered, append_error, idempotency, internal, rejected,
-};
+use crate::http::cases::flow::{CommandResult, Created, append_error, internal};
 use crate::http::cases::request::OpenCaseBody;
 use crate::http::error::ApiError;
-use crate::http::scope::may_access_address;
 use crate::http::state::AppState;
 use crate::store::log::{AppendOutcome, AppendRequest, ExpectedVersion};
 use crate::store::stream::StreamId;
@@ -75,7 +74,8 @@ pub async fn open_case(
         informant: parsed.informant,
         narrative: parsed.narrative,
     };
-    let events = decide(&CaseState::default(), command.into(), today).map_err(rejected)?;
+    let events = decide(&CaseState::default(), command.into(), today)
+        .map_err(|rejection| ApiError::from(rejected(rejection)))?;
     let encoded = events
         .iter()
         .map(EventCodec::encode)
@@ -147,7 +147,7 @@ async fn opened(state: &AppState, outcome: &AppendOutcome) -> Result<Created, Ap
         .stream
         .uuid_of("case")
         .ok_or_else(|| internal("an idempotent create points at a stream that is not a case"))?;
-    let mut created = answered(state, outcome, Some(id)).await?;
+    let mut created = Created::from(answered(&state.app(), outcome, Some(id)).await?);
     created.location = Some(format!("/api/v1/cases/{id}"));
     Ok(created)
 }

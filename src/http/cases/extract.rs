@@ -1,64 +1,22 @@
 //! Extractors of the case routes, each failing as problem+json:
 //!
-//! - [`RawBody`]: the body's bytes, kept whole so an `Idempotency-Key` can be checked against
-//!   a SHA-256 of exactly what was sent, and parsed into a raw request type only after the
-//!   case was found and its version checked (so 404, 410 and 412 come before 400).
-//! - [`Preconditions`]: `If-Match: "VERSION"` and `Idempotency-Key`.
+//! - [`RawBody`]: the application core's [`Body`](crate::app::input::Body): the body's
+//!   bytes, parsed into a raw request type only after the case was found and its version
+//!   checked (so 404, 410 and 412 come before 400).
+//! - [`Preconditions`]: `If-Match: "VERSION"` and `Idempotency-Key` (the core's one key
+//!   limit, [`idempotency_key`]).
 //! - [`Ids`]: ids in the path; one that is not a UUID names no case: 404.
 //! - [`ClientAddr`]: where the request came from, for the access log.
 
 use axum::body::Bytes;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
+use crate::app::input::idempotency_key;
+pub use crate::app::input::{Body as RawBody, MAX_KEY_LEN, Preconditions};
 use crate::http::error::ApiError;
-use crate::http::json::without_values;
-
-/// The longest `Idempotency-Key` accepted.
-pub const MAX_KEY_LEN: usize = 255;
-
-/// A JSON request body, not parsed yet.
-#[derive(Debug)]
-pub struct RawBody {
-    bytes: Bytes,
-    is_json: bool,
-}
-
-impl RawBody {
-    /// A JSON body made on the server (the web app turns its forms into the API's bodies).
-    pub fn json(bytes: impl Into<Bytes>) -> Self {
-        Self {
-            bytes: bytes.into(),
-            is_json: true,
-        }
-    }
-
-    /// Parses the body into a raw request type: 400 for anything that is not JSON of that
-    /// shape (unknown fields, wrong types, missing fields), with no value quoted back.
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        if !self.is_json {
-            return Err(ApiError::BadRequest(
-                "send the body as application/json".into(),
-            ));
-        }
-        match axum::Json::<T>::from_bytes(&self.bytes) {
-            Ok(axum::Json(value)) => Ok(value),
-            Err(JsonRejection::JsonDataError(error)) => {
-                Err(ApiError::BadRequest(without_values(&error.body_text())))
-            }
-            Err(_) => Err(ApiError::BadRequest("the body is not valid JSON".into())),
-        }
-    }
-
-    /// SHA-256 of the bytes as sent: what an idempotent retry must repeat.
-    pub fn fingerprint(&self) -> [u8; 32] {
-        Sha256::digest(&self.bytes).into()
-    }
-}
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
@@ -74,7 +32,7 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
                     ApiError::BadRequest("the body cannot be read".into())
                 }
             })?;
-        Ok(Self { bytes, is_json })
+        Ok(Self::new(bytes, is_json))
     }
 }
 
@@ -87,15 +45,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"))
 }
 
-/// The conditional and idempotency headers of a command.
-#[derive(Clone, Debug, Default)]
-pub struct Preconditions {
-    /// `If-Match: "VERSION"`: the version the client last saw.
-    pub if_match: Option<u64>,
-    /// The client's `Idempotency-Key`.
-    pub idempotency_key: Option<String>,
-}
-
 impl<S: Send + Sync> FromRequestParts<S> for Preconditions {
     type Rejection = ApiError;
 
@@ -106,12 +55,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Preconditions {
         };
         let idempotency_key = match header_text(&parts.headers, "idempotency-key")? {
             None => None,
-            Some(key) if !key.is_empty() && key.len() <= MAX_KEY_LEN => Some(key.to_owned()),
-            Some(_) => {
-                return Err(ApiError::BadRequest(
-                    "Idempotency-Key must be 1 to 255 visible characters".into(),
-                ));
-            }
+            Some(key) => Some(idempotency_key(key)?),
         };
         Ok(Self {
             if_match,

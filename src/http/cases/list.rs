@@ -13,6 +13,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::access_log::AccessEntry;
+use crate::app::scope::{CaseLocation, may_access_address, may_access_case};
+use crate::app::validate::Checks;
 use crate::domain::bounds::Accepts;
 use crate::domain::bounds::{FieldCode, Range};
 use crate::domain::calendar::IsoDate;
@@ -23,11 +25,9 @@ use crate::http::auth::{CaseWorker, CurrentUser};
 use crate::http::cases::docs::{AuthErrors, QueryErrors};
 use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::flow::internal;
-use crate::http::cases::validate::Checks;
 use crate::http::cases::view::private;
 use crate::http::error::ApiError;
 use crate::http::openapi_bounds::FieldBounds;
-use crate::http::scope::{CaseLocation, may_access_address, may_access_case};
 use crate::http::state::AppState;
 use crate::projections::cases::{CaseCursor, CaseQuery, CaseSummary};
 use crate::store::crypto::DataKey;
@@ -170,11 +170,11 @@ fn parse(state: &AppState, user: &CurrentUser, raw: ListQuery) -> Result<CaseQue
     let (Some(status), Some(risk_level), Some(overdue), Some(limit)) =
         (status, risk_level, overdue, limit)
     else {
-        return Err(checks.into_error());
+        return Err(checks.into_error().into());
     };
     let trusted_address = match address {
         None => None,
-        Some(None) => return Err(checks.into_error()),
+        Some(None) => return Err(checks.into_error().into()),
         Some(Some(uuid)) => Some(TrustedAddressId::from_uuid(uuid)),
     };
     checks.finish()?;

@@ -3,33 +3,22 @@
 //! admins and reporting officers get 403 on every path, and never any case content.
 //!
 //! Security-sensitive: every route goes through the one scope check
-//! ([`flow::check_access`]; out of scope is 404), personal data never enters an error, a log
+//! ([`crate::app::cases::flow::check_access`]; out of scope is 404), personal data never enters an error, a log
 //! line or a `Debug` output, and every read of a case is in its access log before the case
 //! is sent.
 //!
 //! - [`create`]: `POST /cases`; [`request`]: its body and parsing.
 //! - [`commands`] (volunteers and supervisors) and [`supervision`] (supervisors): the
-//!   commands; [`bodies`]: their bodies and parsing; [`validate`]: field checks.
-//! - [`flow`]: load, scope, idempotency, `If-Match`, decide, append with retry, answer.
+//!   commands, each a thin adapter over its use case in [`crate::app::cases`] (which
+//!   holds their bodies, the scope check, idempotency, `If-Match`, decide, append with
+//!   retry and read-your-writes).
+//! - [`flow`]: a recorded command's answer (`201`, `ETag`, `Location`).
 //! - [`view`] and [`case_view`]: `GET /cases/{id}`; [`list`]: `GET /cases`.
 //! - [`erase`]: `DELETE /cases/{id}`; [`access`]: `GET /cases/{id}/access-log`.
 //! - [`extract`]: body, header, path and client-address extractors; [`docs`]: the error
 //!   responses for the OpenAPI document.
 
-/// A `Debug` that names the type only: for request and response types that carry personal
-/// data.
-macro_rules! opaque_debug {
-    ($($ty:ident),+ $(,)?) => {
-        $(impl ::std::fmt::Debug for $ty {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(concat!(stringify!($ty), "(<redacted>)"))
-            }
-        })+
-    };
-}
-
 pub mod access;
-pub mod bodies;
 pub mod case_view;
 pub mod commands;
 pub mod create;
@@ -40,7 +29,6 @@ pub mod flow;
 pub mod list;
 pub mod request;
 pub mod supervision;
-pub mod validate;
 pub mod view;
 
 use utoipa_axum::router::OpenApiRouter;

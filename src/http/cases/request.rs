@@ -9,11 +9,11 @@ use serde::Deserialize;
 use time::Date;
 use utoipa::ToSchema;
 
+use crate::app::validate::Checks;
 use crate::domain::bounds::Accepts;
 use crate::domain::bounds::{self, FieldCode};
 use crate::domain::case::{Consent, Informant, Survivor};
 use crate::domain::vocab::{Ethnicity, Perpetrator, ReferredBy, RiskLevel, Sex, ViolenceType};
-use crate::http::cases::validate::Checks;
 use crate::http::error::ApiError;
 use crate::http::openapi_bounds::FieldBounds;
 
@@ -202,7 +202,7 @@ impl OpenCaseBody {
             narrative,
         )
         else {
-            return Err(checks.into_error());
+            return Err(checks.into_error().into());
         };
         checks.finish()?;
         Ok(ParsedOpening {

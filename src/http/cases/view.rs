@@ -8,13 +8,14 @@ use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
 use crate::access_log::AccessEntry;
+use crate::app::cases::flow::{check_access, load_events};
 use crate::domain::ids::CaseId;
 use crate::domain::vocab::AccessAction;
 use crate::http::auth::{CaseWorker, CurrentUser};
 use crate::http::cases::case_view::CaseView;
 use crate::http::cases::docs::{AuthErrors, CaseErrors};
 use crate::http::cases::extract::{ClientAddr, Ids};
-use crate::http::cases::flow::{check_access, etag, internal, load_events};
+use crate::http::cases::flow::{etag, internal};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 
@@ -45,8 +46,9 @@ pub async fn read_case(
     from: Option<String>,
 ) -> Result<CaseView, ApiError> {
     let case_id = CaseId::from_uuid(id);
-    let (case, events) = load_events(state, user, &case_id)?;
-    check_access(state, user, &case)?;
+    let app = state.app();
+    let (case, events) = load_events(&app, user, &case_id)?;
+    check_access(&app, user, &case)?;
     state
         .access
         .record(AccessEntry {

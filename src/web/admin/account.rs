@@ -77,7 +77,8 @@ pub async fn reset_password(
     let body = NewPassword {
         password: password_of(&form.fields),
     };
-    let preconditions = preconditions(&form.fields);
+    let preconditions =
+        preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?;
     let sent = api::reset_password(
         State(state.clone()),
         admin,

@@ -90,7 +90,7 @@ pub async fn establish(
     let sent = api_establish(
         State(state.clone()),
         admin,
-        preconditions(&form.fields),
+        preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?,
         api_body(&body, lang)?,
     );
     match sent.await {

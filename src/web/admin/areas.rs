@@ -106,7 +106,7 @@ pub async fn define(
     let sent = define_area(
         State(state.clone()),
         admin,
-        preconditions(&form.fields),
+        preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?,
         api_body(&body, form.user.lang)?,
     );
     match sent.await {

@@ -77,7 +77,8 @@ pub async fn merge(
 ) -> Result<Response, WebError> {
     let admin = admin_only(&form.user)?;
     let input = MergeInput::from(&form.fields);
-    let preconditions = preconditions(&form.fields);
+    let preconditions =
+        preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?;
     let sent = merge_communes(
         State(state.clone()),
         admin,

@@ -99,7 +99,8 @@ pub async fn create(
         area: Some(input.area.clone()).filter(|area| !area.is_empty()),
         trusted_address: Some(input.trusted_address.clone()).filter(|id| !id.is_empty()),
     };
-    let preconditions = preconditions(&form.fields);
+    let preconditions =
+        preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?;
     match api::create(State(state.clone()), admin, preconditions, Json(body)).await {
         Ok(_) => Ok(redirect(PATH, Notice::UserCreated)),
         Err(error) => {

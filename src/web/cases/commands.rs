@@ -1,6 +1,6 @@
-//! The `POST`s of a case page's forms. Each turns its form into the API's JSON body and
-//! calls the API's own command handler ([`crate::http::cases::commands`]) with `If-Match`
-//! from the form's version field and its idempotency key; recorded: 303 back to the case.
+//! The `POST`s of a case page's forms. Each turns its form into the command's body (the
+//! same JSON body the API takes) and runs its use case ([`crate::app::cases::commands`])
+//! with the form's version and idempotency key; recorded: 303 back to the case.
 //! Refused: the case page again, showing the case as it is now, the same form open with
 //! her input kept and the errors under their fields; after a 412 also a conflict box, and
 //! the new version in the form so her next submission goes through. A case she may not see
@@ -9,13 +9,15 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 
-use crate::http::auth::CaseWorker;
-use crate::http::cases::commands;
-use crate::http::cases::extract::{ClientAddr, Ids, Preconditions, RawBody};
-use crate::http::cases::flow::Created;
-use crate::http::error::{ApiError, FieldError};
+use crate::app::actor::CaseWorker;
+use crate::app::cases::commands as use_case;
+use crate::app::cases::flow::Recorded;
+use crate::app::context::App;
+use crate::app::error::{AppError, FieldError};
+use crate::app::input::{Body, Preconditions};
+use crate::domain::ids::{CaseId, FollowUpId, ReferralId};
+use crate::http::cases::extract::ClientAddr;
 use crate::http::state::AppState;
 use crate::web::cases::case_page::{refused_page, saved_path};
 use crate::web::cases::command_forms::CaseForm;
@@ -23,7 +25,7 @@ use crate::web::cases::kept::Kept;
 use crate::web::cases::opening::whole_number;
 use crate::web::cases::{case_worker, path_id};
 use crate::web::error::WebError;
-use crate::web::form::{FormFields, SignedInForm, api_body};
+use crate::web::form::{FormFields, SignedInForm};
 use crate::web::widgets::preconditions;
 
 pub async fn support(
@@ -115,44 +117,44 @@ async fn submit(
     let kept = match command_body(which, &fields) {
         Err(problems) => Kept::local(&problems, fields),
         Ok(body) => {
-            let given = preconditions(&fields);
-            match dispatch(state, worker, which, case, given, api_body(&body, lang)?).await {
+            let given = preconditions(&fields).map_err(|error| WebError::app(error, lang))?;
+            let body = Body::of(&body).map_err(|error| WebError::app(error, lang))?;
+            let app = state.app();
+            match run(&app, &worker, which, CaseId::from_uuid(case), &given, &body).await {
                 Ok(_) => {
                     return Ok(Redirect::to(&saved_path(case, &which.prefix())).into_response());
                 }
-                Err(error) => Kept::of(error, fields, lang)?,
+                Err(error) => Kept::of(error.into(), fields, lang)?,
             }
         }
     };
     refused_page(state, &user, from, case, which, &kept).await
 }
 
-/// The API's handler for form `which`.
-async fn dispatch(
-    state: &AppState,
-    worker: CaseWorker,
+/// The use case of form `which`.
+async fn run(
+    app: &App<'_>,
+    worker: &CaseWorker,
     which: CaseForm,
-    case: Uuid,
-    given: Preconditions,
-    body: RawBody,
-) -> Result<Created, ApiError> {
-    let state = State(state.clone());
+    case: CaseId,
+    given: &Preconditions,
+    body: &Body,
+) -> Result<Recorded, AppError> {
     match which {
-        CaseForm::Support => commands::provide_support(state, worker, Ids(case), given, body).await,
-        CaseForm::Referral => commands::make_referral(state, worker, Ids(case), given, body).await,
+        CaseForm::Support => use_case::record_support(app, worker, case, given, body).await,
+        CaseForm::Referral => use_case::make_referral(app, worker, case, given, body).await,
         CaseForm::Outcome(referral) => {
-            commands::record_referral_outcome(state, worker, Ids((case, referral)), given, body)
-                .await
+            let referral = ReferralId::from_uuid(referral);
+            use_case::record_referral_outcome(app, worker, case, referral, given, body).await
         }
-        CaseForm::FollowUp => {
-            commands::schedule_follow_up(state, worker, Ids(case), given, body).await
-        }
+        CaseForm::FollowUp => use_case::schedule_follow_up(app, worker, case, given, body).await,
         CaseForm::Complete(follow_up) => {
-            commands::complete_follow_up(state, worker, Ids((case, follow_up)), given, body).await
+            let follow_up = FollowUpId::from_uuid(follow_up);
+            use_case::complete_follow_up(app, worker, case, follow_up, given, body).await
         }
-        CaseForm::Note => commands::add_note(state, worker, Ids(case), given, body).await,
-        CaseForm::Risk => commands::assess_risk(state, worker, Ids(case), given, body).await,
-        CaseForm::Close => commands::close_case(state, worker, Ids(case), given, body).await,
+        CaseForm::Note => use_case::add_note(app, worker, case, given, body).await,
+        CaseForm::Risk => use_case::assess_risk(app, worker, case, given, body).await,
+        CaseForm::Close => use_case::close_case(app, worker, case, given, body).await,
     }
 }
 

@@ -7,10 +7,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
+use crate::app::scope::may_access_address;
 use crate::domain::vocab::Role;
 use crate::http::cases::create;
 use crate::http::cases::flow::internal;
-use crate::http::scope::may_access_address;
 use crate::http::state::AppState;
 use crate::web::cases::case_page::{OPENED, saved_path};
 use crate::web::cases::kept::Kept;
@@ -48,7 +48,7 @@ pub async fn open_case(
     let opened = create::open_case(
         State(state.clone()),
         worker,
-        preconditions(&fields),
+        preconditions(&fields).map_err(|error| WebError::app(error, lang))?,
         api_body(&body, lang)?,
     )
     .await;

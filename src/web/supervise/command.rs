@@ -95,7 +95,7 @@ impl Posted<'_> {
             State(self.state.clone()),
             Supervisor(me.clone()),
             Ids(id),
-            preconditions(self.fields),
+            preconditions(self.fields).map_err(|error| WebError::app(error, self.user.lang))?,
             api_body(&body, self.user.lang)?,
         )
         .await;

@@ -13,6 +13,7 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use crate::access_log::AccessEntry;
+use crate::app::scope::{CaseLocation, may_access_address, may_access_case};
 use crate::domain::calendar::YearMonth;
 use crate::domain::case::CaseStatus;
 use crate::domain::ids::TrustedAddressId;
@@ -21,7 +22,6 @@ use crate::http::auth::CurrentUser;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::flow::internal;
 use crate::http::follow_ups::{FollowUpItem, QueueQuery, queue};
-use crate::http::scope::{CaseLocation, may_access_address, may_access_case};
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::i18n::{Lang, date, tr};

@@ -2,16 +2,19 @@
 //! erasure lands. The page says plainly what cannot be undone (every personal detail of the
 //! case is destroyed for good; the statistics stay; the erasure is in the access log), asks
 //! why (the API's reason codes) and needs an explicit tick before anything is sent to the
-//! API's [`erase`]: without it nothing is written.
+//! use case [`erase_case`]: without it nothing is written.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
+use crate::app::actor::Supervisor;
+use crate::app::cases::commands::erase_case;
+use crate::app::error::AppError;
 use crate::domain::bounds::FieldCode;
+use crate::domain::ids::CaseId;
 use crate::domain::vocab::{ErasureReason, Vocabulary};
-use crate::http::cases::erase::erase;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
@@ -63,18 +66,22 @@ pub async fn submit(
     }
     let reason = fields.text("reason").map(str::to_owned);
     let done = format!("/cases/{id}/erased");
-    let result = match erase(&state, &me, id, preconditions(&fields), from, reason).await {
+    let given = preconditions(&fields).map_err(|error| WebError::app(error, user.lang))?;
+    let (app, supervisor) = (state.app(), Supervisor(me.clone()));
+    let case = CaseId::from_uuid(id);
+    let erased = erase_case(&app, &supervisor, case, &given, from, reason.as_deref()).await;
+    let result = match erased {
         // Already erased (a resent form whose first sending went through): it is done.
-        Err(ApiError::Gone) => return Ok(Redirect::to(&done).into_response()),
-        // The API's only 400 here: no reason given.
-        Err(ApiError::BadRequest(_)) => Err(ApiError::invalid(
+        Err(AppError::Gone) => return Ok(Redirect::to(&done).into_response()),
+        // The only malformed erasure: no reason given.
+        Err(AppError::Malformed(_)) => Err(AppError::invalid(
             "reason",
             FieldCode::Required,
             "a reason is required",
         )),
         other => other,
     };
-    answer.to(result, done, words, again)
+    answer.to(result.map_err(ApiError::from), done, words, again)
 }
 
 fn words(field: &str) -> Option<&'static str> {

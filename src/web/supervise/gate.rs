@@ -1,19 +1,19 @@
 //! Who may use the supervisor's pages, and the case a page is about.
 //!
-//! A page learns the case's status, version and trusted address through the API's
-//! [`accessible`](crate::http::cases::flow::accessible) (the case index's state, judged again
+//! A page learns the case's status, version and trusted address through the application
+//! core's [`accessible`] (the case index's state, judged again
 //! on the case's stream before a refusal, as commands do), never its personal data: out of
 //! scope is 404, erased is 410.
 
 use time::Date;
 use uuid::Uuid;
 
+use crate::app::cases::flow::accessible;
 use crate::domain::calendar::YearMonth;
 use crate::domain::case::{CaseState, CaseStatus};
 use crate::domain::ids::{CaseId, TrustedAddressId};
 use crate::domain::vocab::CloseReason;
 use crate::http::auth::{CurrentUser, Supervisor};
-use crate::http::cases::flow::accessible;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
@@ -52,7 +52,7 @@ pub fn case_at_hand(
     id: Uuid,
 ) -> Result<CaseAtHand, ApiError> {
     let case_id = CaseId::from_uuid(id);
-    let case = accessible(state, user, &case_id)?;
+    let case = accessible(&state.app(), user, &case_id)?;
     let opened_on = state.projections.cases.opened_on(&case_id);
     at_hand(id, &case, opened_on).ok_or(ApiError::NotFound)
 }

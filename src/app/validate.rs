@@ -2,12 +2,16 @@
 //! one 422 `validation_failed` names them all. Messages name the field and what is
 //! expected, never the value sent (it may be personal data typed into the wrong field).
 //! The ranges and lengths are the domain's ([`crate::domain::bounds`]); this only collects.
+//! [`FieldBounds`]: what each field of a body accepts, for the OpenAPI document.
 
 use time::Date;
 use uuid::Uuid;
 
+use crate::app::error::{AppError, FieldError};
 use crate::domain::bounds::{self, FieldCode, MaxChars, Range, Refused};
-use crate::http::error::{ApiError, FieldError};
+
+/// One body schema's fields and what each accepts (beside the parser that checks them).
+pub type FieldBounds = Vec<(&'static str, bounds::Accepts)>;
 
 /// Field errors found so far.
 #[derive(Debug, Default)]
@@ -122,16 +126,16 @@ impl Checks {
     }
 
     /// The 422 for what failed (a generic one if, oddly, nothing did).
-    pub fn into_error(self) -> ApiError {
+    pub fn into_error(self) -> AppError {
         if self.0.is_empty() {
-            ApiError::invalid("body", FieldCode::InvalidFormat, "is invalid")
+            AppError::invalid("body", FieldCode::InvalidFormat, "is invalid")
         } else {
-            ApiError::Validation(self.0)
+            AppError::Invalid(self.0)
         }
     }
 
     /// `Ok` when nothing failed.
-    pub fn finish(self) -> Result<(), ApiError> {
+    pub fn finish(self) -> Result<(), AppError> {
         if self.is_clean() {
             Ok(())
         } else {
@@ -162,7 +166,7 @@ mod tests {
         assert_eq!(checks.happened_on("made_on", "20/11/2026", today), None);
         assert_eq!(checks.number::<u16>("nights", 0, bounds::NIGHTS), None);
         assert_eq!(checks.number::<u16>("nights", 3, bounds::NIGHTS), Some(3));
-        let ApiError::Validation(errors) = checks.into_error() else {
+        let AppError::Invalid(errors) = checks.into_error() else {
             panic!("not a validation error");
         };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

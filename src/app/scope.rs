@@ -3,9 +3,9 @@
 //! the area hierarchy and successions); nobody else sees case content. Out of scope is 404,
 //! never 403: the existence of a case is itself sensitive.
 
+use crate::app::actor::CurrentUser;
 use crate::domain::ids::{AreaCode, TrustedAddressId};
 use crate::domain::vocab::Role;
-use crate::http::auth::CurrentUser;
 use crate::projections::registry::Registry;
 
 /// Where a case is: its trusted address and that address's commune when it was recorded.

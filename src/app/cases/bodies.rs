@@ -1,27 +1,28 @@
-//! The bodies of the commands open to volunteers and supervisors alike, as sent (`deny_unknown_fields`: a stray, misspelt or
-//! mistyped field is 400), and their parsing into [`CaseCommand`]s: codes against their
-//! vocabularies, dates and numbers against their ranges (422 naming each field). What the
-//! command needs besides the body (a new id, the id in the path, today, who acts) is passed
-//! in; the lifecycle rules are `decide`'s.
+//! The bodies of the commands on a case, as sent (`deny_unknown_fields`: a stray, misspelt
+//! or mistyped field is malformed, 400), and their parsing into [`CaseCommand`]s: codes
+//! against their vocabularies, dates and numbers against their ranges (422 naming each
+//! field). The API receives them as JSON; the web app writes its forms into the same
+//! bodies. What the command needs besides the body (a new id, the id in the path, today,
+//! who acts) is passed in; the lifecycle rules are `decide`'s. The supervisor's commands
+//! (review, transfer, reopen) are at the end.
 
 use serde::Deserialize;
 use time::Date;
 use utoipa::ToSchema;
 
+use crate::app::error::AppError;
+use crate::app::validate::{Checks, FieldBounds};
 use crate::domain::bounds;
 use crate::domain::bounds::Accepts;
 use crate::domain::case::{
     Actor, AddNote, AssessRisk, CaseCommand, CloseCase, CompleteFollowUp, MakeReferral,
-    ProvideSupport, RecordReferralOutcome, ScheduleFollowUp,
+    ProvideSupport, RecordReferralOutcome, ReopenCase, ReviewCase, ScheduleFollowUp,
 };
 use crate::domain::ids::{FollowUpId, ReferralId};
 use crate::domain::vocab::{
-    CloseReason, FollowUpMethod, FollowUpOutcome, ReferralOutcome, ReferralTarget, RiskLevel,
-    SupportType,
+    CloseReason, FollowUpMethod, FollowUpOutcome, ReferralOutcome, ReferralTarget, ReviewDecision,
+    RiskLevel, SupportType,
 };
-use crate::http::cases::validate::Checks;
-use crate::http::error::ApiError;
-use crate::http::openapi_bounds::FieldBounds;
 
 /// Support given (`POST /cases/{id}/support`).
 #[derive(Deserialize, ToSchema)]
@@ -135,7 +136,7 @@ opaque_debug!(
 );
 
 impl SupportBody {
-    pub fn parse(self, today: Date) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, today: Date) -> Result<CaseCommand, AppError> {
         let mut checks = Checks::default();
         let support_type = checks.code("type", &self.support_type, SupportType::parse);
         let provided_on = checks.happened_on("provided_on", &self.provided_on, today);
@@ -159,7 +160,7 @@ impl SupportBody {
 }
 
 impl ReferralBody {
-    pub fn parse(self, referral_id: ReferralId, today: Date) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, referral_id: ReferralId, today: Date) -> Result<CaseCommand, AppError> {
         let mut checks = Checks::default();
         let target = checks.code("target", &self.target, ReferralTarget::parse);
         let made_on = checks.happened_on("made_on", &self.made_on, today);
@@ -184,7 +185,7 @@ impl ReferralBody {
 }
 
 impl ReferralOutcomeBody {
-    pub fn parse(self, referral_id: ReferralId, today: Date) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, referral_id: ReferralId, today: Date) -> Result<CaseCommand, AppError> {
         let mut checks = Checks::default();
         let outcome = checks.code("outcome", &self.outcome, ReferralOutcome::parse);
         let recorded_on = checks.happened_on("recorded_on", &self.recorded_on, today);
@@ -203,7 +204,7 @@ impl ReferralOutcomeBody {
 }
 
 impl FollowUpBody {
-    pub fn parse(self, follow_up_id: FollowUpId, today: Date) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, follow_up_id: FollowUpId, today: Date) -> Result<CaseCommand, AppError> {
         let mut checks = Checks::default();
         let due_on = checks.due_on("due_on", &self.due_on, today);
         let method = checks.code("method", &self.method, FollowUpMethod::parse);
@@ -220,7 +221,7 @@ impl FollowUpBody {
 }
 
 impl CompleteFollowUpBody {
-    pub fn parse(self, follow_up_id: FollowUpId, today: Date) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, follow_up_id: FollowUpId, today: Date) -> Result<CaseCommand, AppError> {
         let mut checks = Checks::default();
         let completed_on = checks.happened_on("completed_on", &self.completed_on, today);
         let outcome = checks.code("outcome", &self.outcome, FollowUpOutcome::parse);
@@ -240,7 +241,7 @@ impl CompleteFollowUpBody {
 }
 
 impl NoteBody {
-    pub fn parse(self) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self) -> Result<CaseCommand, AppError> {
         let mut checks = Checks::default();
         let Some(text) = checks.required_text("text", self.text, bounds::NOTES) else {
             return Err(checks.into_error());
@@ -250,7 +251,7 @@ impl NoteBody {
 }
 
 impl RiskBody {
-    pub fn parse(self, today: Date) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, today: Date) -> Result<CaseCommand, AppError> {
         let mut checks = Checks::default();
         let risk_level = checks.code("level", &self.level, RiskLevel::parse);
         let notes = checks.text("notes", self.notes, bounds::NOTES);
@@ -267,7 +268,7 @@ impl RiskBody {
 }
 
 impl CloseBody {
-    pub fn parse(self, by: Actor, today: Date) -> Result<CaseCommand, ApiError> {
+    pub fn parse(self, by: Actor, today: Date) -> Result<CaseCommand, AppError> {
         let mut checks = Checks::default();
         let reason = checks.code("reason", &self.reason, CloseReason::parse);
         let closed_on = checks.happened_on("closed_on", &self.closed_on, today);
@@ -361,5 +362,82 @@ impl CloseBody {
             ("closed_on", Accepts::HappenedOn),
             ("notes", Accepts::Text(bounds::NOTES)),
         ]
+    }
+}
+
+/// A supervisor's review.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// `approved` (closes a case whose closure was requested) or `action_requested`.
+    #[schema(example = "approved")]
+    pub decision: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A transfer to another trusted address in the supervisor's area.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferBody {
+    /// The new trusted address (id).
+    pub trusted_address: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Reopening a closed case.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReopenBody {
+    pub reason: String,
+}
+
+opaque_debug!(ReviewBody, TransferBody, ReopenBody);
+
+impl ReviewBody {
+    pub fn parse(self) -> Result<CaseCommand, AppError> {
+        let mut checks = Checks::default();
+        let decision = checks.code("decision", &self.decision, ReviewDecision::parse);
+        let comment = checks.text("comment", self.comment, bounds::NOTES);
+        let (Some(decision), Some(comment)) = (decision, comment) else {
+            return Err(checks.into_error());
+        };
+        Ok(ReviewCase { decision, comment }.into())
+    }
+}
+
+impl ReopenBody {
+    pub fn parse(self) -> Result<CaseCommand, AppError> {
+        let mut checks = Checks::default();
+        match checks.required_text("reason", self.reason, bounds::NOTES) {
+            Some(reason) => Ok(ReopenCase { reason }.into()),
+            None => Err(checks.into_error()),
+        }
+    }
+}
+
+// What each field accepts, for the OpenAPI document: the bounds `parse` checks above.
+impl ReviewBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("decision", Accepts::code(ReviewDecision::CODES)),
+            ("comment", Accepts::Text(bounds::NOTES)),
+        ]
+    }
+}
+
+impl TransferBody {
+    pub fn accepts() -> FieldBounds {
+        vec![
+            ("trusted_address", Accepts::Id),
+            ("reason", Accepts::Text(bounds::NOTES)),
+        ]
+    }
+}
+
+impl ReopenBody {
+    pub fn accepts() -> FieldBounds {
+        vec![("reason", Accepts::RequiredText(bounds::NOTES))]
     }
 }

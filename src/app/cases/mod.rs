@@ -1,0 +1,13 @@
+//! The case use cases. Security-sensitive: every one goes through the one scope check
+//! ([`flow::check_access`]: out of scope is not found), personal data never enters an
+//! error, a log line or a `Debug` output.
+//!
+//! - [`flow`]: how every command on an existing case runs: load, scope, idempotency,
+//!   expected version, decide, append with retry, read-your-writes.
+//! - [`commands`]: one function per command (record support, refer, …, review, transfer,
+//!   reopen, erase).
+//! - [`bodies`]: the commands' raw bodies and their parsing into domain commands.
+
+pub mod bodies;
+pub mod commands;
+pub mod flow;

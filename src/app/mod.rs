@@ -1,0 +1,25 @@
+//! The application core: one function per use case, between the domain, the store and the
+//! projections below and the two adapters above (`http`, which speaks JSON and
+//! problem+json, and `web`, which speaks forms and pages). A use case takes the acting user
+//! (authenticated, typed by role: [`actor`]), typed ids, its preconditions (expected
+//! version, idempotency key) and its body, and answers a typed outcome or a typed
+//! [`AppError`](error::AppError). The scope check, idempotency, read-your-writes and the
+//! access log live here, once ([`cases::flow`]); neither adapter repeats them.
+//!
+//! - [`context`]: [`App`](context::App), what a use case works with (log, projections,
+//!   access recorder, clock).
+//! - [`actor`]: the acting user and the role types a use case asks for.
+//! - [`error`]: [`AppError`](error::AppError) and [`FieldError`](error::FieldError).
+//! - [`input`]: a command's body as received ([`Body`](input::Body)), its preconditions and
+//!   the one idempotency-key limit.
+//! - [`scope`]: whose cases and addresses a user may reach (out of scope is not found).
+//! - [`validate`]: [`Checks`](validate::Checks), the field checks every body's parsing uses.
+//! - [`cases`]: the case use cases.
+
+pub mod actor;
+pub mod cases;
+pub mod context;
+pub mod error;
+pub mod input;
+pub mod scope;
+pub mod validate;

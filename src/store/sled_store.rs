@@ -6,6 +6,8 @@
 //! fails, is [`crate::store::durability`]'s job.
 //!
 //! - [`layout`]: tree names, key and value encodings. DO NOT CHANGE.
+//! - `apply`: a group's inserts, checked, in the order that makes a crash's leftovers
+//!   recognisable.
 //! - `blocks`: records packed eight to a tree entry as an append completes them, and reads
 //!   that find a position in its block or in `records`.
 //! - `epochs`: staging and activating key epochs (master key rotation).
@@ -19,15 +21,17 @@
 //! # Concurrency
 //!
 //! The caller serialises appends; the store does too (`append_gate`) and checks the stream
-//! version and the position again inside the transaction. A group of appends is one sled
-//! transaction: sled seals and writes its I/O buffer for every transaction, so one per group
-//! commit, not one per append, is what lets many concurrent appends share the work. Appends
+//! versions and the position again before it writes. A group of appends is written with plain
+//! inserts in an order that lets the store recognise, and complete from the write-ahead log,
+//! a group a crash cut short (`apply`); sled's transactions would write sled's I/O buffer to
+//! disk once per group beside the log's `fdatasync`. Appends
 //! hold the active key epoch shared; activation holds it exclusively. Key rotation must keep
 //! appends out between [`EventStore::stage_keys`] and [`EventStore::activate_key_epoch`]: a
 //! key created or destroyed in that window changes the old epoch only. Activation refuses a
 //! staged set that lacks a key of the active one or would bring a destroyed key back, but it
 //! cannot tell a stale wrapped key.
 
+mod apply;
 mod blocks;
 mod epochs;
 pub mod layout;
@@ -39,8 +43,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 
-use sled::transaction::{ConflictableTransactionError, TransactionError};
-use sled::{Transactional, Tree};
+use sled::Tree;
 use tokio::sync::watch;
 
 use crate::store::durability::{Durability, FsyncFault, SyncObserver};
@@ -49,7 +52,8 @@ use crate::store::engine::{
 };
 use crate::store::file_modes;
 use crate::store::stream::StreamId;
-use layout::{KEY_EPOCH, TOMBSTONE};
+use apply::Mode;
+use layout::KEY_EPOCH;
 use wal::Wal;
 
 /// sled 0.34's one data file in the store's directory: every tree, as a log of page fragments.
@@ -265,9 +269,9 @@ impl SledStore {
         Ok(store)
     }
 
-    /// Writes into sled the groups of the write-ahead log that it does not hold (a crash
-    /// came before its checkpoint): in order, each in one transaction, each continuing the
-    /// last. How many it wrote.
+    /// Writes into sled the groups of the write-ahead log that it does not hold, or holds
+    /// only part of (a crash came before its checkpoint; sled keeps a prefix of its inserts,
+    /// see [`apply`]): in order, each whole, each continuing the last. How many it wrote.
     fn replay(&self, wal_dir: &Path) -> Result<u64, StoreError> {
         let mut last = self.appended.load(Ordering::SeqCst);
         let mut replayed = 0;
@@ -275,7 +279,7 @@ impl SledStore {
             if group.last <= last {
                 continue;
             }
-            if Some(group.first) != last.checked_add(1) {
+            if group.first > last.saturating_add(1) {
                 return Err(StoreError::Corrupt(format!(
                     "the write-ahead log continues at position {} but the store ends at {last}",
                     group.first
@@ -285,7 +289,7 @@ impl SledStore {
                 .append_gate
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            let written = self.write_group(&group.batches)?;
+            let written = self.write_group(&group.batches, Mode::Recover)?;
             if written != Some((group.first, group.last)) {
                 return Err(StoreError::Corrupt(
                     "a group of the write-ahead log does not match its positions".into(),
@@ -325,10 +329,14 @@ impl SledStore {
         });
     }
 
-    /// Writes `batches` into sled in one transaction, checked against what it holds; the
-    /// caller holds the append gate. The group's first and last positions (`None` for no
-    /// batch).
-    fn write_group(&self, batches: &[AppendBatch]) -> Result<Option<(u64, u64)>, StoreError> {
+    /// Writes `batches` into sled ([`apply`]): checked against what it holds first for an
+    /// append, as the write-ahead log has it for recovery. The caller holds the append gate.
+    /// The group's first and last positions (`None` for no batch).
+    fn write_group(
+        &self,
+        batches: &[AppendBatch],
+        mode: Mode,
+    ) -> Result<Option<(u64, u64)>, StoreError> {
         let plans = batches
             .iter()
             .map(Plan::of)
@@ -343,84 +351,45 @@ impl SledStore {
                 return Err(StoreError::PositionMismatch(after.first));
             }
         }
-        if first != self.appended.load(Ordering::SeqCst).saturating_add(1) {
+        if mode == Mode::Append && first != self.appended.load(Ordering::SeqCst).saturating_add(1) {
             return Err(StoreError::PositionMismatch(first));
         }
         let values: Vec<&[u8]> = plans
             .iter()
             .flat_map(|plan| plan.entries.iter().map(|(value, _)| value.as_slice()))
             .collect();
-        // Under the gate: the blocks' earlier records cannot change before the transaction.
+        // Under the gate: the blocks' earlier records cannot change before the writes.
         let packing = blocks::Packing::plan(&self.records, first, &values)?;
         let keys = self.active_keys();
-        let trees = (
-            &self.records,
-            &self.record_blocks,
-            &self.streams,
-            &self.heads,
-            &self.idempotency,
-            &keys.tree,
-        );
-        // sled may run this more than once: it only reads and writes precomputed bytes. Reads
-        // inside a transaction see its own writes, so each batch is checked against the
-        // batches before it.
-        let outcome = trees.transaction(
-            |(records, record_blocks, streams, heads, idempotency, keys)| {
-                let stored = |position| blocks::stored_in(records, record_blocks, position);
-                let follows = first == 1 || stored(first.saturating_sub(1))?;
-                if !follows || stored(first)? {
-                    return Err(abort(StoreError::PositionMismatch(first)));
-                }
-                for (block, value) in &packing.blocks {
-                    record_blocks.insert(&block.to_be_bytes(), value.as_slice())?;
-                }
-                for position in &packing.removed {
-                    records.remove(&position.to_be_bytes())?;
-                }
-                for (batch, plan) in batches.iter().zip(&plans) {
-                    let actual = match heads.get(batch.stream.as_str())? {
-                        None => 0,
-                        Some(raw) => layout::u64_of(&raw, "stream head").map_err(abort)?,
-                    };
-                    if actual != batch.expected_version {
-                        return Err(abort(StoreError::WrongVersion { actual }));
-                    }
-                    for (record, (value, stream_key)) in batch.records.iter().zip(&plan.entries) {
-                        let position = record.position.to_be_bytes();
-                        if !packing.packs(record.position) {
-                            records.insert(&position, value.as_slice())?;
-                        }
-                        streams.insert(stream_key.as_slice(), &position)?;
-                    }
-                    heads.insert(batch.stream.as_str(), &plan.last_version.to_be_bytes())?;
-                    if let Some((key, value)) = &batch.idempotency {
-                        if idempotency.get(key)?.is_some() {
-                            return Err(abort(engine("idempotency key already used")));
-                        }
-                        idempotency.insert(key, value.as_slice())?;
-                    }
-                    match &batch.key_change {
-                        None => {}
-                        Some(KeyChange::Create { id, wrapped }) => {
-                            // Never over a live key, and never over a tombstone: erasure is final.
-                            if keys.get(id.as_str())?.is_some() {
-                                return Err(abort(engine(&format!("key {} exists", id.as_str()))));
-                            }
-                            keys.insert(id.as_str(), wrapped.as_slice())?;
-                        }
-                        Some(KeyChange::Destroy { id }) => {
-                            keys.insert(id.as_str(), TOMBSTONE)?;
-                        }
-                    }
-                }
-                Ok(())
-            },
-        );
-        match outcome {
-            Ok(()) => Ok(Some((first, last))),
-            Err(TransactionError::Abort(refusal)) => Err(refusal),
-            Err(TransactionError::Storage(e)) => Err(self.write_failed(e)),
+        let trees = apply::Trees {
+            records: &self.records,
+            record_blocks: &self.record_blocks,
+            streams: &self.streams,
+            heads: &self.heads,
+            idempotency: &self.idempotency,
+            keys: &keys.tree,
+        };
+        let planned: Vec<apply::Planned<'_>> = batches
+            .iter()
+            .zip(&plans)
+            .map(|(batch, plan)| apply::Planned {
+                batch,
+                last_version: plan.last_version,
+                entries: &plan.entries,
+            })
+            .collect();
+        if mode == Mode::Append {
+            trees.check(first, &planned)?;
         }
+        // An I/O error leaves part of the group in sled: stop writing (the write-ahead log
+        // puts sled right at the next open, and the group was never acknowledged).
+        trees
+            .write(&planned, &packing)
+            .map_err(|error| match error {
+                StoreError::Io(e) => self.durability.poison(e),
+                other => other,
+            })?;
+        Ok(Some((first, last)))
     }
 
     fn log_state(&self) -> std::sync::MutexGuard<'_, LogState> {
@@ -452,7 +421,7 @@ impl EventStore for SledStore {
             .append_gate
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let Some((first, last)) = self.write_group(batches)? else {
+        let Some((first, last)) = self.write_group(batches, Mode::Append)? else {
             return Ok(());
         };
         // Under the gate: frames are in the order of their positions.
@@ -599,7 +568,7 @@ impl EventStore for SledStore {
     }
 }
 
-/// What an append writes, checked and encoded before the transaction.
+/// What an append writes, checked and encoded before anything is written.
 struct Plan {
     first: u64,
     last: u64,
@@ -651,10 +620,6 @@ fn sync_parent(dir: &Path) -> Result<(), StoreError> {
     };
     std::fs::File::open(parent)?.sync_all()?;
     Ok(())
-}
-
-fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
-    ConflictableTransactionError::Abort(error)
 }
 
 fn engine(message: &str) -> StoreError {

@@ -2,18 +2,17 @@
 //! `record-blocks` entry, and reads find a position in its block or in `records`
 //! ([`layout`]'s "Blocks").
 //!
-//! Readers take no lock. A block is written, and its earlier records removed from `records`,
-//! in one transaction, so a position is always in one of the two trees; a reader that looked
-//! in `records` just before a block took a position over finds it in the block when it looks
-//! again ([`read_from`]).
+//! Readers take no lock. A block is written before its earlier records are removed from
+//! `records` ([`super::apply`]), so a position is always in at least one of the two trees; a
+//! reader that looked in `records` just before a block took a position over finds it in the
+//! block when it looks again ([`read_from`]).
 
-use sled::transaction::{TransactionalTree, UnabortableTransactionError};
 use sled::{IVec, Tree};
 
 use super::{engine_error, layout};
 use crate::store::engine::{StoreError, StoredRecord};
 
-/// The blocks an append completes, planned under the append gate before its transaction.
+/// The blocks an append completes, planned under the append gate before it writes.
 #[derive(Debug, Default)]
 pub struct Packing {
     /// Each completed block's number and value.
@@ -71,18 +70,6 @@ impl Packing {
             .binary_search_by_key(&block, |(packed, _)| *packed)
             .is_ok()
     }
-}
-
-/// Whether `position` is stored, alone or in its block, inside an append's transaction.
-pub fn stored_in(
-    records: &TransactionalTree,
-    blocks: &TransactionalTree,
-    position: u64,
-) -> Result<bool, UnabortableTransactionError> {
-    Ok(records.get(position.to_be_bytes())?.is_some()
-        || blocks
-            .get(layout::block_of(position).to_be_bytes())?
-            .is_some())
 }
 
 /// The values of positions `from..=to` among `new`, which starts at `first`.

@@ -371,7 +371,7 @@ async fn two_communes_merge_with_an_effective_date() {
 
     let merged = admin
         .post(
-            "/admin/areas/merge",
+            "/admin/areas/merge/confirm",
             &[
                 ("communes", "23284"),
                 ("communes", "23287"),
@@ -409,7 +409,7 @@ async fn a_merge_into_one_of_the_communes_keeps_it() {
 
     let merged = admin
         .post(
-            "/admin/areas/merge",
+            "/admin/areas/merge/confirm",
             &[
                 ("communes", "23284"),
                 ("communes", "23287"),
@@ -639,6 +639,15 @@ async fn a_form_without_its_csrf_token_is_refused_and_writes_nothing() {
             ],
         ),
         (
+            "/admin/areas/merge/confirm",
+            vec![
+                ("communes", "23284"),
+                ("communes", "23287"),
+                ("keep", "23284"),
+                ("effective_on", "2026-07-01"),
+            ],
+        ),
+        (
             "/admin/addresses",
             vec![
                 ("name", "Nhà"),
@@ -725,8 +734,136 @@ async fn the_new_user_and_merge_forms_sent_twice_act_once() {
         ("effective_on", "2026-07-01"),
         ("under", ""),
     ];
-    assert_eq!(admin.post("/admin/areas/merge", &fields).await.status, 303);
+    assert_eq!(
+        admin
+            .post("/admin/areas/merge/confirm", &fields)
+            .await
+            .status,
+        303
+    );
     let written = app.head();
-    assert_eq!(admin.post("/admin/areas/merge", &fields).await.status, 303);
+    assert_eq!(
+        admin
+            .post("/admin/areas/merge/confirm", &fields)
+            .await
+            .status,
+        303
+    );
     assert_eq!(app.head(), written, "the second merge wrote nothing");
+}
+
+/// The value of the hidden field `name` in a page's form `form_id` (every one, in order).
+fn hidden_values(body: &str, form_id: &str, name: &str) -> Vec<String> {
+    let form = body
+        .split(&format!("id=\"{form_id}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</form>").next())
+        .unwrap_or_default();
+    form.split(&format!("name=\"{name}\" value=\""))
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_merge_is_previewed_with_counts_of_what_moves_and_runs_only_once_confirmed() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let token = app.token_for(world.volunteer_a1);
+    open_case(&app, &token).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let page = admin.get("/admin/areas").await;
+    let key = hidden_values(&page.body, "merge-communes", "idempotency_key")
+        .pop()
+        .unwrap();
+    let fields = [
+        ("idempotency_key", key.as_str()),
+        ("communes", world.commune_a1.as_str()),
+        ("communes", world.commune_a2.as_str()),
+        ("keep", ""),
+        ("into", "23290"),
+        ("name", "Xã Hợp Nhất"),
+        ("effective_on", "2026-07-01"),
+        ("under", ""),
+    ];
+    let before = app.head();
+
+    // The form's first POST: a preview, nothing merged.
+    let preview = admin.post("/admin/areas/merge", &fields).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(app.head(), before, "the preview wrote nothing");
+    let registry = &app.state.projections.registry;
+    for commune in [&world.commune_a1, &world.commune_a2] {
+        assert_eq!(registry.area(commune).unwrap().valid_to, None);
+    }
+    assert!(registry.area(&code("23290")).is_none());
+    assert!(preview.contains("id=\"merge-preview\""), "{}", preview.body);
+    assert!(preview.contains("01/07/2026"), "{}", preview.body);
+    assert!(preview.contains("Xã Hợp Nhất (23290)"), "{}", preview.body);
+
+    // What moves, counted as the registry and the cases have it.
+    let count = |id: &str| {
+        preview
+            .body
+            .split(&format!("id=\"moves-{id}\">"))
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let expected = |commune: &AreaCode| {
+        let addresses: Vec<_> = registry
+            .trusted_addresses()
+            .into_iter()
+            .filter(|address| &address.commune == commune)
+            .map(|address| address.id)
+            .collect();
+        let users = registry
+            .users()
+            .iter()
+            .filter(|user| {
+                user.area.as_ref() == Some(commune)
+                    || user
+                        .trusted_address
+                        .is_some_and(|id| addresses.contains(&id))
+            })
+            .count();
+        (addresses.len(), users)
+    };
+    let (addresses_a1, users_a1) = expected(&world.commune_a1);
+    let (addresses_a2, users_a2) = expected(&world.commune_a2);
+    assert_eq!((addresses_a1, users_a1), (2, 1), "the seeded world");
+    assert_eq!((addresses_a2, users_a2), (1, 2), "the seeded world");
+    let a1 = world.commune_a1.as_str();
+    let a2 = world.commune_a2.as_str();
+    assert_eq!(count(&format!("{a1}-addresses")), "2");
+    assert_eq!(count(&format!("{a1}-users")), "1");
+    assert_eq!(count(&format!("{a1}-open-cases")), "1");
+    assert_eq!(count(&format!("{a2}-addresses")), "1");
+    assert_eq!(count(&format!("{a2}-users")), "2");
+    assert_eq!(count(&format!("{a2}-open-cases")), "0");
+    assert_eq!(count("total-addresses"), "3");
+    assert_eq!(count("total-users"), "3");
+    assert_eq!(count("total-open-cases"), "1");
+    // Counts only: no case content, no account's name.
+    assert!(!preview.contains(CANARY));
+    for username in ["tnv.a1", "tnv.a2", "gs.a2"] {
+        assert!(!preview.contains(username), "{username}");
+    }
+
+    // The confirmation carries the merge previewed, under the form's key, and runs it.
+    let form = |name| hidden_values(&preview.body, "merge-confirm", name);
+    assert_eq!(form("communes"), [a1, a2]);
+    assert_eq!(form("into"), ["23290"]);
+    assert_eq!(form("effective_on"), ["2026-07-01"]);
+    assert_eq!(form("idempotency_key"), [key.as_str()]);
+    assert!(preview.contains("action=\"/admin/areas/merge/confirm\""));
+    let confirmed = admin.post("/admin/areas/merge/confirm", &fields).await;
+    assert_eq!(confirmed.status, 303, "{}", confirmed.body);
+    assert_eq!(confirmed.location(), "/admin/areas?done=communes_merged");
+    for commune in [&world.commune_a1, &world.commune_a2] {
+        let area = registry.area(commune).unwrap();
+        assert_eq!(area.successor, Some(code("23290")));
+    }
 }

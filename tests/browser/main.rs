@@ -55,6 +55,7 @@ mod support;
 #[path = "../api/cases_kit.rs"]
 mod cases_kit;
 
+mod admin_merge;
 #[allow(dead_code)]
 mod browser;
 #[allow(dead_code)]

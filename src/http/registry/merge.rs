@@ -135,6 +135,16 @@ pub async fn merge(
     })
 }
 
+/// A merge checked as [`merge`] checks it, nothing written: its successor and the communes
+/// it retires, for a page that shows what a merge will do before it is confirmed.
+pub fn check(registry: &Registry, body: &MergeCommunes) -> Result<CommunesMerged, ApiError> {
+    let plan = plan(registry, body)?;
+    Ok(CommunesMerged {
+        successor: plan.successor.as_str().to_owned(),
+        retired: plan.retired.iter().map(|c| c.as_str().to_owned()).collect(),
+    })
+}
+
 impl MergeCommunes {
     /// The fingerprint of the request for its idempotency key: every field, the communes in
     /// the order sent.

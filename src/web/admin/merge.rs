@@ -1,8 +1,9 @@
-//! The "merge communes" form of `/admin/areas` and `POST /admin/areas/merge`: two or more
-//! communes of one parent merge, from an effective date, into a new commune or into one of
-//! them, through the API's merge (`POST /areas/merge`), which records it as the domain
-//! defines (the others retired the day before, naming their successor). A merge sent again
-//! completes rather than fails, so this form may be retried.
+//! The "merge communes" form of `/admin/areas` and `POST /admin/areas/merge/confirm`: two
+//! or more communes of one parent merge, from an effective date, into a new commune or into
+//! one of them, through the API's merge (`POST /areas/merge`), which records it as the
+//! domain defines (the others retired the day before, naming their successor). The form
+//! goes first to the preview ([`super::merge_preview`]), whose confirmation sends it here.
+//! A merge sent again completes rather than fails, so the confirmation may be retried.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -33,16 +34,16 @@ pub struct MergeInput {
     keep: String,
     /// The new commune's code and name.
     into: String,
-    name: String,
-    effective_on: String,
+    pub(super) name: String,
+    pub(super) effective_on: String,
     /// The part of the tree the page showed.
-    under: String,
+    pub(super) under: String,
     /// The form's idempotency key, so a corrected or resent form is still one request.
     key: String,
 }
 
 impl MergeInput {
-    fn from(fields: &FormFields) -> Self {
+    pub(super) fn from(fields: &FormFields) -> Self {
         let text = |name| fields.text(name).unwrap_or_default().to_owned();
         Self {
             communes: fields
@@ -59,8 +60,22 @@ impl MergeInput {
         }
     }
 
+    /// Every field again, hidden: the preview's confirmation sends exactly what was
+    /// previewed, under the same idempotency key.
+    pub(super) fn hidden_fields(&self) -> Markup {
+        html! {
+            @for commune in &self.communes { input type="hidden" name="communes" value=(commune); }
+            input type="hidden" name="keep" value=(self.keep);
+            input type="hidden" name="into" value=(self.into);
+            input type="hidden" name="name" value=(self.name);
+            input type="hidden" name="effective_on" value=(self.effective_on);
+            input type="hidden" name="under" value=(self.under);
+            (idempotency_field(Some(self.key.as_str()).filter(|key| !key.is_empty())))
+        }
+    }
+
     /// The API's request: into the commune kept, else into the new one.
-    fn request(&self) -> MergeCommunes {
+    pub(super) fn request(&self) -> MergeCommunes {
         let new = self.keep.is_empty();
         MergeCommunes {
             communes: self.communes.clone(),
@@ -71,7 +86,8 @@ impl MergeInput {
     }
 }
 
-pub async fn merge(
+/// `POST /admin/areas/merge/confirm`: the merge, run.
+pub async fn confirm(
     State(state): State<AppState>,
     form: SignedInForm,
 ) -> Result<Response, WebError> {

@@ -13,7 +13,8 @@
 //!
 //! - [`users`]: `/admin/users` and the new user; [`account`]: one account's page, its
 //!   deactivation and password reset.
-//! - [`areas`]: `/admin/areas` (the tree of areas, defining one); [`merge`]: the merge form.
+//! - [`areas`]: `/admin/areas` (the tree of areas, defining one); [`merge`]: the merge form
+//!   and its confirmation; [`merge_preview`]: what a merge moves, before it is confirmed.
 //! - [`addresses`]: the page `/admin/addresses`.
 //! - [`refusal`]: the registry API's field errors in words; [`words`]: the catalogue of
 //!   these pages.
@@ -22,6 +23,7 @@ pub mod account;
 pub mod addresses;
 pub mod areas;
 pub mod merge;
+pub mod merge_preview;
 pub mod refusal;
 pub mod users;
 pub mod words;
@@ -48,7 +50,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/deactivate", post(account::deactivate))
         .route("/admin/users/{id}/password", post(account::reset_password))
         .route("/admin/areas", get(areas::page).post(areas::define))
-        .route("/admin/areas/merge", post(merge::merge))
+        .route("/admin/areas/merge", post(merge_preview::preview))
+        .route(merge_preview::CONFIRM_PATH, post(merge::confirm))
         .route(
             "/admin/addresses",
             get(addresses::page).post(addresses::establish),

@@ -153,7 +153,62 @@ pub const MESSAGES: &[Message] = &[
         "Ngày đầu tiên của xã kế thừa; có thể là một ngày sắp tới.",
         "The successor commune's first day; it may lie ahead.",
     ),
-    msg("admin.merge.button", "Sáp nhập", "Merge"),
+    msg(
+        "admin.merge.button",
+        "Xem trước việc sáp nhập",
+        "Preview the merge",
+    ),
+    msg(
+        "admin.merge.preview.title",
+        "Xem trước việc sáp nhập xã",
+        "Preview of the merge",
+    ),
+    msg(
+        "admin.merge.preview.intro",
+        "Chưa có gì thay đổi. Nếu xác nhận, từ ngày {date} các xã dưới đây kết thúc và mọi thứ của chúng chuyển sang {successor}.",
+        "Nothing has changed yet. Once confirmed, from {date} the communes below end and all they hold passes to {successor}.",
+    ),
+    msg(
+        "admin.merge.preview.caption",
+        "Những gì được chuyển",
+        "What moves",
+    ),
+    msg(
+        "admin.merge.preview.commune",
+        "Xã kết thúc",
+        "Commune that ends",
+    ),
+    msg(
+        "admin.merge.preview.addresses",
+        "Địa chỉ tin cậy đang hoạt động",
+        "Open trusted addresses",
+    ),
+    msg(
+        "admin.merge.preview.users",
+        "Tài khoản gắn với xã",
+        "Accounts bound to it",
+    ),
+    msg(
+        "admin.merge.preview.open_cases",
+        "Vụ việc đang hỗ trợ",
+        "Open cases",
+    ),
+    msg("admin.merge.preview.total", "Tổng", "Total"),
+    msg(
+        "admin.merge.preview.counts_only",
+        "Chỉ hiện số lượng: không có tên người hay nội dung vụ việc.",
+        "Counts only: no names and nothing of any case.",
+    ),
+    msg(
+        "admin.merge.preview.confirm",
+        "Xác nhận sáp nhập",
+        "Confirm the merge",
+    ),
+    msg(
+        "admin.merge.preview.back",
+        "Quay lại, không sáp nhập",
+        "Go back without merging",
+    ),
     // Trusted addresses.
     msg(
         "admin.addresses.title",

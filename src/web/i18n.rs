@@ -288,6 +288,8 @@ mod tests {
             ("stats.measure", "Chỉ tiêu"),
             ("stats.dim1", "Tiêu thức phân tổ thứ nhất"),
             ("work.outcome_value", "Kết quả"),
+            ("case.survivor", "Người được hỗ trợ"),
+            ("new.section.survivor", "Người được hỗ trợ"),
         ] {
             assert_eq!(tr(Lang::Vi, key), vi, "{key}");
         }
@@ -300,6 +302,12 @@ mod tests {
             tr(Lang::Vi, "report.subtitle")
         );
         assert!(tr(Lang::Vi, "case.review_request").starts_with("Cán bộ giám sát"));
+        for reason in [
+            crate::domain::vocab::CloseReason::SurvivorRequest.label(Lang::Vi),
+            crate::domain::vocab::ErasureReason::SurvivorRequest.label(Lang::Vi),
+        ] {
+            assert_eq!(reason, "Theo yêu cầu của người được hỗ trợ");
+        }
         for rape in [
             ViolenceType::Rape.label(Lang::Vi),
             GbvimsType::Rape.label(Lang::Vi),
@@ -327,6 +335,9 @@ mod tests {
             "Hiếp dâm",
             "chị ấy",
             "Chị ấy",
+            // The person supported is "người được hỗ trợ" (a man or a child too).
+            "người bị bạo lực",
+            "Người bị bạo lực",
             "Trạng thái",
             "Đang mở",
             "Chiều thứ",

@@ -117,7 +117,7 @@ code_list! {
         Relocated = "relocated" { vi: "Đã chuyển nơi ở", en: "Relocated" },
         Transferred = "transferred" { vi: "Đã chuyển cơ sở khác", en: "Transferred" },
         LostContact = "lost_contact" { vi: "Mất liên lạc", en: "Lost contact" },
-        SurvivorRequest = "survivor_request" { vi: "Theo yêu cầu của người bị bạo lực", en: "Survivor's request" },
+        SurvivorRequest = "survivor_request" { vi: "Theo yêu cầu của người được hỗ trợ", en: "Survivor's request" },
         Deceased = "deceased" { vi: "Đã qua đời", en: "Deceased" },
     }
 }
@@ -125,7 +125,7 @@ code_list! {
 code_list! {
     /// Why a case's personal data is destroyed.
     ErasureReason as "erasure_reason" {
-        SurvivorRequest = "survivor_request" { vi: "Theo yêu cầu của người bị bạo lực", en: "Survivor's request" },
+        SurvivorRequest = "survivor_request" { vi: "Theo yêu cầu của người được hỗ trợ", en: "Survivor's request" },
         Retention = "retention" { vi: "Hết thời hạn lưu trữ", en: "Retention period ended" },
         Duplicate = "duplicate" { vi: "Hồ sơ trùng lặp", en: "Duplicate record" },
         EnteredInError = "entered_in_error" { vi: "Nhập nhầm", en: "Entered in error" },

@@ -63,7 +63,7 @@ pub const MESSAGES: &[Message] = &[
         "Forms of violence",
     ),
     msg("case.perpetrator", "Người gây bạo lực", "Perpetrator"),
-    msg("case.survivor", "Người bị bạo lực", "The survivor"),
+    msg("case.survivor", "Người được hỗ trợ", "The survivor"),
     msg("case.disability", "Khuyết tật", "Disability"),
     msg(
         "case.account",
@@ -171,7 +171,7 @@ pub const MESSAGES: &[Message] = &[
         "Ai giới thiệu người được hỗ trợ đến?",
         "Who referred her?",
     ),
-    msg("new.section.survivor", "Người bị bạo lực", "The survivor"),
+    msg("new.section.survivor", "Người được hỗ trợ", "The survivor"),
     msg(
         "new.survivor.name",
         "Họ tên hoặc tên gọi khác",

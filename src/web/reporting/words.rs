@@ -107,7 +107,7 @@ pub const MESSAGES: &[Message] = &[
     msg("stats.title", "Thống kê", "Statistics"),
     msg(
         "stats.intro",
-        "Chọn số liệu cần xem, cách phân tổ, thời gian và địa bàn. Số liệu chỉ gồm các vụ việc mà người bị bạo lực đồng ý đưa vào thống kê.",
+        "Chọn số liệu cần xem, cách phân tổ, thời gian và địa bàn. Số liệu chỉ gồm các vụ việc mà người được hỗ trợ đồng ý đưa vào thống kê.",
         "Choose what to count, how to break it down, the period and the area. Only cases whose survivor agreed to be counted in statistics are included.",
     ),
     msg("stats.measure", "Chỉ tiêu", "Measure"),

@@ -12,6 +12,7 @@ pub use crate::http::stats::StatsSettings;
 use crate::projections::runner::Projections;
 use crate::stats::disclosure::StatisticsSecret;
 use crate::store::crypto::DataKey;
+use crate::store::crypto::outbox::OutboxKey;
 use crate::store::log::EventLog;
 
 /// Every web page's `<title>` when none is configured: "notebook", which says nothing.
@@ -90,6 +91,9 @@ pub struct AppState {
     pub web: Arc<WebSecret>,
     /// Seals case list cursors, which hold the day a case was opened (personal data).
     pub cursors: Arc<DataKey>,
+    /// Opens the records a phone sealed while offline ([`crate::web::outbox`]); its public
+    /// half is served with the app shell.
+    pub outbox: Arc<OutboxKey>,
 }
 
 impl AppState {
@@ -102,6 +106,7 @@ impl AppState {
         key_statistics(&log, &projections);
         // Derived from the chain key, so a cursor still works after a restart.
         let cursors = Arc::new(log.keys().chain().derived_key("http/case-cursor-key/v1"));
+        let outbox = Arc::new(OutboxKey::derive(log.keys().chain()));
         let stats = StatsSettings::new(&log, settings.stats_budget, clock.now());
         Self {
             access: Arc::new(crate::access_log::AccessRecorder::new(log.clone())),
@@ -118,6 +123,7 @@ impl AppState {
             stats,
             web: Arc::new(WebSecret::random()),
             cursors,
+            outbox,
         }
     }
 

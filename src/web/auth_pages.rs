@@ -238,7 +238,10 @@ fn end_session(state: &AppState, headers: &axum::http::HeaderMap) {
 }
 
 /// The quick exit without the script: end the session, have the browser clear this site's
-/// cookies, storage and cache, and go to the neutral site at once.
+/// cookies and cache, and go to the neutral site at once. Not its storage: the only thing
+/// the site keeps there is the offline outbox, sealed records nobody on the phone can read
+/// (and that nothing shows until she signs in again); destroying them would lose what she
+/// recorded for a survivor (issue 23).
 async fn exit(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     end_session(&state, &headers);
     let lang = crate::web::session::lang_of(&headers);
@@ -258,7 +261,7 @@ async fn exit(State(state): State<AppState>, headers: axum::http::HeaderMap) -> 
     let headers = response.headers_mut();
     headers.insert(
         "clear-site-data",
-        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+        HeaderValue::from_static("\"cache\", \"cookies\""),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(

@@ -36,6 +36,7 @@ pub const TABLES: &[&[Message]] = &[
     super::reporting::MESSAGES,
     super::admin::MESSAGES,
     super::area_picker::MESSAGES,
+    super::outbox::MESSAGES,
 ];
 
 /// The catalogue by key, built once.

@@ -17,6 +17,7 @@
 //! - [`auth_pages`]: sign-in, sign-out, the quick exit, the language switch; [`redirect`]:
 //!   where they may send the browser back to (this site only).
 //! - [`cases`], [`supervise`], [`reporting`], [`admin`]: each role's pages.
+//! - [`outbox`]: the records a phone sealed while offline, opened and run as their forms.
 
 pub mod admin;
 pub mod area_picker;
@@ -27,6 +28,7 @@ pub mod cases;
 pub mod error;
 pub mod form;
 pub mod i18n;
+pub mod outbox;
 pub mod page;
 pub mod redirect;
 pub mod refusal;
@@ -48,4 +50,5 @@ pub fn router() -> Router<AppState> {
         .merge(supervise::router())
         .merge(reporting::router())
         .merge(admin::router())
+        .merge(outbox::router())
 }

@@ -142,10 +142,17 @@ pub fn document(frame: &Frame<'_>, body: Markup) -> Markup {
                 title { (page_title()) }
                 link rel="stylesheet" href=(assets::CSS.path());
                 script src=(assets::JS.path()) defer {}
+                script src=(assets::OUTBOX_JS.path()) defer {}
             }
             body data-idle-seconds=(frame.idle_seconds) data-exit-url=(NEUTRAL_SITE)
                 data-offline-text=(tr(lang, "form.offline"))
-                data-sending-text=(tr(lang, "form.sending")) {
+                data-sending-text=(tr(lang, "form.sending"))
+                data-user=[frame.user.map(|user| user.user.id.as_uuid().to_string())]
+                data-outbox-waiting=(tr(lang, "outbox.waiting"))
+                data-outbox-sealed=(tr(lang, "outbox.sealed"))
+                data-outbox-attention=(tr(lang, "outbox.attention"))
+                data-outbox-delete=(tr(lang, "outbox.delete"))
+                data-outbox-confirm=(tr(lang, "outbox.confirm_delete")) {
                 div.exit-bar {
                     a #quick-exit .quick-exit href="/exit" title=(tr(lang, "exit.hint")) {
                         (tr(lang, "exit.button"))

@@ -53,5 +53,6 @@ mod web_admin;
 mod web_cases;
 #[allow(dead_code)]
 mod web_kit;
+mod web_outbox;
 mod web_reporting;
 mod web_supervise;

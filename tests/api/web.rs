@@ -107,6 +107,10 @@ async fn the_quick_exit_ends_the_session_and_clears_the_site() {
     let exit = session.get("/exit").await;
     assert_eq!(exit.status, 200);
     assert!(exit.header("clear-site-data").contains("\"cookies\""));
+    assert!(
+        !exit.header("clear-site-data").contains("storage"),
+        "the offline outbox (sealed records) survives the quick exit"
+    );
     assert!(exit.body.contains("http-equiv=\"refresh\""));
     assert_eq!(session.get("/session/ping").await.status, 303);
 }

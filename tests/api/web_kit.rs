@@ -171,6 +171,24 @@ impl<'a> WebSession<'a> {
         self.post(&form.path, &all).await
     }
 
+    /// Posts `body` as JSON, with `csrf` (if any) in `X-CSRF-Token`, as the outbox does.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        csrf: Option<&str>,
+    ) -> Page {
+        let mut request = self
+            .client
+            .post(self.app.url(path))
+            .header(COOKIE, self.cookies())
+            .json(body);
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        read(request.send().await.unwrap()).await
+    }
+
     /// Posts exactly `fields` (no CSRF token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let response = self

@@ -65,6 +65,7 @@ mod driver;
 mod frame;
 mod harness;
 mod journeys;
+mod outbox;
 mod real_places;
 mod reporting_print;
 mod safety;

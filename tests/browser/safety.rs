@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::browser::Browser;
 use crate::cases_kit::{CANARY, open_case, open_case_at, post};
-use crate::journeys::{case_id_of_page, event_types, fill_new_case, unfold};
+use crate::journeys::{event_types, fill_new_case, unfold};
 use crate::support::{PASSWORD, seed_world, spawn_app};
 
 #[tokio::test]
@@ -86,8 +86,11 @@ async fn a_volunteer_cannot_reach_another_addresss_case_by_editing_the_url() {
     browser.close().await;
 }
 
+/// Issue 23: a new case sent with no network is sealed to the server into the outbox, the
+/// form is cleared (nothing she typed stays on the page or in the browser), "1 record waiting"
+/// shows beside the button she tapped, and back online it is recorded once.
 #[tokio::test]
-async fn a_new_case_sent_while_offline_keeps_her_input_and_is_recorded_once() {
+async fn a_new_case_sent_while_offline_is_sealed_cleared_and_recorded_once_online() {
     let app = spawn_app().await;
     seed_world(&app).await;
     let browser = Browser::launch(&app).await;
@@ -97,14 +100,22 @@ async fn a_new_case_sent_while_offline_keeps_her_input_and_is_recorded_once() {
 
     browser.offline(true).await;
     browser.click("#new-case-form [type=submit]").await;
-    browser.wait_for_text("#new-case-form .offline", "").await;
-    let kept = browser
+    browser
+        .wait_for_js(
+            "the record sealed, beside the button",
+            "document.querySelector('#new-case-form [type=submit] + .outbox-near') !== null",
+        )
+        .await;
+    let typed = browser
         .js(
             "return document.querySelector('[name=\"narrative\"]').value;",
             vec![],
         )
         .await;
-    assert_eq!(kept, json!("Mất mạng giữa chừng."));
+    assert_eq!(typed, json!(""), "the form is cleared");
+    assert!(!browser.page_text().await.contains("Mất mạng"));
+    let near = browser.text("#new-case-form .outbox-near").await;
+    assert!(near.contains('1'), "{near}");
     assert_eq!(browser.app_path().await.as_deref(), Some("/cases/new"));
     assert_eq!(
         app.state.projections.cases.select(|_| true).len(),
@@ -112,15 +123,14 @@ async fn a_new_case_sent_while_offline_keeps_her_input_and_is_recorded_once() {
         "nothing reached the server"
     );
 
-    browser.mark_page().await;
     browser.offline(false).await;
-    browser.wait_for_new_page().await;
-    let case = case_id_of_page(&browser).await;
-    assert_eq!(event_types(&app, &case), ["case_opened"]);
-    assert_eq!(
-        app.state.projections.cases.select(|_| true).len(),
-        1,
-        "recorded once"
-    );
+    browser
+        .wait_for_js(
+            "the outbox to be sent",
+            "document.getElementById('outbox-top') === null",
+        )
+        .await;
+    let cases = app.state.projections.cases.select(|_| true);
+    assert_eq!(cases.len(), 1, "recorded once");
     browser.close().await;
 }

@@ -28,7 +28,7 @@ const TYPED: &[(&str, &str)] = &[
 const REFERRAL_CONTACT: &str = "Anh CANARY-referral-2d8";
 
 /// Every file under `dir` whose bytes contain `marker`.
-fn files_holding(dir: &Path, marker: &str) -> Vec<String> {
+pub(crate) fn files_holding(dir: &Path, marker: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut folders = vec![dir.to_path_buf()];
     while let Some(folder) = folders.pop() {

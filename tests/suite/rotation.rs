@@ -109,3 +109,41 @@ fn note_free_erasure() -> tincay::domain::codec::EncodedEvent {
         None,
     )
 }
+
+/// The offline outbox's key pair (derived from the chain key, which rotation re-wraps): a
+/// record a phone sealed before `rotate-key` opens after it, with the new master key only.
+#[test]
+fn a_record_sealed_to_the_outbox_before_a_rotation_opens_after_it() {
+    use tincay::store::crypto::outbox::{OutboxKey, SealedParts, seal};
+
+    let t = TestLog::new();
+    let before = OutboxKey::derive(t.log.keys().chain());
+    let ephemeral = p256::SecretKey::from_bytes(&[3u8; 32].into()).unwrap();
+    let aad = b"tincay-outbox-v1\n";
+    let (epk, ciphertext) = seal(before.public(), &ephemeral, [1; 12], aad, b"text=kept").unwrap();
+    let TestLog { dir, store, log } = t;
+    log.close();
+    drop((log, store));
+
+    let store = store_at(dir.path());
+    rotate_master_key(store.as_ref(), &master(), &new_key()).unwrap();
+    let log = EventLog::open(
+        store.clone() as Arc<dyn EventStore>,
+        new_key(),
+        LogOptions::default(),
+    )
+    .unwrap();
+    let after = OutboxKey::derive(log.keys().chain());
+    assert_eq!(after.public(), before.public());
+    assert_eq!(after.kid(), before.kid());
+    let opened = after
+        .open(SealedParts {
+            ephemeral: &epk,
+            nonce: &[1; 12],
+            aad,
+            ciphertext: &ciphertext,
+        })
+        .unwrap();
+    assert_eq!(opened.as_bytes(), b"text=kept");
+    log.close();
+}

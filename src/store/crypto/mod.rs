@@ -18,6 +18,7 @@
 pub mod aead;
 pub mod chain;
 pub mod keys;
+pub mod outbox;
 pub mod stream;
 
 pub use aead::{Plaintext, PlaintextBuffer, Sealed};

@@ -5,13 +5,14 @@
 // - A page brought back from the browser's memory by Back (the back/forward cache) is
 //   loaded again instead, so a form sent earlier is never shown again with what was typed.
 // - Inactivity: after the page's idle time without use, sign out and leave the page.
-// - Resilient forms (data-resilient): sent in the background; if the network drops, what
-//   was typed stays on the page and the same request (same Idempotency-Key field) is sent
-//   again until it gets through, so a retry never records anything twice.
+// - Resilient forms (data-resilient): sent in the background; if the network drops, a case
+//   form is sealed into the offline outbox (outbox.js); any other form keeps what was typed
+//   on the page and the same request (same Idempotency-Key field) is sent again until it
+//   gets through, so a retry never records anything twice.
 // - After a save, the page comes back at the form she used, with its "saved" line (#saved):
 //   a redirect followed by fetch loses the URL's #fragment, so it is scrolled to here.
 // - A link marked data-confirm (a form's Cancel) asks before leaving a form she typed in.
-// Nothing is stored in the browser's storage.
+// Nothing readable is stored in the browser's storage (the outbox keeps sealed records only).
 (function () {
   "use strict";
   var body = document.body;
@@ -137,20 +138,26 @@
       if (response.redirected) { window.location.assign(response.url); return null; }
       return response.text().then(showPage);
     }).catch(function () {
-      banner(form, body.getAttribute("data-offline-text") || "Offline; retrying");
       if (button) { button.disabled = false; }
       if (button && button.hasAttribute("data-label")) { button.textContent = button.getAttribute("data-label"); }
-      var delay = Math.min(30000, 2000 * Math.pow(2, attempt));
-      var retry = function () {
-        window.removeEventListener("online", retry);
-        clearTimeout(timer);
-        if (button) { button.disabled = true; }
-        send(form, data, attempt + 1);
-      };
-      var timer = setTimeout(retry, delay);
-      window.addEventListener("online", retry);
-      form.setAttribute("data-pending", "1");
+      // A case form is sealed into the outbox (outbox.js) rather than kept on the page.
+      var sealed = attempt === 0 && window.tincayOutbox ? window.tincayOutbox(form, button) : null;
+      if (sealed) { sealed.catch(function () { retryLater(form, data, attempt, button); }); return; }
+      retryLater(form, data, attempt, button);
     });
+  }
+  function retryLater(form, data, attempt, button) {
+    banner(form, body.getAttribute("data-offline-text") || "Offline; retrying");
+    var delay = Math.min(30000, 2000 * Math.pow(2, attempt));
+    var retry = function () {
+      window.removeEventListener("online", retry);
+      clearTimeout(timer);
+      if (button) { button.disabled = true; }
+      send(form, data, attempt + 1);
+    };
+    var timer = setTimeout(retry, delay);
+    window.addEventListener("online", retry);
+    form.setAttribute("data-pending", "1");
   }
   document.addEventListener("submit", function (event) {
     var form = event.target;

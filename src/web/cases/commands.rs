@@ -131,8 +131,9 @@ async fn submit(
     refused_page(state, &user, from, case, which, &kept).await
 }
 
-/// The use case of form `which`.
-async fn run(
+/// The use case of form `which`. A posted form and a sealed record from the phone's outbox
+/// ([`crate::web::outbox`]) both come through here.
+pub async fn run(
     app: &App<'_>,
     worker: &CaseWorker,
     which: CaseForm,

@@ -9,8 +9,12 @@ use maud::html;
 
 use crate::app::scope::may_access_address;
 use crate::domain::vocab::Role;
+use crate::http::auth::CaseWorker;
 use crate::http::cases::create;
+use crate::http::cases::extract::{Preconditions, RawBody};
+use crate::http::cases::flow::Created;
 use crate::http::cases::flow::internal;
+use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::cases::case_page::{OPENED, saved_path};
 use crate::web::cases::kept::Kept;
@@ -45,13 +49,8 @@ pub async fn open_case(
             return Ok(page(&state, &user, Some(&kept)));
         }
     };
-    let opened = create::open_case(
-        State(state.clone()),
-        worker,
-        preconditions(&fields).map_err(|error| WebError::app(error, lang))?,
-        api_body(&body, lang)?,
-    )
-    .await;
+    let given = preconditions(&fields).map_err(|error| WebError::app(error, lang))?;
+    let opened = run(&state, worker, given, api_body(&body, lang)?).await;
     match opened {
         Ok(created) => match created.body.id {
             Some(id) => Ok(Redirect::to(&saved_path(id, OPENED)).into_response()),
@@ -62,6 +61,18 @@ pub async fn open_case(
             Ok(page(&state, &user, Some(&kept)))
         }
     }
+}
+
+/// Opens a case from the new-case form's body ([`opening_body`]): the API's own handler. A
+/// posted form and a sealed record from the phone's outbox ([`crate::web::outbox`]) both
+/// come through here.
+pub async fn run(
+    state: &AppState,
+    worker: CaseWorker,
+    given: Preconditions,
+    body: RawBody,
+) -> Result<Created, ApiError> {
+    create::open_case(State(state.clone()), worker, given, body).await
 }
 
 /// The form page, fresh or after a refusal (with the refusal's status).

@@ -1,0 +1,185 @@
+//! The offline outbox in real Chromium (issue 23): WebCrypto's sealing against the shared
+//! vector and the Rust side, and a note captured with the network down that leaves nothing
+//! readable in the browser (IndexedDB, the Cache API, localStorage, the profile directory)
+//! and is recorded once when the page is opened again online.
+
+use serde_json::{Value, json};
+
+use crate::browser::Browser;
+use crate::cases_kit::open_case;
+use crate::journeys::{event_types, unfold};
+use crate::shared_phone::files_holding;
+use crate::support::{PASSWORD, seed_world, spawn_app};
+
+/// The vector both sides are checked against (computed with Python's `cryptography`).
+const VECTOR: &str = include_str!("../vectors/outbox-v1.json");
+
+#[tokio::test]
+async fn webcrypto_seals_as_the_shared_vector_says_and_the_server_opens_what_it_seals() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let token = app.token_for(world.volunteer_a1);
+    let case = open_case(&app, &token).await;
+    let browser = Browser::launch(&app).await;
+    browser.sign_in("tnv.a1", PASSWORD).await;
+    browser.open(&format!("/cases/{case}")).await;
+
+    // The page's own seal, with the vector's ephemeral key and nonce, gives its bytes.
+    let vector: Value = serde_json::from_str(VECTOR).unwrap();
+    let sealed = browser
+        .js(
+            "const v = JSON.parse(arguments[0]);
+             const hex = (h) => Uint8Array.from(h.match(/../g), (b) => parseInt(b, 16));
+             const b64u = (bytes) => btoa(String.fromCharCode(...bytes))
+               .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+             const pub = hex(v.ephemeral_public);
+             const jwk = { kty: 'EC', crv: 'P-256', x: b64u(pub.slice(1, 33)),
+                           y: b64u(pub.slice(33)), d: b64u(hex(v.ephemeral_secret)) };
+             const curve = { name: 'ECDH', namedCurve: 'P-256' };
+             return Promise.all([
+               crypto.subtle.importKey('jwk', jwk, curve, false, ['deriveBits']),
+               crypto.subtle.importKey('raw', pub, curve, true, []),
+             ]).then(([privateKey, publicKey]) => window.tincayOutboxSeal(
+               { kid: v.kid, key: btoa(String.fromCharCode(...hex(v.server_public))) },
+               v.aad, new TextEncoder().encode(v.plaintext),
+               { pair: { privateKey, publicKey }, nonce: hex(v.nonce) }));",
+            vec![json!(VECTOR)],
+        )
+        .await;
+    let unbase64 = |field: &str| -> String {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(sealed[field].as_str().unwrap())
+            .unwrap();
+        bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    };
+    assert_eq!(
+        unbase64("ciphertext"),
+        vector["ciphertext"].as_str().unwrap()
+    );
+    assert_eq!(
+        unbase64("epk"),
+        vector["ephemeral_public"].as_str().unwrap()
+    );
+    assert_eq!(unbase64("nonce"), vector["nonce"].as_str().unwrap());
+    assert_eq!(sealed["aad"], vector["aad"]);
+
+    // A record WebCrypto seals with a fresh key, to this server's key, opened by the server.
+    let status = browser
+        .js(
+            "const [user, caseId] = arguments;
+             const version = document.querySelector('#note-form [name=version]').value;
+             const aad = 'tincay-outbox-v1\\nuser=' + user
+               + '\\noutbox=7f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f\\nform=note\\ncase=' + caseId
+               + '\\nitem=\\nversion=' + version + '\\nkey=webcrypto-1\\nsealed=' + Date.now() + '\\n';
+             const csrf = document.querySelector('input[name=_csrf]').value;
+             return fetch('/outbox/key').then((r) => r.json())
+               .then((key) => window.tincayOutboxSeal(key, aad,
+                 new TextEncoder().encode('text=' + encodeURIComponent('Sealed by WebCrypto'))))
+               .then((record) => fetch('/outbox', { method: 'POST', credentials: 'same-origin',
+                 headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+                 body: JSON.stringify(record) }))
+               .then((response) => response.status);",
+            vec![
+                json!(world.volunteer_a1.as_uuid().to_string()),
+                json!(case),
+            ],
+        )
+        .await;
+    assert_eq!(status, json!(201));
+    assert_eq!(event_types(&app, &case), ["case_opened", "note_added"]);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_note_captured_offline_leaves_nothing_readable_and_is_recorded_once_online() {
+    const CANARY: &str = "CANARY-outbox-7e4";
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let token = app.token_for(world.volunteer_a1);
+    let case = open_case(&app, &token).await;
+    let browser = Browser::launch(&app).await;
+    browser.sign_in("tnv.a1", PASSWORD).await;
+    browser.open(&format!("/cases/{case}")).await;
+    browser
+        .wait_for_js(
+            "the service worker to control the page",
+            "return navigator.serviceWorker.ready.then(() => true)",
+        )
+        .await;
+    unfold(&browser, "#note").await;
+    browser
+        .fill("#note-form [name='text']", &format!("Gọi lại {CANARY}"))
+        .await;
+
+    browser.offline(true).await;
+    browser.click("#note-form [type=submit]").await;
+    browser
+        .wait_for_js(
+            "the note sealed, beside the button",
+            "document.querySelector('#note-form [type=submit] + .outbox-near') !== null",
+        )
+        .await;
+    assert_eq!(event_types(&app, &case), ["case_opened"]);
+    let typed = browser
+        .js(
+            "return document.querySelector('#note-form [name=\"text\"]').value;",
+            vec![],
+        )
+        .await;
+    assert_eq!(typed, json!(""), "the form is cleared");
+
+    let stored = browser
+        .js(
+            "const dump = { local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage) };
+             const idb = new Promise((resolve) => {
+               const open = indexedDB.open('tincay-outbox');
+               open.onsuccess = () => {
+                 const t = open.result.transaction(['records', 'outboxes']);
+                 const all = [];
+                 t.objectStore('records').getAll().onsuccess = (e) => all.push(e.target.result);
+                 t.objectStore('outboxes').getAll().onsuccess = (e) => all.push(e.target.result);
+                 t.oncomplete = () => { open.result.close(); resolve(JSON.stringify(all)); };
+               };
+             });
+             const cached = caches.keys().then((names) => Promise.all(names.map((name) =>
+               caches.open(name).then((cache) => cache.keys().then((requests) => Promise.all(
+                 requests.map((request) => cache.match(request).then((r) => request.url + '\\n' + r.text()))))))));
+             return Promise.all([idb, cached]).then(([records, caches]) => {
+               dump.idb = records; dump.caches = JSON.stringify(caches); return dump; });",
+            vec![],
+        )
+        .await;
+    let dump = stored.to_string();
+    assert!(
+        dump.contains("tincay-outbox-v1"),
+        "the sealed record: {dump}"
+    );
+    for needle in [CANARY, "Gọi lại", "G%E1%BB%8Di"] {
+        assert!(
+            !dump.contains(needle),
+            "{needle} in the browser's storage: {dump}"
+        );
+    }
+
+    // The tab is opened again with the network back: the page load sends the record.
+    browser.offline(false).await;
+    browser.open(&format!("/cases/{case}")).await;
+    browser
+        .wait_for_js(
+            "the outbox to be sent",
+            "return indexedDB.databases().then((dbs) => new Promise((resolve) => {
+               const open = indexedDB.open('tincay-outbox');
+               open.onsuccess = () => {
+                 const req = open.result.transaction('records').objectStore('records').count();
+                 req.onsuccess = () => { open.result.close(); resolve(req.result === 0); };
+               };
+             }))",
+        )
+        .await;
+    browser.open(&format!("/cases/{case}")).await;
+    assert_eq!(event_types(&app, &case), ["case_opened", "note_added"]);
+    let profile = browser.close_keeping_profile().await;
+    let found = files_holding(profile.path(), CANARY);
+    assert!(found.is_empty(), "the profile holds the note: {found:?}");
+}

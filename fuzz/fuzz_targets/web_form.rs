@@ -11,17 +11,16 @@ use libfuzzer_sys::fuzz_target;
 use time::Date;
 use time::macros::date;
 use tincay::app::cases::bodies::*;
+use tincay::app::cases::opening::OpenCaseBody;
 use tincay::app::error::AppError;
 use tincay::app::input::Body as RawBody;
 use tincay::domain::case::Actor;
 use tincay::domain::ids::{FollowUpId, ReferralId};
-use tincay::http::cases::request::OpenCaseBody;
 use tincay::http::error::ApiError;
 use tincay::web::cases::command_forms::CaseForm;
 use tincay::web::cases::commands::command_body;
 use tincay::web::cases::opening::opening_body;
-use tincay::web::form::{FormFields, api_body};
-use tincay::web::i18n::Lang;
+use tincay::web::form::FormFields;
 use uuid::Uuid;
 
 #[global_allocator]
@@ -53,11 +52,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(json) = json else {
         return;
     };
-    let Ok(raw) = api_body(&json, Lang::Vi) else {
+    let Ok(raw) = RawBody::of(&json) else {
         panic!("a form's body does not serialize");
     };
     let parsed = match form {
-        None => shaped::<OpenCaseBody>(&raw).parse(TODAY).map(|_| ()),
+        None => shaped::<OpenCaseBody>(&raw)
+            .parse(TODAY)
+            .map(|_| ())
+            .map_err(ApiError::from),
         Some(CaseForm::Support) => shaped::<SupportBody>(&raw)
             .parse(TODAY)
             .map(|_| ())

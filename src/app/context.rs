@@ -1,6 +1,8 @@
 //! [`App`]: what a use case works with, borrowed from the server's state: the event log,
 //! the projections, the access recorder and the clock. Nothing of HTTP.
 
+use std::sync::Arc;
+
 use crate::access_log::AccessRecorder;
 use crate::clock::Clock;
 use crate::projections::runner::Projections;
@@ -12,6 +14,6 @@ pub struct App<'a> {
     pub log: &'a EventLog,
     pub projections: &'a Projections,
     /// Records case reads, sharing appends among those that arrive together.
-    pub access: &'a AccessRecorder,
+    pub access: &'a Arc<AccessRecorder>,
     pub clock: &'a dyn Clock,
 }

@@ -39,7 +39,7 @@ pub use crate::app::validate::FieldBounds;
 /// Every request body schema (by its name in `components/schemas`) and its fields.
 pub fn bodies() -> Vec<(&'static str, FieldBounds)> {
     use crate::app::cases::bodies as case;
-    use crate::http::cases::request;
+    use crate::app::cases::opening as request;
     use crate::http::registry;
     vec![
         ("OpenCaseBody", request::OpenCaseBody::accepts()),

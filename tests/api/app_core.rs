@@ -6,14 +6,18 @@
 use serde_json::json;
 use tincay::app::actor::{CaseWorker, CurrentUser, Supervisor};
 use tincay::app::cases::commands as use_case;
+use tincay::app::cases::open;
+use tincay::app::cases::read::read_case;
 use tincay::app::error::AppError;
 use tincay::app::input::{Body, Preconditions};
 use tincay::domain::bounds::FieldCode;
 use tincay::domain::ids::{CaseId, UserId};
+use tincay::domain::vocab::AccessAction;
 use uuid::Uuid;
 
 use crate::cases_kit::*;
 use crate::support::*;
+use crate::web_kit::WebSession;
 
 /// The user as the adapters hand her to the core: authenticated, from the registry.
 fn actor(app: &TestApp, id: UserId) -> CurrentUser {
@@ -263,4 +267,131 @@ async fn a_rule_refusal_keeps_its_code() {
         panic!("{refused:?}");
     };
     assert_eq!(rule.code(), "referral_consent_missing");
+}
+
+/// The case reads in its access log by `user`.
+fn reads_by(app: &TestApp, case: &CaseId, user: UserId) -> usize {
+    tincay::access_log::for_case(&app.state.log, case)
+        .unwrap()
+        .iter()
+        .filter(|record| {
+            record.action == AccessAction::CaseRead && record.user == Some(*user.as_uuid())
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn a_read_is_in_the_access_log_once_whichever_adapter_asked() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let case = given_a_case(&app, &world).await;
+    let reader = world.volunteer_a1;
+
+    let view = read_case(&app.state.app(), &worker(&app, reader), case, None)
+        .await
+        .unwrap();
+    assert_eq!(view.version, 1);
+    assert_eq!(
+        reads_by(&app, &case, reader),
+        1,
+        "the use case records one read"
+    );
+
+    let page = WebSession::signed_in(&app, reader)
+        .get(&format!("/cases/{case}"))
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        reads_by(&app, &case, reader),
+        2,
+        "the case page: one more, not two"
+    );
+
+    let token = app.token_for(reader);
+    let reply = get(&app, &token, &format!("/cases/{case}")).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reads_by(&app, &case, reader),
+        3,
+        "the API: one more, not two"
+    );
+}
+
+#[tokio::test]
+async fn a_read_out_of_scope_finds_nothing_and_records_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let case = given_a_case(&app, &world).await;
+    let head = app.head();
+
+    let refused = read_case(
+        &app.state.app(),
+        &worker(&app, world.volunteer_b1),
+        case,
+        None,
+    )
+    .await;
+
+    assert!(matches!(refused, Err(AppError::NotFound)));
+    assert_eq!(app.head(), head, "no read recorded");
+}
+
+#[tokio::test]
+async fn a_case_opened_through_the_use_case_is_at_her_address_and_a_retry_opens_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let volunteer = worker(&app, world.volunteer_a1);
+    let body = body(opening());
+
+    let first = open::open_case(&app.state.app(), &volunteer, &keyed("open-1"), &body)
+        .await
+        .unwrap();
+    let head = app.head();
+    let retry = open::open_case(&app.state.app(), &volunteer, &keyed("open-1"), &body)
+        .await
+        .unwrap();
+
+    assert_eq!(retry, first);
+    assert_eq!(app.head(), head, "a retry appends nothing");
+    let case = CaseId::from_uuid(first.id.unwrap());
+    let state = app.state.projections.cases.get(&case).unwrap();
+    assert_eq!(state.trusted_address, Some(world.address_a1));
+}
+
+#[tokio::test]
+async fn one_idempotency_key_limit_the_web_refuses_an_over_long_key_as_the_api_does() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let case = given_a_case(&app, &world).await;
+    let long = "k".repeat(tincay::app::input::MAX_KEY_LEN + 1);
+    let head = app.head();
+
+    let page = WebSession::signed_in(&app, world.volunteer_a1)
+        .post(
+            &format!("/cases/{case}/notes"),
+            &[
+                ("text", "a note"),
+                ("idempotency_key", &long),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    let token = app.token_for(world.volunteer_a1);
+    let reply = post_with(
+        &app,
+        &token,
+        &format!("/cases/{case}/notes"),
+        &json!({"text": "a note"}),
+        &[("idempotency-key", &long)],
+    )
+    .await;
+
+    assert_eq!(reply.status, 400, "{}", reply.text);
+    assert_eq!(page.status, 400, "the web refuses it too, never drops it");
+    assert_eq!(app.head(), head, "nothing appended");
+    let fits = WebSession::signed_in(&app, world.volunteer_a1)
+        .get(&format!("/cases/{case}"))
+        .await
+        .form(format!("/cases/{case}/notes"));
+    assert!(fits.key.len() <= tincay::app::input::MAX_KEY_LEN);
 }

@@ -7,19 +7,19 @@
 //! line or a `Debug` output, and every read of a case is in its access log before the case
 //! is sent.
 //!
-//! - [`create`]: `POST /cases`; [`request`]: its body and parsing.
+//! - [`create`]: `POST /cases` (its use case [`crate::app::cases::open`]).
 //! - [`commands`] (volunteers and supervisors) and [`supervision`] (supervisors): the
 //!   commands, each a thin adapter over its use case in [`crate::app::cases`] (which
 //!   holds their bodies, the scope check, idempotency, `If-Match`, decide, append with
 //!   retry and read-your-writes).
 //! - [`flow`]: a recorded command's answer (`201`, `ETag`, `Location`).
-//! - [`view`] and [`case_view`]: `GET /cases/{id}`; [`list`]: `GET /cases`.
+//! - [`view`]: `GET /cases/{id}` (its use case [`crate::app::cases::read`]); [`list`]:
+//!   `GET /cases`.
 //! - [`erase`]: `DELETE /cases/{id}`; [`access`]: `GET /cases/{id}/access-log`.
 //! - [`extract`]: body, header, path and client-address extractors; [`docs`]: the error
 //!   responses for the OpenAPI document.
 
 pub mod access;
-pub mod case_view;
 pub mod commands;
 pub mod create;
 pub mod docs;
@@ -27,7 +27,6 @@ pub mod erase;
 pub mod extract;
 pub mod flow;
 pub mod list;
-pub mod request;
 pub mod supervision;
 pub mod view;
 

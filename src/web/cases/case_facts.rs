@@ -9,9 +9,9 @@ use maud::{Markup, html};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::app::cases::view::CaseView;
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::vocab::{ReviewDecision, Vocabulary};
-use crate::http::cases::case_view::CaseView;
 use crate::web::cases::badges::{overdue_badge, risk_badge, status_badge};
 use crate::web::cases::command_forms::{self, CaseForm, FormContext};
 use crate::web::i18n::{Lang, date, tr};

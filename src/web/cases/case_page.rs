@@ -1,4 +1,4 @@
-//! `GET /cases/{id}`: a case's page, read through the API's own read path
+//! `GET /cases/{id}`: a case's page, read through the one read use case
 //! ([`read_case`]: scope check, 404 or 410, the read in the access log before anything is
 //! shown): the case as it is now, the forms that record work on it, a supervisor's links,
 //! and the whole timeline. [`refused_page`] is the same page after a refused form: the
@@ -17,11 +17,12 @@ use maud::html;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::app::cases::read::read_case;
+use crate::app::cases::view::CaseView;
+use crate::domain::ids::CaseId;
 use crate::domain::ids::TrustedAddressId;
 use crate::domain::vocab::Role;
-use crate::http::cases::case_view::CaseView;
 use crate::http::cases::extract::ClientAddr;
-use crate::http::cases::view::read_case;
 use crate::http::state::AppState;
 use crate::web::case_code::case_code;
 use crate::web::cases::badges::status_badge;
@@ -67,9 +68,9 @@ pub async fn case_page(
 ) -> Result<Response, WebError> {
     let worker = case_worker(&user)?;
     let case = path_id(&id, &user)?;
-    let view = read_case(&state, &worker.0, case, from)
+    let view = read_case(&state.app(), &worker, CaseId::from_uuid(case), from)
         .await
-        .map_err(|error| WebError::api(error, user.lang))?;
+        .map_err(|error| WebError::app(error, user.lang))?;
     // A query that is not ours is no notice, not an error.
     let saved = shown.ok().and_then(|Query(shown)| shown.saved);
     Ok(render_case(&state, &user, &view, None, saved.as_deref()))
@@ -90,9 +91,9 @@ pub async fn refused_page(
     kept: &Kept,
 ) -> Result<Response, WebError> {
     let worker = case_worker(user)?;
-    let view = read_case(state, &worker.0, case, from)
+    let view = read_case(&state.app(), &worker, CaseId::from_uuid(case), from)
         .await
-        .map_err(|error| WebError::api(error, user.lang))?;
+        .map_err(|error| WebError::app(error, user.lang))?;
     let mut response = render_case(state, user, &view, Some((which, kept)), None);
     *response.status_mut() = kept.refusal.status;
     Ok(response)

@@ -10,12 +10,12 @@
 use maud::{Markup, html};
 use uuid::Uuid;
 
+use crate::app::cases::view::CaseView;
 use crate::domain::case::CaseStatus;
 use crate::domain::vocab::{
     CloseReason, FollowUpMethod, FollowUpOutcome, ReferralOutcome, ReferralTarget, RiskLevel, Role,
     SupportType,
 };
-use crate::http::cases::case_view::CaseView;
 use crate::web::cases::inputs::{Extras, Inputs, options};
 use crate::web::cases::kept::Kept;
 use crate::web::i18n::tr;

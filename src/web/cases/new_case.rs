@@ -1,5 +1,5 @@
 //! `GET /cases/new` and `POST /cases/new`: the new-case form and its submission, which is
-//! the API's own `POST /cases` ([`crate::http::cases::create::open_case`]) with the form's
+//! the use case of `POST /cases` ([`crate::app::cases::open::open_case`]) with the form's
 //! idempotency key, so a retried submission never opens a second case. Opened: 303 to the
 //! case's page. Refused: the form again, with her input and the errors under their fields.
 
@@ -7,14 +7,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
+use crate::app::cases::flow::Recorded;
+use crate::app::cases::open;
+use crate::app::error::AppError;
+use crate::app::input::Body;
 use crate::app::scope::may_access_address;
 use crate::domain::vocab::Role;
-use crate::http::auth::CaseWorker;
-use crate::http::cases::create;
-use crate::http::cases::extract::{Preconditions, RawBody};
-use crate::http::cases::flow::Created;
-use crate::http::cases::flow::internal;
-use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::cases::case_page::{OPENED, saved_path};
 use crate::web::cases::kept::Kept;
@@ -22,7 +20,7 @@ use crate::web::cases::new_case_form::{OpeningForm, opening_form, title};
 use crate::web::cases::opening::opening_body;
 use crate::web::cases::{case_worker, iso};
 use crate::web::error::WebError;
-use crate::web::form::{SignedInForm, api_body};
+use crate::web::form::SignedInForm;
 use crate::web::i18n::tr;
 use crate::web::page::{Frame, render};
 use crate::web::session::WebUser;
@@ -50,29 +48,20 @@ pub async fn open_case(
         }
     };
     let given = preconditions(&fields).map_err(|error| WebError::app(error, lang))?;
-    let opened = run(&state, worker, given, api_body(&body, lang)?).await;
-    match opened {
-        Ok(created) => match created.body.id {
-            Some(id) => Ok(Redirect::to(&saved_path(id, OPENED)).into_response()),
-            None => Err(WebError::api(internal("an opened case has no id"), lang)),
-        },
+    let body = Body::of(&body).map_err(|error| WebError::app(error, lang))?;
+    match open::open_case(&state.app(), &worker, &given, &body).await {
+        Ok(Recorded { id: Some(id), .. }) => {
+            Ok(Redirect::to(&saved_path(id, OPENED)).into_response())
+        }
+        Ok(_) => Err(WebError::app(
+            AppError::internal("an opened case has no id"),
+            lang,
+        )),
         Err(error) => {
-            let kept = Kept::of(error, fields, lang)?;
+            let kept = Kept::of(error.into(), fields, lang)?;
             Ok(page(&state, &user, Some(&kept)))
         }
     }
-}
-
-/// Opens a case from the new-case form's body ([`opening_body`]): the API's own handler. A
-/// posted form and a sealed record from the phone's outbox ([`crate::web::outbox`]) both
-/// come through here.
-pub async fn run(
-    state: &AppState,
-    worker: CaseWorker,
-    given: Preconditions,
-    body: RawBody,
-) -> Result<Created, ApiError> {
-    create::open_case(State(state.clone()), worker, given, body).await
 }
 
 /// The form page, fresh or after a refusal (with the refusal's status).

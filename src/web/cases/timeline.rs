@@ -4,10 +4,10 @@
 
 use maud::{Markup, html};
 
+use crate::app::cases::view::{CaseView, TimelineEntry};
 use crate::clock::vietnam_date;
 use crate::domain::case::CaseEvent;
 use crate::domain::ids::UserId;
-use crate::http::cases::case_view::{CaseView, TimelineEntry};
 use crate::projections::registry::Registry;
 use crate::web::cases::case_facts::{fact, yes_no};
 use crate::web::i18n::{Lang, date, tr};

@@ -16,13 +16,14 @@
 //!
 //! The opened form then runs through the very function its page's form runs through
 //! ([`crate::web::cases::commands::run`], the application core's use case, and
-//! [`crate::web::cases::new_case::run`]), with the record's idempotency key, so the scope
+//! [`crate::app::cases::open::open_case`]), with the record's idempotency key, so the scope
 //! check, the rules, the access log and the versions are a normal submission's, and a record sent twice is recorded once. The answer is the
 //! command's own: `201 {"id"?, "version"}`, or its problem.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 
+use crate::app::cases::open;
 use crate::app::input::{Body, Preconditions};
 use crate::domain::ids::CaseId;
 use crate::http::auth::CaseWorker;
@@ -32,7 +33,7 @@ use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::cases::command_forms::CaseForm;
 use crate::web::cases::commands::{self, command_body};
-use crate::web::cases::new_case;
+
 use crate::web::cases::opening::opening_body;
 use crate::web::error::WebError;
 use crate::web::form::FormFields;
@@ -78,7 +79,7 @@ pub async fn submit(
 }
 
 /// The record's form, run as its page runs it: a case page's form through its use case
-/// ([`commands::run`]), the new-case form through the API's handler ([`new_case::run`]).
+/// ([`commands::run`]), the new-case form through its use case ([`open::open_case`]).
 async fn run(
     state: &AppState,
     worker: CaseWorker,
@@ -88,7 +89,11 @@ async fn run(
     match aad.target {
         Target::NewCase => {
             let body = opening_body(fields).map_err(ApiError::Validation)?;
-            new_case::run(state, worker, given(aad, None), Body::of(&body)?).await
+            let (app, given) = (state.app(), given(aad, None));
+            let recorded = open::open_case(&app, &worker, &given, &Body::of(&body)?).await?;
+            let mut created = Created::from(recorded);
+            created.location = recorded.id.map(|id| format!("/api/v1/cases/{id}"));
+            Ok(created)
         }
         Target::Command {
             case,

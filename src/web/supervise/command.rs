@@ -1,5 +1,5 @@
-//! What a supervisor's form does with the API's answer: a JSON body made from the form for
-//! the API's handler, and then post/redirect/get on success, the same form again (the case
+//! What a supervisor's form does with its use case's answer: the command's body made from
+//! the form for the use case, and then post/redirect/get on success, the same form again (the case
 //! as it is now, her input kept) on a refusal a form can answer, an error page otherwise;
 //! [`Posted::send`] does it all for the supervision commands.
 
@@ -7,15 +7,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 use uuid::Uuid;
 
-use axum::extract::State;
-
-use crate::http::auth::{CurrentUser, Supervisor};
-use crate::http::cases::extract::{Ids, Preconditions, RawBody};
-use crate::http::cases::flow::Created;
+use crate::app::actor::{CurrentUser, Supervisor};
+use crate::app::cases::commands as use_case;
+use crate::app::input::Body;
+use crate::domain::ids::CaseId;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
-use crate::web::form::{FormFields, api_body};
+use crate::web::form::FormFields;
 use crate::web::refusal::Refusal;
 use crate::web::session::WebUser;
 use crate::web::supervise::gate::{CaseAtHand, case_at_hand, case_id, supervisor};
@@ -74,31 +73,47 @@ pub struct Posted<'a> {
     pub done: &'static str,
 }
 
+/// The supervisor's commands a [`Posted`] form runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Supervise {
+    Review,
+    Transfer,
+    Reopen,
+}
+
 impl Posted<'_> {
-    /// Sends the form, as `body`, to one of the API's supervision handlers (`review_case`,
-    /// `transfer_case`, `reopen_case`: the same extractors), with `If-Match` and the
+    /// Runs the form, as `body` (the command's body in the API's names), through its use
+    /// case (`review_case`, `transfer_case`, `reopen_case`), with the version and the
     /// idempotency key from its hidden fields; then answers as [`Answer::to`] does, going to
     /// the case's page on success.
-    pub async fn send<Fut>(
+    pub async fn send(
         &self,
         body: Value,
-        handler: impl FnOnce(State<AppState>, Supervisor, Ids<Uuid>, Preconditions, RawBody) -> Fut,
+        command: Supervise,
         words: impl Fn(&str) -> Option<&'static str>,
         again: impl FnOnce(&CurrentUser, &CaseAtHand, &Refusal) -> Response,
-    ) -> Result<Response, WebError>
-    where
-        Fut: Future<Output = Result<Created, ApiError>>,
-    {
+    ) -> Result<Response, WebError> {
+        let lang = self.user.lang;
         let me = supervisor(self.user)?;
-        let id = case_id(self.case).map_err(|error| WebError::api(error, self.user.lang))?;
-        let result = handler(
-            State(self.state.clone()),
+        let id = case_id(self.case).map_err(|error| WebError::api(error, lang))?;
+        let given = preconditions(self.fields).map_err(|error| WebError::app(error, lang))?;
+        let body = Body::of(&body).map_err(|error| WebError::app(error, lang))?;
+        let (app, supervisor, case) = (
+            self.state.app(),
             Supervisor(me.clone()),
-            Ids(id),
-            preconditions(self.fields).map_err(|error| WebError::app(error, self.user.lang))?,
-            api_body(&body, self.user.lang)?,
-        )
-        .await;
+            CaseId::from_uuid(id),
+        );
+        let result = match command {
+            Supervise::Review => {
+                use_case::review_case(&app, &supervisor, case, &given, &body).await
+            }
+            Supervise::Transfer => {
+                use_case::transfer_case(&app, &supervisor, case, &given, &body).await
+            }
+            Supervise::Reopen => {
+                use_case::reopen_case(&app, &supervisor, case, &given, &body).await
+            }
+        };
         let answer = Answer {
             state: self.state,
             user: self.user,
@@ -106,8 +121,11 @@ impl Posted<'_> {
             id,
         };
         let done = crate::web::cases::case_page::saved_path(id, self.done);
-        answer.to(result, done, words, |case, refusal| {
-            again(&me, case, refusal)
-        })
+        answer.to(
+            result.map_err(ApiError::from),
+            done,
+            words,
+            |case, refusal| again(&me, case, refusal),
+        )
     }
 }

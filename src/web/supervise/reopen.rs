@@ -7,7 +7,6 @@ use maud::html;
 use serde_json::json;
 
 use crate::domain::case::CaseStatus;
-use crate::http::cases::supervision::reopen_case;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
@@ -16,6 +15,7 @@ use crate::web::page::csrf_field;
 use crate::web::refusal::{Refusal, field_error, status_of};
 use crate::web::session::WebUser;
 use crate::web::supervise::command::Posted;
+use crate::web::supervise::command::Supervise;
 use crate::web::supervise::gate::{CaseAtHand, page_case};
 use crate::web::supervise::parts::{case_head, respond};
 use crate::web::supervise::refusal::banner;
@@ -44,7 +44,7 @@ pub async fn submit(
         done: crate::web::cases::case_page::REOPENED,
     };
     posted
-        .send(body, reopen_case, words, |_, case, refusal| {
+        .send(body, Supervise::Reopen, words, |_, case, refusal| {
             form(&state, &user, case, &fields, Some(refusal))
         })
         .await

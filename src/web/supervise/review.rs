@@ -7,16 +7,17 @@
 
 use axum::extract::{Path, State};
 
-use crate::http::cases::case_view::CaseView;
+use crate::app::actor::CaseWorker;
+use crate::app::cases::read::read_case;
+use crate::app::cases::view::CaseView;
+use crate::domain::ids::CaseId;
 use crate::http::cases::extract::ClientAddr;
-use crate::http::cases::view::read_case;
 use crate::web::supervise::review_facts;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde_json::json;
 
 use crate::domain::vocab::{ReviewDecision, Vocabulary};
-use crate::http::cases::supervision::review_case;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
@@ -25,6 +26,7 @@ use crate::web::page::csrf_field;
 use crate::web::refusal::{Refusal, field_error, status_of};
 use crate::web::session::WebUser;
 use crate::web::supervise::command::Posted;
+use crate::web::supervise::command::Supervise;
 use crate::web::supervise::gate::{CaseAtHand, page_case};
 use crate::web::supervise::parts::{case_head, case_link, respond};
 use crate::web::supervise::refusal::banner;
@@ -39,9 +41,10 @@ pub async fn page(
     ClientAddr(from): ClientAddr,
 ) -> Result<Response, WebError> {
     let (me, case) = page_case(&state, &user, &id)?;
-    let view = read_case(&state, &me, case.id, from)
+    let reader = CaseWorker(me.clone());
+    let view = read_case(&state.app(), &reader, CaseId::from_uuid(case.id), from)
         .await
-        .map_err(|error| WebError::api(error, user.lang))?;
+        .map_err(|error| WebError::app(error, user.lang))?;
     Ok(form(
         &state,
         &user,
@@ -70,7 +73,7 @@ pub async fn submit(
         done: crate::web::cases::case_page::REVIEWED,
     };
     posted
-        .send(body, review_case, words, |_, case, refusal| {
+        .send(body, Supervise::Review, words, |_, case, refusal| {
             form(&state, &user, case, &fields, Some(refusal), None)
         })
         .await

@@ -3,15 +3,15 @@
 //! ones marked), the notes and risk assessments recorded, and a warning when she is about
 //! to close a high-risk case opened only days ago.
 //!
-//! Read through the API's own read path ([`crate::http::cases::view::read_case`]), so this
+//! Read through the API's own read path ([`crate::app::cases::read::read_case`]), so this
 //! read is in the case's access log like any other.
 
 use maud::{Markup, html};
 use time::Date;
 
+use crate::app::cases::view::CaseView;
 use crate::domain::case::{CaseEvent, CaseStatus};
 use crate::domain::vocab::RiskLevel;
-use crate::http::cases::case_view::CaseView;
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::supervise::parts::risk_badge;
 

@@ -10,7 +10,6 @@ use serde_json::json;
 
 use crate::app::scope::may_access_address;
 use crate::http::auth::CurrentUser;
-use crate::http::cases::supervision::transfer_case;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
@@ -19,6 +18,7 @@ use crate::web::page::csrf_field;
 use crate::web::refusal::{Refusal, field_error, status_of};
 use crate::web::session::WebUser;
 use crate::web::supervise::command::Posted;
+use crate::web::supervise::command::Supervise;
 use crate::web::supervise::gate::{CaseAtHand, page_case};
 use crate::web::supervise::parts::{address_names, case_head, respond};
 use crate::web::supervise::refusal::banner;
@@ -60,7 +60,7 @@ pub async fn submit(
         done: crate::web::cases::case_page::TRANSFERRED,
     };
     posted
-        .send(body, transfer_case, words, |me, case, refusal| {
+        .send(body, Supervise::Transfer, words, |me, case, refusal| {
             form(&state, &user, me, case, &fields, Some(refusal))
         })
         .await

@@ -1,4 +1,4 @@
-//! The body of `POST /cases` as sent ([`OpenCaseBody`], `deny_unknown_fields`: a stray,
+//! The body of opening a case (`POST /cases`, the new-case form) as sent ([`OpenCaseBody`], `deny_unknown_fields`: a stray,
 //! misspelt or mistyped field is 400), and its parsing into the domain's
 //! [`OpenCase`](crate::domain::case::OpenCase): every code checked against its vocabulary
 //! and every date and number against its range, all at once (422 naming each field). The
@@ -9,13 +9,12 @@ use serde::Deserialize;
 use time::Date;
 use utoipa::ToSchema;
 
-use crate::app::validate::Checks;
+use crate::app::error::AppError;
+use crate::app::validate::{Checks, FieldBounds};
 use crate::domain::bounds::Accepts;
 use crate::domain::bounds::{self, FieldCode};
 use crate::domain::case::{Consent, Informant, Survivor};
 use crate::domain::vocab::{Ethnicity, Perpetrator, ReferredBy, RiskLevel, Sex, ViolenceType};
-use crate::http::error::ApiError;
-use crate::http::openapi_bounds::FieldBounds;
 
 /// A new case. Codes are those of `GET /vocabularies`.
 #[derive(Deserialize, ToSchema)]
@@ -116,7 +115,7 @@ opaque_debug!(ParsedOpening);
 
 impl OpenCaseBody {
     /// Checks every field; 422 naming each one out of its vocabulary or range.
-    pub fn parse(self, today: Date) -> Result<ParsedOpening, ApiError> {
+    pub fn parse(self, today: Date) -> Result<ParsedOpening, AppError> {
         let mut checks = Checks::default();
         let trusted_address = match self.trusted_address.as_deref() {
             None => Some(None),
@@ -202,7 +201,7 @@ impl OpenCaseBody {
             narrative,
         )
         else {
-            return Err(checks.into_error().into());
+            return Err(checks.into_error());
         };
         checks.finish()?;
         Ok(ParsedOpening {

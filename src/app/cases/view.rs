@@ -9,6 +9,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::app::error::AppError;
 use crate::domain::calendar::IsoDate;
 use crate::domain::case::{
     CaseEvent, CaseOpenedFacts, CaseOpenedPii, CaseState, CaseStatus, Consent,
@@ -18,8 +19,6 @@ use crate::domain::vocab::{
     AgeBand, Ethnicity, FollowUpMethod, FollowUpOutcome, GbvimsType, Perpetrator, ReferralOutcome,
     ReferralTarget, ReferredBy, RiskLevel, Sex, ViolenceType,
 };
-use crate::http::cases::flow::internal;
-use crate::http::error::ApiError;
 use crate::store::log::RecordedEvent;
 
 /// Facts that stay inside the server.
@@ -147,13 +146,13 @@ opaque_debug!(
 
 impl CaseView {
     /// The view of case `id` from its events, in order. The case must not be erased.
-    pub fn build(id: Uuid, recorded: &[RecordedEvent]) -> Result<Self, ApiError> {
+    pub fn build(id: Uuid, recorded: &[RecordedEvent]) -> Result<Self, AppError> {
         let mut state = CaseState::default();
         let mut opened: Option<(CaseOpenedFacts, CaseOpenedPii)> = None;
         let mut referrals: Vec<ReferralView> = Vec::new();
         let mut timeline = Vec::with_capacity(recorded.len());
         for record in recorded {
-            let event: CaseEvent = record.decode().map_err(internal)?;
+            let event: CaseEvent = record.decode().map_err(AppError::internal)?;
             state.apply(&event);
             timeline.push(TimelineEntry {
                 version: record.stream_version,
@@ -193,10 +192,10 @@ impl CaseView {
         let (Some((facts, pii)), Some(status), Some(address)) =
             (opened, state.status, state.trusted_address)
         else {
-            return Err(internal("a case view needs a readable opening"));
+            return Err(AppError::internal("a case view needs a readable opening"));
         };
         let informant = match &pii.informant {
-            Some(informant) => Some(serde_json::to_value(informant).map_err(internal)?),
+            Some(informant) => Some(serde_json::to_value(informant).map_err(AppError::internal)?),
             None => None,
         };
         Ok(Self {
@@ -253,11 +252,13 @@ fn follow_ups(state: &CaseState) -> Vec<FollowUpView> {
 }
 
 /// An event's facts and personal fields as one JSON object, without the secret facts.
-fn data_of(event: &CaseEvent) -> Result<Value, ApiError> {
-    let encoded = event.encode().map_err(internal)?;
-    let mut data: Map<String, Value> = serde_json::from_slice(&encoded.facts).map_err(internal)?;
+fn data_of(event: &CaseEvent) -> Result<Value, AppError> {
+    let encoded = event.encode().map_err(AppError::internal)?;
+    let mut data: Map<String, Value> =
+        serde_json::from_slice(&encoded.facts).map_err(AppError::internal)?;
     if let Some(pii) = &encoded.pii {
-        let personal: Map<String, Value> = serde_json::from_slice(pii).map_err(internal)?;
+        let personal: Map<String, Value> =
+            serde_json::from_slice(pii).map_err(AppError::internal)?;
         data.extend(personal);
     }
     for secret in SECRET_FACTS {

@@ -11,7 +11,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "outbox.sealed",
-        "Chưa có mạng: bản ghi đã được khoá lại trên điện thoại và sẽ tự gửi khi có mạng.",
+        "Chưa có mạng: bản ghi đã được khóa lại trên điện thoại và sẽ tự gửi khi có mạng.",
         "No network: the record is locked on this phone and will be sent when the network is back.",
     ),
     msg(
@@ -21,12 +21,12 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg(
         "outbox.delete",
-        "Xoá những gì đang chờ trên điện thoại này",
+        "Xóa những gì đang chờ trên điện thoại này",
         "Delete what is waiting on this phone",
     ),
     msg(
         "outbox.confirm_delete",
-        "Xoá hẳn? Những bản ghi này chưa được gửi và sẽ mất.",
+        "Xóa hẳn? Những bản ghi này chưa được gửi và sẽ mất.",
         "Delete for good? These records were not sent and will be lost.",
     ),
 ];

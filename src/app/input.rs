@@ -6,6 +6,7 @@
 //!   API hands over what the client sent; the web app the same JSON made from its form.
 //! - [`Preconditions`]: the expected version and the idempotency key, with the one limit
 //!   on a key ([`idempotency_key`], [`MAX_KEY_LEN`]) both adapters apply.
+//! - [`path_id`]: an id from a path (one that does not parse is not found).
 //! - [`without_values`]: serde's messages with the values they quote removed.
 
 use std::borrow::Cow;
@@ -79,6 +80,12 @@ pub struct Preconditions {
     pub if_match: Option<u64>,
     /// The client's idempotency key, within [`MAX_KEY_LEN`].
     pub idempotency_key: Option<String>,
+}
+
+/// An id from a path: one that is not a UUID names nothing, so it is not found (never a
+/// 400 that would tell a well-formed id from another), in both adapters.
+pub fn path_id(raw: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
 
 /// An idempotency key as sent: 1 to [`MAX_KEY_LEN`] characters, else malformed (400), by
@@ -157,7 +164,25 @@ fn without_unknown_field(message: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::without_values;
+    use super::{AppError, MAX_KEY_LEN, idempotency_key, path_id, without_values};
+
+    #[test]
+    fn one_key_limit_refuses_an_empty_or_over_long_key_as_malformed() {
+        assert_eq!(idempotency_key("k").unwrap(), "k");
+        let longest = "k".repeat(MAX_KEY_LEN);
+        assert_eq!(idempotency_key(&longest).unwrap(), longest);
+        for bad in [String::new(), "k".repeat(MAX_KEY_LEN + 1)] {
+            assert!(matches!(idempotency_key(&bad), Err(AppError::Malformed(_))));
+        }
+    }
+
+    #[test]
+    fn an_id_that_does_not_parse_is_not_found() {
+        assert!(path_id("00000000-0000-0000-0000-000000000009").is_ok());
+        for bad in ["", "9", "../x", "00000000-0000-0000-0000-00000000000g"] {
+            assert!(matches!(path_id(bad), Err(AppError::NotFound)), "{bad}");
+        }
+    }
 
     #[test]
     fn quoted_values_are_dropped_and_field_names_kept() {

@@ -37,7 +37,6 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::http::auth::CaseWorker;
-use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::session::WebUser;
@@ -76,7 +75,7 @@ pub fn case_worker(user: &WebUser) -> Result<CaseWorker, WebError> {
 
 /// An id from the path; anything that is not one names no case (the 404 page).
 pub fn path_id(raw: &str, user: &WebUser) -> Result<Uuid, WebError> {
-    Uuid::parse_str(raw).map_err(|_| WebError::api(ApiError::NotFound, user.lang))
+    crate::app::input::path_id(raw).map_err(|error| WebError::app(error, user.lang))
 }
 
 /// A day as the API and `<input type="date">` write it: `YYYY-MM-DD`.

@@ -26,7 +26,7 @@ pub fn supervisor(user: &WebUser) -> Result<CurrentUser, WebError> {
 
 /// A case id from the path; anything else names no case (404).
 pub fn case_id(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(|_| ApiError::NotFound)
+    crate::app::input::path_id(text).map_err(ApiError::from)
 }
 
 /// What a supervisor's page shows of a case: no personal data.

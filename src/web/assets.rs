@@ -104,6 +104,12 @@ async fn service_worker() -> Response {
         HeaderValue::from_static("text/javascript; charset=utf-8"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // A worker runs under its own script's policy: it may fetch this site's shell, nothing
+    // else (the server's default, `default-src 'none'`, would stop it caching anything).
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; connect-src 'self'"),
+    );
     response
 }
 

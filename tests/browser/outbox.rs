@@ -101,12 +101,14 @@ async fn a_note_captured_offline_leaves_nothing_readable_and_is_recorded_once_on
     let browser = Browser::launch(&app).await;
     browser.sign_in("tnv.a1", PASSWORD).await;
     browser.open(&format!("/cases/{case}")).await;
-    browser
-        .wait_for_js(
-            "the service worker to control the page",
-            "return navigator.serviceWorker.ready.then(() => true)",
+    let registered = browser
+        .js(
+            "return navigator.serviceWorker.register('/sw.js')
+               .then(() => navigator.serviceWorker.ready).then(() => 'ready', (e) => String(e));",
+            vec![],
         )
         .await;
+    assert_eq!(registered, json!("ready"));
     unfold(&browser, "#note").await;
     browser
         .fill("#note-form [name='text']", &format!("Gọi lại {CANARY}"))

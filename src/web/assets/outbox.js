@@ -167,8 +167,9 @@
   function status(button, note) {
     if (!user) { return Promise.resolve(); }
     return mine().then(function (records) {
-      document.querySelectorAll(".outbox-status").forEach(function (el) {
-        if (el.id !== "outbox-top") { el.remove(); }
+      // The note beside a button stays until another button is tapped or nothing waits.
+      document.querySelectorAll(".outbox-near").forEach(function (el) {
+        if (button || !records.length) { el.remove(); }
       });
       var top = document.getElementById("outbox-top");
       if (!records.length) { if (top) { top.remove(); } return; }
@@ -252,6 +253,9 @@
       return status(null);
     });
   }
+  // The key is fetched while the page is online, so a form sent offline can be sealed
+  // (the service worker keeps a copy for pages loaded from its cache).
+  if (user && subtle) { key().catch(function () {}); }
   window.addEventListener("online", send);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", function (event) {

@@ -114,6 +114,12 @@ async fn a_note_captured_offline_leaves_nothing_readable_and_is_recorded_once_on
         .fill("#note-form [name='text']", &format!("Gọi lại {CANARY}"))
         .await;
 
+    browser
+        .wait_for_js(
+            "the outbox's key, fetched while online",
+            "document.body.hasAttribute('data-outbox-ready')",
+        )
+        .await;
     browser.offline(true).await;
     browser.click("#note-form [type=submit]").await;
     browser

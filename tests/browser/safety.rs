@@ -98,6 +98,12 @@ async fn a_new_case_sent_while_offline_is_sealed_cleared_and_recorded_once_onlin
     browser.open("/cases/new").await;
     fill_new_case(&browser, "Mất mạng giữa chừng.").await;
 
+    browser
+        .wait_for_js(
+            "the outbox's key, fetched while online",
+            "document.body.hasAttribute('data-outbox-ready')",
+        )
+        .await;
     browser.offline(true).await;
     browser.click("#new-case-form [type=submit]").await;
     browser

@@ -255,7 +255,9 @@
   }
   // The key is fetched while the page is online, so a form sent offline can be sealed
   // (the service worker keeps a copy for pages loaded from its cache).
-  if (user && subtle) { key().catch(function () {}); }
+  if (user && subtle) {
+    key().then(function () { body.setAttribute("data-outbox-ready", ""); }).catch(function () {});
+  }
   window.addEventListener("online", send);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", function (event) {

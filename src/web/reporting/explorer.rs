@@ -319,8 +319,10 @@ fn caption(state: &AppState, lang: Lang, table: &StatsTable) -> String {
 fn period_label(lang: Lang, table: &StatsTable) -> String {
     if table.period.contains("-Q") {
         labels::quarter(lang, &table.period)
-    } else {
+    } else if table.period.contains('-') {
         labels::month(lang, &table.period)
+    } else {
+        labels::year(lang, &table.period)
     }
 }
 

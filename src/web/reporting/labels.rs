@@ -136,6 +136,11 @@ pub fn month(lang: Lang, label: &str) -> String {
     }
 }
 
+/// A whole year, `2026`, as `Năm 2026` or `Year 2026` (a bare number reads as a count).
+pub fn year(lang: Lang, label: &str) -> String {
+    format!("{} {label}", tr(lang, "value.year"))
+}
+
 /// `2026-Q1` as `Quý 1/2026` or `2026 Q1`.
 pub fn quarter(lang: Lang, label: &str) -> String {
     match (lang, label.split_once("-Q")) {
@@ -217,6 +222,8 @@ mod tests {
             value(Lang::Vi, &registry, Dimension::Quarter, &text("2026-Q2")),
             "Quý 2/2026"
         );
+        assert_eq!(year(Lang::Vi, "2026"), "Năm 2026");
+        assert_eq!(year(Lang::En, "2026"), "Year 2026");
         assert_eq!(
             value(Lang::En, &registry, Dimension::Quarter, &text("2026-Q2")),
             "2026 Q2"

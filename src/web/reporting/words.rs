@@ -102,6 +102,7 @@ pub const MESSAGES: &[Message] = &[
     msg("value.on_time", "Đúng hạn", "On time"),
     msg("value.late", "Trễ hạn", "Late"),
     msg("value.quarter", "Quý", "Quarter"),
+    msg("value.year", "Năm", "Year"),
     msg("value.address", "Địa chỉ", "Address"),
     // The explorer.
     msg("stats.title", "Thống kê", "Statistics"),

@@ -44,7 +44,7 @@ fn two_servers_on_one_database_take_commands_and_each_shows_what_the_other_wrote
         )
     };
     let a = serve("a");
-    fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
+    site::add_admin_seen_by(&fx, &a, &key, &plan.admin.username, &plan.admin.password);
     site::set_up(&fx, &key, &a, &plan);
     let b = serve("b");
     let servers = [&a, &b];
@@ -159,7 +159,7 @@ fn an_erasure_through_one_server_drops_the_key_from_the_others_memory_without_it
         )
     };
     let a = serve("a");
-    fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
+    site::add_admin_seen_by(&fx, &a, &key, &plan.admin.username, &plan.admin.password);
     site::set_up(&fx, &key, &a, &plan);
     let b = serve("b");
     let on_a = site::sign_in(&a, &plan.volunteer);

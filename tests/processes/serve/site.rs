@@ -126,6 +126,29 @@ pub fn add_user_seen_by(
     }
 }
 
+/// [`Fixture::add_admin`](super::Fixture::add_admin) beside a running `server`, and on
+/// PostgreSQL until `server` has applied it, as [`add_user_seen_by`] waits (signing in before
+/// then is refused as an unknown account: deploy/POSTGRES.md).
+pub fn add_admin_seen_by(
+    fx: &super::Fixture,
+    server: &Server,
+    key: &str,
+    username: &str,
+    password: &str,
+) {
+    let before = applied(server);
+    fx.add_admin(key, username, password);
+    if fx.is_postgres() {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while applied(server) <= before {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not apply the new admin within 60 s"
+            );
+        }
+    }
+}
+
 /// The last position `server`'s projections have applied.
 fn applied(server: &Server) -> u64 {
     server.gauge("tincay_projections_applied_position")

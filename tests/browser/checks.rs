@@ -224,18 +224,30 @@ impl Browser {
     /// that load: a first visit has no service worker yet.
     pub async fn first_load_weight(&self) -> PageWeight {
         let url = self.current_url().await;
+        let origin = self.url_of("/");
         self.cdp("Network.enable", json!({})).await;
+        // A first visit has no service worker, no Cache API entries and nothing in the HTTP
+        // or memory cache: remove the first two (not IndexedDB: the outbox stays) and load
+        // with the cache off.
+        let storage = json!({
+            "origin": origin.trim_end_matches('/'),
+            "storageTypes": "service_workers,cache_storage",
+        });
+        self.cdp("Storage.clearDataForOrigin", storage).await;
         self.cdp("Network.setBypassServiceWorker", json!({"bypass": true}))
             .await;
         self.cdp("Network.clearBrowserCache", json!({})).await;
+        self.cdp("Network.setCacheDisabled", json!({"cacheDisabled": true}))
+            .await;
         ok(
             self.client().goto(url.as_str()).await,
             format!("reload {url}"),
         );
         let weight = self.page_weight().await;
+        self.cdp("Network.setCacheDisabled", json!({"cacheDisabled": false}))
+            .await;
         self.cdp("Network.setBypassServiceWorker", json!({"bypass": false}))
             .await;
-        let origin = self.url_of("/");
         for (name, _) in &weight.requests {
             assert!(
                 name.starts_with(&origin),

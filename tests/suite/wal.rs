@@ -115,6 +115,17 @@ fn a_store_behind_its_log() -> (tempfile::TempDir, PathBuf, Vec<u8>) {
     let copy = tempfile::tempdir().unwrap();
     copy_dir(dir.path(), copy.path());
     let (store, log) = open_at(dir.path(), master());
+    append_two_groups(&log);
+    let segment = segments(dir.path()).pop().unwrap();
+    let frames = std::fs::read(&segment).unwrap();
+    log.close();
+    drop((log, store));
+    let name = copy.path().join(WAL_DIR).join(segment.file_name().unwrap());
+    (copy, name, frames)
+}
+
+/// Two groups: the note "a", then "b" and "c" in one append (positions 1, then 2 and 3).
+fn append_two_groups(log: &EventLog) {
     log.append_blocking(request(CASE, ExpectedVersion::Any, vec![note("a")]))
         .unwrap();
     log.append_blocking(request(
@@ -123,12 +134,15 @@ fn a_store_behind_its_log() -> (tempfile::TempDir, PathBuf, Vec<u8>) {
         vec![note("b"), note("c")],
     ))
     .unwrap();
-    let segment = segments(dir.path()).pop().unwrap();
-    let frames = std::fs::read(&segment).unwrap();
-    log.close();
-    drop((log, store));
-    let name = copy.path().join(WAL_DIR).join(segment.file_name().unwrap());
-    (copy, name, frames)
+}
+
+/// The notes' texts of the test's case, in order.
+fn texts_of(log: &EventLog) -> Vec<String> {
+    log.read_stream(&stream(CASE))
+        .unwrap()
+        .iter()
+        .map(|e| pii_json(e).unwrap()["text"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -155,13 +169,7 @@ fn groups_only_in_the_log_are_written_into_sled_as_the_store_opens() {
     std::fs::write(&segment, &frames).unwrap();
     let (store, log) = open_at(copy.path(), master());
     assert_eq!(store.replayed_at_open(), 2, "both groups came from the log");
-    let texts: Vec<String> = log
-        .read_stream(&stream(CASE))
-        .unwrap()
-        .iter()
-        .map(|e| pii_json(e).unwrap()["text"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(texts, ["a", "b", "c"]);
+    assert_eq!(texts_of(&log), ["a", "b", "c"]);
     verify(store.as_ref(), master(), &|_| Ok(())).unwrap();
     log.close();
     drop((log, store));
@@ -177,14 +185,7 @@ fn a_group_sled_holds_only_part_of_is_completed_from_the_log_as_the_store_opens(
     // crash can leave sled with the start of a group (here its stream index and head, and its
     // first record, but not its last) while the log holds the whole group.
     let TestLog { dir, store, log } = TestLog::new();
-    log.append_blocking(request(CASE, ExpectedVersion::Any, vec![note("a")]))
-        .unwrap();
-    log.append_blocking(request(
-        CASE,
-        ExpectedVersion::Any,
-        vec![note("b"), note("c")],
-    ))
-    .unwrap();
+    append_two_groups(&log);
     let segment = segments(dir.path()).pop().unwrap();
     let frames = std::fs::read(&segment).unwrap();
     store.tamper_remove(3).unwrap();
@@ -198,13 +199,7 @@ fn a_group_sled_holds_only_part_of_is_completed_from_the_log_as_the_store_opens(
         1,
         "the cut group came from the log, whole"
     );
-    let texts: Vec<String> = log
-        .read_stream(&stream(CASE))
-        .unwrap()
-        .iter()
-        .map(|e| pii_json(e).unwrap()["text"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(texts, ["a", "b", "c"]);
+    assert_eq!(texts_of(&log), ["a", "b", "c"]);
     assert_eq!(store.stream_version(&stream(CASE)).unwrap(), 3);
     verify(store.as_ref(), master(), &|_| Ok(())).unwrap();
     // The next append continues it.

@@ -115,15 +115,7 @@ pub fn add_user_seen_by(
 ) {
     let before = applied(server);
     fx.add_user(key, username, password, role);
-    if fx.is_postgres() {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while applied(server) <= before {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the server did not apply the new account within 60 s"
-            );
-        }
-    }
+    wait_until_applied_past(fx, server, before);
 }
 
 /// [`Fixture::add_admin`](super::Fixture::add_admin) beside a running `server`, and on
@@ -138,14 +130,22 @@ pub fn add_admin_seen_by(
 ) {
     let before = applied(server);
     fx.add_admin(key, username, password);
-    if fx.is_postgres() {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while applied(server) <= before {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the server did not apply the new admin within 60 s"
-            );
-        }
+    wait_until_applied_past(fx, server, before);
+}
+
+/// On PostgreSQL, where `user add` appends to the database beside the running server, wait
+/// until `server` has applied past `before` (its projections' applied position, from
+/// `/metrics`); on sled `user add` went through the server itself, which answered once it had.
+fn wait_until_applied_past(fx: &super::Fixture, server: &Server, before: u64) {
+    if !fx.is_postgres() {
+        return;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while applied(server) <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not apply the new account within 60 s"
+        );
     }
 }
 

@@ -21,7 +21,8 @@ use tincay::store::sled_store::{SledOptions, SledStore};
 use tincay::store::verify::verify;
 
 use crate::support::{
-    TestLog, event, facts_json, fingerprint, master, note, now, open_at, pii_json, request, stream,
+    TestLog, event, facts_json, fingerprint, master, note, now, open_at, pii_json, raw_sled,
+    request, stream,
 };
 
 /// Test events are not domain events: check the chain, not the types.
@@ -444,7 +445,7 @@ fn a_restore_of_many_interleaved_appends_reads_back_every_event() {
 
 /// Rewrite a closed directory's `meta` tree as an older (or newer) tincay would have left it.
 fn set_format(dir: &Path, format: u32, keep_log_id: bool) {
-    let db = sled::open(dir).unwrap();
+    let db = raw_sled(dir);
     let meta = db.open_tree("meta").unwrap();
     meta.insert("format", &format.to_be_bytes()).unwrap();
     if !keep_log_id {

@@ -297,6 +297,78 @@ fn appends_go_on_while_the_key_table_is_vacuumed_after_an_erasure() {
     );
 }
 
+/// A transaction that took its snapshot before an erasure (a long report, a `pg_dump`) and
+/// never touches the key table does not stop `VACUUM FULL`, but makes it copy the erased
+/// key's old row version into the new file, because that snapshot may still see it. The
+/// vacuum must not count such a run: it stays pending, runs again once the snapshot is
+/// gone, and only then is the key out of the table's file.
+#[test]
+fn an_old_snapshot_keeps_the_vacuum_pending_until_the_erased_key_is_really_gone() {
+    let (name, url) = fresh_database();
+    let (store, log) = open(&url);
+    let erased = "case-0c000000-0000-4000-8000-000000000003";
+    log.append_blocking(request(
+        erased,
+        ExpectedVersion::NoStream,
+        vec![note("first")],
+    ))
+    .unwrap();
+    let KeyState::Wrapped(wrapped) = store.key(&KeyId::stream(&stream(erased))).unwrap() else {
+        panic!("no wrapped key");
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let report = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM tincay_records",
+            )
+            .await
+            .unwrap();
+        client
+    });
+    let mut erase = request(
+        erased,
+        ExpectedVersion::Any,
+        vec![event("case_erased", json!({}), None)],
+    );
+    erase.erase = true;
+    let server = PgServer::shared();
+    let before = server.psql(&name, "SELECT pg_relation_filenode('tincay_keys')");
+    log.append_blocking(erase).unwrap();
+    let file_holds_key = || {
+        server.psql(&name, "CHECKPOINT");
+        let file = server.psql(&name, "SELECT pg_relation_filepath('tincay_keys')");
+        contains(&std::fs::read(server.data().join(file)).unwrap(), &wrapped)
+    };
+    // The vacuum has run at least once (the key table's file was replaced) and kept the row.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while server.psql(&name, "SELECT pg_relation_filenode('tincay_keys')") == before {
+        assert!(std::time::Instant::now() < deadline, "the vacuum never ran");
+        std::thread::yield_now();
+    }
+    assert!(
+        file_holds_key(),
+        "the old snapshot still sees the erased key's row: VACUUM FULL had to keep it"
+    );
+    assert!(
+        store.vacuum_pending(),
+        "a vacuum that kept the erased key's row version counted as done"
+    );
+    runtime.block_on(report.batch_execute("COMMIT")).unwrap();
+    store.wait_for_vacuum().unwrap();
+    assert!(
+        !file_holds_key(),
+        "the erased key's old row version is still in the key table's file"
+    );
+}
+
 /// Server B has a case's key in memory; an erasure on server A makes B forget it as soon as
 /// B hears of it, without B appending: B then reads the case's earlier events without their
 /// personal data.

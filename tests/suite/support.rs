@@ -79,6 +79,25 @@ pub fn open_with(dir: &Path, key: MasterKey, options: LogOptions) -> (Arc<SledSt
     (store, log)
 }
 
+/// The directory's sled database opened raw, to rewrite it as another tincay would have left
+/// it. Waits while the directory still reads as held: sled's I/O threads let go of a store
+/// closed a moment ago only after their last write (as `SledStore::open` waits, in
+/// `open_when_released`); a raw `sled::open` right after a close failed CI once on that.
+pub fn raw_sled(dir: &Path) -> sled::Db {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match sled::open(dir) {
+            Err(sled::Error::Io(e))
+                if e.to_string().starts_with("could not acquire lock")
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::yield_now();
+            }
+            opened => return opened.unwrap(),
+        }
+    }
+}
+
 pub fn stream(raw: &str) -> StreamId {
     StreamId::parse(raw).unwrap()
 }

@@ -228,7 +228,7 @@ fn a_directory_of_format_3_is_refused_until_migrated_and_then_opens_with_its_eve
     drop((log, store));
     // Format 3, as the previous tincay wrote it: no write-ahead log.
     std::fs::remove_dir_all(dir.path().join(WAL_DIR)).unwrap();
-    let db = sled::open(dir.path()).unwrap();
+    let db = raw_sled(dir.path());
     db.open_tree("meta")
         .unwrap()
         .insert("format", &3u32.to_be_bytes())

@@ -66,7 +66,13 @@ impl Browser {
                 self.client().set_window_size(window, HEIGHT).await,
                 format!("resize the window to {window} px"),
             );
-            let inner = self.inner_width().await;
+            // The window manager applies a resize a moment after it is asked for (under load
+            // the first read still saw the old width): read until it shows, for a while.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+            let mut inner = self.inner_width().await;
+            while inner != u64::from(width) && std::time::Instant::now() < deadline {
+                inner = self.inner_width().await;
+            }
             if inner == u64::from(width) {
                 return;
             }

@@ -15,11 +15,13 @@
 //! - [`scope`]: whose cases and addresses a user may reach (out of scope is not found).
 //! - [`validate`]: [`Checks`](validate::Checks), the field checks every body's parsing uses.
 //! - [`cases`]: the case use cases.
+//! - [`registry`]: the registry use cases (areas, trusted addresses).
 
 pub mod actor;
 pub mod cases;
 pub mod context;
 pub mod error;
 pub mod input;
+pub mod registry;
 pub mod scope;
 pub mod validate;

@@ -30,6 +30,19 @@ impl Checks {
             .ok()
     }
 
+    /// Like [`Checks::check`] for an optional field: `None` stays `None`.
+    pub fn check_optional<T>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, Refused>,
+    ) -> Option<Option<T>> {
+        match value {
+            None => Some(None),
+            Some(raw) => self.check(field, parse(raw)).map(Some),
+        }
+    }
+
     /// A code of a closed list: `parse` is the list's own.
     pub fn code<T>(&mut self, field: &str, code: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
         let parsed = parse(code);

@@ -16,6 +16,12 @@ use crate::domain::catalogue::string_schema;
 
 const DAY: &[BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
 
+/// A day as `YYYY-MM-DD`: the one way a day is written for a machine (events, the API's
+/// answers, a form's `date` input, a CSV).
+pub fn iso_day(date: Date) -> String {
+    date.format(DAY).unwrap_or_default()
+}
+
 /// Serde and JSON Schema adapter for `time::Date` as `YYYY-MM-DD`: a field written
 /// `#[serde(with = "IsoDate")]` uses [`IsoDate::serialize`] and [`IsoDate::deserialize`], and
 /// schemars reads the same attribute as "this field's schema is `IsoDate`'s".

@@ -20,7 +20,7 @@ use crate::support::*;
 use crate::web_kit::WebSession;
 
 /// The user as the adapters hand her to the core: authenticated, from the registry.
-fn actor(app: &TestApp, id: UserId) -> CurrentUser {
+pub fn actor(app: &TestApp, id: UserId) -> CurrentUser {
     let user = app.state.projections.registry.user(&id).unwrap();
     CurrentUser {
         id,
@@ -42,7 +42,7 @@ fn support() -> Body {
     body(json!({"type": "counselling", "provided_on": "2026-11-19"}))
 }
 
-fn keyed(key: &str) -> Preconditions {
+pub fn keyed(key: &str) -> Preconditions {
     Preconditions {
         if_match: None,
         idempotency_key: Some(key.to_owned()),

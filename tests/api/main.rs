@@ -15,6 +15,7 @@ mod support;
 mod access_log;
 mod accounts;
 mod app_core;
+mod app_registry;
 mod compression;
 mod four_eyes;
 mod half_done;

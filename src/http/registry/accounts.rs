@@ -15,6 +15,12 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::access_log::{self, AccountEntry};
+use crate::app::error::AppError;
+use crate::app::registry::parse;
+use crate::app::registry::write::{
+    ATTEMPTS, WriteError, already_written, append_once, catch_up, rejected,
+};
+use crate::app::validate::Checks as Fields;
 use crate::auth::{password, strength};
 use crate::domain::bounds::{self, Accepts, FieldCode, Refused};
 use crate::domain::ids::{AreaCode, UserId};
@@ -25,10 +31,6 @@ use crate::domain::vocab::{AccountAction, Role};
 use crate::http::cases::flow::fields_fingerprint;
 use crate::http::error::{ApiError, FieldError};
 use crate::http::openapi_bounds::FieldBounds;
-use crate::http::registry::parse::{self, Fields};
-use crate::http::registry::write::{
-    ATTEMPTS, WriteError, already_written, append_once, catch_up, rejected,
-};
 use crate::http::state::AppState;
 use crate::projections::registry::User;
 use crate::store::log::{AppendOutcome, ExpectedVersion, Idempotency};
@@ -153,7 +155,7 @@ pub async fn create_user(
     new: NewUser,
     idempotency: Option<Idempotency>,
 ) -> Result<UserId, ApiError> {
-    if let Some(outcome) = already_written(state, idempotency.as_ref()).await? {
+    if let Some(outcome) = already_written(&state.app(), idempotency.as_ref()).await? {
         return created(&outcome);
     }
     let actor = creator.actor();
@@ -195,7 +197,7 @@ pub async fn create_user(
     let password_hash = hash(new.password).await?;
     let _creating = CREATING.lock().await;
     // The same request sent twice at once: the second waited for the first's account.
-    if let Some(outcome) = already_written(state, idempotency.as_ref()).await? {
+    if let Some(outcome) = already_written(&state.app(), idempotency.as_ref()).await? {
         return created(&outcome);
     }
     if registry.user_by_username(&username).is_some() {
@@ -208,17 +210,18 @@ pub async fn create_user(
     let held = creator != Creator::Console && user::needs_approval(facts.role);
     let command = UserCommand::Create { facts, pii, held };
     let events = user::decide(&UserState::default(), command)
-        .map_err(|rejection| rejected(&rejection, "username"))?;
+        .map_err(|rejection| ApiError::from(rejected(&rejection, "username")))?;
     let id = UserId::from_uuid(Uuid::new_v4());
     append_once(
-        state,
+        &state.app(),
         StreamId::user(&id),
         ExpectedVersion::NoStream,
         &events,
         actor,
         idempotency,
     )
-    .await?;
+    .await
+    .map_err(AppError::from)?;
     record(state, actor, AccountAction::Created, id).await?;
     Ok(id)
 }
@@ -270,7 +273,7 @@ pub async fn reset_password(
     idempotency: Option<Idempotency>,
 ) -> Result<(), ApiError> {
     // A retry of a reset already made: the password is the one it set, its sessions ended.
-    if already_written(state, idempotency.as_ref())
+    if already_written(&state.app(), idempotency.as_ref())
         .await?
         .is_some()
     {
@@ -397,11 +400,12 @@ async fn change(
             .user(&id)
             .ok_or(ApiError::NotFound)?;
         let events = user::decide(&state_of(&found), command())
-            .map_err(|rejection| rejected(&rejection, "id"))?;
+            .map_err(|rejection| ApiError::from(rejected(&rejection, "id")))?;
         let stream = StreamId::user(&id);
         let expected = ExpectedVersion::Exact(found.version);
+        let app = state.app();
         let appended = append_once(
-            state,
+            &app,
             stream,
             expected,
             &events,
@@ -410,11 +414,11 @@ async fn change(
         );
         match appended.await {
             Ok(_) => return Ok(()),
-            Err(WriteError::Conflict) => catch_up(state).await?,
-            Err(WriteError::Failed(error)) => return Err(error),
+            Err(WriteError::Conflict) => catch_up(&state.app()).await?,
+            Err(WriteError::Failed(error)) => return Err(error.into()),
         }
     }
-    Err(WriteError::Conflict.into())
+    Err(AppError::from(WriteError::Conflict).into())
 }
 
 fn state_of(user: &User) -> UserState {

@@ -1,7 +1,7 @@
 //! The registry API (admin; `GET /trusted-addresses` for every role, scoped): areas,
 //! trusted addresses and user accounts. Every command goes through the domain's `decide`
-//! and is appended with an expected version; rejections map onto the contract through
-//! [`write::rejected`].
+//! and is appended with an expected version; the areas' and addresses' use cases are the
+//! application core's ([`crate::app::registry`]), these handlers their JSON.
 //!
 //! - [`areas`]: `POST /areas`.
 //! - [`retire`]: `POST /areas/{code}/retire`; [`merge`]: `POST /areas/merge` (communes merge
@@ -11,18 +11,14 @@
 //!   `POST /users/{id}/approve`, `POST /users/{id}/refuse`.
 //! - [`accounts`]: the account code path shared with the control socket; [`import`]: the
 //!   import of a list of units (`tincay areas import`), likewise.
-//! - [`parse`]: request fields into domain values, every field error collected.
-//! - [`write`]: append, wait for the projections, map rejections.
 
 pub mod accounts;
 pub mod addresses;
 pub mod areas;
 pub mod import;
 pub mod merge;
-pub mod parse;
 pub mod retire;
 pub mod users;
-pub mod write;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -1,5 +1,5 @@
 //! `/admin/addresses`: the trusted addresses (name, commune, established, closed) and the
-//! form that establishes one, through the API's `establish`. (The API has no command that
+//! form that establishes one, through the application core's `establish`. (The API has no command that
 //! closes an address, so neither has this page.)
 //!
 //! The form carries an idempotency key (drawn when it is shown, kept after a refusal), so it
@@ -11,15 +11,16 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::app::input::Body;
+use crate::app::registry::addresses::{self as core, NewTrustedAddress};
 use crate::domain::vocab::AreaLevel;
-use crate::http::registry::addresses::{NewTrustedAddress, establish as api_establish};
 use crate::http::state::AppState;
 use crate::projections::registry::TrustedAddress;
 use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, notice, redirect};
 use crate::web::area_picker::AreaPicker;
 use crate::web::error::WebError;
-use crate::web::form::{FormFields, SignedInForm, api_body};
+use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, csrf_field, render};
 use crate::web::refusal::{Refusal, field_error};
@@ -87,16 +88,13 @@ pub async fn establish(
         established_on: input.established_on.clone(),
     };
     let lang = form.user.lang;
-    let sent = api_establish(
-        State(state.clone()),
-        admin,
-        preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?,
-        api_body(&body, lang)?,
-    );
-    match sent.await {
+    let given = preconditions(&form.fields).map_err(|error| WebError::app(error, lang))?;
+    let body = Body::of(&body).map_err(|error| WebError::app(error, lang))?;
+    let sent = core::establish(&state.app(), &admin, &given, &body).await;
+    match sent {
         Ok(_) => Ok(redirect(PATH, Notice::AddressEstablished)),
         Err(error) => {
-            let refusal = refusal_of(error, lang)?;
+            let refusal = refusal_of(error.into(), lang)?;
             Ok(show(
                 &state,
                 &form.user,

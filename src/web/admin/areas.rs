@@ -1,5 +1,5 @@
 //! `/admin/areas`: the areas as a tree (each unit under its parent, with its validity and
-//! successor), the form that defines one (through the API's `define_area`), and the merge
+//! successor), the form that defines one (the application core's `define_area`), and the merge
 //! form of [`merge`](super::merge). `?under=CODE` narrows the tree and the merge choices
 //! to one unit's part of it; with more units than a picker lists (a whole country), the
 //! page shows the provinces only until one is chosen.
@@ -12,9 +12,10 @@ use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use crate::app::input::Body;
+use crate::app::registry::areas::{NewArea, define_area};
 use crate::domain::ids::AreaCode;
 use crate::domain::vocab::{AreaLevel, Vocabulary};
-use crate::http::registry::areas::{NewArea, define_area};
 use crate::http::state::AppState;
 use crate::projections::registry::Area;
 use crate::web::admin::merge::{MergeInput, merge_form};
@@ -22,7 +23,7 @@ use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};
 use crate::web::area_picker::MAX_OPTIONS;
 use crate::web::error::WebError;
-use crate::web::form::{FormFields, SignedInForm, api_body};
+use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, csrf_field, render};
 use crate::web::refusal::{Refusal, field_error};
@@ -103,16 +104,14 @@ pub async fn define(
         parent: optional(&input.parent),
         valid_from: optional(&input.valid_from),
     };
-    let sent = define_area(
-        State(state.clone()),
-        admin,
-        preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?,
-        api_body(&body, form.user.lang)?,
-    );
-    match sent.await {
+    let lang = form.user.lang;
+    let given = preconditions(&form.fields).map_err(|error| WebError::app(error, lang))?;
+    let body = Body::of(&body).map_err(|error| WebError::app(error, lang))?;
+    let sent = define_area(&state.app(), &admin, &given, &body).await;
+    match sent {
         Ok(_) => Ok(redirect(PATH, Notice::AreaDefined)),
         Err(error) => {
-            let refused = Refused::Define(input, refusal_of(error, form.user.lang)?);
+            let refused = Refused::Define(input, refusal_of(error.into(), lang)?);
             Ok(show(&state, &form.user, &Done::default(), None, &refused))
         }
     }

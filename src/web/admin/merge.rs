@@ -9,10 +9,9 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::app::registry::merge::{MergeCommunes, merge};
 use crate::domain::ids::AreaCode;
 use crate::domain::vocab::AreaLevel;
-use crate::http::json::Json;
-use crate::http::registry::merge::{MergeCommunes, merge_communes};
 use crate::http::state::AppState;
 use crate::projections::registry::Area;
 use crate::web::admin::areas::{PATH, Refused, show};
@@ -95,17 +94,12 @@ pub async fn confirm(
     let input = MergeInput::from(&form.fields);
     let preconditions =
         preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?;
-    let sent = merge_communes(
-        State(state.clone()),
-        admin,
-        preconditions,
-        Json(input.request()),
-    );
-    match sent.await {
+    let sent = merge(&state.app(), &admin, &preconditions, &input.request()).await;
+    match sent {
         Ok(_) => Ok(redirect(PATH, Notice::CommunesMerged)),
         Err(error) => {
             let under = AreaCode::parse(&input.under).ok();
-            let refused = Refused::Merge(input, refusal_of(error, form.user.lang)?);
+            let refused = Refused::Merge(input, refusal_of(error.into(), form.user.lang)?);
             Ok(show(
                 &state,
                 &form.user,

@@ -10,9 +10,9 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::app::registry::merge::{CommunesMerged, check};
 use crate::domain::case::state::CaseStatus;
 use crate::domain::ids::AreaCode;
-use crate::http::registry::merge::{CommunesMerged, check};
 use crate::http::state::AppState;
 use crate::web::admin::areas::{PATH, Refused, show};
 use crate::web::admin::merge::MergeInput;
@@ -99,7 +99,7 @@ pub async fn preview(
         Ok(merged) => Ok(page(&state, &form.user, &input, &merged)),
         Err(error) => {
             let under = AreaCode::parse(&input.under).ok();
-            let refused = Refused::Merge(input, refusal_of(error, form.user.lang)?);
+            let refused = Refused::Merge(input, refusal_of(error.into(), form.user.lang)?);
             Ok(show(
                 &state,
                 &form.user,
@@ -140,11 +140,8 @@ fn page(state: &AppState, user: &WebUser, input: &MergeInput, merged: &CommunesM
         .iter()
         .fold(Moves::default(), |sum, (_, _, moved)| sum.add(*moved));
     let successor = commune_label(state, &merged.successor, &input.name);
-    let effective = time::Date::parse(
-        &input.effective_on,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_or_else(|_| input.effective_on.clone(), |day| date(lang, day));
+    let effective = crate::domain::bounds::any_day(&input.effective_on)
+        .map_or_else(|_| input.effective_on.clone(), |day| date(lang, day));
     let intro = tr(lang, "admin.merge.preview.intro")
         .replace("{date}", &effective)
         .replace("{successor}", &successor);

@@ -118,10 +118,10 @@ fn is_area_field(field: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::registry::merge;
+    use crate::app::registry::parse;
     use crate::domain::username;
     use crate::http::registry::accounts::password_rule;
-    use crate::http::registry::merge;
-    use crate::http::registry::parse;
 
     /// Every input of the admin forms.
     const FIELDS: [&str; 16] = [

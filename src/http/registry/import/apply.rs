@@ -5,14 +5,14 @@
 
 use tokio::task::JoinSet;
 
+use crate::app::registry::retire::state_of;
+use crate::app::registry::write::{WriteError, append, rejected};
 use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::area::{
     self, AreaCommand, AreaDefinedFacts, AreaRetiredFacts, AreaState,
 };
 use crate::domain::registry::area_list::ListedUnit;
 use crate::http::error::ApiError;
-use crate::http::registry::retire::state_of;
-use crate::http::registry::write::{WriteError, append, rejected};
 use crate::http::state::AppState;
 use crate::store::log::ExpectedVersion;
 use crate::store::stream::StreamId;
@@ -86,12 +86,20 @@ fn define_one(
             valid_from: unit.valid_from,
         };
         let events = area::decide(&AreaState::default(), AreaCommand::Define(facts))
-            .map_err(|rejection| rejected(&rejection, "code"))?;
+            .map_err(|rejection| ApiError::from(rejected(&rejection, "code")))?;
         let stream = StreamId::area(&unit.code);
-        match append(&state, stream, ExpectedVersion::NoStream, &events, actor).await {
+        match append(
+            &state.app(),
+            stream,
+            ExpectedVersion::NoStream,
+            &events,
+            actor,
+        )
+        .await
+        {
             Ok(()) => Ok(Written::Done(unit.code)),
             Err(WriteError::Conflict) => Ok(Written::Raced(unit.code)),
-            Err(WriteError::Failed(error)) => Err(error),
+            Err(WriteError::Failed(error)) => Err(error.into()),
         }
     })
 }
@@ -118,10 +126,10 @@ fn retire_one(
         };
         let stream = StreamId::area(&unit.code);
         let expected = ExpectedVersion::Exact(current.version);
-        match append(&state, stream, expected, &events, actor).await {
+        match append(&state.app(), stream, expected, &events, actor).await {
             Ok(()) => Ok(Written::Done(unit.code)),
             Err(WriteError::Conflict) => Ok(Written::Raced(unit.code)),
-            Err(WriteError::Failed(error)) => Err(error),
+            Err(WriteError::Failed(error)) => Err(error.into()),
         }
     })
 }

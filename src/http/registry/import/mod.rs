@@ -19,10 +19,10 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::bounds::FieldCode;
+use crate::domain::calendar::iso_day as iso_date;
 use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::area_list::{self, ListedUnit};
 use crate::http::error::ApiError;
-use crate::http::registry::parse::iso_date;
 use crate::http::state::AppState;
 use apply::Written;
 

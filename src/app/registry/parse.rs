@@ -1,67 +1,17 @@
-//! Parsing registry request fields into domain values, collecting every field's error so a
-//! client learns all its mistakes at once (422 `validation_failed`). Messages name what is
-//! wrong, never the value sent.
+//! Registry request fields into domain values: each answers the value or a [`Refused`] with
+//! its code, for [`Checks`](crate::app::validate::Checks) to collect (so a client learns all
+//! its mistakes at once). Messages name what is wrong, never the value sent.
 
 use time::Date;
-use time::macros::format_description;
 
 use crate::domain::bounds::{self, FieldCode, Refused};
 use crate::domain::ids::{AreaCode, TrustedAddressId};
 use crate::domain::vocab::AreaLevel;
-use crate::http::error::{ApiError, FieldError};
 use crate::projections::registry::{Area, Registry, TrustedAddress};
-
-/// Field errors found so far.
-#[derive(Debug, Default)]
-pub struct Fields(Vec<FieldError>);
-
-impl Fields {
-    /// Keep `result`'s value, or note its refusal against `field`.
-    pub fn check<T>(&mut self, field: &str, result: Result<T, Refused>) -> Option<T> {
-        result
-            .map_err(|refused| self.0.push(FieldError::refused(field, refused)))
-            .ok()
-    }
-
-    /// Notes a refusal of `field`.
-    pub fn fail(&mut self, field: &str, code: FieldCode, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, code, message));
-    }
-
-    /// Like [`Fields::check`] for an optional field: `None` stays `None`.
-    pub fn check_optional<T>(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, Refused>,
-    ) -> Option<Option<T>> {
-        match value {
-            None => Some(None),
-            Some(raw) => self.check(field, parse(raw)).map(Some),
-        }
-    }
-
-    /// `Ok` if no field failed.
-    pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
-}
-
-const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
-    format_description!("[year]-[month]-[day]");
 
 /// A day written `YYYY-MM-DD`, within the registry's bounds.
 pub fn date(text: &str) -> Result<Date, Refused> {
     bounds::any_day(text)
-}
-
-/// A day as `YYYY-MM-DD`.
-pub fn iso_date(date: Date) -> String {
-    date.format(DAY).unwrap_or_default()
 }
 
 pub fn area_code(text: &str) -> Result<AreaCode, Refused> {
@@ -114,14 +64,16 @@ pub fn open_address(registry: &Registry, id: &TrustedAddressId) -> Result<Truste
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::error::AppError;
+    use crate::app::validate::Checks;
 
     #[test]
     fn every_field_error_is_collected() {
-        let mut fields = Fields::default();
+        let mut fields = Checks::default();
         assert_eq!(fields.check("code", area_code("7")), None);
         assert_eq!(fields.check("level", area_level("village")), None);
         assert!(fields.check("on", date("2026-11-20")).is_some());
-        let Err(ApiError::Validation(errors)) = fields.finish() else {
+        let Err(AppError::Invalid(errors)) = fields.finish() else {
             panic!("expected a validation error");
         };
         let names: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();

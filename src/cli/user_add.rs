@@ -154,5 +154,8 @@ fn new_user(args: &Args, role: Role, password: Password) -> NewUser {
         role: role.code().to_owned(),
         area: args.area.clone(),
         trusted_address: args.trusted_address.clone(),
+        // A name on the command line would sit in `ps` and the shell's history: an admin
+        // gives it in the web app.
+        full_name: None,
     }
 }

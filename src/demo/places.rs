@@ -271,6 +271,7 @@ impl Users<'_> {
         let pii = UserCreatedPii {
             username: username.to_owned(),
             password_hash,
+            full_name: None,
         };
         let events = user::decide(
             &UserState::default(),

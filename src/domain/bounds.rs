@@ -431,6 +431,31 @@ pub fn username(name: &str) -> Result<(), Refused> {
     }
 }
 
+/// A staff member's full name (*họ và tên*) as it is kept: surrounding spaces trimmed, blank
+/// or absent as `None`; refused if it holds a control character or a line or paragraph
+/// separator, or is longer than [`NAME`]. The message never contains the name.
+pub fn full_name(name: Option<&str>) -> Result<Option<String>, Refused> {
+    let Some(name) = name.map(str::trim).filter(|name| !name.is_empty()) else {
+        return Ok(None);
+    };
+    if name.chars().any(breaks_a_line) {
+        return Err(Refused::new(
+            FieldCode::DisallowedCharacter,
+            "must not contain control characters",
+        ));
+    }
+    NAME.check(name).map(|()| Some(name.to_owned()))
+}
+
+/// The characters [`FULL_NAME_PATTERN`] leaves out: controls, and the line and paragraph
+/// separators.
+fn breaks_a_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// The full names the OpenAPI document promises to accept ([`full_name`] trims the rest).
+pub const FULL_NAME_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$";
+
 /// The password rule: [`MIN_PASSWORD_CHARS`] to [`PASSWORD`] characters. The message never
 /// contains the password.
 pub fn password(password: &str) -> Result<(), Refused> {
@@ -471,6 +496,8 @@ pub enum Accepts {
     Username,
     /// A password ([`password`]).
     Password,
+    /// A staff member's full name ([`full_name`]).
+    FullName,
     /// Text of this form (a regular expression).
     Pattern(&'static str),
     /// At least so many different texts, each of this form.
@@ -595,6 +622,34 @@ mod tests {
             NAME.check(&"ễ".repeat(201)).unwrap_err().code,
             FieldCode::TooLong
         );
+    }
+
+    #[test]
+    fn a_full_name_is_trimmed_printable_text_of_at_most_a_name_s_length() {
+        let kept = |raw: &str| full_name(Some(raw));
+        assert_eq!(kept("  Nguyễn Thị Lan "), Ok(Some("Nguyễn Thị Lan".into())));
+        assert_eq!(kept("   "), Ok(None));
+        assert_eq!(full_name(None), Ok(None));
+        assert!(kept(&format!(" {} ", "ễ".repeat(200))).is_ok());
+        assert_eq!(kept(&"ễ".repeat(201)).unwrap_err().code, FieldCode::TooLong);
+        let pattern = regex::Regex::new(FULL_NAME_PATTERN).unwrap();
+        for bad in [
+            "Lan\nAnh",
+            "Lan\u{0}Anh",
+            "Lan\u{7f}Anh",
+            "Lan\u{85}Anh",
+            "Lan\u{2028}Anh",
+        ] {
+            let refused = kept(bad).unwrap_err();
+            assert_eq!(refused.code, FieldCode::DisallowedCharacter, "{bad:?}");
+            assert!(!refused.message.contains("Lan"));
+            assert!(!pattern.is_match(bad), "{bad:?}");
+        }
+        // Surrounding white space, a line break too, is trimmed rather than refused.
+        assert_eq!(kept("\tLan Anh\u{85}\n"), Ok(Some("Lan Anh".into())));
+        for good in ["Nguyễn Thị Lan", "H'Hen Niê", "Đặng-Văn B.", "李"] {
+            assert!(pattern.is_match(good) && kept(good).is_ok(), "{good}");
+        }
     }
 
     #[test]

@@ -307,6 +307,10 @@ fn apply(schema: &mut Value, accepts: &Accepts, today: Date) {
                 json!({"type": "string", "pattern": pattern}),
             );
         }
+        Accepts::FullName => {
+            keywords.insert("maxLength".into(), json!(bounds::NAME.0));
+            keywords.insert("pattern".into(), json!(bounds::FULL_NAME_PATTERN));
+        }
         Accepts::Password => {
             keywords.insert("minLength".into(), json!(bounds::MIN_PASSWORD_CHARS));
             keywords.insert("maxLength".into(), json!(bounds::PASSWORD.0));

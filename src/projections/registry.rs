@@ -46,6 +46,10 @@ pub struct TrustedAddress {
 pub struct User {
     pub id: UserId,
     pub username: String,
+    /// The staff member's full name, if the admin gave one (`user_created` v2). Personal
+    /// data, like the username. (Absent from checkpoints made before it existed.)
+    #[serde(default)]
+    pub full_name: Option<String>,
     pub role: Role,
     pub area: Option<AreaCode>,
     pub trusted_address: Option<TrustedAddressId>,
@@ -259,6 +263,7 @@ impl RegistryData {
                     User {
                         id,
                         username: pii.username,
+                        full_name: pii.full_name,
                         role: facts.role,
                         area: facts.area,
                         trusted_address: facts.trusted_address,

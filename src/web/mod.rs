@@ -10,7 +10,8 @@
 //!   [`form`]: posted forms ([`form::SignedInForm`] checks CSRF first).
 //! - [`page`]: the frame of every page and its headers; [`error`]: error pages;
 //!   [`i18n`]: the translation catalogue; [`assets`]: the embedded stylesheet and script.
-//! - [`case_code`]: a case's short code, shown to volunteers and supervisors and searched by.
+//! - [`case_code`]: a case's short code, shown to volunteers and supervisors and searched by;
+//!   [`staff`]: how a staff account is named on a page (full name and username).
 //! - [`widgets`]: labelled form fields and the hidden fields of a command; [`area_picker`]:
 //!   one unit among thousands (grouped by province, searched when too many); [`refusal`]:
 //!   which API refusals a form answers and how (every page's one table).
@@ -34,6 +35,7 @@ pub mod redirect;
 pub mod refusal;
 pub mod reporting;
 pub mod session;
+pub mod staff;
 pub mod supervise;
 pub mod widgets;
 

@@ -49,6 +49,7 @@ fn user_created() -> AppendRequest {
         pii: Some(UserCreatedPii {
             username: "quantri.moi".into(),
             password_hash: "$argon2id$not-a-real-hash".into(),
+            full_name: None,
         }),
     };
     AppendRequest {

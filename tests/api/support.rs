@@ -216,6 +216,20 @@ impl TestApp {
         area: Option<&AreaCode>,
         trusted_address: Option<TrustedAddressId>,
     ) -> UserId {
+        let binding = (area, trusted_address);
+        self.seed_named_user(username, None, password, role, binding)
+            .await
+    }
+
+    /// [`Self::seed_user`] with a full name, bound to `(area, trusted_address)`.
+    pub async fn seed_named_user(
+        &self,
+        username: &str,
+        full_name: Option<&str>,
+        password: &str,
+        role: Role,
+        (area, trusted_address): (Option<&AreaCode>, Option<TrustedAddressId>),
+    ) -> UserId {
         let id = UserId::from_uuid(Uuid::new_v4());
         let event = UserEvent::Created {
             facts: UserCreatedFacts {
@@ -226,6 +240,7 @@ impl TestApp {
             pii: Some(UserCreatedPii {
                 username: username.to_owned(),
                 password_hash: tincay::auth::password::hash(password).unwrap(),
+                full_name: full_name.map(str::to_owned),
             }),
         };
         self.append(StreamId::user(&id), vec![event.encode().unwrap()])

@@ -135,6 +135,84 @@ async fn an_admin_creates_a_user_who_then_signs_in() {
 }
 
 #[tokio::test]
+async fn a_full_name_shows_in_the_users_table_the_account_page_and_to_the_approving_supervisor() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = WebSession::signed_in(&app, world.admin);
+    let address = world.address_a2.to_string();
+    let form = admin.get("/admin/users").await;
+    let input = &form.body[form.body.find("id=\"new-full-name\"").unwrap()..];
+    let input = &input[..input.find('>').unwrap()];
+    assert!(input.contains("autocomplete=\"off\""), "{input}");
+
+    let created = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "tnv.moi"),
+                ("full_name", " Lò Thị Mai "),
+                ("role", "volunteer"),
+                ("area", ""),
+                ("trusted_address", &address),
+                ("password", NEW_PASSWORD),
+            ],
+        )
+        .await;
+
+    assert_eq!(created.status, 303, "{}", created.body);
+    let user = app
+        .state
+        .projections
+        .registry
+        .user_by_username("tnv.moi")
+        .unwrap();
+    assert_eq!(user.full_name.as_deref(), Some("Lò Thị Mai"));
+    let page = admin.get("/admin/users").await;
+    let row = &page.body[page.body.find(&format!("id=\"user-{}\"", user.id)).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(">Lò Thị Mai</td>"), "{row}");
+    assert!(page.contains("<th scope=\"col\">Họ và tên</th>"));
+    let account = admin.get(&format!("/admin/users/{}", user.id)).await;
+    assert!(account.contains("<dd>Lò Thị Mai</dd>"), "{}", account.body);
+    let dashboard = WebSession::signed_in(&app, world.supervisor_a)
+        .get("/dashboard")
+        .await;
+    let pending = &dashboard.body[dashboard.body.find("id=\"pending-accounts\"").unwrap()..];
+    assert!(pending.contains(">Lò Thị Mai</td>"), "{pending}");
+}
+
+#[tokio::test]
+async fn a_refused_full_name_is_put_back_with_its_words_and_writes_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let mut admin = WebSession::signed_in(&app, world.admin);
+    let before = app.head();
+    let name = "Lò Thị\u{7}Mai";
+    let form = [
+        ("username", "qt.moi"),
+        ("full_name", name),
+        ("role", "admin"),
+        ("password", NEW_PASSWORD),
+    ];
+
+    let vietnamese = admin.post("/admin/users", &form).await;
+    admin.lang = Some("en".into());
+    let english = admin.post("/admin/users", &form).await;
+
+    assert_eq!(vietnamese.status, 422, "{}", vietnamese.body);
+    assert!(vietnamese.contains("Họ và tên không được chứa ký tự điều khiển"));
+    assert_eq!(english.status, 422);
+    assert!(english.contains("A full name must not contain control characters"));
+    assert_eq!(
+        vietnamese.input_value("full_name").as_deref(),
+        Some(name),
+        "what she typed is put back to be corrected"
+    );
+    assert!(!vietnamese.contains(NEW_PASSWORD));
+    assert_eq!(app.head(), before, "nothing was written");
+}
+
+#[tokio::test]
 async fn a_refused_user_keeps_the_username_but_never_the_password_and_writes_nothing() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;

@@ -6,7 +6,7 @@
 use serde_json::json;
 use tincay::domain::access::AccessEvent;
 use tincay::domain::ids::CaseId;
-use tincay::domain::vocab::AccessAction;
+use tincay::domain::vocab::{AccessAction, Role};
 use tincay::store::stream::StreamId;
 
 use crate::cases_kit::*;
@@ -382,6 +382,47 @@ async fn the_access_log_page_lists_who_read_the_case_and_when() {
     let page = english.get(&format!("/cases/{id}/access-log")).await;
     assert!(page.contains("<html lang=\"en\""));
     assert!(page.contains("Case read") && page.contains("2026-11-20 10:00"));
+}
+
+#[tokio::test]
+async fn the_access_log_page_names_a_reader_by_her_full_name_beside_her_username() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let t = tokens(&app, &world);
+    let id = open_case(&app, &t.volunteer_a1).await;
+    let binding = (None, Some(world.address_a1));
+    let named = app
+        .seed_named_user(
+            "tnv.mai",
+            Some("Lò Thị Mai"),
+            PASSWORD,
+            Role::Volunteer,
+            binding,
+        )
+        .await;
+    view(&app, &app.token_for(named), &id).await;
+    view(&app, &t.volunteer_a1, &id).await;
+    let supervisor = WebSession::signed_in(&app, world.supervisor_a);
+
+    let page = supervisor.get(&format!("/cases/{id}/access-log")).await;
+
+    assert_eq!(page.status, 200);
+    let table = &page.body[page.body.find("id=\"access-log\"").unwrap()..];
+    let reads: Vec<&str> = table
+        .split("data-action=\"case_read\"")
+        .skip(1)
+        .map(|row| &row[..row.find("</tr>").unwrap()])
+        .collect();
+    assert!(
+        reads.iter().any(|row| row.contains("Lò Thị Mai (tnv.mai)")),
+        "{reads:?}"
+    );
+    assert!(
+        reads
+            .iter()
+            .any(|row| row.contains("tnv.a1") && !row.contains('(')),
+        "an account without a full name is named by its username: {reads:?}"
+    );
 }
 
 #[tokio::test]

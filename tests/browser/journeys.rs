@@ -273,6 +273,15 @@ async fn an_administrator_creates_a_user_whom_a_supervisor_approves_before_she_s
     browser.check_page("admin-users").await;
 
     browser.fill("#new-username", "tnv.moi").await;
+    assert_eq!(
+        browser
+            .attr("#new-full-name", "autocomplete")
+            .await
+            .as_deref(),
+        Some("off"),
+        "the browser keeps no full name"
+    );
+    browser.fill("#new-full-name", "  Lò Thị Mai ").await;
     browser.select("#new-role", Role::Volunteer.code()).await;
     browser
         .select("#new-address", &world.address_a2.to_string())
@@ -283,6 +292,15 @@ async fn an_administrator_creates_a_user_whom_a_supervisor_approves_before_she_s
     browser.submit("#new-user").await;
     browser.wait_for_text("main", "tnv.moi").await;
     browser.check_view("admin-users-created").await;
+    let created = app
+        .state
+        .projections
+        .registry
+        .user_by_username("tnv.moi")
+        .unwrap();
+    assert_eq!(created.full_name.as_deref(), Some("Lò Thị Mai"));
+    let row = format!("#user-{} .full-name", created.id);
+    assert_eq!(browser.text(&row).await, "Lò Thị Mai");
 
     browser.open("/admin/areas").await;
     browser.check_page("admin-areas").await;
@@ -294,6 +312,11 @@ async fn an_administrator_creates_a_user_whom_a_supervisor_approves_before_she_s
     browser.sign_in("gs.a", PASSWORD).await;
     browser.open("/dashboard").await;
     browser.wait_for_text("#pending-accounts", "tnv.moi").await;
+    let pending = format!(
+        "#pending-accounts [data-account='{}'] .full-name",
+        created.id
+    );
+    assert_eq!(browser.text(&pending).await, "Lò Thị Mai");
     browser
         .submit("#pending-accounts form[action$='/approve']")
         .await;

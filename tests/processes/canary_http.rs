@@ -1,8 +1,10 @@
 //! Canaries through the real `tincay serve`: a whole case journey over HTTP with a unique
 //! string (with Vietnamese diacritics) in every personal field, trusted address names,
-//! usernames and passwords, and malformed requests carrying more of them. The answers to
+//! usernames, a staff member's full name and passwords, and malformed requests carrying
+//! more of them. The answers to
 //! the malformed requests quote none back; the case read back shows them all (so the test
-//! can fail); and after a SIGTERM, neither the server's whole output at `RUST_LOG=debug`
+//! can fail), and so does the admin's users page for the full name; `/metrics` holds none;
+//! and after a SIGTERM, neither the server's whole output at `RUST_LOG=debug`
 //! (plain and JSON) nor any byte of the data directory holds a canary, a password or a
 //! session token.
 //!
@@ -15,7 +17,7 @@ mod malformed;
 use serde_json::{Value, json};
 
 use crate::serve::site::{self, Plan, created};
-use crate::serve::{Fixture, Server};
+use crate::serve::{Fixture, Server, client};
 use leaks::{Canaries, assert_no_file_holds, assert_not_in};
 use malformed::refuse_malformed;
 
@@ -41,6 +43,7 @@ fn journey(env: &[(&str, &str)]) {
             canaries.next("trusted address name"),
             canaries.next("second trusted address name"),
         ],
+        volunteer_full_name: canaries.next("volunteer full name"),
     };
     fx.add_admin(&key, &plan.admin.username, &plan.admin.password);
     let server = fx.start(
@@ -74,6 +77,24 @@ fn journey(env: &[(&str, &str)]) {
             .all(|name| addresses.contains(name.as_str())),
         "{addresses}"
     );
+    let cookie = format!("tincay_session={}", site.admin_token);
+    let (status, users) = client::request_with(
+        &server.addr,
+        "GET",
+        "/admin/users",
+        None,
+        &[("cookie", &cookie)],
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{users}");
+    assert!(
+        users.contains(&plan.volunteer_full_name),
+        "the users page does not show the full name: {users}"
+    );
+    let (status, metrics) = server.http("GET", "/metrics", None);
+    assert_eq!(status, 200, "{metrics}");
+    assert_not_in(&metrics, "/metrics", &canaries.needles());
     let (_, me) = server.api("GET", "/me", Some(&volunteer), None);
     // Kept in its one form (NFKC, lower case): the canary's ASCII core is unchanged.
     let kept = tincay::domain::username::normalise(&plan.volunteer.username);

@@ -236,6 +236,7 @@ fn no_personal_field_reaches_any_file_of_the_data_directory_or_any_debug_output(
             pii: UserCreatedPii {
                 username: c.next("username"),
                 password_hash: c.next("password-hash"),
+                full_name: Some(c.next("full-name")),
             },
             held: false,
         },

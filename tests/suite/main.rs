@@ -22,6 +22,7 @@ mod fuzz_seeds;
 mod group_commit;
 mod keyring_race;
 mod log;
+mod old_logs;
 mod pg_failover;
 mod pg_server;
 mod pg_store;

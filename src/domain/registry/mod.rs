@@ -7,14 +7,15 @@
 //! - [`area_list`]: a list of units as a file (the official list, or an office's earlier units);
 //!   [`unit_type`]: the types of unit (xã, phường, đặc khu, …), read from a unit's name.
 //! - [`trusted_address`]: the homes that shelter survivors; their names are personal data.
-//! - [`user`]: accounts, roles and what each is bound to; usernames and password hashes are
-//!   personal data.
+//! - [`user`]: accounts, roles and what each is bound to; usernames, password hashes and
+//!   staff members' full names are personal data. [`user_upcast`] reads their old versions.
 
 pub mod area;
 pub mod area_list;
 pub mod trusted_address;
 pub mod unit_type;
 pub mod user;
+pub mod user_upcast;
 
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,8 @@
 //! Users: `user_created`, `user_password_changed`, `user_deactivated`, and the four eyes on
 //! accounts that can read cases: `user_approval_requested` (the account, or its new
 //! password, waits), `user_approved` and `user_refused` (by a supervisor, the record's
-//! actor). The role and what it is bound to are facts; the username and the password hash
-//! are personal. Each role has exactly the binding it needs: a volunteer one trusted address,
+//! actor). The role and what it is bound to are facts; the username, the password hash and
+//! the staff member's full name (v2) are personal. Each role has exactly the binding it needs: a volunteer one trusted address,
 //! a supervisor or reporting officer one area, an admin neither.
 //!
 //! A pending account cannot sign in. Who may approve (a supervisor whose area contains the
@@ -14,6 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::user_upcast::{self, USER_CREATED_V1, UserCreatedPiiV1};
 use super::{RegistryRejection, required_text};
 use crate::domain::catalogue::{Catalogued, event_schema};
 use crate::domain::codec::{DecodeError, EncodedEvent, EventCodec, StoredEvent};
@@ -21,7 +22,7 @@ use crate::domain::ids::{AreaCode, TrustedAddressId};
 use crate::domain::parts;
 use crate::domain::vocab::{ApprovalReason, Role};
 
-const CREATED: (&str, u32) = ("user_created", 1);
+const CREATED: (&str, u32) = ("user_created", 2);
 const PASSWORD_CHANGED: (&str, u32) = ("user_password_changed", 1);
 const DEACTIVATED: (&str, u32) = ("user_deactivated", 1);
 const APPROVAL_REQUESTED: (&str, u32) = ("user_approval_requested", 1);
@@ -41,13 +42,16 @@ pub struct UserCreatedFacts {
     pub trusted_address: Option<TrustedAddressId>,
 }
 
-/// `user_created` v1 personal part.
+/// `user_created` v2 personal part.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserCreatedPii {
     pub username: String,
     /// A PHC string (Argon2id), never the password.
     pub password_hash: String,
+    /// The staff member's full name (*họ và tên*), trimmed, if the admin gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
 }
 
 /// `user_password_changed` v1 personal part.
@@ -100,7 +104,15 @@ impl EventCodec for UserEvent {
         APPROVED,
         REFUSED,
     ];
-    const READS: &'static [(&'static str, u32)] = Self::WRITES;
+    const READS: &'static [(&'static str, u32)] = &[
+        USER_CREATED_V1,
+        CREATED,
+        PASSWORD_CHANGED,
+        DEACTIVATED,
+        APPROVAL_REQUESTED,
+        APPROVED,
+        REFUSED,
+    ];
 
     fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
         match self {
@@ -118,9 +130,10 @@ impl EventCodec for UserEvent {
     fn decode(stored: StoredEvent<'_>) -> Result<Self, DecodeError> {
         let s = &stored;
         match parts::current_type(s, Self::READS, Self::WRITES)? {
+            // The facts have not changed since v1.
             CREATED => Ok(Self::Created {
                 facts: parts::facts(s, s.facts)?,
-                pii: parts::pii(s)?,
+                pii: user_upcast::created_pii(s)?,
             }),
             PASSWORD_CHANGED => {
                 let NoFacts {} = parts::facts(s, s.facts)?;
@@ -158,6 +171,7 @@ impl Catalogued for UserEvent {
 
     fn schema(event_type: &str, version: u32) -> Option<Value> {
         let schema = match (event_type, version) {
+            USER_CREATED_V1 => event_schema::<UserCreatedFacts, UserCreatedPiiV1>,
             CREATED => event_schema::<UserCreatedFacts, UserCreatedPii>,
             PASSWORD_CHANGED => event_schema::<NoFacts, UserPasswordChangedPii>,
             DEACTIVATED | APPROVED | REFUSED => event_schema::<NoFacts, ()>,
@@ -244,6 +258,9 @@ pub fn decide(
         }
         required_text(&pii.username, "username")?;
         required_text(&pii.password_hash, "password_hash")?;
+        if let Some(full_name) = &pii.full_name {
+            required_text(full_name, "full_name")?;
+        }
         check_binding(&facts)?;
         let mut events = vec![UserEvent::Created {
             facts,

@@ -91,6 +91,10 @@ pub struct NewUser {
     #[serde(default)]
     #[schema(format = Uuid)]
     pub trusted_address: Option<String>,
+    /// The staff member's full name (*họ và tên*), personal data: kept trimmed; blank counts
+    /// as none; refused with `disallowed_character` when it holds a control character.
+    #[serde(default)]
+    pub full_name: Option<String>,
 }
 
 impl NewUser {
@@ -104,6 +108,7 @@ impl NewUser {
             role,
             area,
             trusted_address,
+            full_name,
         } = self;
         fields_fingerprint(&[
             Some(username),
@@ -111,6 +116,7 @@ impl NewUser {
             Some(role),
             area.as_deref(),
             trusted_address.as_deref(),
+            full_name.as_deref(),
         ])
     }
 }
@@ -183,9 +189,10 @@ pub async fn create_user(
             let id = parse::trusted_address_id(raw)?;
             parse::open_address(registry, &id).map(|address| address.id)
         });
+    let full_name = fields.check("full_name", bounds::full_name(new.full_name.as_deref()));
     fields.finish()?;
-    let (Some(username), Some(role), Some(area), Some(trusted_address)) =
-        (username, role, area, trusted_address)
+    let (Some(username), Some(role), Some(area), Some(trusted_address), Some(full_name)) =
+        (username, role, area, trusted_address, full_name)
     else {
         return Err(ApiError::Internal("a checked field is missing".into()));
     };
@@ -206,6 +213,7 @@ pub async fn create_user(
     let pii = UserCreatedPii {
         username,
         password_hash,
+        full_name,
     };
     let held = creator != Creator::Console && user::needs_approval(facts.role);
     let command = UserCommand::Create { facts, pii, held };
@@ -472,6 +480,7 @@ impl NewUser {
                 Accepts::Pattern(crate::domain::ids::AREA_CODE_PATTERN),
             ),
             ("trusted_address", Accepts::Id),
+            ("full_name", Accepts::FullName),
         ]
     }
 }

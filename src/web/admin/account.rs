@@ -18,7 +18,7 @@ use crate::http::registry::users::{self as api, NewPassword};
 use crate::http::state::AppState;
 use crate::projections::registry::User;
 use crate::web::admin::refusal::{refusal_of, summary, with_password_length};
-use crate::web::admin::users::{PATH, binding, password_hint, password_of, status};
+use crate::web::admin::users::{PATH, binding, full_name, password_hint, password_of, status};
 use crate::web::admin::{Done, Notice, admin_only, notice, redirect};
 use crate::web::error::WebError;
 use crate::web::form::SignedInForm;
@@ -149,6 +149,8 @@ fn show(
         (notice(lang, done))
         @if let Some(refusal) = refusal { (summary(lang, refusal)) }
         dl #account {
+            dt { (tr(lang, "admin.users.full_name")) }
+            dd { (full_name(account)) }
             dt { (tr(lang, "admin.users.role")) }
             dd { (account.role.label(lang)) }
             dt { (tr(lang, "admin.users.binding")) }

@@ -62,6 +62,9 @@ pub fn field_key(error: &FieldError) -> &'static str {
         FieldCode::WeakPassword => "admin.error.weak_password",
         FieldCode::TooShort => "admin.error.too_short",
         FieldCode::TooLong => "admin.error.too_long",
+        FieldCode::DisallowedCharacter if field == "full_name" => {
+            "admin.error.full_name_characters"
+        }
         FieldCode::DisallowedCharacter => "admin.error.disallowed_character",
         FieldCode::MixedScripts => "admin.error.mixed_scripts",
         FieldCode::NotInVocabulary => "admin.error.choose",

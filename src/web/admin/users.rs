@@ -1,5 +1,5 @@
-//! `/admin/users`: every account (username, role, what it is bound to, active or not) from
-//! the registry, sorted by username, each linking to its page ([`account`](super::account)),
+//! `/admin/users`: every account (username, full name, role, what it is bound to, active or
+//! not) from the registry, sorted by username, each linking to its page ([`account`](super::account)),
 //! and the "new user" form.
 //!
 //! SECURITY-SENSITIVE: the form goes through the API's one account code path (Argon2id, the
@@ -34,6 +34,7 @@ pub const PATH: &str = "/admin/users";
 #[derive(Debug, Default)]
 struct NewUserInput {
     username: String,
+    full_name: String,
     role: String,
     area: String,
     trusted_address: String,
@@ -46,6 +47,7 @@ impl NewUserInput {
         let text = |name| fields.text(name).unwrap_or_default().to_owned();
         Self {
             username: fields.get("username").unwrap_or_default().to_owned(),
+            full_name: fields.get("full_name").unwrap_or_default().to_owned(),
             role: text("role"),
             area: text("area"),
             trusted_address: text("trusted_address"),
@@ -98,6 +100,8 @@ pub async fn create(
         role: input.role.clone(),
         area: Some(input.area.clone()).filter(|area| !area.is_empty()),
         trusted_address: Some(input.trusted_address.clone()).filter(|id| !id.is_empty()),
+        // The API trims it, and takes a blank one as none.
+        full_name: Some(input.full_name.clone()),
     };
     let preconditions =
         preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?;
@@ -136,6 +140,7 @@ fn show(
             table #users {
                 thead { tr {
                     th scope="col" { (tr(lang, "admin.users.username")) }
+                    th scope="col" { (tr(lang, "admin.users.full_name")) }
                     th scope="col" { (tr(lang, "admin.users.role")) }
                     th scope="col" { (tr(lang, "admin.users.binding")) }
                     th scope="col" { (tr(lang, "admin.users.status")) }
@@ -144,6 +149,7 @@ fn show(
                     @for account in &users {
                         tr id={ "user-" (account.id) } {
                             td { a href={ (PATH) "/" (account.id) } { (account.username) } }
+                            td.full-name { (full_name(account)) }
                             td { (account.role.label(lang)) }
                             td { (binding(state, lang, account)) }
                             td { (status(lang, account)) }
@@ -177,6 +183,11 @@ pub fn binding(state: &AppState, lang: Lang, account: &User) -> String {
             .map_or_else(|| code.as_str().to_owned(), |area| area_label(&area)),
         None => tr(lang, "common.none").to_owned(),
     }
+}
+
+/// The account's full name, or a dash.
+pub fn full_name(account: &User) -> &str {
+    account.full_name.as_deref().unwrap_or("—")
 }
 
 pub fn status(lang: Lang, account: &User) -> Markup {
@@ -256,6 +267,10 @@ fn new_user_form(
                 Field::new("new-username", "username", tr(lang, "admin.users.username"))
                     .error(error("username")).required(),
                 "text", kept(|i| &i.username)))
+            (widgets::input(lang,
+                Field::new("new-full-name", "full_name", tr(lang, "admin.users.full_name"))
+                    .hint(tr(lang, "admin.users.full_name_hint")).error(error("full_name")),
+                "text", kept(|i| &i.full_name)))
             (widgets::select(lang,
                 Field::new("new-role", "role", tr(lang, "admin.users.role"))
                     .error(error("role")).required(),

@@ -10,6 +10,12 @@ pub const MESSAGES: &[Message] = &[
     msg("admin.users.title", "Người dùng", "Users"),
     msg("admin.users.list", "Tài khoản", "Accounts"),
     msg("admin.users.username", "Tên đăng nhập", "Username"),
+    msg("admin.users.full_name", "Họ và tên", "Full name"),
+    msg(
+        "admin.users.full_name_hint",
+        "Để đồng nghiệp và cán bộ giám sát nhận ra người này. Có thể để trống.",
+        "So that colleagues and the supervisor recognise this person. May be left empty.",
+    ),
     msg("admin.users.role", "Vai trò", "Role"),
     msg(
         "admin.users.binding",
@@ -328,6 +334,11 @@ pub const MESSAGES: &[Message] = &[
         "Too short: see the rule above.",
     ),
     msg("admin.error.too_long", "Quá dài.", "Too long."),
+    msg(
+        "admin.error.full_name_characters",
+        "Họ và tên không được chứa ký tự điều khiển (như dấu xuống dòng).",
+        "A full name must not contain control characters (such as a line break).",
+    ),
     msg(
         "admin.error.choose",
         "Hãy chọn một mục trong danh sách.",

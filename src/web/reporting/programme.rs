@@ -106,7 +106,7 @@ fn page(
             @if let Some(report) = outcome.answered() {
                 (print_heading(state, lang, report))
                 (contents(state, lang, query, report))
-                (signatures(lang, user))
+                (signatures(state, lang, user))
             }
         }
     };
@@ -138,14 +138,21 @@ fn print_heading(state: &AppState, lang: Lang, report: &ProgrammeReport) -> Mark
 }
 
 /// The signature blocks at the end of the printed report: the preparer (the signed-in
-/// officer, by username) and the head of the reporting unit.
-fn signatures(lang: Lang, user: &WebUser) -> Markup {
+/// officer, by her full name if she has one, else by username) and the head of the
+/// reporting unit.
+fn signatures(state: &AppState, lang: Lang, user: &WebUser) -> Markup {
+    let signer = state
+        .projections
+        .registry
+        .user(&user.user.id)
+        .and_then(|account| account.full_name)
+        .unwrap_or_else(|| user.username.clone());
     html! {
         section #signatures .print-only {
             div.signature {
                 p { strong { (tr(lang, "report.print.preparer")) } }
                 p.sign-hint { em { (tr(lang, "report.print.sign")) } }
-                p.signer { (user.username) }
+                p.signer { (signer) }
             }
             div.signature {
                 p { strong { (tr(lang, "report.print.head")) } }

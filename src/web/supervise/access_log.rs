@@ -9,13 +9,13 @@ use maud::html;
 use time::OffsetDateTime;
 
 use crate::clock::VIETNAM;
-use crate::domain::ids::UserId;
 use crate::http::cases::access::{AccessItem, access_log, parse_cursor};
 use crate::http::cases::extract::ClientAddr;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::session::WebUser;
+use crate::web::staff;
 use crate::web::supervise::gate::{case_at_hand, case_id, supervisor};
 use crate::web::supervise::parts::{case_head, respond};
 
@@ -88,14 +88,11 @@ fn times(lang: Lang, item: &AccessItem) -> String {
         .replace("{last}", &when(lang, item.last))
 }
 
-/// The user's name, or "unknown".
+/// Who it was: her full name and username ([`staff::named`]), or "unknown".
 fn who(state: &AppState, lang: Lang, item: &AccessItem) -> String {
     item.user
-        .and_then(|id| state.projections.registry.user(&UserId::from_uuid(id)))
-        .map_or_else(
-            || tr(lang, "common.unknown").to_owned(),
-            |user| user.username,
-        )
+        .and_then(|id| staff::named_by_id(&state.projections.registry, id))
+        .unwrap_or_else(|| tr(lang, "common.unknown").to_owned())
 }
 
 /// An instant in Vietnam time: `dd/mm/yyyy hh:mm` in Vietnamese.

@@ -2,7 +2,8 @@
 //! the supervisor's area (new volunteers and supervisors an admin made, and reset passwords),
 //! and `POST /accounts/{id}/approve` and `POST /accounts/{id}/refuse`, which go through the
 //! API's own [`accounts::approve`] and [`accounts::refuse`] (scope, never her own account,
-//! access log). Only the username and role are shown: nothing about any case.
+//! access log). Only the username, the full name (so she recognises the person) and the
+//! role are shown: nothing about any case.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -33,6 +34,7 @@ pub fn pending_table(state: &AppState, user: &WebUser) -> Markup {
                 table {
                     thead { tr {
                         th scope="col" { (tr(lang, "supervise.accounts.username")) }
+                        th scope="col" { (tr(lang, "supervise.accounts.full_name")) }
                         th scope="col" { (tr(lang, "supervise.accounts.role")) }
                         th scope="col" { span.visually-hidden { (tr(lang, "supervise.col.action")) } }
                     } }
@@ -40,6 +42,7 @@ pub fn pending_table(state: &AppState, user: &WebUser) -> Markup {
                         @for account in &waiting {
                             tr data-account=(account.id) {
                                 td { (account.username) }
+                                td.full-name { (account.full_name.as_deref().unwrap_or("—")) }
                                 td { (account.role.label(lang)) }
                                 td {
                                     form method="post" action={ "/accounts/" (account.id) "/approve" } {

@@ -112,6 +112,7 @@ pub const MESSAGES: &[Message] = &[
         "An administrator made these accounts or reset their passwords. Approve only someone you know who has confirmed it with you.",
     ),
     msg("supervise.accounts.username", "Tên đăng nhập", "Username"),
+    msg("supervise.accounts.full_name", "Họ và tên", "Full name"),
     msg("supervise.accounts.role", "Vai trò", "Role"),
     msg("supervise.accounts.approve", "Duyệt", "Approve"),
     msg("supervise.accounts.refuse", "Từ chối", "Refuse"),

@@ -100,6 +100,37 @@ async fn a_retried_account_creation_makes_one_account_and_answers_its_id() {
 }
 
 #[tokio::test]
+async fn the_same_key_with_another_full_name_is_another_request() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = app.token_for(world.admin);
+    let named = |full_name: &str| {
+        json!({"username": "tnv.moi", "password": PASSWORD, "role": "volunteer",
+               "trusted_address": world.address_a1.to_string(), "full_name": full_name})
+    };
+    let key = [("Idempotency-Key", "user-form-2")];
+    let first = post_with(&app, &admin, "/users", &named("Lò Thị Mai"), &key).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let written = app.head();
+
+    // Only the name differs: the key was used for another account, not this one.
+    let reused = post_with(&app, &admin, "/users", &named("Lò Thị Nga"), &key).await;
+
+    assert_eq!(reused.status, 422, "{}", reused.text);
+    assert_eq!(reused.fields(), ["Idempotency-Key"]);
+    assert!(!reused.text.contains("Nga"), "the name is never echoed");
+    assert_eq!(app.head(), written);
+    let id = first.json()["id"].as_str().unwrap().parse().unwrap();
+    let account = app
+        .state
+        .projections
+        .registry
+        .user(&tincay::domain::ids::UserId::from_uuid(id))
+        .unwrap();
+    assert_eq!(account.full_name.as_deref(), Some("Lò Thị Mai"));
+}
+
+#[tokio::test]
 async fn a_retried_password_reset_changes_the_password_once_and_only_for_its_account() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;

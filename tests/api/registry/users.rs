@@ -91,6 +91,67 @@ async fn a_bad_user_is_refused_field_by_field() {
 }
 
 #[tokio::test]
+async fn a_full_name_is_kept_trimmed_and_a_blank_one_as_none() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = app.token_for(world.admin);
+    for (username, full_name, kept) in [
+        ("bc.hoa", json!("  Hoàng Thị Hoa \t"), Some("Hoàng Thị Hoa")),
+        ("bc.lan", json!("   "), None),
+        ("bc.mai", json!(null), None),
+    ] {
+        let body = json!({"username": username, "password": PASSWORD, "role": "reporting",
+                          "area": "62", "full_name": full_name});
+
+        let reply = post(&app, "/users", Some(&admin), body).await;
+
+        assert_eq!(reply.status, 201, "{}", reply.text);
+        let account = app
+            .state
+            .projections
+            .registry
+            .user_by_username(username)
+            .unwrap();
+        assert_eq!(account.full_name.as_deref(), kept, "{username}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_full_name_is_refused_unechoed_and_writes_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = app.token_for(world.admin);
+    for (full_name, code) in [
+        ("Hoàng\nThị Hoa".to_owned(), "disallowed_character"),
+        ("Hoàng\u{0}Hoa".to_owned(), "disallowed_character"),
+        ("Hoàng\u{85}Hoa".to_owned(), "disallowed_character"),
+        ("Hoàng\u{2028}Hoa".to_owned(), "disallowed_character"),
+        (format!("Hoàng {}", "ễ".repeat(200)), "too_long"),
+    ] {
+        let head = app.head();
+        let body = json!({"username": "bc.hoa", "password": PASSWORD, "role": "reporting",
+                          "area": "62", "full_name": full_name});
+
+        let reply = post(&app, "/users", Some(&admin), body).await;
+
+        assert_eq!(reply.status, 422, "{full_name:?}: {}", reply.text);
+        assert_eq!(reply.code(), "validation_failed");
+        assert_eq!(reply.error_fields(), ["full_name"], "{full_name:?}");
+        assert_eq!(
+            reply.json["errors"][0]["code"], code,
+            "{full_name:?}: {}",
+            reply.text
+        );
+        assert!(!reply.text.contains("Hoàng"), "the name is never echoed");
+        assert_eq!(app.head(), head, "the log is unchanged");
+    }
+    let wrong_type = json!({"username": "bc.hoa", "password": PASSWORD, "role": "reporting",
+                            "area": "62", "full_name": ["Hoàng"]});
+    let reply = post(&app, "/users", Some(&admin), wrong_type).await;
+    assert_eq!(reply.status, 400, "{}", reply.text);
+}
+
+#[tokio::test]
 async fn deactivating_a_user_ends_their_sessions_and_happens_once() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;

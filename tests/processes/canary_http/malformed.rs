@@ -1,6 +1,6 @@
 //! Requests that are refused, each carrying a canary where it does not belong: a string in
 //! an integer field, an unknown vocabulary code, an unknown field named with a canary, JSON
-//! cut off inside a canary, sign-ins and accounts that fail, and canaries in a query and a
+//! cut off inside a canary, sign-ins and accounts that fail (a full name among them), and canaries in a query and a
 //! path. No answer quotes one back.
 
 use serde_json::{Value, json};
@@ -107,6 +107,24 @@ pub fn refuse_malformed(server: &Server, site: &Site, volunteer: &str, canaries:
             &users,
             body(json!({"username": c("new username"),
             "password": c("new password"), "role": c("role")})),
+            422,
+        ),
+        (
+            site.admin_token.as_str(),
+            &users,
+            body(
+                json!({"username": "tnv.moi", "password": "mật khẩu đủ dài 2026",
+            "role": "admin", "full_name": format!("Lò\n{}", c("full name with a line break"))}),
+            ),
+            422,
+        ),
+        (
+            site.admin_token.as_str(),
+            &users,
+            body(
+                json!({"username": "tnv.moi", "password": "mật khẩu đủ dài 2026",
+            "role": "boss", "full_name": c("full name of a refused account")}),
+            ),
             422,
         ),
     ];

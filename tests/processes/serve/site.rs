@@ -31,6 +31,8 @@ pub struct Plan {
     pub supervisor: Account,
     /// The names of the two trusted addresses.
     pub addresses: [String; 2],
+    /// The volunteer's full name, given by the admin who makes her account.
+    pub volunteer_full_name: String,
 }
 
 impl Plan {
@@ -41,6 +43,7 @@ impl Plan {
             volunteer: Account::new("tnv.lan", "mật khẩu tình nguyện 2026"),
             supervisor: Account::new("gs.hoa", "mật khẩu giám sát 2026"),
             addresses: ["Nhà bà Tư".to_owned(), "Nhà cô Năm".to_owned()],
+            volunteer_full_name: "Nguyễn Thị Lan".to_owned(),
         }
     }
 }
@@ -88,7 +91,8 @@ pub fn set_up(fx: &super::Fixture, key: &str, server: &Server, plan: &Plan) -> S
         &role,
     );
     let volunteer = json!({"username": plan.volunteer.username, "password": plan.volunteer.password,
-                           "role": "volunteer", "trusted_address": first});
+                           "role": "volunteer", "trusted_address": first,
+                           "full_name": plan.volunteer_full_name});
     let volunteer = created(server.api("POST", "/users", token, Some(&volunteer)));
     assert_eq!(volunteer["status"], "pending");
     let approve = format!("/users/{}/approve", volunteer["id"].as_str().unwrap());

@@ -26,6 +26,7 @@ pub(super) fn create(
         pii: UserCreatedPii {
             username: "lan.volunteer".into(),
             password_hash: "$argon2id$v=19$fictional".into(),
+            full_name: None,
         },
         held: false,
     }

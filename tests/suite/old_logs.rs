@@ -1,0 +1,55 @@
+//! Logs and checkpoints written by older code still read. The witnesses are the fuzz seeds
+//! checked into `fuzz/corpus/` (a demo's backup and its projection checkpoint, written by
+//! `cargo test --test suite fuzz_seeds -- --ignored` before `user_created` v2 existed), not
+//! anything this code writes: every user in them was recorded as `user_created` v1.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tincay::projections::runner::Projections;
+use tincay::store::backup::restore;
+use tincay::store::format;
+use tincay::store::log::{EventLog, LogOptions};
+use tincay::store::sled_store::{SledOptions, SledStore};
+use tincay::store::verify::decodes;
+
+use crate::support::master;
+
+fn seed(target: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target)
+        .join("demo");
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn users_recorded_as_user_created_v1_read_with_no_full_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("old.tcbak");
+    // The seed is stored without its closing frame (the fuzz target adds it).
+    std::fs::write(&backup, tincay::fuzzing::close_backup(&seed("backup_scan"))).unwrap();
+    let target = dir.path().join("restored");
+    // Every record decodes as this code reads it, the old user_created v1 among them.
+    restore(&backup, &target, master(), &decodes, None).unwrap();
+
+    // The seed is from a directory of an older format: upgraded as `tincay migrate` does.
+    let store = Arc::new(SledStore::open(&target, SledOptions::default()).unwrap());
+    let migration = format::migrate(store.as_ref()).unwrap();
+    assert!(migration.from < migration.to, "{migration:?}");
+    let log = EventLog::open(store, master(), LogOptions::default()).unwrap();
+    let projections = Projections::new();
+    projections.catch_up(&log).unwrap();
+    let users = projections.registry.users();
+    assert!(users.len() >= 4, "the demo's users: {}", users.len());
+    for user in &users {
+        assert!(!user.username.is_empty());
+        assert_eq!(user.full_name, None, "{}", user.username);
+    }
+}
+
+#[test]
+fn a_checkpoint_written_before_full_names_existed_still_loads() {
+    let cases = tincay::fuzzing::read_checkpoint(&seed("checkpoint_read")).unwrap();
+    assert!(cases > 0);
+}

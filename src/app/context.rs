@@ -1,9 +1,11 @@
 //! [`App`]: what a use case works with, borrowed from the server's state: the event log,
-//! the projections, the access recorder and the clock. Nothing of HTTP.
+//! the projections, the access recorder, the statistics settings and the clock. Nothing of
+//! HTTP.
 
 use std::sync::Arc;
 
 use crate::access_log::AccessRecorder;
+use crate::app::stats::settings::StatsSettings;
 use crate::clock::Clock;
 use crate::projections::runner::Projections;
 use crate::store::log::EventLog;
@@ -12,8 +14,11 @@ use crate::store::log::EventLog;
 #[derive(Clone, Copy, Debug)]
 pub struct App<'a> {
     pub log: &'a EventLog,
-    pub projections: &'a Projections,
+    /// Shared, so a long computation (a statistics table) can take it to the blocking pool.
+    pub projections: &'a Arc<Projections>,
     /// Records case reads, sharing appends among those that arrive together.
     pub access: &'a Arc<AccessRecorder>,
+    /// The statistics' threshold, budget and ledger.
+    pub stats: &'a StatsSettings,
     pub clock: &'a dyn Clock,
 }

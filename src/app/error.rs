@@ -65,6 +65,9 @@ pub enum AppError {
     /// The case holds an event this server cannot read.
     #[error("the case holds an event this server cannot read; an operator must repair it")]
     CaseUnavailable,
+    /// A reporting officer's statistics budget for the rolling 30 days is spent.
+    #[error("the statistics budget is spent until {renews_on}")]
+    BudgetExhausted { renews_on: time::Date },
     /// Too many writers raced for one case.
     #[error("the server is busy")]
     Overloaded { retry_after_secs: u64 },

@@ -16,6 +16,7 @@
 //! - [`validate`]: [`Checks`](validate::Checks), the field checks every body's parsing uses.
 //! - [`cases`]: the case use cases.
 //! - [`registry`]: the registry use cases (areas, trusted addresses).
+//! - [`stats`]: the statistics use cases (tables, the programme report, the audit).
 
 pub mod actor;
 pub mod cases;
@@ -24,4 +25,5 @@ pub mod error;
 pub mod input;
 pub mod registry;
 pub mod scope;
+pub mod stats;
 pub mod validate;

@@ -150,6 +150,7 @@ impl From<AppError> for ApiError {
             }
             AppError::CaseUnavailable => ApiError::CaseUnavailable,
             AppError::Overloaded { retry_after_secs } => ApiError::Overloaded { retry_after_secs },
+            AppError::BudgetExhausted { renews_on } => ApiError::BudgetExhausted { renews_on },
             AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }

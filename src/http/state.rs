@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
+pub use crate::app::stats::settings::StatsSettings;
 pub use crate::auth::csrf::WebSecret;
 use crate::auth::rate::UserRate;
 use crate::auth::sessions::Sessions;
 use crate::auth::throttle::Throttle;
 pub use crate::clock::{Clock, SystemClock};
 use crate::http::metrics::Metrics;
-pub use crate::http::stats::StatsSettings;
 use crate::projections::runner::Projections;
 use crate::stats::disclosure::StatisticsSecret;
 use crate::store::crypto::DataKey;
@@ -133,6 +133,7 @@ impl AppState {
             log: &self.log,
             projections: &self.projections,
             access: &self.access,
+            stats: &self.stats,
             clock: self.clock.as_ref(),
         }
     }

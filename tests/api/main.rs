@@ -16,6 +16,7 @@ mod access_log;
 mod accounts;
 mod app_core;
 mod app_registry;
+mod app_stats;
 mod compression;
 mod four_eyes;
 mod half_done;

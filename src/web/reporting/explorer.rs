@@ -3,7 +3,7 @@
 //! in words with a header block ([`csv`]); `GET /stats-codes.csv` is the API's codes-only
 //! CSV of it.
 //!
-//! Both go through the API's own core ([`stats_table`]): its checks, its scope (an area
+//! Both go through the application core's use case ([`stats_table`]): its checks, its scope (an area
 //! outside hers is 404), its modes (exact counts for supervisors only: 403 otherwise) and
 //! its access log (an exact query, and every download, is recorded before it is answered).
 //! A query the API refuses as invalid comes back as the form with the error under its
@@ -19,12 +19,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::app::error::{AppError, FieldError};
+use crate::app::stats::table::stats_table;
 use crate::domain::bounds::FieldCode;
 use crate::domain::vocab::Role;
 use crate::http::cases::extract::ClientAddr;
-use crate::http::error::{ApiError, FieldError};
 use crate::http::state::AppState;
-use crate::http::stats::{csv_response, stats_csv, stats_table};
+use crate::http::stats::{csv_response, stats_csv};
 use crate::stats::measure::Measure;
 use crate::stats::query::StatsTable;
 use crate::web::error::WebError;
@@ -57,7 +58,7 @@ pub async fn explorer(
     let outcome = if query.searching() {
         Outcome::Searching
     } else {
-        let answer = stats_table(&state, &reader, query.to_api(), false, client).await;
+        let answer = stats_table(&state.app(), &reader, query.to_api(), false, client).await;
         Outcome::of(answer, lang)?
     };
     Ok(page(&state, &user, &query, &outcome))
@@ -87,13 +88,13 @@ async fn download(
     let lang = user.lang;
     let Query(query) = query.map_err(|_| WebError::status(StatusCode::BAD_REQUEST, lang))?;
     let query = query.or_first(state.clock.today().year());
-    let answer = stats_table(&state, &reader, query.to_api(), true, client).await;
+    let answer = stats_table(&state.app(), &reader, query.to_api(), true, client).await;
     let table = match answer {
         Ok(table) => table,
-        Err(ApiError::BudgetExhausted { renews_on }) => {
+        Err(AppError::BudgetExhausted { renews_on }) => {
             return Ok(page(&state, &user, &query, &Outcome::Exhausted(renews_on)));
         }
-        Err(error) => return Err(WebError::api(error, lang)),
+        Err(error) => return Err(WebError::app(error, lang)),
     };
     let name = format!(
         "tincay-{}-{}-{}.csv",

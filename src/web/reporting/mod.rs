@@ -5,9 +5,9 @@
 //!
 //! - [`explorer`]: `GET /stats`, `GET /stats.csv` (in words, [`csv`]) and
 //!   `GET /stats-codes.csv`; [`programme`]: `GET /reports/programme`
-//!   and `GET /reports/programme.csv`. Each calls the API's typed core
-//!   ([`crate::http::stats::stats_table`], [`crate::http::reports::programme`]), so the
-//!   checks, scope, protection and access log are the API's own.
+//!   and `GET /reports/programme.csv`. Each calls the application core's use case
+//!   ([`crate::app::stats::table::stats_table`], [`crate::app::stats::programme::programme`]),
+//!   as the API does, so the checks, scope, protection and access log are one.
 //! - [`query`]: the pages' query strings as the API's queries; [`pickers`]: the forms'
 //!   choices; [`labels`]: measures, dimensions and values in words; [`table`]: a table and
 //!   the note on protection as HTML; [`cross`]: a two-dimension table as a cross-table;
@@ -15,7 +15,7 @@
 //!   again after a refusal (a field, or a spent budget with its renewal day);
 //!   [`words`]: the catalogue.
 //! - [`usage`]: `GET /stats/usage`, the audit of officers' statistics queries (the API's
-//!   [`StatsAuditor`](crate::http::auth::StatsAuditor): supervisors and admins).
+//!   [`StatsAuditor`](crate::app::actor::StatsAuditor): supervisors and admins).
 
 pub mod chart;
 pub mod cross;
@@ -33,7 +33,7 @@ pub mod words;
 use axum::Router;
 use axum::routing::get;
 
-use crate::http::auth::StatsReader;
+use crate::app::actor::StatsReader;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::session::WebUser;

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use maud::{Markup, html};
 use time::Date;
 
-use crate::http::error::{ApiError, FieldError};
+use crate::app::error::{AppError, FieldError};
 use crate::web::error::WebError;
 use crate::web::i18n::{Lang, date, tr};
 
@@ -30,12 +30,12 @@ pub enum Outcome<T> {
 impl<T> Outcome<T> {
     /// The API core's answer as a page's outcome; a refusal the form cannot show is the
     /// error page.
-    pub fn of(answer: Result<T, ApiError>, lang: Lang) -> Result<Self, WebError> {
+    pub fn of(answer: Result<T, AppError>, lang: Lang) -> Result<Self, WebError> {
         match answer {
             Ok(answered) => Ok(Self::Answered(answered)),
-            Err(ApiError::Validation(errors)) => Ok(Self::Invalid(errors)),
-            Err(ApiError::BudgetExhausted { renews_on }) => Ok(Self::Exhausted(renews_on)),
-            Err(error) => Err(WebError::api(error, lang)),
+            Err(AppError::Invalid(errors)) => Ok(Self::Invalid(errors)),
+            Err(AppError::BudgetExhausted { renews_on }) => Ok(Self::Exhausted(renews_on)),
+            Err(error) => Err(WebError::app(error, lang)),
         }
     }
 
@@ -95,7 +95,7 @@ mod tests {
     #[test]
     fn a_spent_budget_is_said_in_words_with_its_renewal_day() {
         let outcome: Outcome<()> = Outcome::of(
-            Err(ApiError::BudgetExhausted {
+            Err(AppError::BudgetExhausted {
                 renews_on: date!(2026 - 12 - 19),
             }),
             Lang::Vi,
@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn invalid_fields_come_back_and_other_refusals_are_error_pages() {
         let invalid: Outcome<()> = Outcome::of(
-            Err(ApiError::Validation(vec![FieldError::new(
+            Err(AppError::Invalid(vec![FieldError::new(
                 "by",
                 FieldCode::OutOfRange,
                 "too large",
@@ -124,7 +124,7 @@ mod tests {
         assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(invalid.errors().len(), 1);
         assert!(invalid.notice(Lang::En).is_none());
-        assert!(Outcome::<()>::of(Err(ApiError::NotFound), Lang::En).is_err());
+        assert!(Outcome::<()>::of(Err(AppError::NotFound), Lang::En).is_err());
         assert_eq!(Outcome::Answered(7).answered(), Some(&7));
     }
 }

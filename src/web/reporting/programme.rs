@@ -18,10 +18,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::app::error::{AppError, FieldError};
+use crate::app::stats::programme::programme;
 use crate::domain::vocab::Role;
 use crate::http::cases::extract::ClientAddr;
-use crate::http::error::{ApiError, FieldError};
-use crate::http::reports::{programme, programme_csv};
+use crate::http::reports::programme_csv;
 use crate::http::state::AppState;
 use crate::projections::registry::Registry;
 use crate::stats::disclosure::Published;
@@ -56,7 +57,7 @@ pub async fn report(
     let outcome = if query.searching() {
         Outcome::Searching
     } else {
-        let answer = programme(&state, &reader, query.to_api(), false, client).await;
+        let answer = programme(&state.app(), &reader, query.to_api(), false, client).await;
         Outcome::of(answer, lang)?
     };
     Ok(page(&state, &user, &query, &outcome))
@@ -74,12 +75,13 @@ pub async fn report_csv(
     let lang = user.lang;
     let Query(query) = query.map_err(|_| WebError::status(StatusCode::BAD_REQUEST, lang))?;
     let query = query.or_this_year(state.clock.today().year());
-    let report = match programme(&state, &reader, query.to_api(), true, client).await {
+    let answer = programme(&state.app(), &reader, query.to_api(), true, client).await;
+    let report = match answer {
         Ok(report) => report,
-        Err(ApiError::BudgetExhausted { renews_on }) => {
+        Err(AppError::BudgetExhausted { renews_on }) => {
             return Ok(page(&state, &user, &query, &Outcome::Exhausted(renews_on)));
         }
-        Err(error) => return Err(WebError::api(error, lang)),
+        Err(error) => return Err(WebError::app(error, lang)),
     };
     let period = match report.quarter {
         Some(quarter) => format!("{}-Q{quarter}", report.year),

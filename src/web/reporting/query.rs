@@ -6,8 +6,8 @@
 
 use serde::Deserialize;
 
-use crate::http::reports::ProgrammeQuery;
-use crate::http::stats::StatsQuery;
+use crate::app::stats::programme::ProgrammeQuery;
+use crate::app::stats::table::StatsQuery;
 
 /// The value of a dimension picker that picks none.
 pub const NO_DIMENSION: &str = "none";

@@ -11,10 +11,10 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::app::actor::StatsAuditor;
+use crate::app::stats::usage::{OfficerUsage, UsageReport, report};
 use crate::domain::vocab::Role;
-use crate::http::auth::StatsAuditor;
 use crate::http::state::AppState;
-use crate::http::stats_usage::{OfficerUsage, UsageReport, report};
 use crate::projections::registry::Registry;
 use crate::web::error::WebError;
 use crate::web::i18n::{Lang, tr};
@@ -27,9 +27,9 @@ pub const PATH: &str = "/stats/usage";
 
 /// The audit page.
 pub async fn page(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
-    let StatsAuditor(auditor) = user.as_role()?;
+    let auditor: StatsAuditor = user.as_role()?;
     let lang = user.lang;
-    let mut usage = report(&state, &auditor);
+    let mut usage = report(&state.app(), &auditor);
     usage.officers.sort_by_key(|officer| !officer.flagged);
     let title = tr(lang, "usage.title");
     let body = html! {
@@ -118,7 +118,7 @@ fn row(lang: Lang, registry: &Registry, budget: u32, officer: &OfficerUsage) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::stats_usage::CommuneUsage;
+    use crate::app::stats::usage::CommuneUsage;
 
     fn officer(name: &str, role: Role, flagged: bool) -> OfficerUsage {
         OfficerUsage {

@@ -1,7 +1,9 @@
-//! Logs and checkpoints written by older code still read. The witnesses are the fuzz seeds
-//! checked into `fuzz/corpus/` (a demo's backup and its projection checkpoint, written by
-//! `cargo test --test suite fuzz_seeds -- --ignored` before `user_created` v2 existed), not
-//! anything this code writes: every user in them was recorded as `user_created` v1.
+//! Logs and checkpoints written by older code still read. The witnesses are in
+//! `tests/vectors/`: a demo's backup (without its closing frame) and its projection checkpoint
+//! (stream unsealed), copied from the fuzz seeds that
+//! `cargo test --test suite fuzz_seeds -- --ignored` wrote before `user_created` v2 existed
+//! (commit 7c048fa), so every user in them was recorded as `user_created` v1. They are never
+//! regenerated: that is their point.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,11 +17,10 @@ use tincay::store::verify::decodes;
 
 use crate::support::master;
 
-fn seed(target: &str) -> Vec<u8> {
+fn vector(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
-        .join(target)
-        .join("demo");
+        .join("tests/vectors")
+        .join(name);
     std::fs::read(path).unwrap()
 }
 
@@ -27,13 +28,17 @@ fn seed(target: &str) -> Vec<u8> {
 fn users_recorded_as_user_created_v1_read_with_no_full_name() {
     let dir = tempfile::tempdir().unwrap();
     let backup = dir.path().join("old.tcbak");
-    // The seed is stored without its closing frame (the fuzz target adds it).
-    std::fs::write(&backup, tincay::fuzzing::close_backup(&seed("backup_scan"))).unwrap();
+    // Stored without its closing frame (as the fuzz target takes it).
+    std::fs::write(
+        &backup,
+        tincay::fuzzing::close_backup(&vector("demo-backup-user-created-v1.bin")),
+    )
+    .unwrap();
     let target = dir.path().join("restored");
     // Every record decodes as this code reads it, the old user_created v1 among them.
     restore(&backup, &target, master(), &decodes, None).unwrap();
 
-    // The seed is from a directory of an older format: upgraded as `tincay migrate` does.
+    // The backup is of a directory of an older format: upgraded as `tincay migrate` does.
     let store = Arc::new(SledStore::open(&target, SledOptions::default()).unwrap());
     let migration = format::migrate(store.as_ref()).unwrap();
     assert!(migration.from < migration.to, "{migration:?}");
@@ -50,6 +55,7 @@ fn users_recorded_as_user_created_v1_read_with_no_full_name() {
 
 #[test]
 fn a_checkpoint_written_before_full_names_existed_still_loads() {
-    let cases = tincay::fuzzing::read_checkpoint(&seed("checkpoint_read")).unwrap();
+    let cases =
+        tincay::fuzzing::read_checkpoint(&vector("demo-checkpoint-user-created-v1.bin")).unwrap();
     assert!(cases > 0);
 }

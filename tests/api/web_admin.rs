@@ -171,6 +171,10 @@ async fn a_full_name_shows_in_the_users_table_the_account_page_and_to_the_approv
     let row = &page.body[page.body.find(&format!("id=\"user-{}\"", user.id)).unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.contains(">Lò Thị Mai</td>"), "{row}");
+    assert!(
+        row.contains(">Chờ duyệt<") && !row.contains("Đang hoạt động"),
+        "a pending account is not shown as active: {row}"
+    );
     assert!(page.contains("<th scope=\"col\">Họ và tên</th>"));
     let account = admin.get(&format!("/admin/users/{}", user.id)).await;
     assert!(account.contains("<dd>Lò Thị Mai</dd>"), "{}", account.body);

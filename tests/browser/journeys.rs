@@ -301,6 +301,20 @@ async fn an_administrator_creates_a_user_whom_a_supervisor_approves_before_she_s
     assert_eq!(created.full_name.as_deref(), Some("Lò Thị Mai"));
     let row = format!("#user-{} .full-name", created.id);
     assert_eq!(browser.text(&row).await, "Lò Thị Mai");
+    // On a phone each account is a card: the table scrolls nothing out of sight.
+    browser.set_width(360).await;
+    let fits = browser
+        .js(
+            "const t = document.querySelector('#users'); \
+             return [t.scrollWidth, t.parentElement.clientWidth];",
+            vec![],
+        )
+        .await;
+    assert!(
+        fits[0].as_u64().unwrap() <= fits[1].as_u64().unwrap(),
+        "{fits}"
+    );
+    browser.set_width(1280).await;
 
     browser.open("/admin/areas").await;
     browser.check_page("admin-areas").await;
@@ -317,6 +331,7 @@ async fn an_administrator_creates_a_user_whom_a_supervisor_approves_before_she_s
         created.id
     );
     assert_eq!(browser.text(&pending).await, "Lò Thị Mai");
+    browser.check_view("dashboard-account-to-approve").await;
     browser
         .submit("#pending-accounts form[action$='/approve']")
         .await;

@@ -147,12 +147,20 @@ fn show(
                 } }
                 tbody {
                     @for account in &users {
+                        // `data-label`: a phone shows each account as a card, each cell
+                        // under its column's name (app.css).
                         tr id={ "user-" (account.id) } {
-                            td { a href={ (PATH) "/" (account.id) } { (account.username) } }
-                            td.full-name { (full_name(account)) }
-                            td { (account.role.label(lang)) }
-                            td { (binding(state, lang, account)) }
-                            td { (status(lang, account)) }
+                            td data-label=(tr(lang, "admin.users.username")) {
+                                a href={ (PATH) "/" (account.id) } { (account.username) }
+                            }
+                            td.full-name data-label=(tr(lang, "admin.users.full_name")) {
+                                (full_name(account))
+                            }
+                            td data-label=(tr(lang, "admin.users.role")) { (account.role.label(lang)) }
+                            td data-label=(tr(lang, "admin.users.binding")) {
+                                (binding(state, lang, account))
+                            }
+                            td data-label=(tr(lang, "admin.users.status")) { (status(lang, account)) }
                         }
                     }
                 }
@@ -190,9 +198,12 @@ pub fn full_name(account: &User) -> &str {
     account.full_name.as_deref().unwrap_or("—")
 }
 
+/// Active, waiting for a supervisor's approval (it cannot sign in yet), or deactivated.
 pub fn status(lang: Lang, account: &User) -> Markup {
     html! {
-        @if account.active {
+        @if account.active && account.pending {
+            span.badge.pending { (tr(lang, "admin.users.pending")) }
+        } @else if account.active {
             span.badge.open { (tr(lang, "admin.users.active")) }
         } @else {
             span.badge.closed { (tr(lang, "admin.users.deactivated")) }

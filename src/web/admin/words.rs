@@ -24,6 +24,7 @@ pub const MESSAGES: &[Message] = &[
     ),
     msg("admin.users.status", "Tình trạng", "Status"),
     msg("admin.users.active", "Đang hoạt động", "Active"),
+    msg("admin.users.pending", "Chờ duyệt", "Awaiting approval"),
     msg("admin.users.deactivated", "Đã vô hiệu hóa", "Deactivated"),
     msg("admin.account.title", "Tài khoản", "Account"),
     msg(

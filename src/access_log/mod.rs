@@ -10,6 +10,7 @@
 //! - [`for_case`]: a case's entries, batches read back as the entries they hold; [`page`]
 //!   folds repeated reads into one item and pages them for supervisors.
 //! - [`record_account`]: what happened to an account (created, reset, approved, refused).
+//! - [`record_held`]: what someone did with a held record of the offline outbox (a discard).
 
 mod batch;
 pub mod page;
@@ -20,11 +21,12 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::domain::access::{
-    AccessAccountFacts, AccessAccountPii, AccessEvent, AccessFacts, AccessPii,
+    AccessAccountFacts, AccessAccountPii, AccessEvent, AccessFacts, AccessHeldFacts, AccessPii,
 };
 use crate::domain::codec::EventCodec;
+use crate::domain::held::HeldResolution;
 use crate::domain::ids::{CaseId, UserId};
-use crate::domain::vocab::{AccessAction, AccountAction};
+use crate::domain::vocab::{AccessAction, AccountAction, Lang};
 use crate::store::log::{AppendError, AppendRequest, EventLog, ExpectedVersion, ReadError};
 use crate::store::stream::StreamId;
 
@@ -46,8 +48,54 @@ pub struct AccessEntry {
 pub struct AccessRecord {
     pub at: OffsetDateTime,
     pub user: Option<Uuid>,
-    pub action: AccessAction,
+    pub action: Logged,
     pub from: Option<String>,
+    /// The held record it concerns (a discard).
+    pub held: Option<Uuid>,
+}
+
+/// What an entry records: an access (a read, an export, an erasure, a sign-in), or something
+/// done with a held record of the offline outbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Logged {
+    Access(AccessAction),
+    Held(HeldResolution),
+}
+
+impl Logged {
+    /// The stable code: the access action's, or `held_record_<resolution>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Logged::Access(action) => action.code(),
+            Logged::Held(HeldResolution::Applied) => "held_record_applied",
+            Logged::Held(HeldResolution::Adjusted) => "held_record_adjusted",
+            Logged::Held(HeldResolution::Discarded) => "held_record_discarded",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Logged::Access(action), _) => action.label(lang),
+            (Logged::Held(HeldResolution::Discarded), Lang::Vi) => {
+                "Bỏ một bản ghi gửi khi mất mạng"
+            }
+            (Logged::Held(HeldResolution::Discarded), Lang::En) => "Offline record discarded",
+            (Logged::Held(_), Lang::Vi) => "Xử lý một bản ghi gửi khi mất mạng",
+            (Logged::Held(_), Lang::En) => "Offline record resolved",
+        }
+    }
+}
+
+impl PartialEq<AccessAction> for Logged {
+    fn eq(&self, other: &AccessAction) -> bool {
+        *self == Logged::Access(*other)
+    }
+}
+
+impl serde::Serialize for Logged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +192,49 @@ pub async fn record_account(log: &EventLog, entry: AccountEntry) -> Result<(), A
     Ok(())
 }
 
+/// What someone did with a held record.
+#[derive(Clone, Debug)]
+pub struct HeldEntry {
+    pub actor: UserId,
+    pub action: HeldResolution,
+    pub held: Uuid,
+    pub case: Option<CaseId>,
+    /// The client's address.
+    pub from: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+/// Record what was done with a held record, in its case's stream (or the month's, for a
+/// record of a new case); resolves once it is durable.
+pub async fn record_held(log: &EventLog, entry: HeldEntry) -> Result<(), AccessLogError> {
+    let event = AccessEvent::HeldRecorded {
+        facts: AccessHeldFacts {
+            action: entry.action,
+            held: entry.held,
+            case: entry.case,
+        },
+        pii: Some(AccessAccountPii { from: entry.from }),
+    };
+    let encoded = event
+        .encode()
+        .map_err(|error| AccessLogError::Codec(error.to_string()))?;
+    let stream = match &entry.case {
+        Some(case) => StreamId::case_access(case),
+        None => StreamId::access_month(entry.at.year(), u8::from(entry.at.month())),
+    };
+    log.append(AppendRequest {
+        stream,
+        expected: ExpectedVersion::Any,
+        events: vec![encoded],
+        idempotency: None,
+        actor: Some(*entry.actor.as_uuid()),
+        recorded_at: entry.at,
+        erase: false,
+    })
+    .await?;
+    Ok(())
+}
+
 /// Every entry about a case, oldest first.
 pub fn for_case(log: &EventLog, case: &CaseId) -> Result<Vec<AccessRecord>, AccessLogError> {
     let mut records = Vec::new();
@@ -155,8 +246,16 @@ pub fn for_case(log: &EventLog, case: &CaseId) -> Result<Vec<AccessRecord>, Acce
             AccessEvent::Recorded { facts, pii } => records.push(AccessRecord {
                 at: recorded.recorded_at,
                 user: recorded.actor,
-                action: facts.action,
+                action: Logged::Access(facts.action),
                 from: pii.and_then(|pii| pii.from),
+                held: None,
+            }),
+            AccessEvent::HeldRecorded { facts, pii } => records.push(AccessRecord {
+                at: recorded.recorded_at,
+                user: recorded.actor,
+                action: Logged::Held(facts.action),
+                from: pii.and_then(|pii| pii.from),
+                held: Some(facts.held),
             }),
             // Never in a case's stream.
             AccessEvent::AccountRecorded { .. } => {}
@@ -166,8 +265,9 @@ pub fn for_case(log: &EventLog, case: &CaseId) -> Result<Vec<AccessRecord>, Acce
                     records.push(AccessRecord {
                         at: batch::time_of(entry.at_ms),
                         user: entry.user.map(|user| *user.as_uuid()),
-                        action: entry.action,
+                        action: Logged::Access(entry.action),
                         from: froms.next().and_then(|pii| pii.from),
+                        held: None,
                     });
                 }
             }

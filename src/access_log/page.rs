@@ -20,7 +20,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::access_log::AccessRecord;
+use crate::access_log::{AccessRecord, Logged};
 use crate::domain::vocab::AccessAction;
 
 /// Repeated reads within this window of the first are one item.
@@ -36,8 +36,10 @@ pub struct AccessGroup {
     /// How many entries the item holds (1 for an entry on its own).
     pub count: u32,
     pub user: Option<Uuid>,
-    pub action: AccessAction,
+    pub action: Logged,
     pub from: Option<String>,
+    /// The held record it concerns (a discard).
+    pub held: Option<Uuid>,
 }
 
 /// One page of items, and the cursor of the next page (`None` on the last).
@@ -48,15 +50,18 @@ pub struct AccessPage {
 }
 
 /// Whether repeats of `action` are folded together.
-fn folds(action: AccessAction) -> bool {
-    matches!(action, AccessAction::CaseRead | AccessAction::AccessLogRead)
+fn folds(action: Logged) -> bool {
+    matches!(
+        action,
+        Logged::Access(AccessAction::CaseRead | AccessAction::AccessLogRead)
+    )
 }
 
 /// `records` (oldest first) folded into items, in the order of their first entry.
 pub fn fold(records: Vec<AccessRecord>, window: Duration) -> Vec<AccessGroup> {
     let mut groups: Vec<AccessGroup> = Vec::new();
     // The item a repeat would join, by who, what and from where.
-    let mut open: HashMap<(Option<Uuid>, AccessAction, Option<String>), usize> = HashMap::new();
+    let mut open: HashMap<(Option<Uuid>, Logged, Option<String>), usize> = HashMap::new();
     for record in records {
         let key = (record.user, record.action, record.from.clone());
         let joins = folds(record.action)
@@ -79,6 +84,7 @@ pub fn fold(records: Vec<AccessRecord>, window: Duration) -> Vec<AccessGroup> {
             user: record.user,
             action: record.action,
             from: record.from,
+            held: record.held,
         });
     }
     groups
@@ -125,8 +131,9 @@ mod tests {
         AccessRecord {
             at: AT + Duration::minutes(minutes),
             user: Some(Uuid::from_u128(user)),
-            action,
+            action: Logged::Access(action),
             from: Some("198.51.100.7".into()),
+            held: None,
         }
     }
 

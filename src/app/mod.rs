@@ -10,6 +10,7 @@
 //!   access recorder, clock).
 //! - [`actor`]: the acting user and the role types a use case asks for.
 //! - [`error`]: [`AppError`](error::AppError) and [`FieldError`](error::FieldError).
+//! - [`held`]: the offline outbox's records the server could not apply ("needs attention").
 //! - [`input`]: a command's body as received ([`Body`](input::Body)), its preconditions and
 //!   the one idempotency-key limit.
 //! - [`scope`]: whose cases and addresses a user may reach (out of scope is not found).
@@ -22,6 +23,7 @@ pub mod actor;
 pub mod cases;
 pub mod context;
 pub mod error;
+pub mod held;
 pub mod input;
 pub mod registry;
 pub mod scope;

@@ -14,13 +14,19 @@
 //! What happens to accounts (created, password reset, approved, refused, a sign-in refused
 //! because the account waits for approval) is `access_account_recorded`, in the monthly
 //! stream: the actor in the record header, the account in the facts.
+//!
+//! What someone did with a held record of the offline outbox (a discard) is
+//! `access_held_recorded`, in the case's stream (or the month's, for a new case): who and when
+//! in the record header, which held record in the facts.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use uuid::Uuid;
 
 use crate::domain::catalogue::{Catalogued, event_schema};
 use crate::domain::codec::{DecodeError, EncodedEvent, EventCodec, StoredEvent};
+use crate::domain::held::HeldResolution;
 use crate::domain::ids::{CaseId, UserId};
 use crate::domain::parts;
 use crate::domain::vocab::{AccessAction, AccountAction};
@@ -28,6 +34,7 @@ use crate::domain::vocab::{AccessAction, AccountAction};
 const RECORDED: (&str, u32) = ("access_recorded", 1);
 const BATCH_RECORDED: (&str, u32) = ("access_batch_recorded", 1);
 const ACCOUNT_RECORDED: (&str, u32) = ("access_account_recorded", 1);
+const HELD_RECORDED: (&str, u32) = ("access_held_recorded", 1);
 
 /// The coded part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -102,6 +109,17 @@ pub struct AccessAccountPii {
 
 redacted_debug!(AccessAccountPii);
 
+/// `access_held_recorded` v1 facts: what someone did with a held record of the offline
+/// outbox (`domain::held`), and the case it named.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessHeldFacts {
+    pub action: HeldResolution,
+    pub held: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseId>,
+}
+
 /// The access log's events.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AccessEvent {
@@ -119,10 +137,16 @@ pub enum AccessEvent {
         facts: AccessAccountFacts,
         pii: Option<AccessAccountPii>,
     },
+    /// Something done with a held record (a discard); the client's address as for an account.
+    HeldRecorded {
+        facts: AccessHeldFacts,
+        pii: Option<AccessAccountPii>,
+    },
 }
 
 impl EventCodec for AccessEvent {
-    const WRITES: &'static [(&'static str, u32)] = &[RECORDED, BATCH_RECORDED, ACCOUNT_RECORDED];
+    const WRITES: &'static [(&'static str, u32)] =
+        &[RECORDED, BATCH_RECORDED, ACCOUNT_RECORDED, HELD_RECORDED];
     const READS: &'static [(&'static str, u32)] = Self::WRITES;
 
     fn encode(&self) -> Result<EncodedEvent, serde_json::Error> {
@@ -134,6 +158,7 @@ impl EventCodec for AccessEvent {
             Self::AccountRecorded { facts, pii } => {
                 parts::encode_with_pii(ACCOUNT_RECORDED, facts, pii)
             }
+            Self::HeldRecorded { facts, pii } => parts::encode_with_pii(HELD_RECORDED, facts, pii),
         }
     }
 
@@ -163,6 +188,10 @@ impl EventCodec for AccessEvent {
                 facts: parts::facts(&stored, stored.facts)?,
                 pii: parts::pii(&stored)?,
             }),
+            HELD_RECORDED => Ok(Self::HeldRecorded {
+                facts: parts::facts(&stored, stored.facts)?,
+                pii: parts::pii(&stored)?,
+            }),
             _ => Err(parts::unknown_type(&stored)),
         }
     }
@@ -178,6 +207,9 @@ impl Catalogued for AccessEvent {
                 event_type, version,
             )),
             ACCOUNT_RECORDED => Some(event_schema::<AccessAccountFacts, AccessAccountPii>(
+                event_type, version,
+            )),
+            HELD_RECORDED => Some(event_schema::<AccessHeldFacts, AccessAccountPii>(
                 event_type, version,
             )),
             _ => None,

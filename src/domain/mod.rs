@@ -28,6 +28,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalogue;
 pub mod codec;
+pub mod held;
 pub mod id_map;
 pub mod ids;
 pub mod parts;

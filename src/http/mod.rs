@@ -43,7 +43,13 @@ use crate::http::state::AppState;
 /// The API's routes under `/api/v1` with its OpenAPI document, and the operational routes
 /// (`/healthz`, `/readyz`, `/metrics`), not yet hardened: the server adds the web app's
 /// pages beside them and hardens the whole ([`crate::server::routes`]).
-pub fn routes(state: &AppState) -> (Router<AppState>, Router<AppState>) {
+///
+/// `others` is added to the document: the routes the web app serves that it describes
+/// (`POST /outbox`), which this layer does not know.
+pub fn routes(
+    state: &AppState,
+    others: utoipa::openapi::OpenApi,
+) -> (Router<AppState>, Router<AppState>) {
     let api = OpenApiRouter::new()
         .merge(sessions::router())
         .merge(registry::router())
@@ -58,6 +64,7 @@ pub fn routes(state: &AppState) -> (Router<AppState>, Router<AppState>) {
         .split_for_parts();
     let (ops, ops_document) = ops::router().split_for_parts();
     document.merge(ops_document);
+    document.merge(others);
     let api = api.merge(openapi::router(&document, state.clock.today()));
     (api, ops)
 }
@@ -66,7 +73,7 @@ pub fn routes(state: &AppState) -> (Router<AppState>, Router<AppState>) {
 /// is a problem+json 404. The served router, with the web app, is
 /// [`crate::server::routes::router`].
 pub fn router(state: AppState) -> Router {
-    let (api, ops) = routes(&state);
+    let (api, ops) = routes(&state, utoipa::openapi::OpenApiBuilder::new().build());
     middleware::harden(
         api.with_state(state.clone()),
         ops.with_state(state.clone()),

@@ -62,10 +62,12 @@ const FACTS_ONLY: [&str; 10] = [
 /// Whether any projection reads the personal part of this event type: the day a case was
 /// opened, a closure request's notes (approving it closes the case with them), and the
 /// registry's names do; the case events in [`FACTS_ONLY`] and the access log (which no
-/// projection reads) do not, so a catch-up leaves their personal parts encrypted. A type not
+/// projection reads) and held records (likewise) do not, so a catch-up leaves their personal parts encrypted. A type not
 /// named is read whole.
 pub fn pii_needed(event_type: &str) -> bool {
-    !(FACTS_ONLY.contains(&event_type) || event_type.starts_with("access_"))
+    !(FACTS_ONLY.contains(&event_type)
+        || event_type.starts_with("access_")
+        || event_type.starts_with("held_"))
 }
 
 impl ProjectedEvent {

@@ -16,7 +16,8 @@ use crate::web::session::lang_of;
 
 /// The served router.
 pub fn router(state: AppState) -> Router {
-    let (api, ops) = crate::http::routes(&state);
+    use utoipa::OpenApi;
+    let (api, ops) = crate::http::routes(&state, crate::web::outbox::OutboxDoc::openapi());
     let pages = crate::web::router().layer(axum::middleware::from_fn_with_state(
         state.clone(),
         crate::web::page::neutral_title,

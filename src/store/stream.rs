@@ -1,5 +1,5 @@
 //! Stream identifiers: `case-<uuid>`, `area-<code>`, `address-<uuid>`, `user-<uuid>`,
-//! `access-<yyyy-mm>`. A stream id is cleartext in the store, so it must never carry personal
+//! `access-<yyyy-mm>`, `held-<uuid>`, `held-index`. A stream id is cleartext in the store, so it must never carry personal
 //! data: only a kind prefix and a random or coded identifier.
 
 use std::fmt;
@@ -85,6 +85,14 @@ impl StreamId {
     /// The access log of one case.
     pub fn case_access(id: &CaseId) -> Self {
         Self(format!("access-{}", id.as_uuid()))
+    }
+    /// One held record of the offline outbox (its own data key: see `domain::held`).
+    pub fn held(id: &uuid::Uuid) -> Self {
+        Self(format!("held-{id}"))
+    }
+    /// The list of every held record and where it belongs.
+    pub fn held_index() -> Self {
+        Self("held-index".to_owned())
     }
     /// The access log entries that concern no case (logins), by month.
     pub fn access_month(year: i32, month: u8) -> Self {

@@ -304,6 +304,7 @@ pub fn decodes(event: &RecordedEvent) -> Result<(), String> {
         "address" => check::<TrustedAddressEvent>(event),
         "user" => check::<UserEvent>(event),
         "access" => check::<AccessEvent>(event),
+        "held" => check::<crate::domain::held::HeldEvent>(event),
         kind => Err(format!(
             "no event types are known for streams of kind {kind:?}"
         )),

@@ -56,5 +56,6 @@ mod web_cases;
 #[allow(dead_code)]
 mod web_kit;
 mod web_outbox;
+mod web_outbox_held;
 mod web_reporting;
 mod web_supervise;

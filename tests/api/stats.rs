@@ -508,7 +508,7 @@ async fn every_query_is_recorded_in_the_access_log() {
                 .into_iter()
                 .map(|entry| (entry.action, entry.user.map(|user| *user.as_uuid())))
                 .collect(),
-            AccessEvent::AccountRecorded { .. } => vec![],
+            AccessEvent::AccountRecorded { .. } | AccessEvent::HeldRecorded { .. } => vec![],
         })
         .collect();
     let supervisor = *app

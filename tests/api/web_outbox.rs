@@ -16,7 +16,7 @@ use crate::support::*;
 use crate::web_kit::*;
 
 /// The routing facts, in their canonical form (src/web/outbox/aad.rs).
-fn aad(user: UserId, form: &str, case: &str, item: &str, version: &str, key: &str) -> String {
+pub fn aad(user: UserId, form: &str, case: &str, item: &str, version: &str, key: &str) -> String {
     format!(
         "tincay-outbox-v1\nuser={}\noutbox=7f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f\nform={form}\n\
          case={case}\nitem={item}\nversion={version}\nkey={key}\nsealed=1796083200000\n",
@@ -25,7 +25,7 @@ fn aad(user: UserId, form: &str, case: &str, item: &str, version: &str, key: &st
 }
 
 /// A record sealed to the key the server serves, as the browser seals it.
-async fn sealed(session: &WebSession<'_>, aad: &str, fields: &[(&str, &str)]) -> Value {
+pub async fn sealed(session: &WebSession<'_>, aad: &str, fields: &[(&str, &str)]) -> Value {
     let key = session.get("/outbox/key").await;
     assert_eq!(key.status, 200);
     let key: Value = serde_json::from_str(&key.body).unwrap();
@@ -59,7 +59,7 @@ async fn sealed(session: &WebSession<'_>, aad: &str, fields: &[(&str, &str)]) ->
     })
 }
 
-async fn send(session: &WebSession<'_>, record: &Value) -> Page {
+pub async fn send(session: &WebSession<'_>, record: &Value) -> Page {
     let csrf = session.csrf();
     session.post_json("/outbox", record, Some(&csrf)).await
 }
@@ -71,7 +71,7 @@ fn problem_code(page: &Page) -> String {
 }
 
 /// The case's version and how many events it holds.
-async fn shape(app: &TestApp, token: &str, case: &str) -> (u64, usize) {
+pub async fn shape(app: &TestApp, token: &str, case: &str) -> (u64, usize) {
     let case = view(app, token, case).await;
     (
         case["version"].as_u64().unwrap(),
@@ -79,7 +79,7 @@ async fn shape(app: &TestApp, token: &str, case: &str) -> (u64, usize) {
     )
 }
 
-async fn version_of(app: &TestApp, token: &str, case: &str) -> String {
+pub async fn version_of(app: &TestApp, token: &str, case: &str) -> String {
     view(app, token, case).await["version"].to_string()
 }
 
@@ -331,7 +331,7 @@ async fn no_session_no_token_an_unknown_key_or_a_malformed_record_writes_nothing
 }
 
 #[tokio::test]
-async fn a_note_written_against_an_old_version_applies_but_a_risk_change_is_refused() {
+async fn a_note_written_against_an_old_version_applies_but_a_risk_change_is_held() {
     let app = spawn_app().await;
     let world = seed_world(&app).await;
     let t = tokens(&app, &world);
@@ -362,8 +362,12 @@ async fn a_note_written_against_an_old_version_applies_but_a_risk_change_is_refu
         &[("level", "low"), ("notes", "")],
     )
     .await;
-    let refused = send(&session, &risk).await;
-    assert_eq!(refused.status, 412, "{}", refused.body);
+    let held = send(&session, &risk).await;
+    assert_eq!(held.status, 202, "{}", held.body);
+    assert_eq!(
+        serde_json::from_str::<Value>(&held.body).unwrap()["reason"],
+        "stale"
+    );
     assert_eq!(shape(&app, &t.volunteer_a1, &case).await, before);
 }
 
@@ -381,4 +385,34 @@ async fn the_public_key_is_served_to_anyone_with_its_id() {
         tincay::store::crypto::outbox::key_id(&raw),
         key["kid"].as_str().unwrap()
     );
+}
+
+#[tokio::test]
+async fn post_outbox_is_in_the_openapi_document_with_its_held_answer() {
+    let app = spawn_app().await;
+    let document: Value = app
+        .client
+        .get(app.api("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let post = &document["paths"]["/outbox"]["post"];
+    for status in ["201", "202", "400", "401", "403", "404", "410", "422"] {
+        assert!(post["responses"][status].is_object(), "{status}: {post}");
+    }
+    assert_eq!(post["security"][0]["session"], json!([]));
+    assert_eq!(
+        document["components"]["securitySchemes"]["session"]["in"],
+        "cookie"
+    );
+    for schema in ["SealedRecordBody", "HeldAnswer", "OutboxPublicKey"] {
+        assert!(
+            document["components"]["schemas"][schema].is_object(),
+            "{schema}"
+        );
+    }
+    assert!(document["paths"]["/outbox/key"]["get"].is_object());
 }

@@ -62,7 +62,7 @@ fn access_since(app: &TestApp, before: usize) -> Vec<(AccessAction, Option<uuid:
                 .into_iter()
                 .map(|entry| (entry.action, entry.user.map(|user| *user.as_uuid())))
                 .collect(),
-            AccessEvent::AccountRecorded { .. } => vec![],
+            AccessEvent::AccountRecorded { .. } | AccessEvent::HeldRecorded { .. } => vec![],
         })
         .collect()
 }

@@ -37,7 +37,7 @@ fn listings(app: &TestApp) -> usize {
                 .iter()
                 .filter(|entry| entry.action == AccessAction::CaseListed)
                 .count(),
-            AccessEvent::AccountRecorded { .. } => 0,
+            AccessEvent::AccountRecorded { .. } | AccessEvent::HeldRecorded { .. } => 0,
         })
         .sum()
 }

@@ -16,6 +16,7 @@ use tincay::domain::access::AccessEvent;
 use tincay::domain::case::CaseEvent;
 use tincay::domain::catalogue::Catalogued;
 use tincay::domain::codec::{EventCodec, PiiState, StoredEvent};
+use tincay::domain::held::HeldEvent;
 use tincay::domain::registry::{AreaEvent, TrustedAddressEvent, UserEvent};
 
 #[derive(Debug, Deserialize)]
@@ -55,9 +56,10 @@ fn stream<E: Catalogued>() -> Stream {
     }
 }
 
-fn streams() -> [Stream; 5] {
+fn streams() -> [Stream; 6] {
     [
         stream::<AccessEvent>(),
+        stream::<HeldEvent>(),
         stream::<CaseEvent>(),
         stream::<AreaEvent>(),
         stream::<TrustedAddressEvent>(),

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::access_log::page::{self, AccessGroup};
-use crate::access_log::{self, AccessEntry};
+use crate::access_log::{self, AccessEntry, Logged};
 use crate::app::cases::flow::{check_access, load};
 use crate::domain::ids::CaseId;
 use crate::domain::vocab::AccessAction;
@@ -51,9 +51,9 @@ pub struct AccessItem {
     pub at: OffsetDateTime,
     /// The user who acted.
     pub user: Option<Uuid>,
-    /// `case_read`, `access_log_read`, `case_erased`, …
+    /// `case_read`, `access_log_read`, `case_erased`, …, `held_record_discarded`
     #[schema(value_type = String, example = "case_read")]
-    pub action: AccessAction,
+    pub action: Logged,
     /// How many times: more than 1 for repeated reads folded together.
     #[schema(example = 18)]
     pub count: u32,
@@ -68,6 +68,9 @@ pub struct AccessItem {
     /// The client's IP address, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// The held record of the offline outbox it concerns (`held_record_discarded`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held: Option<Uuid>,
 }
 
 impl From<AccessGroup> for AccessItem {
@@ -80,6 +83,7 @@ impl From<AccessGroup> for AccessItem {
             first: group.first,
             last: group.last,
             from: group.from,
+            held: group.held,
         }
     }
 }

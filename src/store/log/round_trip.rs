@@ -12,6 +12,7 @@ use zeroize::Zeroize;
 use crate::domain::access::AccessEvent;
 use crate::domain::case::CaseEvent;
 use crate::domain::codec::{EncodedEvent, EventCodec, PiiState, StoredEvent};
+use crate::domain::held::HeldEvent;
 use crate::domain::registry::area::AreaEvent;
 use crate::domain::registry::trusted_address::TrustedAddressEvent;
 use crate::domain::registry::user::UserEvent;
@@ -41,6 +42,7 @@ pub fn round_trips(stream: &StreamId, event: &EncodedEvent) -> bool {
         "address" => round_trips_as::<TrustedAddressEvent>(event),
         "user" => round_trips_as::<UserEvent>(event),
         "access" => round_trips_as::<AccessEvent>(event),
+        "held" => round_trips_as::<HeldEvent>(event),
         _ => false,
     }
 }

@@ -19,6 +19,7 @@ use crate::domain::vocab::{
 use crate::web::cases::inputs::{Extras, Inputs, options};
 use crate::web::cases::kept::Kept;
 use crate::web::i18n::tr;
+use crate::web::outbox::held_pages::HELD_FIELD;
 use crate::web::page::csrf_field;
 use crate::web::session::WebUser;
 use crate::web::widgets::{error_summary, idempotency_field, version_field};
@@ -126,6 +127,9 @@ impl FormContext<'_> {
                     (csrf_field(self.user))
                     (idempotency_field(kept.and_then(Kept::idempotency_key)))
                     (version_field(self.view.version))
+                    @if let Some(held) = kept.and_then(|kept| kept.fields.text(HELD_FIELD)) {
+                        input type="hidden" name=(HELD_FIELD) value=(held);
+                    }
                     (error_summary(self.user.lang, kept.is_some_and(Kept::refused_inputs)))
                     (fields(&inputs))
                     div { button id={ (prefix) "-submit" } type="submit" { (submit) } }

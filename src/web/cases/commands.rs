@@ -4,7 +4,8 @@
 //! Refused: the case page again, showing the case as it is now, the same form open with
 //! her input kept and the errors under their fields; after a 412 also a conflict box, and
 //! the new version in the form so her next submission goes through. A case she may not see
-//! is the 404 page, as the API answers.
+//! is the 404 page, as the API answers. A form opened from the "needs attention" list names
+//! its held record (`held`), resolved once the form is saved.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,6 +27,7 @@ use crate::web::cases::opening::whole_number;
 use crate::web::cases::{case_worker, path_id};
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
+use crate::web::outbox::held_pages::resolve_adjusted;
 use crate::web::widgets::preconditions;
 
 pub async fn support(
@@ -122,6 +124,7 @@ async fn submit(
             let app = state.app();
             match run(&app, &worker, which, CaseId::from_uuid(case), &given, &body).await {
                 Ok(_) => {
+                    resolve_adjusted(state, &worker, &fields).await;
                     return Ok(Redirect::to(&saved_path(case, &which.prefix())).into_response());
                 }
                 Err(error) => Kept::of(error.into(), fields, lang)?,

@@ -141,8 +141,14 @@ pub async fn case_list(
     }
     let overdue = overdue_of(&state, &items);
     let addresses = (user.user.role == Role::Supervisor).then(|| address_names(&state, &items));
+    let held = crate::app::held::list(&state.app(), &worker.0).map_or(0, |held| held.len());
     let body = html! {
         h1 { (tr(lang, "list.title")) }
+        @if held > 0 {
+            p.notice #held-waiting {
+                a href="/outbox/held" { (tr(lang, "held.waiting").replace("{n}", &held.to_string())) }
+            }
+        }
         div.actions {
             a #new-case .button href="/cases/new" { (tr(lang, "nav.new_case")) }
         }

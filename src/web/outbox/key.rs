@@ -25,6 +25,9 @@ pub struct OutboxPublicKey {
     pub key: String,
 }
 
+/// The server's outbox public key, which a phone seals offline records to.
+#[utoipa::path(get, path = "/outbox/key", tag = "outbox",
+    responses((status = 200, description = "The public key and its id", body = OutboxPublicKey)))]
 pub async fn public_key(State(state): State<AppState>) -> Response {
     let body = OutboxPublicKey {
         format: FORMAT,

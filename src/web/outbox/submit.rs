@@ -17,19 +17,31 @@
 //! The opened form then runs through the very function its page's form runs through
 //! ([`crate::web::cases::commands::run`], the application core's use case, and
 //! [`crate::app::cases::open::open_case`]), with the record's idempotency key, so the scope
-//! check, the rules, the access log and the versions are a normal submission's, and a record sent twice is recorded once. The answer is the
-//! command's own: `201 {"id"?, "version"}`, or its problem.
+//! check, the rules, the access log and the versions are a normal submission's, and a record
+//! sent twice is recorded once. The answer is the command's own: `201 {"id"?, "version"}`,
+//! or its problem. A record refused because the case moved on, was closed, transferred or
+//! erased, or its referral's outcome was recorded meanwhile ([`hold`]) is not refused but
+//! held on the server for the "needs attention" list: `202 {"held", "reason"}`; the phone
+//! drops it either way, and nothing she sealed is lost.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::app::cases::open;
+use crate::app::error::AppError;
+use crate::app::held;
 use crate::app::input::{Body, Preconditions};
+use crate::domain::held::HeldReason;
 use crate::domain::ids::CaseId;
 use crate::http::auth::CaseWorker;
+use crate::http::cases::docs::CaseErrors;
 use crate::http::cases::extract::RawBody;
-use crate::http::cases::flow::Created;
-use crate::http::error::ApiError;
+use crate::http::cases::flow::{CommandResult, Created};
+use crate::http::error::{ApiError, Problem};
 use crate::http::state::AppState;
 use crate::web::cases::command_forms::CaseForm;
 use crate::web::cases::commands::{self, command_body};
@@ -38,18 +50,48 @@ use crate::web::cases::opening::opening_body;
 use crate::web::error::WebError;
 use crate::web::form::FormFields;
 use crate::web::outbox::aad::{OutboxAad, Target};
+use crate::web::outbox::hold;
 use crate::web::outbox::record::SealedRecordBody;
 use crate::web::session::{SESSION_COOKIE, SESSION_PURPOSE, WebUser, cookie};
 
 /// The header the page's CSRF token travels in (a JSON body has no form field for it).
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// The header `POST /outbox` takes besides the session cookie.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct OutboxHeaders {
+    /// The CSRF token of the page the record is sent from (its forms' `_csrf`).
+    #[param(rename = "X-CSRF-Token")]
+    pub csrf: String,
+}
+
+/// Send one record the phone sealed while offline (the web app's session, not a bearer
+/// token). Recorded: the command's own answer. Refused because the case moved on and the
+/// form does not commute, or was closed, transferred or erased, or the referral's outcome was
+/// recorded meanwhile: held on the server for the "needs attention" list (202). Either way
+/// the phone drops its copy.
+#[utoipa::path(post, path = "/outbox", tag = "outbox",
+    params(OutboxHeaders),
+    request_body(content = SealedRecordBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Recorded, as its form would be", body = CommandResult),
+        (status = 202, description = "Held for the \"needs attention\" list (`/outbox/held`)", body = HeldAnswer),
+        (status = 400, description = "`bad_request`: malformed, sealed to a key this server does not hold, altered (it does not open), or its associated data not canonical", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthorized`: no web session, or an expired one (the phone keeps the record)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: no or a wrong CSRF token, a role that works on no case, or a record another user sealed", body = Problem, content_type = "application/problem+json"),
+        CaseErrors,
+        (status = 413, description = "`payload_too_large`: the body is over the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: a field of the form out of its vocabulary or range", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session" = [])))]
 pub async fn submit(
     State(state): State<AppState>,
     signed_in: Result<WebUser, WebError>,
     headers: HeaderMap,
     body: RawBody,
-) -> Result<Created, ApiError> {
+) -> Result<Sent, ApiError> {
     let user = signed_in.map_err(api_error)?;
     check_csrf(&state, &headers)?;
     let worker: CaseWorker = user.as_role().map_err(api_error)?;
@@ -75,22 +117,62 @@ pub async fn submit(
     }
     let fields = FormFields::parse(plaintext.as_bytes());
     drop(plaintext);
-    run(&state, worker, &aad, &fields).await
+    let app = state.app();
+    let error = match run(&state, &worker, &aad, &fields).await {
+        Ok(created) => return Ok(Sent::Recorded(created)),
+        Err(error) => error,
+    };
+    let held = hold::reason(&app, &worker.0, &aad, &error)
+        .and_then(|reason| hold::held(&app, &worker.0, &aad, reason, &fields));
+    let Some((facts, pii)) = held else {
+        return Err(error.into());
+    };
+    let reason = facts.reason;
+    let id = held::hold(&app, facts, pii).await?;
+    Ok(Sent::Held(HeldAnswer { held: id, reason }))
+}
+
+/// What `POST /outbox` answers when the record was taken: recorded (201, the command's own
+/// answer), or held for the "needs attention" list (202). Either way the phone drops it.
+#[derive(Debug)]
+pub enum Sent {
+    Recorded(Created),
+    Held(HeldAnswer),
+}
+
+/// `202`: the record is held on the server, encrypted, until the volunteer or her supervisor
+/// applies, adjusts or discards it (`/outbox/held`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldAnswer {
+    /// The held record.
+    pub held: Uuid,
+    /// Why it was not applied.
+    #[schema(value_type = String, example = "closed")]
+    pub reason: HeldReason,
+}
+
+impl IntoResponse for Sent {
+    fn into_response(self) -> Response {
+        match self {
+            Sent::Recorded(created) => created.into_response(),
+            Sent::Held(answer) => (StatusCode::ACCEPTED, axum::Json(answer)).into_response(),
+        }
+    }
 }
 
 /// The record's form, run as its page runs it: a case page's form through its use case
 /// ([`commands::run`]), the new-case form through its use case ([`open::open_case`]).
 async fn run(
     state: &AppState,
-    worker: CaseWorker,
+    worker: &CaseWorker,
     aad: &OutboxAad,
     fields: &FormFields,
-) -> Result<Created, ApiError> {
+) -> Result<Created, AppError> {
     match aad.target {
         Target::NewCase => {
-            let body = opening_body(fields).map_err(ApiError::Validation)?;
+            let body = opening_body(fields).map_err(AppError::Invalid)?;
             let (app, given) = (state.app(), given(aad, None));
-            let recorded = open::open_case(&app, &worker, &given, &Body::of(&body)?).await?;
+            let recorded = open::open_case(&app, worker, &given, &Body::of(&body)?).await?;
             let mut created = Created::from(recorded);
             created.location = recorded.id.map(|id| format!("/api/v1/cases/{id}"));
             Ok(created)
@@ -100,13 +182,13 @@ async fn run(
             form,
             version,
         } => {
-            let body = command_body(form, fields).map_err(ApiError::Validation)?;
+            let body = command_body(form, fields).map_err(AppError::Invalid)?;
             let expected = (!commutes(form)).then_some(version);
             let given = given(aad, expected);
             let case = CaseId::from_uuid(case);
             let app = state.app();
             let recorded =
-                commands::run(&app, &worker, form, case, &given, &Body::of(&body)?).await?;
+                commands::run(&app, worker, form, case, &given, &Body::of(&body)?).await?;
             Ok(Created::from(recorded))
         }
     }

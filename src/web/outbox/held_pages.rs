@@ -212,11 +212,8 @@ fn item(app: &App<'_>, user: &WebUser, worker: &CaseWorker, record: &HeldRecord)
     let facts = &summary.facts;
     let id = summary.id;
     let now = facts.case.map(|case| accessible(app, &worker.0, &case));
-    let workable = match &now {
-        None => true,
-        Some(Ok(_)) => true,
-        Some(Err(_)) => false,
-    };
+    // Erased, or now at another address: it can only be discarded.
+    let workable = !matches!(now, Some(Err(_)));
     html! {
         section.held id={ "held-" (id) } data-reason=(reason_code(facts.reason)) {
             h2 { (form_label(lang, facts.form)) }

@@ -40,6 +40,11 @@ pub const MESSAGES: &[Message] = &[
         "Records sent from a phone while offline that the server could not record because the case changed. None is dropped unless someone decides so.",
     ),
     msg(
+        "held.waiting",
+        "{n} bản ghi gửi khi mất mạng cần xem lại",
+        "{n} records sent while offline need attention",
+    ),
+    msg(
         "held.empty",
         "Không có bản ghi nào cần xem lại.",
         "No record needs attention.",
@@ -116,6 +121,6 @@ pub const MESSAGES: &[Message] = &[
         "Follow-up completed",
     ),
     msg("held.form.note", "Ghi chú", "Note"),
-    msg("held.form.risk", "Mức nguy cơ", "Risk"),
+    msg("held.form.risk", "Mức độ nguy hiểm", "Risk"),
     msg("held.form.close", "Đóng hồ sơ", "Closure"),
 ];

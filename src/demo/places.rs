@@ -271,7 +271,7 @@ impl Users<'_> {
         let pii = UserCreatedPii {
             username: username.to_owned(),
             password_hash,
-            full_name: None,
+            full_name: super::texts::staff_name(username).map(str::to_owned),
         };
         let events = user::decide(
             &UserState::default(),

@@ -82,6 +82,18 @@ fn passwords_are_derived_from_the_key_and_the_username() {
     assert_eq!(users().len(), 10);
 }
 
+#[test]
+fn every_demo_account_has_a_fictional_full_name() {
+    for user in users() {
+        let name = super::texts::staff_name(user.username);
+        assert!(
+            name.is_some_and(|name| !name.trim().is_empty()),
+            "{}",
+            user.username
+        );
+    }
+}
+
 /// Issue 20: the demo drew each record key from the same seeded stream as the case ids a
 /// supervisor sees, so all 323 keys could be recomputed. Now the same seed gives the same
 /// cases, ids and all, but record keys from the OS's random source: nothing a user sees

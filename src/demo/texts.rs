@@ -104,3 +104,26 @@ pub fn organisation(target: ReferralTarget) -> &'static str {
         ReferralTarget::Other => "Tổ hòa giải thôn (hư cấu)",
     }
 }
+
+/// The full names of the demo's staff, by username (fictional, as every name here): each
+/// volunteer is the woman whose home is her trusted address.
+const STAFF: &[(&str, &str)] = &[
+    ("admin", "Phạm Minh Quang"),
+    ("giamsat.numay", "Hà Thị Nhung"),
+    ("giamsat.songtrang", "Vi Thị Phương"),
+    ("baocao.numay", "Lương Văn Sáng"),
+    ("tnv.hoaban", "Đinh Thị Hoa"),
+    ("tnv.suoibac", "Y Liên Niê"),
+    ("tnv.doimay", "Rơ Châm H'Mai"),
+    ("tnv.langmoi", "Lê Thị Thu"),
+    ("tnv.benda", "Giàng Thị Dua"),
+    ("tnv.cayda", "Hà Thị Xuân"),
+];
+
+/// The full name of the demo account `username`, if it has one.
+pub fn staff_name(username: &str) -> Option<&'static str> {
+    STAFF
+        .iter()
+        .find(|(candidate, _)| *candidate == username)
+        .map(|(_, name)| *name)
+}

@@ -66,6 +66,7 @@ mod frame;
 mod harness;
 mod journeys;
 mod outbox;
+mod outbox_journey;
 mod real_places;
 mod reporting_print;
 mod safety;

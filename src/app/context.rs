@@ -1,11 +1,12 @@
 //! [`App`]: what a use case works with, borrowed from the server's state: the event log,
-//! the projections, the access recorder, the statistics settings and the clock. Nothing of
+//! the projections, the access recorder, the sessions, the statistics settings and the clock. Nothing of
 //! HTTP.
 
 use std::sync::Arc;
 
 use crate::access_log::AccessRecorder;
 use crate::app::stats::settings::StatsSettings;
+use crate::auth::sessions::Sessions;
 use crate::clock::Clock;
 use crate::projections::runner::Projections;
 use crate::store::log::EventLog;
@@ -18,6 +19,8 @@ pub struct App<'a> {
     pub projections: &'a Arc<Projections>,
     /// Records case reads, sharing appends among those that arrive together.
     pub access: &'a Arc<AccessRecorder>,
+    /// Signed-in sessions: a deactivated account's, or one whose password changed, end.
+    pub sessions: &'a Sessions,
     /// The statistics' threshold, budget and ledger.
     pub stats: &'a StatsSettings,
     pub clock: &'a dyn Clock,

@@ -10,6 +10,7 @@ use std::io::BufRead;
 
 use zeroize::Zeroizing;
 
+use crate::app::registry::accounts::{self, NewUser, Password, password_rule};
 use crate::cli::data_dir::DataDirArgs;
 use crate::cli::key_source::KeyArgs;
 use crate::cli::registry_write::{self, Target};
@@ -17,7 +18,7 @@ use crate::cli::{CliError, output};
 use crate::control::client;
 use crate::control::protocol::UserAdd;
 use crate::domain::vocab::Role;
-use crate::http::registry::accounts::{self, NewUser, Password, password_rule};
+use crate::http::error::ApiError;
 
 /// `tincay user …`
 #[derive(Debug, clap::Subcommand)]
@@ -83,7 +84,9 @@ pub fn run(command: UserCommand) -> Result<(), CliError> {
         Target::Direct(store, key) => {
             let new = new_user(&args, role, password);
             let id = registry_write::run_directly(store, key, |state| async move {
-                accounts::create_user(&state, accounts::Creator::Console, new, None).await
+                accounts::create_user(&state.app(), accounts::Creator::Console, new, None)
+                    .await
+                    .map_err(ApiError::from)
             })?;
             output::say(&format!("added user {} ({role})", id.as_uuid()));
             Ok(())

@@ -13,10 +13,11 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use zeroize::Zeroizing;
 
+use crate::app::registry::accounts;
 use crate::control::protocol::{MAX_IMPORT_REQUEST, MAX_REQUEST, Request, Response, describe};
 use crate::control::{SOCKET_NAME, socket_path};
 use crate::http::json::without_values;
-use crate::http::registry::{accounts, import};
+use crate::http::registry::import;
 use crate::http::state::AppState;
 
 /// How long a client may take to send its request.
@@ -211,12 +212,12 @@ fn parse(line: &[u8]) -> Result<Request, Response> {
 async fn run(state: &AppState, request: Request) -> Response {
     match request {
         Request::UserAdd(new) => {
-            match accounts::create_user(state, accounts::Creator::Console, new, None).await {
+            match accounts::create_user(&state.app(), accounts::Creator::Console, new, None).await {
                 Ok(id) => {
                     tracing::info!(user = %id, "control socket: user added");
                     Response::created(*id.as_uuid())
                 }
-                Err(error) => Response::refused(describe(&error)),
+                Err(error) => Response::refused(describe(&error.into())),
             }
         }
         Request::AreasImport(request) => run_import(state, request).await,

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::app::registry::accounts::NewUser;
 use crate::http::error::ApiError;
-use crate::http::registry::accounts::NewUser;
 use crate::http::registry::import::{AreasImport, ImportReport};
 
 /// The longest request line accepted, in bytes.

@@ -59,7 +59,10 @@ pub fn bodies() -> Vec<(&'static str, FieldBounds)> {
         ("ReviewBody", case::ReviewBody::accepts()),
         ("TransferBody", case::TransferBody::accepts()),
         ("ReopenBody", case::ReopenBody::accepts()),
-        ("NewUser", registry::accounts::NewUser::accepts()),
+        (
+            "NewUser",
+            crate::app::registry::accounts::NewUser::accepts(),
+        ),
         ("NewPassword", vec![("password", Accepts::Password)]),
         ("NewArea", registry::areas::NewArea::accepts()),
         ("MergeCommunes", registry::merge::MergeCommunes::accepts()),

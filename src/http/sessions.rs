@@ -27,6 +27,7 @@ use utoipa_axum::routes;
 use zeroize::Zeroizing;
 
 use crate::access_log::{self, AccessEntry};
+use crate::app::registry::accounts::{MAX_USERNAME_CHARS, Password};
 use crate::auth::password;
 use crate::auth::sessions::{Lifetime, Token};
 use crate::auth::throttle::Client;
@@ -36,7 +37,6 @@ use crate::domain::vocab::AccessAction;
 use crate::http::auth::{CurrentUser, bearer_token};
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
-use crate::http::registry::accounts::{MAX_USERNAME_CHARS, Password};
 use crate::http::state::AppState;
 use crate::projections::registry::User;
 
@@ -235,8 +235,8 @@ pub async fn authenticate(
     // the password check, so it tells nothing to someone who does not know the password.
     if user.pending {
         state.throttle.succeeded(&tried, &client);
-        crate::http::registry::accounts::record(
-            state,
+        crate::app::registry::accounts::record(
+            &state.app(),
             Some(user.id),
             crate::domain::vocab::AccountAction::SignInPending,
             user.id,

@@ -134,6 +134,7 @@ impl AppState {
             projections: &self.projections,
             access: &self.access,
             stats: &self.stats,
+            sessions: &self.sessions,
             clock: self.clock.as_ref(),
         }
     }

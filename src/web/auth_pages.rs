@@ -19,9 +19,9 @@ use maud::html;
 use rand_core::{OsRng, RngCore};
 use serde::Deserialize;
 
+use crate::app::registry::accounts::Password;
 use crate::domain::vocab::Role;
 use crate::http::error::ApiError;
-use crate::http::registry::accounts::Password;
 use crate::http::sessions::{ClientIp, SignIn, authenticate};
 use crate::http::state::AppState;
 use crate::web::error::WebError;

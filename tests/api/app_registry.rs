@@ -1,17 +1,18 @@
 //! The application core's registry use cases called directly, as the API's handlers and
 //! the admin's pages call them: no HTTP request carries the command under test. Given /
-//! when / then, and the attacks: another role acting through an admin's use case, the same
-//! idempotency key with another command.
+//! when / then, and the attacks: another role acting through an admin's use case (and an
+//! admin through a supervisor's), the same idempotency key with another command.
 
 use serde_json::json;
-use tincay::app::actor::Admin;
+use tincay::app::actor::{Admin, Supervisor};
 use tincay::app::error::AppError;
 use tincay::app::input::{Body, Preconditions};
+use tincay::app::registry::accounts::{self, NewUser, Password};
 use tincay::app::registry::merge::{self, MergeCommunes};
 use tincay::app::registry::retire::{self, RetireArea};
 use tincay::app::registry::{addresses, areas};
 use tincay::domain::bounds::FieldCode;
-use tincay::domain::ids::AreaCode;
+use tincay::domain::ids::{AreaCode, TrustedAddressId};
 
 use crate::app_core::{actor, keyed};
 use crate::support::*;
@@ -217,5 +218,103 @@ async fn retiring_an_area_that_does_not_exist_finds_nothing() {
     .await;
 
     assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
+    assert_eq!(app.head(), head, "nothing appended");
+}
+
+fn volunteer(username: &str, address: TrustedAddressId) -> NewUser {
+    NewUser {
+        username: username.into(),
+        password: Password::new("một mật khẩu khó đoán 2026".into()),
+        role: "volunteer".into(),
+        area: None,
+        trusted_address: Some(address.to_string()),
+        full_name: None,
+    }
+}
+
+#[tokio::test]
+async fn an_admin_is_no_supervisor_for_the_four_eyes_and_an_outside_supervisor_finds_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let created = accounts::create(
+        &app.state.app(),
+        &admin(&app, &world),
+        &Preconditions::default(),
+        volunteer("tnv.moi", world.address_a1),
+    )
+    .await
+    .unwrap();
+    assert!(
+        created.pending,
+        "made by an admin, it waits for a supervisor"
+    );
+    let head = app.head();
+
+    let as_supervisor = Supervisor::try_from(actor(&app, world.admin));
+    let outsider = Supervisor::try_from(actor(&app, world.supervisor_b)).unwrap();
+    let outside = accounts::approve(&app.state.app(), &outsider, created.id).await;
+
+    assert!(matches!(as_supervisor, Err(AppError::Forbidden)));
+    assert!(matches!(outside, Err(AppError::NotFound)), "{outside:?}");
+    assert_eq!(app.head(), head, "nothing appended");
+    let supervisor = Supervisor::try_from(actor(&app, world.supervisor_a)).unwrap();
+    accounts::approve(&app.state.app(), &supervisor, created.id)
+        .await
+        .unwrap();
+    let approved = app.state.projections.registry.user(&created.id).unwrap();
+    assert!(!approved.pending, "her own area's supervisor approves it");
+}
+
+#[tokio::test]
+async fn the_same_key_with_another_account_is_key_reused_and_creates_nothing() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let admin = admin(&app, &world);
+    let first = accounts::create(
+        &app.state.app(),
+        &admin,
+        &keyed("u-1"),
+        volunteer("tnv.moi", world.address_a1),
+    )
+    .await
+    .unwrap();
+    let head = app.head();
+
+    let retry = accounts::create(
+        &app.state.app(),
+        &admin,
+        &keyed("u-1"),
+        volunteer("tnv.moi", world.address_a1),
+    )
+    .await
+    .unwrap();
+    let other = accounts::create(
+        &app.state.app(),
+        &admin,
+        &keyed("u-1"),
+        volunteer("tnv.khac", world.address_a1),
+    )
+    .await;
+
+    assert_eq!(retry, first, "a retry answers the same account");
+    assert_eq!(
+        other.map(|_| ()).unwrap_err().fields()[0].code,
+        FieldCode::KeyReused
+    );
+    assert_eq!(app.head(), head, "nothing appended");
+}
+
+#[tokio::test]
+async fn an_admin_cannot_deactivate_her_own_account() {
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let head = app.head();
+
+    let refused = accounts::deactivate(&app.state.app(), &admin(&app, &world), world.admin).await;
+
+    let Err(AppError::Rule(rule, _)) = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(rule.code(), "own_account");
     assert_eq!(app.head(), head, "nothing appended");
 }

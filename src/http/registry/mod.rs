@@ -9,10 +9,9 @@
 //! - [`addresses`]: `POST /trusted-addresses`, `GET /trusted-addresses`.
 //! - [`users`]: `POST /users`, `DELETE /users/{id}`, `POST /users/{id}/password`,
 //!   `POST /users/{id}/approve`, `POST /users/{id}/refuse`.
-//! - [`accounts`]: the account code path shared with the control socket; [`import`]: the
-//!   import of a list of units (`tincay areas import`), likewise.
+//! - [`import`]: the import of a list of units (`tincay areas import`), shared with the
+//!   control socket.
 
-pub mod accounts;
 pub mod addresses;
 pub mod areas;
 pub mod import;

@@ -1,45 +1,23 @@
 //! `POST /users`, `DELETE /users/{id}` and `POST /users/{id}/password` (admin);
 //! `POST /users/{id}/approve` and `POST /users/{id}/refuse` (a supervisor whose area contains
-//! the account's scope). The work is in [`accounts`](super::accounts), shared with the
-//! control socket and the web app.
+//! the account's scope). The use cases are the application core's
+//! ([`crate::app::registry::accounts`]), shared with the control socket and the web app.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
+use crate::app::input::path_id;
+use crate::app::registry::accounts;
+pub use crate::app::registry::accounts::{NewPassword, NewUser};
 use crate::domain::ids::UserId;
 use crate::http::auth::{Admin, Supervisor};
 use crate::http::cases::extract::Preconditions;
-use crate::http::cases::flow::{fields_fingerprint, idempotency};
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
-use crate::http::registry::accounts::{self, NewUser, Password};
 use crate::http::state::AppState;
-
-/// `POST /users/{id}/password` body.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewPassword {
-    /// At least 10 characters, and not easy to guess (`weak_password`).
-    #[schema(value_type = String, format = Password)]
-    pub password: Password,
-}
-
-impl NewPassword {
-    /// The fingerprint of the request for its idempotency key (the log keeps only a keyed
-    /// hash of it).
-    pub fn fingerprint(&self) -> [u8; 32] {
-        fields_fingerprint(&[Some(self.password.as_str())])
-    }
-}
-
-impl std::fmt::Debug for NewPassword {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("NewPassword(<redacted>)")
-    }
-}
 
 /// `POST /users` answer.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -49,9 +27,6 @@ pub struct UserCreated {
     #[schema(example = "pending")]
     pub status: &'static str,
 }
-
-/// The route an `Idempotency-Key` of `POST /users` is scoped to (with the user).
-const CREATE_ROUTE: &str = "POST /users";
 
 /// Create an account. A volunteer or supervisor account waits for a supervisor's approval.
 #[utoipa::path(
@@ -73,23 +48,16 @@ const CREATE_ROUTE: &str = "POST /users";
 )]
 pub async fn create(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    admin: Admin,
     preconditions: Preconditions,
     Json(body): Json<NewUser>,
 ) -> Result<(StatusCode, axum::Json<UserCreated>), ApiError> {
-    let idempotency = idempotency(&admin, CREATE_ROUTE, &preconditions, body.fingerprint());
-    let creator = accounts::Creator::Admin(admin.id);
-    let id = accounts::create_user(&state, creator, body, idempotency).await?;
-    let pending = state
-        .projections
-        .registry
-        .user(&id)
-        .is_some_and(|user| user.pending);
+    let created = accounts::create(&state.app(), &admin, &preconditions, body).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(UserCreated {
-            id: *id.as_uuid(),
-            status: if pending { "pending" } else { "active" },
+            id: *created.id.as_uuid(),
+            status: if created.pending { "pending" } else { "active" },
         }),
     ))
 }
@@ -111,17 +79,10 @@ pub async fn create(
 )]
 pub async fn deactivate(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    admin: Admin,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let id = user_id(id)?;
-    if id == admin.id {
-        return Err(ApiError::RuleViolated(
-            crate::domain::rejection::RuleCode::OwnAccount,
-            "an admin cannot deactivate her own account".into(),
-        ));
-    }
-    accounts::deactivate(&state, admin.id, id).await?;
+    accounts::deactivate(&state.app(), &admin, user_id(id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -142,10 +103,10 @@ pub async fn deactivate(
 )]
 pub async fn approve(
     State(state): State<AppState>,
-    Supervisor(supervisor): Supervisor,
+    supervisor: Supervisor,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    accounts::approve(&state, supervisor.id, user_id(id)?).await?;
+    accounts::approve(&state.app(), &supervisor, user_id(id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -166,10 +127,10 @@ pub async fn approve(
 )]
 pub async fn refuse(
     State(state): State<AppState>,
-    Supervisor(supervisor): Supervisor,
+    supervisor: Supervisor,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    accounts::refuse(&state, supervisor.id, user_id(id)?).await?;
+    accounts::refuse(&state.app(), &supervisor, user_id(id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -196,23 +157,18 @@ pub async fn refuse(
 )]
 pub async fn reset_password(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    admin: Admin,
     id: Result<Path<String>, PathRejection>,
     preconditions: Preconditions,
     Json(body): Json<NewPassword>,
 ) -> Result<StatusCode, ApiError> {
     let id = user_id(id)?;
-    // Scoped to the account too: the key of one account's reset is not another's.
-    let route = format!("POST /users/{}/password", id.as_uuid());
-    let idempotency = idempotency(&admin, &route, &preconditions, body.fingerprint());
-    accounts::reset_password(&state, admin.id, id, body.password, idempotency).await?;
+    accounts::reset_password(&state.app(), &admin, id, &preconditions, body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A path segment that is not a user id names no user.
-fn user_id(raw: Result<Path<String>, PathRejection>) -> Result<UserId, ApiError> {
-    raw.ok()
-        .and_then(|Path(raw)| Uuid::parse_str(&raw).ok())
-        .map(UserId::from_uuid)
-        .ok_or(ApiError::NotFound)
+/// A path segment that is not a user id names no user ([`path_id`]).
+pub fn user_id(raw: Result<Path<String>, PathRejection>) -> Result<UserId, ApiError> {
+    let Path(raw) = raw.map_err(|_| ApiError::NotFound)?;
+    Ok(UserId::from_uuid(path_id(&raw)?))
 }

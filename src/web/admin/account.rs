@@ -1,6 +1,6 @@
 //! `/admin/users/{id}`: one account (role, binding, status) with its deactivation (behind a
-//! confirmation) and its password reset, each through the API's own handler
-//! (`DELETE /users/{id}`, `POST /users/{id}/password`), which end the account's sessions.
+//! confirmation) and its password reset, each through the application core's use case
+//! ([`accounts::deactivate`], [`accounts::reset_password`]), which end the account's sessions.
 //!
 //! SECURITY-SENSITIVE: a new password is never put back into a refused form, never logged,
 //! and dropped (zeroized) after use.
@@ -9,12 +9,11 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
-use uuid::Uuid;
 
+use crate::app::error::AppError;
+use crate::app::input::path_id;
+use crate::app::registry::accounts::{self, NewPassword};
 use crate::domain::ids::UserId;
-use crate::http::error::ApiError;
-use crate::http::json::Json;
-use crate::http::registry::users::{self as api, NewPassword};
 use crate::http::state::AppState;
 use crate::projections::registry::User;
 use crate::web::admin::refusal::{refusal_of, summary, with_password_length};
@@ -35,7 +34,7 @@ pub async fn page(
     done: Result<Query<Done>, QueryRejection>,
 ) -> Result<Response, WebError> {
     admin_only(&user)?;
-    let (account, _) = account(&state, id, user.lang)?;
+    let account = account(&state, id, user.lang)?;
     let done = done.map(|Query(done)| done).unwrap_or_default();
     Ok(show(&state, &user, &account, &done, None))
 }
@@ -46,7 +45,7 @@ pub async fn deactivate(
     form: SignedInForm,
 ) -> Result<Response, WebError> {
     let admin = admin_only(&form.user)?;
-    let (account, raw) = account(&state, id, form.user.lang)?;
+    let account = account(&state, id, form.user.lang)?;
     if !form.fields.checked("confirm") {
         let refusal = Refusal::on_field("confirm", "admin.users.confirm_needed");
         return Ok(show(
@@ -57,12 +56,12 @@ pub async fn deactivate(
             Some(&refusal),
         ));
     }
-    let outcome = api::deactivate(State(state.clone()), admin, Ok(Path(raw))).await;
+    let outcome = accounts::deactivate(&state.app(), &admin, account.id).await;
     answer(
         &state,
         &form.user,
         &account,
-        outcome.map(|_| ()),
+        outcome,
         Notice::UserDeactivated,
     )
 }
@@ -73,46 +72,37 @@ pub async fn reset_password(
     form: SignedInForm,
 ) -> Result<Response, WebError> {
     let admin = admin_only(&form.user)?;
-    let (account, raw) = account(&state, id, form.user.lang)?;
+    let account = account(&state, id, form.user.lang)?;
     let body = NewPassword {
         password: password_of(&form.fields),
     };
     let preconditions =
         preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?;
-    let sent = api::reset_password(
-        State(state.clone()),
-        admin,
-        Ok(Path(raw)),
-        preconditions,
-        Json(body),
-    );
-    let outcome = sent.await;
+    let outcome =
+        accounts::reset_password(&state.app(), &admin, account.id, &preconditions, body).await;
     answer(
         &state,
         &form.user,
         &account,
-        outcome
-            .map(|_| ())
-            .map_err(|error| with_password_length(error, &form.fields)),
+        outcome.map_err(|error| with_password_length(error, &form.fields)),
         Notice::PasswordReset,
     )
 }
 
-/// The account a path names (and the path's text), or the 404 page.
+/// The account a path names ([`path_id`]), or the 404 page.
 fn account(
     state: &AppState,
     raw: Result<Path<String>, PathRejection>,
     lang: Lang,
-) -> Result<(User, String), WebError> {
-    let not_found = || WebError::api(ApiError::NotFound, lang);
+) -> Result<User, WebError> {
+    let not_found = || WebError::app(AppError::NotFound, lang);
     let Path(raw) = raw.map_err(|_| not_found())?;
-    let id = Uuid::parse_str(&raw).map_err(|_| not_found())?;
-    let account = state
+    let id = path_id(&raw).map_err(|error| WebError::app(error, lang))?;
+    state
         .projections
         .registry
         .user(&UserId::from_uuid(id))
-        .ok_or_else(not_found)?;
-    Ok((account, raw))
+        .ok_or_else(not_found)
 }
 
 /// A command on the account: back to its page with a notice, or the page again with the
@@ -121,7 +111,7 @@ fn answer(
     state: &AppState,
     user: &WebUser,
     account: &User,
-    outcome: Result<(), ApiError>,
+    outcome: Result<(), AppError>,
     done: Notice,
 ) -> Result<Response, WebError> {
     match outcome {

@@ -94,7 +94,7 @@ pub async fn establish(
     match sent {
         Ok(_) => Ok(redirect(PATH, Notice::AddressEstablished)),
         Err(error) => {
-            let refusal = refusal_of(error.into(), lang)?;
+            let refusal = refusal_of(error, lang)?;
             Ok(show(
                 &state,
                 &form.user,

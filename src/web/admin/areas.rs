@@ -111,7 +111,7 @@ pub async fn define(
     match sent {
         Ok(_) => Ok(redirect(PATH, Notice::AreaDefined)),
         Err(error) => {
-            let refused = Refused::Define(input, refusal_of(error.into(), lang)?);
+            let refused = Refused::Define(input, refusal_of(error, lang)?);
             Ok(show(&state, &form.user, &Done::default(), None, &refused))
         }
     }

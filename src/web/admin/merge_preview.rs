@@ -99,7 +99,7 @@ pub async fn preview(
         Ok(merged) => Ok(page(&state, &form.user, &input, &merged)),
         Err(error) => {
             let under = AreaCode::parse(&input.under).ok();
-            let refused = Refused::Merge(input, refusal_of(error.into(), form.user.lang)?);
+            let refused = Refused::Merge(input, refusal_of(error, form.user.lang)?);
             Ok(show(
                 &state,
                 &form.user,

@@ -6,8 +6,8 @@
 
 use maud::{Markup, html};
 
+use crate::app::error::{AppError, FieldError};
 use crate::domain::bounds::{FieldCode, MIN_PASSWORD_CHARS};
-use crate::http::error::{ApiError, FieldError};
 use crate::web::error::WebError;
 use crate::web::form::FormFields;
 use crate::web::i18n::{Lang, tr};
@@ -15,8 +15,8 @@ use crate::web::refusal::Refusal;
 
 /// The API's refusal of an admin form in words, or the error page for a refusal a form
 /// cannot answer.
-pub fn refusal_of(error: ApiError, lang: Lang) -> Result<Refusal, WebError> {
-    Refusal::of(error, lang, |error| Some(field_key(error)))
+pub fn refusal_of(error: AppError, lang: Lang) -> Result<Refusal, WebError> {
+    Refusal::of(error.into(), lang, |error| Some(field_key(error)))
 }
 
 /// The line above a refused form.
@@ -26,13 +26,13 @@ pub fn summary(lang: Lang, refusal: &Refusal) -> Markup {
 
 /// A `weak_password` refusal of a password the form can see is shorter than the rule's
 /// minimum becomes `too_short`, which has words of its own ("too short: see the rule").
-pub fn with_password_length(error: ApiError, fields: &FormFields) -> ApiError {
+pub fn with_password_length(error: AppError, fields: &FormFields) -> AppError {
     let typed = fields.get("password").unwrap_or_default();
     if typed.chars().count() >= MIN_PASSWORD_CHARS {
         return error;
     }
     match error {
-        ApiError::Validation(errors) => ApiError::Validation(
+        AppError::Invalid(errors) => AppError::Invalid(
             errors
                 .into_iter()
                 .map(|error| match error.code {
@@ -121,10 +121,10 @@ fn is_area_field(field: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::registry::accounts::password_rule;
     use crate::app::registry::merge;
     use crate::app::registry::parse;
     use crate::domain::username;
-    use crate::http::registry::accounts::password_rule;
 
     /// Every input of the admin forms.
     const FIELDS: [&str; 16] = [
@@ -314,7 +314,7 @@ mod tests {
                 let pages: Vec<String> = ["is required", "Completely new words", ""]
                     .iter()
                     .map(|message| {
-                        let error = ApiError::invalid(field, *code, *message);
+                        let error = AppError::invalid(field, *code, *message);
                         let refusal = refusal_of(error, Lang::Vi).unwrap();
                         let under: Vec<&str> = refusal
                             .fields
@@ -334,14 +334,14 @@ mod tests {
 
     #[test]
     fn a_short_password_is_too_short_and_a_long_guessable_one_weak() {
-        let weak = || ApiError::invalid("password", FieldCode::WeakPassword, "m");
+        let weak = || AppError::invalid("password", FieldCode::WeakPassword, "m");
         let short = with_password_length(weak(), &FormFields::parse(b"password=ng%E1%BA%AFn"));
-        let ApiError::Validation(errors) = short else {
+        let AppError::Invalid(errors) = short else {
             panic!("{short:?}")
         };
         assert_eq!(errors[0].code, FieldCode::TooShort);
         let long = with_password_length(weak(), &FormFields::parse(b"password=aaaaaaaaaa"));
-        let ApiError::Validation(errors) = long else {
+        let AppError::Invalid(errors) = long else {
             panic!("{long:?}")
         };
         assert_eq!(errors[0].code, FieldCode::WeakPassword);
@@ -349,7 +349,7 @@ mod tests {
 
     #[test]
     fn a_rule_refusal_is_a_summary_and_a_missing_user_an_error_page() {
-        let rule = ApiError::RuleViolated(
+        let rule = AppError::Rule(
             crate::domain::rejection::RuleCode::UserAlreadyDeactivated,
             "the user is already deactivated".into(),
         );
@@ -359,6 +359,6 @@ mod tests {
                 .into_string()
                 .contains("deactivated")
         );
-        assert!(refusal_of(ApiError::NotFound, Lang::En).is_err());
+        assert!(refusal_of(AppError::NotFound, Lang::En).is_err());
     }
 }

@@ -11,10 +11,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::app::registry::accounts::{self, MIN_PASSWORD_CHARS, NewUser, Password};
 use crate::domain::vocab::{Role, Vocabulary};
-use crate::http::json::Json;
-use crate::http::registry::accounts::{MIN_PASSWORD_CHARS, NewUser, Password};
-use crate::http::registry::users as api;
 use crate::http::state::AppState;
 use crate::projections::registry::User;
 use crate::web::admin::refusal::{refusal_of, summary, with_password_length};
@@ -105,7 +103,7 @@ pub async fn create(
     };
     let preconditions =
         preconditions(&form.fields).map_err(|error| WebError::app(error, form.user.lang))?;
-    match api::create(State(state.clone()), admin, preconditions, Json(body)).await {
+    match accounts::create(&state.app(), &admin, &preconditions, body).await {
         Ok(_) => Ok(redirect(PATH, Notice::UserCreated)),
         Err(error) => {
             let error = with_password_length(error, &form.fields);

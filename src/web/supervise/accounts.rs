@@ -1,7 +1,7 @@
 //! The four eyes on accounts, in the web app: the dashboard's table of accounts waiting in
 //! the supervisor's area (new volunteers and supervisors an admin made, and reset passwords),
 //! and `POST /accounts/{id}/approve` and `POST /accounts/{id}/refuse`, which go through the
-//! API's own [`accounts::approve`] and [`accounts::refuse`] (scope, never her own account,
+//! application core's [`accounts::approve`] and [`accounts::refuse`] (scope, never her own account,
 //! access log). Only the username, the full name (so she recognises the person) and the
 //! role are shown: nothing about any case.
 
@@ -9,21 +9,24 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
+use crate::app::actor::Supervisor;
+use crate::app::input::path_id;
+use crate::app::registry::accounts;
 use crate::domain::ids::UserId;
-use crate::http::error::ApiError;
-use crate::http::registry::accounts;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::form::SignedInForm;
 use crate::web::i18n::tr;
 use crate::web::page::csrf_field;
 use crate::web::session::WebUser;
-use crate::web::supervise::gate::supervisor;
 
 /// The dashboard's section of accounts waiting for her approval.
 pub fn pending_table(state: &AppState, user: &WebUser) -> Markup {
     let lang = user.lang;
-    let waiting = accounts::pending_for(state, user.user.id);
+    let waiting = match user.as_role::<Supervisor>() {
+        Ok(me) => accounts::pending_for(&state.app(), &me),
+        Err(_) => Vec::new(),
+    };
     html! {
         section #pending-accounts aria-labelledby="pending-accounts-heading" {
             h2 #pending-accounts-heading { (tr(lang, "supervise.accounts.title")) }
@@ -91,15 +94,16 @@ async fn decide(
     SignedInForm { user, .. }: SignedInForm,
     decision: Decision,
 ) -> Result<Response, WebError> {
-    let me = supervisor(&user)?;
+    let me: Supervisor = user.as_role()?;
     let lang = user.lang;
-    let id = uuid::Uuid::parse_str(id)
+    let id = path_id(id)
         .map(UserId::from_uuid)
-        .map_err(|_| WebError::api(ApiError::NotFound, lang))?;
+        .map_err(|error| WebError::app(error, lang))?;
+    let app = state.app();
     let done = match decision {
-        Decision::Approve => accounts::approve(state, me.id, id).await,
-        Decision::Refuse => accounts::refuse(state, me.id, id).await,
+        Decision::Approve => accounts::approve(&app, &me, id).await,
+        Decision::Refuse => accounts::refuse(&app, &me, id).await,
     };
-    done.map_err(|error| WebError::api(error, lang))?;
+    done.map_err(|error| WebError::app(error, lang))?;
     Ok(Redirect::to("/dashboard").into_response())
 }

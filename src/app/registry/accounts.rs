@@ -1,6 +1,7 @@
-//! User accounts: the one code path that creates a user (`POST /users`, and `tincay user add`
-//! through the control socket or on a directory it opens itself), and the changes to an
-//! existing account (deactivation, password reset, a supervisor's approval or refusal).
+//! The user account use cases: the one code path that creates a user ([`create`] by an
+//! admin through the API or the web app, [`create_user`] for `tincay user add` through the
+//! control socket or on a directory it opens itself), and the changes to an existing account
+//! (an admin's deactivation and password reset, a supervisor's approval or refusal).
 //! SECURITY-SENSITIVE: passwords are hashed with Argon2id on the blocking pool and never
 //! kept, printed or echoed.
 //!
@@ -15,12 +16,16 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::access_log::{self, AccountEntry};
-use crate::app::error::AppError;
+use crate::app::actor::{Admin, Supervisor};
+use crate::app::cases::flow::{fields_fingerprint, idempotency};
+use crate::app::context::App;
+use crate::app::error::{AppError, FieldError};
+use crate::app::input::Preconditions;
 use crate::app::registry::parse;
 use crate::app::registry::write::{
     ATTEMPTS, WriteError, already_written, append_once, catch_up, rejected,
 };
-use crate::app::validate::Checks as Fields;
+use crate::app::validate::{Checks as Fields, FieldBounds};
 use crate::auth::{password, strength};
 use crate::domain::bounds::{self, Accepts, FieldCode, Refused};
 use crate::domain::ids::{AreaCode, UserId};
@@ -28,10 +33,6 @@ use crate::domain::registry::user::{
     self, UserCommand, UserCreatedFacts, UserCreatedPii, UserPasswordChangedPii, UserState,
 };
 use crate::domain::vocab::{AccountAction, Role};
-use crate::http::cases::flow::fields_fingerprint;
-use crate::http::error::{ApiError, FieldError};
-use crate::http::openapi_bounds::FieldBounds;
-use crate::http::state::AppState;
 use crate::projections::registry::User;
 use crate::store::log::{AppendOutcome, ExpectedVersion, Idempotency};
 use crate::store::stream::StreamId;
@@ -129,6 +130,29 @@ impl std::fmt::Debug for NewUser {
     }
 }
 
+/// A new password, as `POST /users/{id}/password` and the admin's form send it.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPassword {
+    /// At least 10 characters, and not easy to guess (`weak_password`).
+    #[schema(value_type = String, format = Password)]
+    pub password: Password,
+}
+
+impl NewPassword {
+    /// The fingerprint of the request for its idempotency key (the log keeps only a keyed
+    /// hash of it).
+    pub fn fingerprint(&self) -> [u8; 32] {
+        fields_fingerprint(&[Some(self.password.as_str())])
+    }
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(<redacted>)")
+    }
+}
+
 /// Serialises user creation, so that two requests for one username cannot both find it
 /// free. (One process holds a data directory, so one lock per process is enough.)
 static CREATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -156,16 +180,16 @@ impl Creator {
 /// returns its id once the registry shows it. A retry under the key of an account already
 /// made answers that account's id and writes nothing.
 pub async fn create_user(
-    state: &AppState,
+    app: &App<'_>,
     creator: Creator,
     new: NewUser,
     idempotency: Option<Idempotency>,
-) -> Result<UserId, ApiError> {
-    if let Some(outcome) = already_written(&state.app(), idempotency.as_ref()).await? {
+) -> Result<UserId, AppError> {
+    if let Some(outcome) = already_written(app, idempotency.as_ref()).await? {
         return created(&outcome);
     }
     let actor = creator.actor();
-    let registry = &state.projections.registry;
+    let registry = &app.projections.registry;
     let mut fields = Fields::default();
     // Kept, compared and looked up in one form (NFKC, lower case): `TNV.Lan` is `tnv.lan`.
     let username = fields.check("username", username_rule(&new.username));
@@ -194,7 +218,7 @@ pub async fn create_user(
     let (Some(username), Some(role), Some(area), Some(trusted_address), Some(full_name)) =
         (username, role, area, trusted_address, full_name)
     else {
-        return Err(ApiError::Internal("a checked field is missing".into()));
+        return Err(AppError::internal("a checked field is missing"));
     };
     let facts = UserCreatedFacts {
         role,
@@ -204,11 +228,11 @@ pub async fn create_user(
     let password_hash = hash(new.password).await?;
     let _creating = CREATING.lock().await;
     // The same request sent twice at once: the second waited for the first's account.
-    if let Some(outcome) = already_written(&state.app(), idempotency.as_ref()).await? {
+    if let Some(outcome) = already_written(app, idempotency.as_ref()).await? {
         return created(&outcome);
     }
     if registry.user_by_username(&username).is_some() {
-        return Err(ApiError::invalid("username", FieldCode::Taken, TAKEN));
+        return Err(AppError::invalid("username", FieldCode::Taken, TAKEN));
     }
     let pii = UserCreatedPii {
         username,
@@ -218,80 +242,114 @@ pub async fn create_user(
     let held = creator != Creator::Console && user::needs_approval(facts.role);
     let command = UserCommand::Create { facts, pii, held };
     let events = user::decide(&UserState::default(), command)
-        .map_err(|rejection| ApiError::from(rejected(&rejection, "username")))?;
+        .map_err(|rejection| rejected(&rejection, "username"))?;
     let id = UserId::from_uuid(Uuid::new_v4());
     append_once(
-        &state.app(),
+        app,
         StreamId::user(&id),
         ExpectedVersion::NoStream,
         &events,
         actor,
         idempotency,
     )
-    .await
-    .map_err(AppError::from)?;
-    record(state, actor, AccountAction::Created, id).await?;
+    .await?;
+    record(app, actor, AccountAction::Created, id).await?;
     Ok(id)
 }
 
 /// The account an idempotent `create_user` made.
-fn created(outcome: &AppendOutcome) -> Result<UserId, ApiError> {
+fn created(outcome: &AppendOutcome) -> Result<UserId, AppError> {
     outcome
         .stream
         .uuid_of("user")
         .map(UserId::from_uuid)
-        .ok_or_else(|| ApiError::Internal("an idempotent account points at another stream".into()))
+        .ok_or_else(|| AppError::internal("an idempotent account points at another stream"))
 }
 
 /// Record what happened to an account in the access log (durable before the answer).
 pub async fn record(
-    state: &AppState,
+    app: &App<'_>,
     actor: Option<UserId>,
     action: AccountAction,
     account: UserId,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     access_log::record_account(
-        &state.log,
+        app.log,
         AccountEntry {
             actor,
             action,
             account,
             from: None,
-            at: state.clock.now(),
+            at: app.clock.now(),
         },
     )
     .await
-    .map_err(|error| ApiError::Internal(format!("access log: {error}")))
+    .map_err(|error| AppError::Internal(format!("access log: {error}")))
 }
 
-/// Deactivate an account and end all its sessions.
-pub async fn deactivate(state: &AppState, actor: UserId, id: UserId) -> Result<(), ApiError> {
-    change(state, actor, id, || UserCommand::Deactivate, None).await?;
-    state.sessions.end_all(id);
+/// The route an idempotency key of an account's creation is scoped to (with the user).
+pub const CREATE_ROUTE: &str = "POST /users";
+
+/// A new account and whether it waits for a supervisor's approval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Created {
+    pub id: UserId,
+    pub pending: bool,
+}
+
+/// An admin creates an account (under her idempotency key, if any: a retry answers the same
+/// account); one that can read cases waits for a supervisor's approval.
+pub async fn create(
+    app: &App<'_>,
+    Admin(admin): &Admin,
+    given: &Preconditions,
+    new: NewUser,
+) -> Result<Created, AppError> {
+    let idempotency = idempotency(admin, CREATE_ROUTE, given, new.fingerprint());
+    let id = create_user(app, Creator::Admin(admin.id), new, idempotency).await?;
+    let pending = app
+        .projections
+        .registry
+        .user(&id)
+        .is_some_and(|user| user.pending);
+    Ok(Created { id, pending })
+}
+
+/// An admin deactivates an account (never her own) and all its sessions end.
+pub async fn deactivate(app: &App<'_>, Admin(admin): &Admin, id: UserId) -> Result<(), AppError> {
+    if id == admin.id {
+        return Err(AppError::Rule(
+            crate::domain::rejection::RuleCode::OwnAccount,
+            "an admin cannot deactivate her own account".into(),
+        ));
+    }
+    change(app, admin.id, id, || UserCommand::Deactivate, None).await?;
+    app.sessions.end_all(id);
     Ok(())
 }
 
-/// Give an account a new password and end all its sessions. The new password of an account
-/// that can read cases waits for a supervisor's approval.
+/// An admin gives an account a new password and all its sessions end. The new password of
+/// an account that can read cases waits for a supervisor's approval. The idempotency key is
+/// scoped to the account too: the key of one account's reset is not another's.
 pub async fn reset_password(
-    state: &AppState,
-    actor: UserId,
+    app: &App<'_>,
+    Admin(admin): &Admin,
     id: UserId,
-    password: Password,
-    idempotency: Option<Idempotency>,
-) -> Result<(), ApiError> {
+    given: &Preconditions,
+    body: NewPassword,
+) -> Result<(), AppError> {
+    let route = format!("POST /users/{}/password", id.as_uuid());
+    let idempotency = idempotency(admin, &route, given, body.fingerprint());
+    let (actor, password) = (admin.id, body.password);
     // A retry of a reset already made: the password is the one it set, its sessions ended.
-    if already_written(&state.app(), idempotency.as_ref())
-        .await?
-        .is_some()
-    {
+    if already_written(app, idempotency.as_ref()).await?.is_some() {
         return Ok(());
     }
-    let Some(found) = state.projections.registry.user(&id) else {
-        return Err(ApiError::NotFound);
+    let Some(found) = app.projections.registry.user(&id) else {
+        return Err(AppError::NotFound);
     };
     password_rule(password.as_str(), &found.username)
-        .map_err(|refused| ApiError::Validation(vec![FieldError::refused("password", refused)]))?;
+        .map_err(|refused| AppError::Invalid(vec![FieldError::refused("password", refused)]))?;
     let changed = UserPasswordChangedPii {
         password_hash: hash(password).await?,
     };
@@ -300,37 +358,37 @@ pub async fn reset_password(
         pii: changed.clone(),
         held,
     };
-    change(state, actor, id, command, idempotency).await?;
-    state.sessions.end_all(id);
-    record(state, Some(actor), AccountAction::PasswordReset, id).await
+    change(app, actor, id, command, idempotency).await?;
+    app.sessions.end_all(id);
+    record(app, Some(actor), AccountAction::PasswordReset, id).await
 }
 
 /// Why a supervisor may not decide on an account.
-fn may_decide(state: &AppState, supervisor: UserId, account: &User) -> Result<(), ApiError> {
-    let registry = &state.projections.registry;
-    let approver = registry.user(&supervisor).ok_or(ApiError::Unauthorized)?;
+fn may_decide(app: &App<'_>, supervisor: UserId, account: &User) -> Result<(), AppError> {
+    let registry = &app.projections.registry;
+    let approver = registry.user(&supervisor).ok_or(AppError::Forbidden)?;
     let in_scope = approver
         .area
         .as_ref()
-        .zip(scope_of(state, account))
+        .zip(scope_of(app, account))
         .is_some_and(|(area, scope)| registry.area_contains(area, &scope));
     if !in_scope {
         // Existence is itself sensitive: an account outside the area is not there.
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
     if account.id == supervisor {
-        return Err(ApiError::Forbidden);
+        return Err(AppError::Forbidden);
     }
     Ok(())
 }
 
 /// The unit an account works in: a volunteer's trusted address's commune, a supervisor's
 /// area. (Admin and reporting accounts are never pending.)
-fn scope_of(state: &AppState, account: &User) -> Option<AreaCode> {
+fn scope_of(app: &App<'_>, account: &User) -> Option<AreaCode> {
     match account.role {
         Role::Volunteer => account
             .trusted_address
-            .and_then(|id| state.projections.registry.trusted_address(&id))
+            .and_then(|id| app.projections.registry.trusted_address(&id))
             .map(|address| address.commune),
         Role::Supervisor => account.area.clone(),
         Role::Admin | Role::Reporting => None,
@@ -338,10 +396,14 @@ fn scope_of(state: &AppState, account: &User) -> Option<AreaCode> {
 }
 
 /// A supervisor approves a pending account in her area (never her own): it may sign in.
-pub async fn approve(state: &AppState, supervisor: UserId, id: UserId) -> Result<(), ApiError> {
+pub async fn approve(
+    app: &App<'_>,
+    Supervisor(supervisor): &Supervisor,
+    id: UserId,
+) -> Result<(), AppError> {
     decide_pending(
-        state,
-        supervisor,
+        app,
+        supervisor.id,
         id,
         UserCommand::Approve,
         AccountAction::Approved,
@@ -350,70 +412,72 @@ pub async fn approve(state: &AppState, supervisor: UserId, id: UserId) -> Result
 }
 
 /// A supervisor refuses a pending account in her area: it is deactivated.
-pub async fn refuse(state: &AppState, supervisor: UserId, id: UserId) -> Result<(), ApiError> {
+pub async fn refuse(
+    app: &App<'_>,
+    Supervisor(supervisor): &Supervisor,
+    id: UserId,
+) -> Result<(), AppError> {
     decide_pending(
-        state,
-        supervisor,
+        app,
+        supervisor.id,
         id,
         UserCommand::Refuse,
         AccountAction::Refused,
     )
     .await?;
-    state.sessions.end_all(id);
+    app.sessions.end_all(id);
     Ok(())
 }
 
 async fn decide_pending(
-    state: &AppState,
+    app: &App<'_>,
     supervisor: UserId,
     id: UserId,
     command: UserCommand,
     action: AccountAction,
-) -> Result<(), ApiError> {
-    let account = state
+) -> Result<(), AppError> {
+    let account = app
         .projections
         .registry
         .user(&id)
-        .ok_or(ApiError::NotFound)?;
-    may_decide(state, supervisor, &account)?;
-    change(state, supervisor, id, || command.clone(), None).await?;
-    record(state, Some(supervisor), action, id).await
+        .ok_or(AppError::NotFound)?;
+    may_decide(app, supervisor, &account)?;
+    change(app, supervisor, id, || command.clone(), None).await?;
+    record(app, Some(supervisor), action, id).await
 }
 
 /// The accounts waiting for approval that `supervisor` may decide on, by username.
-pub fn pending_for(state: &AppState, supervisor: UserId) -> Vec<User> {
-    state
-        .projections
+pub fn pending_for(app: &App<'_>, Supervisor(supervisor): &Supervisor) -> Vec<User> {
+    app.projections
         .registry
         .users()
         .into_iter()
         .filter(|account| account.pending && account.active)
-        .filter(|account| may_decide(state, supervisor, account).is_ok())
+        .filter(|account| may_decide(app, supervisor.id, account).is_ok())
         .collect()
 }
 
 /// Decide `command` on the account's current state and append it, deciding again if another
 /// task wrote to the account meanwhile.
 async fn change(
-    state: &AppState,
+    app: &App<'_>,
     actor: UserId,
     id: UserId,
     command: impl Fn() -> UserCommand,
     idempotency: Option<Idempotency>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     for _ in 0..ATTEMPTS {
-        let found = state
+        let found = app
             .projections
             .registry
             .user(&id)
-            .ok_or(ApiError::NotFound)?;
+            .ok_or(AppError::NotFound)?;
         let events = user::decide(&state_of(&found), command())
-            .map_err(|rejection| ApiError::from(rejected(&rejection, "id")))?;
+            .map_err(|rejection| rejected(&rejection, "id"))?;
         let stream = StreamId::user(&id);
         let expected = ExpectedVersion::Exact(found.version);
-        let app = state.app();
         let appended = append_once(
-            &app,
+            app,
             stream,
             expected,
             &events,
@@ -422,11 +486,11 @@ async fn change(
         );
         match appended.await {
             Ok(_) => return Ok(()),
-            Err(WriteError::Conflict) => catch_up(&state.app()).await?,
-            Err(WriteError::Failed(error)) => return Err(error.into()),
+            Err(WriteError::Conflict) => catch_up(app).await?,
+            Err(WriteError::Failed(error)) => return Err(error),
         }
     }
-    Err(AppError::from(WriteError::Conflict).into())
+    Err(WriteError::Conflict.into())
 }
 
 fn state_of(user: &User) -> UserState {
@@ -461,11 +525,11 @@ pub fn password_rule(password: &str, username: &str) -> Result<(), Refused> {
 }
 
 /// Argon2id on the blocking pool.
-async fn hash(password: Password) -> Result<String, ApiError> {
+async fn hash(password: Password) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || password::hash(password.as_str()))
         .await
-        .map_err(|_| ApiError::Internal("password hashing did not finish".into()))?
-        .map_err(|error| ApiError::Internal(error.to_string()))
+        .map_err(|_| AppError::internal("password hashing did not finish"))?
+        .map_err(AppError::internal)
 }
 
 impl NewUser {

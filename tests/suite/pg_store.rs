@@ -227,21 +227,7 @@ fn appends_go_on_while_the_key_table_is_vacuumed_after_an_erasure() {
         panic!("no wrapped key");
     };
     // A reader of the key table in an open transaction: VACUUM FULL must wait for it.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let reader = runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(connection);
-        client
-            .batch_execute("BEGIN; SELECT count(*) FROM tincay_keys")
-            .await
-            .unwrap();
-        client
-    });
+    let (runtime, reader) = open_transaction(&url, "BEGIN; SELECT count(*) FROM tincay_keys");
     let mut erase = request(
         erased,
         ExpectedVersion::Any,
@@ -316,23 +302,10 @@ fn an_old_snapshot_keeps_the_vacuum_pending_until_the_erased_key_is_really_gone(
     let KeyState::Wrapped(wrapped) = store.key(&KeyId::stream(&stream(erased))).unwrap() else {
         panic!("no wrapped key");
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let report = runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(connection);
-        client
-            .batch_execute(
-                "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM tincay_records",
-            )
-            .await
-            .unwrap();
-        client
-    });
+    let (runtime, report) = open_transaction(
+        &url,
+        "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM tincay_records",
+    );
     let mut erase = request(
         erased,
         ExpectedVersion::Any,
@@ -450,6 +423,24 @@ fn a_version_one_server_remembers_is_not_trusted_after_another_appended() {
     assert_eq!((next.first_position, next.stream_version), (3, 3));
     let report = verify(first.store().as_ref(), master(), &|_| Ok(())).unwrap();
     assert_eq!(report.records, 3);
+}
+
+/// Another session on the database, left inside the transaction `sql` begins; committed or
+/// rolled back by the caller through the returned runtime.
+fn open_transaction(url: &str, sql: &str) -> (tokio::runtime::Runtime, tokio_postgres::Client) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client.batch_execute(sql).await.unwrap();
+        client
+    });
+    (runtime, client)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -22,9 +22,7 @@ use crate::app::context::App;
 use crate::app::error::{AppError, FieldError};
 use crate::app::input::Preconditions;
 use crate::app::registry::parse;
-use crate::app::registry::write::{
-    ATTEMPTS, WriteError, already_written, append_once, catch_up, rejected,
-};
+use crate::app::registry::write::{already_written, append_once, decide_and_append, rejected};
 use crate::app::validate::{Checks as Fields, FieldBounds};
 use crate::auth::{password, strength};
 use crate::domain::bounds::{self, Accepts, FieldCode, Refused};
@@ -466,7 +464,7 @@ async fn change(
     command: impl Fn() -> UserCommand,
     idempotency: Option<Idempotency>,
 ) -> Result<(), AppError> {
-    for _ in 0..ATTEMPTS {
+    decide_and_append(app, actor, idempotency, || {
         let found = app
             .projections
             .registry
@@ -474,23 +472,13 @@ async fn change(
             .ok_or(AppError::NotFound)?;
         let events = user::decide(&state_of(&found), command())
             .map_err(|rejection| rejected(&rejection, "id"))?;
-        let stream = StreamId::user(&id);
-        let expected = ExpectedVersion::Exact(found.version);
-        let appended = append_once(
-            app,
-            stream,
-            expected,
-            &events,
-            Some(actor),
-            idempotency.clone(),
-        );
-        match appended.await {
-            Ok(_) => return Ok(()),
-            Err(WriteError::Conflict) => catch_up(app).await?,
-            Err(WriteError::Failed(error)) => return Err(error),
-        }
-    }
-    Err(WriteError::Conflict.into())
+        Ok((
+            StreamId::user(&id),
+            ExpectedVersion::Exact(found.version),
+            events,
+        ))
+    })
+    .await
 }
 
 fn state_of(user: &User) -> UserState {

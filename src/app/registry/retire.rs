@@ -13,9 +13,7 @@ use crate::app::context::App;
 use crate::app::error::AppError;
 use crate::app::input::Preconditions;
 use crate::app::registry::parse;
-use crate::app::registry::write::{
-    ATTEMPTS, WriteError, already_written, append_once, catch_up, rejected,
-};
+use crate::app::registry::write::{already_written, decide_and_append, rejected};
 use crate::app::validate::{Checks, FieldBounds};
 use crate::domain::bounds::{Accepts, FieldCode, Refused};
 use crate::domain::ids::{AreaCode, UserId};
@@ -96,7 +94,7 @@ pub async fn retire(
     facts: &AreaRetiredFacts,
     idempotency: Option<Idempotency>,
 ) -> Result<(), AppError> {
-    for _ in 0..ATTEMPTS {
+    decide_and_append(app, actor, idempotency, || {
         let found = app
             .projections
             .registry
@@ -105,23 +103,13 @@ pub async fn retire(
         let current = state_of(&found);
         let events = area::decide(&current, AreaCommand::Retire(facts.clone()))
             .map_err(|rejection| rejected(&rejection, "code"))?;
-        let expected = ExpectedVersion::Exact(current.version);
-        let stream = StreamId::area(code);
-        let appended = append_once(
-            app,
-            stream,
-            expected,
-            &events,
-            Some(actor),
-            idempotency.clone(),
-        );
-        match appended.await {
-            Ok(_) => return Ok(()),
-            Err(WriteError::Conflict) => catch_up(app).await?,
-            Err(WriteError::Failed(error)) => return Err(error),
-        }
-    }
-    Err(WriteError::Conflict.into())
+        Ok((
+            StreamId::area(code),
+            ExpectedVersion::Exact(current.version),
+            events,
+        ))
+    })
+    .await
 }
 
 /// The domain's state of an area, from the registry. An area stream holds its definition

@@ -118,6 +118,34 @@ async fn applied(app: &App<'_>, outcome: &AppendOutcome) {
     }
 }
 
+/// Decide on the current state and append what was decided, deciding again once the
+/// projections have caught up if another task wrote to the stream meanwhile (at most
+/// [`ATTEMPTS`] times). `decide` names the stream, the version it decided on and the events.
+pub async fn decide_and_append<E: EventCodec>(
+    app: &App<'_>,
+    actor: UserId,
+    idempotency: Option<Idempotency>,
+    decide: impl Fn() -> Result<(StreamId, ExpectedVersion, Vec<E>), AppError>,
+) -> Result<(), AppError> {
+    for _ in 0..ATTEMPTS {
+        let (stream, expected, events) = decide()?;
+        let appended = append_once(
+            app,
+            stream,
+            expected,
+            &events,
+            Some(actor),
+            idempotency.clone(),
+        );
+        match appended.await {
+            Ok(_) => return Ok(()),
+            Err(WriteError::Conflict) => catch_up(app).await?,
+            Err(WriteError::Failed(error)) => return Err(error),
+        }
+    }
+    Err(WriteError::Conflict.into())
+}
+
 /// Wait until the projections have applied everything durable, before deciding again.
 pub async fn catch_up(app: &App<'_>) -> Result<(), AppError> {
     let head = app.log.head().map_or(0, |head| head.position);

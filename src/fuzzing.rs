@@ -7,6 +7,8 @@
 
 use std::sync::OnceLock;
 
+use crate::app::lists::cursor;
+use crate::domain::ids::UserId;
 use crate::projections::cases::CaseCursor;
 use crate::projections::checkpoint;
 use crate::projections::runner::Projections;
@@ -37,20 +39,25 @@ fn cursor_key() -> &'static DataKey {
     KEY.get_or_init(|| DataKey::from_material(KeyMaterial::from_bytes([0x5a; 32])))
 }
 
+/// The user the fuzz targets' cursors are sealed for (a cursor is bound to its user).
+fn cursor_owner() -> UserId {
+    UserId::from_uuid(uuid::Uuid::nil())
+}
+
 /// `GET /cases`'s `cursor`, read as the server reads it (under the fuzzing key).
 pub fn decode_cursor(text: &str) -> Option<CaseCursor> {
-    crate::http::cases::list::decode_cursor(cursor_key(), text)
+    cursor::open(cursor_key(), &cursor_owner(), text)
 }
 
 /// A cursor as the server writes it (under the fuzzing key).
 pub fn encode_cursor(cursor: CaseCursor) -> String {
-    crate::http::cases::list::encode_cursor(cursor_key(), cursor)
+    cursor::seal(cursor_key(), &cursor_owner(), cursor)
 }
 
 /// Any `plain` bytes sealed as the server seals a cursor's text (under the fuzzing key), so
 /// a fuzzer reaches the parsing behind the AEAD.
 pub fn seal_cursor(plain: &[u8]) -> String {
-    crate::http::cases::list::seal_cursor(cursor_key(), plain)
+    cursor::seal_plain(cursor_key(), &cursor_owner(), plain)
 }
 
 /// A projection checkpoint whose stream is given unsealed, read as a start reads one (every

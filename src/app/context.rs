@@ -1,6 +1,6 @@
 //! [`App`]: what a use case works with, borrowed from the server's state: the event log,
-//! the projections, the access recorder, the sessions, the statistics settings and the clock. Nothing of
-//! HTTP.
+//! the projections, the access recorder, the sessions, the statistics settings, the lists'
+//! cursor key and the clock. Nothing of HTTP.
 
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use crate::app::stats::settings::StatsSettings;
 use crate::auth::sessions::Sessions;
 use crate::clock::Clock;
 use crate::projections::runner::Projections;
+use crate::store::crypto::DataKey;
 use crate::store::log::EventLog;
 
 /// The parts of the service a use case reads and appends to.
@@ -23,5 +24,9 @@ pub struct App<'a> {
     pub sessions: &'a Sessions,
     /// The statistics' threshold, budget and ledger.
     pub stats: &'a StatsSettings,
+    /// Seals the case list's cursors, which hold the day a case was opened (personal data).
+    pub cursors: &'a DataKey,
+    /// Repeated reads of one case by one user within this window are one access-log item.
+    pub access_log_window: time::Duration,
     pub clock: &'a dyn Clock,
 }

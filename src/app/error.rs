@@ -44,6 +44,10 @@ pub enum AppError {
     /// words name fields and types, never values.
     #[error("{0}")]
     Malformed(String),
+    /// A query parameter that is not one this server gave out (a forged or foreign cursor):
+    /// 400, with the parameter and its code.
+    #[error("{}", .0.message)]
+    BadParameter(FieldError),
     /// Fields out of their vocabulary, range or format.
     #[error("validation failed")]
     Invalid(Vec<FieldError>),
@@ -97,6 +101,7 @@ impl AppError {
     pub fn fields(&self) -> &[FieldError] {
         match self {
             AppError::Invalid(errors) => errors,
+            AppError::BadParameter(error) => std::slice::from_ref(error),
             _ => &[],
         }
     }

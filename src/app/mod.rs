@@ -16,6 +16,7 @@
 //! - [`scope`]: whose cases and addresses a user may reach (out of scope is not found).
 //! - [`validate`]: [`Checks`](validate::Checks), the field checks every body's parsing uses.
 //! - [`cases`]: the case use cases.
+//! - [`lists`]: the lists (cases, the follow-up queue, a case's access log).
 //! - [`registry`]: the registry use cases (areas, trusted addresses).
 //! - [`stats`]: the statistics use cases (tables, the programme report, the audit).
 
@@ -25,6 +26,7 @@ pub mod context;
 pub mod error;
 pub mod held;
 pub mod input;
+pub mod lists;
 pub mod registry;
 pub mod scope;
 pub mod stats;

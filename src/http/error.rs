@@ -17,6 +17,10 @@ use crate::domain::rejection::RuleCode;
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
+    /// A query parameter this server did not give out (a cursor): 400 `bad_request`, naming
+    /// the parameter and its code in `errors`.
+    #[error("{}", .0.message)]
+    BadParameter(FieldError),
     #[error("authentication required")]
     Unauthorized,
     #[error("this role may not do this")]
@@ -77,7 +81,9 @@ impl ApiError {
     /// The status table: status and problem code for every error.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::BadRequest(_) | ApiError::BadParameter(_) => {
+                (StatusCode::BAD_REQUEST, "bad_request")
+            }
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::AccountPending => (StatusCode::FORBIDDEN, "account_pending"),
@@ -120,6 +126,7 @@ impl ApiError {
             detail,
             errors: match self {
                 ApiError::Validation(errors) => Some(errors.clone()),
+                ApiError::BadParameter(error) => Some(vec![error.clone()]),
                 _ => None,
             },
             rule: match self {
@@ -140,6 +147,7 @@ impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {
             AppError::Malformed(detail) => ApiError::BadRequest(detail),
+            AppError::BadParameter(error) => ApiError::BadParameter(error),
             AppError::Invalid(errors) => ApiError::Validation(errors),
             AppError::Rule(rule, words) => ApiError::RuleViolated(rule, words),
             AppError::NotFound => ApiError::NotFound,

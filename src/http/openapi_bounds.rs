@@ -81,7 +81,7 @@ pub fn params() -> Vec<(&'static str, &'static str, &'static str, Accepts)> {
         (
             "/api/v1/cases",
             "get",
-            crate::http::cases::list::ListQuery::accepts(),
+            crate::app::lists::cases::ListQuery::accepts(),
         ),
         (
             "/api/v1/cases/{id}",
@@ -91,7 +91,7 @@ pub fn params() -> Vec<(&'static str, &'static str, &'static str, Accepts)> {
         (
             "/api/v1/follow-ups",
             "get",
-            crate::http::follow_ups::QueueQuery::accepts(),
+            crate::app::lists::follow_ups::QueueQuery::accepts(),
         ),
         (
             "/api/v1/stats",

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::stats::csv::Csv;
 pub use crate::app::stats::programme::ProgrammeQuery;
 use crate::http::auth::StatsReader;
 use crate::http::cases::extract::ClientAddr;
@@ -19,7 +20,6 @@ use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
 use crate::http::state::AppState;
 use crate::http::stats::{CountDoc, csv_response, wants_csv};
-use crate::stats::programme::ProgrammeReport;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(programme_report))
@@ -88,18 +88,9 @@ pub async fn programme_report(
     let report =
         crate::app::stats::programme::programme(&state.app(), &reader, raw, csv, client).await?;
     let response = if csv {
-        programme_csv(&report)
+        csv_response(Csv::programme(&report))
     } else {
         private(axum::Json(exclusions::counted(&state, report)), None)
     };
     Ok(exclusions::with_header(&state, response))
-}
-
-/// A report as the API's CSV response (the protection in its header).
-pub fn programme_csv(report: &ProgrammeReport) -> Response {
-    csv_response(
-        crate::stats::csv::programme(report),
-        report.perturbed,
-        report.k,
-    )
 }

@@ -135,6 +135,8 @@ impl AppState {
             access: &self.access,
             stats: &self.stats,
             sessions: &self.sessions,
+            cursors: &self.cursors,
+            access_log_window: self.settings.access_log_window,
             clock: self.clock.as_ref(),
         }
     }

@@ -14,7 +14,8 @@
 //!   recorded in the access log with its normalised form before it is answered.
 //!
 //! The use case is the application core's ([`crate::app::stats::table`]); this is its JSON
-//! and CSV. The CSV response is shared with [`super::reports`].
+//! and CSV ([`crate::app::stats::csv`]), answered by [`csv_response`], which
+//! [`super::reports`] shares.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -32,10 +33,9 @@ use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
 use crate::http::state::AppState;
-use crate::stats::query::StatsTable;
 
-/// The response header that states the protection of a CSV table.
-pub const DISCLOSURE_HEADER: &str = "tincay-disclosure-control";
+use crate::app::stats::csv::Csv;
+pub use crate::app::stats::csv::DISCLOSURE_HEADER;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(statistics))
@@ -105,16 +105,11 @@ pub async fn statistics(
     let table =
         crate::app::stats::table::stats_table(&state.app(), &reader, raw, csv, client).await?;
     let response = if csv {
-        stats_csv(&table)
+        csv_response(Csv::stats(&table))
     } else {
         private(axum::Json(exclusions::counted(&state, table)), None)
     };
     Ok(exclusions::with_header(&state, response))
-}
-
-/// A table as the API's CSV response (the protection in its header).
-pub fn stats_csv(table: &StatsTable) -> Response {
-    csv_response(crate::stats::csv::stats(table), table.perturbed, table.k)
 }
 
 /// Whether the client asked for CSV.
@@ -125,16 +120,15 @@ pub fn wants_csv(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/csv"))
 }
 
-/// A CSV body with the protection in the `Tincay-Disclosure-Control` header.
-pub fn csv_response(body: String, perturbed: bool, k: u32) -> Response {
-    let mut response = private(body, None).into_response();
+/// A CSV document with its protection in the `Tincay-Disclosure-Control` header.
+pub fn csv_response(csv: Csv) -> Response {
+    let mut response = private(csv.body, None).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    let mode = if perturbed { "perturbed" } else { "exact" };
-    if let Ok(value) = HeaderValue::from_str(&format!("{mode}; k={k}")) {
+    if let Ok(value) = HeaderValue::from_str(&csv.disclosure) {
         headers.insert(DISCLOSURE_HEADER, value);
     }
     response

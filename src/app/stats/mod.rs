@@ -8,7 +8,9 @@
 //! - [`table`]: a statistics table (the API's `GET /stats`, the web app's explorer).
 //! - [`programme`]: the programme report (`GET /reports/programme`, the printable report).
 //! - [`usage`]: the audit of officers' queries (supervisors and admins).
+//! - [`csv`]: a table or report as CSV with its protection, for both adapters.
 
+pub mod csv;
 pub mod programme;
 pub mod record;
 pub mod settings;

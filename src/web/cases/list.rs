@@ -1,6 +1,6 @@
 //! `GET /cases`: the cases the user may see (a volunteer: her trusted address's; a
-//! supervisor: her area's), through the API's own list ([`list_page`]: scope and access
-//! log), open ones first: without a status filter the list walks the statuses in order
+//! supervisor: her area's), through the application core's list ([`list_cases`]: scope,
+//! cursor and access log), open ones first: without a status filter the list walks the statuses in order
 //! (open, awaiting review, closed), each newest first, and a page is filled from the next
 //! status when one runs out; on a page, cases with an overdue follow-up come first, the
 //! longest overdue first. Each case is a card (a phone's 360 px hold it without scrolling
@@ -22,10 +22,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::app::actor::CaseWorker;
+use crate::app::lists::cases::{CaseListItem, ListQuery, list_cases};
 use crate::domain::ids::TrustedAddressId;
 use crate::domain::vocab::Role;
 use crate::http::cases::extract::ClientAddr;
-use crate::http::cases::list::{CaseListItem, ListQuery, list_page};
 use crate::http::state::AppState;
 use crate::web::case_code::{CodeSearch, case_code};
 use crate::web::cases::badges::{overdue_badge, risk_badge, status_badge};
@@ -91,7 +92,7 @@ pub async fn case_list(
         .filter(|code| !code.is_empty());
     let search = typed.map(CodeSearch::parse);
     if let Some(Some(search)) = &search {
-        let items = search_by_code(&state, &worker.0, from, &phases, search, lang).await?;
+        let items = search_by_code(&state, &worker, from, &phases, search, lang).await?;
         let overdue = overdue_of(&state, &items);
         let addresses = (user.user.role == Role::Supervisor).then(|| address_names(&state, &items));
         let body = html! {
@@ -120,9 +121,9 @@ pub async fn case_list(
             limit: Some(room.to_string()),
             ..ListQuery::default()
         };
-        let page = list_page(&state, &worker.0, from.clone(), query)
+        let page = list_cases(&state.app(), &worker, from.clone(), query)
             .await
-            .map_err(|error| WebError::api(error, lang))?;
+            .map_err(|error| WebError::app(error, lang))?;
         items.extend(page.items);
         if let Some(cursor) = page.next {
             next = Some(NextPage {
@@ -218,11 +219,11 @@ fn overdue_of(state: &AppState, items: &[CaseListItem]) -> BTreeMap<Uuid, i64> {
     overdue::by_case(state, &listed)
 }
 
-/// Every case of the user's list (in `phases`) whose code starts with `search`: the API's
-/// list walked page by page, so the scope and the access log are the list's own.
+/// Every case of the user's list (in `phases`) whose code starts with `search`: the list
+/// walked page by page, so the scope and the access log are the list's own.
 async fn search_by_code(
     state: &AppState,
-    user: &crate::http::auth::CurrentUser,
+    worker: &CaseWorker,
     from: Option<String>,
     phases: &[&'static str],
     search: &CodeSearch,
@@ -238,9 +239,9 @@ async fn search_by_code(
                 limit: Some(SEARCH_PAGE.to_string()),
                 ..ListQuery::default()
             };
-            let page = list_page(state, user, from.clone(), query)
+            let page = list_cases(&state.app(), worker, from.clone(), query)
                 .await
-                .map_err(|error| WebError::api(error, lang))?;
+                .map_err(|error| WebError::app(error, lang))?;
             found.extend(
                 page.items
                     .into_iter()

@@ -16,16 +16,16 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use crate::app::error::{AppError, FieldError};
+use crate::app::stats::csv::{Csv, DISCLOSURE_HEADER};
 use crate::app::stats::table::stats_table;
 use crate::domain::bounds::FieldCode;
 use crate::domain::vocab::Role;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::state::AppState;
-use crate::http::stats::{csv_response, stats_csv};
 use crate::stats::measure::Measure;
 use crate::stats::query::StatsTable;
 use crate::web::error::WebError;
@@ -103,7 +103,7 @@ async fn download(
         query.period()
     );
     if codes {
-        return Ok(attachment(stats_csv(&table), &name));
+        return Ok(attachment(Csv::stats(&table), &name));
     }
     let period = period_label(lang, &table);
     let area = labels::area_name(&state.projections.registry, &table.area);
@@ -114,10 +114,7 @@ async fn download(
         notes: table::note_paragraphs(lang, table.k, table.perturbed, sums),
     };
     let body = csv::labelled(lang, &state.projections.registry, &table, &heading);
-    Ok(attachment(
-        csv_response(body, table.perturbed, table.k),
-        &name,
-    ))
+    Ok(attachment(Csv::new(body, table.perturbed, table.k), &name))
 }
 
 /// The table as the codes-only CSV of the API (`GET /stats` with `Accept: text/csv`), for
@@ -131,16 +128,25 @@ pub async fn explorer_codes_csv(
     download(state, user, client, query, true).await
 }
 
-/// A download: `Content-Disposition: attachment` with `name` (codes and digits only).
-pub fn attachment(mut response: Response, name: &str) -> Response {
+/// `csv` as a download named `name` (only the safe characters of it kept), its protection
+/// in the `Tincay-Disclosure-Control` header as the API states it.
+pub fn attachment(csv: Csv, name: &str) -> Response {
     let safe: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .collect();
+    let mut response = (StatusCode::OK, csv.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&csv.disclosure) {
+        headers.insert(DISCLOSURE_HEADER, value);
+    }
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
+        headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response
 }

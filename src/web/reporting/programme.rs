@@ -8,8 +8,8 @@
 //! printing, and at the end the preparer's and the head of unit's signature blocks; every
 //! printed page carries its number (the stylesheet's `@page`). None of it shows on screen.
 //!
-//! Both go through the API's own core ([`programme`]): its checks, scope, modes and access
-//! log, exactly as `GET /api/v1/reports/programme`; a spent budget is the form with the day
+//! Both go through the application core's use case ([`programme`]): its checks, scope,
+//! modes and access log, exactly as `GET /api/v1/reports/programme`; a spent budget is the form with the day
 //! it renews ([`Outcome`]).
 
 use axum::extract::rejection::QueryRejection;
@@ -19,10 +19,10 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use crate::app::error::{AppError, FieldError};
+use crate::app::stats::csv::Csv;
 use crate::app::stats::programme::programme;
 use crate::domain::vocab::Role;
 use crate::http::cases::extract::ClientAddr;
-use crate::http::reports::programme_csv;
 use crate::http::state::AppState;
 use crate::projections::registry::Registry;
 use crate::stats::disclosure::Published;
@@ -88,7 +88,7 @@ pub async fn report_csv(
         None => report.year.to_string(),
     };
     let name = format!("tincay-programme-{}-{period}.csv", report.area);
-    Ok(attachment(programme_csv(&report), &name))
+    Ok(attachment(Csv::programme(&report), &name))
 }
 
 fn page(

@@ -1,6 +1,6 @@
 //! `GET /cases/{id}/access-log`: who read, exported or erased a case, and when (Vietnam
-//! time, dd/mm/yyyy hh:mm in Vietnamese), from the API's [`access_log`], which records this
-//! read first, so the page lists it too.
+//! time, dd/mm/yyyy hh:mm in Vietnamese), from the application core's [`read_access_log`],
+//! which records this read first, so the page lists it too.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -8,8 +8,10 @@ use axum::response::Response;
 use maud::html;
 use time::OffsetDateTime;
 
+use crate::app::actor::Supervisor;
+use crate::app::lists::access::{AccessItem, AccessLogQuery, read_access_log};
 use crate::clock::VIETNAM;
-use crate::http::cases::access::{AccessItem, access_log, parse_cursor};
+use crate::domain::ids::CaseId;
 use crate::http::cases::extract::ClientAddr;
 use crate::http::state::AppState;
 use crate::web::error::WebError;
@@ -33,13 +35,15 @@ pub async fn page(
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let me = supervisor(&user)?;
+    let reader: Supervisor = user.as_role()?;
     let lang = user.lang;
     let id = case_id(&id).map_err(|error| WebError::api(error, lang))?;
-    let cursor =
-        parse_cursor(query.cursor.as_deref()).map_err(|error| WebError::api(error, lang))?;
-    let log = access_log(&state, &me, id, from, cursor)
+    let query = AccessLogQuery {
+        cursor: query.cursor,
+    };
+    let log = read_access_log(&state.app(), &reader, CaseId::from_uuid(id), from, query)
         .await
-        .map_err(|error| WebError::api(error, lang))?;
+        .map_err(|error| WebError::app(error, lang))?;
     let case = case_at_hand(&state, &me, id).map_err(|error| WebError::api(error, lang))?;
     let title = tr(lang, "supervise.access.title");
     let body = html! {

@@ -1,8 +1,9 @@
 //! `GET /dashboard`: the supervisor's area at a glance, with no personal data: (1) open
 //! cases and closure requests per trusted address, (2) overdue follow-ups, most overdue
-//! first, then highest risk (the API's follow-up queue), (3) closure requests waiting for
-//! her review, (4) accounts waiting for her approval. Like the API's case list, looking at cases in her area is recorded in the
-//! access log (`case_listed`).
+//! first, then highest risk (the application core's follow-up queue), (3) closure requests
+//! waiting for her review, (4) accounts waiting for her approval. Like the case list,
+//! looking at cases in her area is recorded in the access log (`case_listed`,
+//! [`record_listing`]).
 
 use std::collections::BTreeMap;
 
@@ -12,16 +13,16 @@ use axum::response::Response;
 use maud::{Markup, html};
 use uuid::Uuid;
 
-use crate::access_log::AccessEntry;
+use crate::app::actor::CaseWorker;
+use crate::app::lists::cases::record_listing;
+use crate::app::lists::follow_ups::{FollowUpItem, QueueQuery, follow_up_queue};
 use crate::app::scope::{CaseLocation, may_access_address, may_access_case};
 use crate::domain::calendar::YearMonth;
 use crate::domain::case::CaseStatus;
 use crate::domain::ids::TrustedAddressId;
-use crate::domain::vocab::{AccessAction, CloseReason};
+use crate::domain::vocab::CloseReason;
 use crate::http::auth::CurrentUser;
 use crate::http::cases::extract::ClientAddr;
-use crate::http::cases::flow::internal;
-use crate::http::follow_ups::{FollowUpItem, QueueQuery, queue};
 use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::i18n::{Lang, date, tr};
@@ -53,29 +54,22 @@ pub async fn page(
     ClientAddr(from): ClientAddr,
 ) -> Result<Response, WebError> {
     let me = supervisor(&user)?;
+    let worker: CaseWorker = user.as_role()?;
     let lang = user.lang;
-    let overdue = queue(
-        &state,
-        &me,
+    let app = state.app();
+    let overdue = follow_up_queue(
+        &app,
+        &worker,
         QueueQuery {
             status: Some("overdue".to_owned()),
             ..QueueQuery::default()
         },
     )
-    .map_err(|error| WebError::api(error, lang))?;
+    .map_err(|error| WebError::app(error, lang))?;
     let (counts, pending) = cases_in_area(&state, &me);
-    state
-        .access
-        .record(AccessEntry {
-            actor: Some(me.id),
-            action: AccessAction::CaseListed,
-            case: None,
-            from,
-            username: None,
-            at: state.clock.now(),
-        })
+    record_listing(&app, &me, from)
         .await
-        .map_err(|error| WebError::api(internal(error), lang))?;
+        .map_err(|error| WebError::app(error, lang))?;
     let title = tr(lang, "supervise.dashboard.title");
     let body = html! {
         h1 { (title) }

@@ -5,10 +5,11 @@
 //!
 //! # Layout
 //!
-//! The layers point one way: `domain` ← `store` ← `projections` ← `app` ← `http` and `web`
-//! (two sibling adapters) ← `server` ← `cli`. Nothing in `domain` performs I/O, reads the clock or
-//! draws randomness; nothing in `store` knows HTTP; `http` imports nothing of `web`; `clock`,
-//! `auth` and `stats` (the pure disclosure core) sit below the adapters.
+//! The layers point one way: `domain` ← `store` ← `projections` ← `app` ← `edge` ← `http`
+//! and `web` (two sibling adapters over what they share in `edge`) ← `server` ← `cli`. Nothing
+//! in `domain` performs I/O, reads the clock or draws randomness; nothing in `store` knows
+//! HTTP; neither `http` nor `web` imports the other; `clock`, `auth` and `stats` (the pure
+//! disclosure core) sit below the adapters.
 //!
 //! - [`domain`]: vocabularies, identifiers, case and registry events, commands,
 //!   `decide`/`apply`, and the event codec with upcasting.
@@ -21,6 +22,8 @@
 //! - [`access_log`]: recording and reading who accessed what.
 //! - [`app`]: the application core: one function per use case, with the scope check,
 //!   idempotency, read-your-writes and typed refusals ([`app::error::AppError`]), once.
+//! - [`edge`]: what the two HTTP adapters share, below both: the axum state, the client's
+//!   address, the charge to a signed-in user's rate.
 //! - [`http`]: the JSON API (axum), a thin adapter over `app`: JSON in, JSON and
 //!   problem+json out.
 //! - [`web`]: the web app (server-rendered pages in Vietnamese and English), a thin adapter
@@ -66,6 +69,7 @@ pub mod clock;
 pub mod control;
 pub mod demo;
 pub mod domain;
+pub mod edge;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;

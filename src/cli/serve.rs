@@ -16,7 +16,7 @@ use crate::cli::key_source::{KeyArgs, MASTER_KEY_ENV};
 use crate::cli::{CliError, output};
 use crate::clock::SystemClock;
 use crate::domain::case::retention::RetentionPeriod;
-use crate::http::state::HttpSettings;
+use crate::edge::state::HttpSettings;
 use crate::server::{App, ServerConfig, ServerError, ShutdownSignals};
 use crate::store::crypto::MasterKey;
 use crate::store::engine::StoreError;

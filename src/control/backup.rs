@@ -12,7 +12,7 @@ use tokio::net::unix::OwnedWriteHalf;
 use tokio::sync::mpsc;
 
 use crate::control::protocol::Response;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::store::backup::export;
 
 /// Bytes handed to the socket at a time.

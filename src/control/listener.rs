@@ -16,9 +16,9 @@ use zeroize::Zeroizing;
 use crate::app::registry::accounts;
 use crate::control::protocol::{MAX_IMPORT_REQUEST, MAX_REQUEST, Request, Response, describe};
 use crate::control::{SOCKET_NAME, socket_path};
+use crate::edge::state::AppState;
 use crate::http::json::without_values;
 use crate::http::registry::import;
-use crate::http::state::AppState;
 
 /// How long a client may take to send its request.
 const READ_TIMEOUT: Duration = Duration::from_secs(10);

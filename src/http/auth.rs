@@ -1,7 +1,7 @@
 //! Who is calling. [`CurrentUser`] reads the bearer token and resolves an active user that
-//! is not waiting for approval (401 otherwise), and charges the request to her rate ([`charge`]:
-//! 429 past it); the role extractors refuse other roles with 403, so a handler's signature
-//! says who may call it.
+//! is not waiting for approval (401 otherwise), and charges the request to her rate
+//! ([`charge`]: 429 past it); the role extractors refuse other roles with 403, so a
+//! handler's signature says who may call it.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -10,9 +10,9 @@ use axum::http::request::Parts;
 pub use crate::app::actor::{
     Admin, CaseWorker, CurrentUser, Reporter, StatsAuditor, StatsReader, Supervisor, Volunteer,
 };
-use crate::domain::ids::UserId;
+use crate::edge::rate::charge;
+use crate::edge::state::AppState;
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
 
 /// The bearer token of the request, if any.
 pub fn bearer_token(parts: &Parts) -> Option<&str> {
@@ -48,23 +48,6 @@ impl FromRequestParts<AppState> for CurrentUser {
             trusted_address: user.trusted_address,
         })
     }
-}
-
-/// A request that has been charged to its user's rate already (extractors may run twice).
-#[derive(Clone, Copy, Debug)]
-struct Charged;
-
-/// Charge the request to `user`'s rate ([`crate::auth::rate`]), once per request: 429
-/// `rate_limited` with `Retry-After` when her bucket is empty.
-pub fn charge(parts: &mut Parts, state: &AppState, user: UserId) -> Result<(), ApiError> {
-    if parts.extensions.get::<Charged>().is_some() {
-        return Ok(());
-    }
-    parts.extensions.insert(Charged);
-    state
-        .user_rate
-        .take(user, state.clock.now())
-        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })
 }
 
 macro_rules! role_extractor {

@@ -141,6 +141,15 @@ impl ApiError {
     }
 }
 
+/// A signed-in user past her request rate: 429 `rate_limited`.
+impl From<crate::edge::rate::RateLimited> for ApiError {
+    fn from(limited: crate::edge::rate::RateLimited) -> Self {
+        ApiError::RateLimited {
+            retry_after_secs: limited.retry_after_secs,
+        }
+    }
+}
+
 /// The application core's refusals in HTTP: the one map from [`AppError`] to the status
 /// table above.
 impl From<AppError> for ApiError {

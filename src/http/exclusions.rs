@@ -7,7 +7,7 @@ use axum::http::HeaderValue;
 use axum::response::Response;
 use serde::Serialize;
 
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 
 /// The header naming how many events a statistics response excludes.
 pub const EXCLUDED_HEADER: &str = "tincay-excluded-events";

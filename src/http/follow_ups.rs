@@ -7,12 +7,12 @@ use axum::extract::{Query, State};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::actor::CaseWorker;
 pub use crate::app::lists::follow_ups::{FollowUpItem, FollowUpQueue, QueueQuery};
-use crate::http::auth::CaseWorker;
+use crate::edge::state::AppState;
 use crate::http::cases::docs::{AuthErrors, QueryErrors};
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
-use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(follow_up_queue))

@@ -2,7 +2,9 @@
 //! application core ([`crate::app`]): they turn requests into its use cases' inputs and map
 //! their outcomes to JSON and every error to problem+json.
 //!
-//! - [`state`]: [`AppState`](state::AppState), one `Clone` struct of `Arc`s.
+//! - the state every handler holds, the client's address and the metrics are shared with the
+//!   web app, below both: [`crate::edge`] ([`state`] re-exports the state for the library's
+//!   users).
 //! - [`error`]: the one error type and its status table; [`json`]: the body extractor;
 //!   [`exclusions`]: statistics say how many events of set-aside cases they leave out.
 //! - [`auth`]: who is calling (bearer token) and role extractors (the scope check is
@@ -11,9 +13,9 @@
 //!   the OpenAPI document is generated from the very routes that are served:
 //!   [`sessions`], [`registry`], [`cases`], [`follow_ups`], [`stats`], [`reports`], [`ops`].
 //! - [`middleware`]: hardening (limits, timeouts, load shedding, security headers), request
-//!   ids, logging and request metrics; [`metrics`]: the Prometheus registry;
-//!   [`openapi`]: the generated document, with [`openapi_bounds`]: what each field accepts,
-//!   and [`openapi_links`]: where what a `POST` creates can be used next.
+//!   ids, logging and request metrics; [`openapi`]: the generated document, with
+//!   [`openapi_bounds`]: what each field accepts, and [`openapi_links`]: where what a `POST`
+//!   creates can be used next.
 
 pub mod auth;
 pub mod cases;
@@ -21,7 +23,6 @@ pub mod error;
 pub mod exclusions;
 pub mod follow_ups;
 pub mod json;
-pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod openapi_bounds;
@@ -38,7 +39,7 @@ use axum::Router;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 
 /// The API's routes under `/api/v1` with its OpenAPI document, and the operational routes
 /// (`/healthz`, `/readyz`, `/metrics`), not yet hardened: the server adds the web app's

@@ -12,8 +12,8 @@ use axum::{Extension, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::edge::state::AppState;
 use crate::http::error::{FieldError, Problem};
-use crate::http::state::AppState;
 
 /// The name of the bearer-token security scheme.
 pub const BEARER: &str = "bearer";

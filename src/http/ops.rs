@@ -14,11 +14,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::vocab::Role;
+use crate::edge::metrics::Positions;
+use crate::edge::state::AppState;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{ApiError, Problem};
-use crate::http::metrics::Positions;
 use crate::http::middleware::problems::problem_response;
-use crate::http::state::AppState;
 
 /// The content type of the OpenMetrics text format, which Prometheus reads.
 pub const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";

@@ -13,12 +13,12 @@ use utoipa_axum::routes;
 
 use crate::app::stats::csv::Csv;
 pub use crate::app::stats::programme::ProgrammeQuery;
+use crate::edge::client::ClientAddr;
+use crate::edge::state::AppState;
 use crate::http::auth::StatsReader;
-use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
-use crate::http::state::AppState;
 use crate::http::stats::{CountDoc, csv_response, wants_csv};
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -34,10 +34,11 @@ use crate::auth::throttle::Client;
 use crate::domain::ids::UserId;
 use crate::domain::username;
 use crate::domain::vocab::AccessAction;
+use crate::edge::client::ClientIp;
+use crate::edge::state::AppState;
 use crate::http::auth::{CurrentUser, bearer_token};
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
-use crate::http::state::AppState;
 use crate::projections::registry::User;
 
 /// The routes of this module, with the bearer security scheme their documents refer to.
@@ -125,18 +126,6 @@ impl std::fmt::Debug for SessionStarted {
         f.debug_struct("SessionStarted")
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
-    }
-}
-
-/// The client's IP address, when the server knows it (it serves with connect info).
-#[derive(Clone, Copy, Debug)]
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(crate::http::middleware::client::of(parts)))
     }
 }
 

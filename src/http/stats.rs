@@ -27,12 +27,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use crate::app::stats::table::{PERIOD_PATTERN, StatsQuery};
+use crate::edge::client::ClientAddr;
+use crate::edge::state::AppState;
 use crate::http::auth::StatsReader;
-use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
 use crate::http::exclusions;
-use crate::http::state::AppState;
 
 use crate::app::stats::csv::Csv;
 pub use crate::app::stats::csv::DISCLOSURE_HEADER;

@@ -10,10 +10,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use crate::app::stats::usage::{CommuneUsage, OfficerUsage, UsageReport};
+use crate::edge::state::AppState;
 use crate::http::auth::StatsAuditor;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
-use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(usage))

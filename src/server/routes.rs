@@ -9,8 +9,8 @@ use axum::Router;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::edge::state::AppState;
 use crate::http::middleware::{self, problems};
-use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::session::lang_of;
 

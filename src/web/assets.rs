@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sha2::{Digest, Sha256};
 
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 
 /// One embedded file.
 #[derive(Debug)]

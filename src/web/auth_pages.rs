@@ -6,7 +6,7 @@
 //! Sign-in goes through the API's one check
 //! ([`authenticate`](crate::http::sessions::authenticate): throttle, Argon2, access log),
 //! answers every failure with the same words, and starts a web session, which dies after
-//! [`web_session_idle`](crate::http::state::HttpSettings::web_session_idle) without use.
+//! [`web_session_idle`](crate::edge::state::HttpSettings::web_session_idle) without use.
 
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -21,9 +21,10 @@ use serde::Deserialize;
 
 use crate::app::registry::accounts::Password;
 use crate::domain::vocab::Role;
+use crate::edge::client::ClientIp;
+use crate::edge::state::AppState;
 use crate::http::error::ApiError;
-use crate::http::sessions::{ClientIp, SignIn, authenticate};
-use crate::http::state::AppState;
+use crate::http::sessions::{SignIn, authenticate};
 use crate::web::error::WebError;
 use crate::web::form::read_form;
 use crate::web::i18n::{Lang, Message, msg, tr};

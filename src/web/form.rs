@@ -9,9 +9,9 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use zeroize::Zeroizing;
 
+use crate::edge::state::AppState;
 use crate::http::cases::extract::RawBody;
 use crate::http::cases::flow::internal;
-use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::i18n::Lang;
 use crate::web::session::{CSRF_FIELD, SESSION_COOKIE, SESSION_PURPOSE, WebUser, cookie, lang_of};

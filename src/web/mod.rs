@@ -41,7 +41,7 @@ pub mod widgets;
 
 use axum::Router;
 
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 
 /// Every page and asset.
 pub fn router() -> Router<AppState> {

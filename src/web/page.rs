@@ -9,7 +9,7 @@
 //! error pages too (they are rendered without the state): [`neutral_title`] runs every
 //! page's handler with the configured title in a task-local.
 //!
-//! [`HttpSettings::page_title`]: crate::http::state::HttpSettings::page_title
+//! [`HttpSettings::page_title`]: crate::edge::state::HttpSettings::page_title
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::domain::vocab::Role;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::assets;
 use crate::web::i18n::{Lang, html_lang, tr};
 use crate::web::session::{CSRF_FIELD, WebUser};
@@ -32,7 +32,7 @@ pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'se
      img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
      frame-ancestors 'none'";
 
-pub use crate::http::state::DEFAULT_PAGE_TITLE;
+pub use crate::edge::state::DEFAULT_PAGE_TITLE;
 
 tokio::task_local! {
     /// The configured `<title>` of the page being answered (see [`neutral_title`]).

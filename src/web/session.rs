@@ -14,7 +14,7 @@
 //! - [`WebUser`] is the signed-in, active user of a page; without one the page answers with
 //!   a redirect to the sign-in page, which comes back afterwards.
 //!
-//! [`HttpSettings::web_session_idle`]: crate::http::state::HttpSettings::web_session_idle
+//! [`HttpSettings::web_session_idle`]: crate::edge::state::HttpSettings::web_session_idle
 
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};
@@ -22,8 +22,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use zeroize::Zeroizing;
 
-use crate::http::auth::CurrentUser;
-use crate::http::state::AppState;
+use crate::app::actor::CurrentUser;
+use crate::edge::state::AppState;
 use crate::web::error::WebError;
 use crate::web::i18n::Lang;
 
@@ -169,7 +169,8 @@ impl FromRequestParts<AppState> for WebUser {
             .user(&id)
             .filter(|user| user.may_act())
             .ok_or_else(|| sign_in_redirect(parts))?;
-        crate::http::auth::charge(parts, state, id).map_err(|error| WebError::api(error, lang))?;
+        crate::edge::rate::charge(parts, state, id)
+            .map_err(|limited| WebError::api(limited.into(), lang))?;
         let here = match parts.method {
             axum::http::Method::GET => parts
                 .uri

@@ -8,12 +8,13 @@ use uuid::Uuid;
 
 pub use crate::app::lists::access::{AccessItem, AccessLogQuery, AccessLogView};
 use crate::domain::ids::CaseId;
+use crate::edge::client::ClientAddr;
+use crate::edge::state::AppState;
 use crate::http::auth::Supervisor;
 use crate::http::cases::docs::{AuthErrors, CaseErrors};
-use crate::http::cases::extract::{ClientAddr, Ids};
+use crate::http::cases::extract::Ids;
 use crate::http::cases::view::private;
 use crate::http::error::{ApiError, Problem};
-use crate::http::state::AppState;
 
 /// Read a case's access log, a page at a time.
 #[utoipa::path(get, path = "/cases/{id}/access-log", tag = "cases",

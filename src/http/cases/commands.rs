@@ -10,12 +10,12 @@ use uuid::Uuid;
 use crate::app::cases::bodies::*;
 use crate::app::cases::commands as use_case;
 use crate::domain::ids::{CaseId, FollowUpId, ReferralId};
+use crate::edge::state::AppState;
 use crate::http::auth::CaseWorker;
 use crate::http::cases::docs::{AuthErrors, BodyErrors, CaseErrors, CommandHeaders, VersionErrors};
 use crate::http::cases::extract::{Ids, Preconditions, RawBody};
 use crate::http::cases::flow::{CommandResult, Created};
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
 
 /// Record support given.
 #[utoipa::path(post, path = "/cases/{id}/support", tag = "cases", request_body = SupportBody,

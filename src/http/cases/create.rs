@@ -5,12 +5,12 @@
 
 use crate::app::cases::open;
 use crate::app::cases::opening::OpenCaseBody;
+use crate::edge::state::AppState;
 use crate::http::auth::CaseWorker;
 use crate::http::cases::docs::{AuthErrors, BodyErrors};
 use crate::http::cases::extract::{Preconditions, RawBody};
 use crate::http::cases::flow::{CommandResult, Created, internal};
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
 
 /// Open a case.
 #[utoipa::path(

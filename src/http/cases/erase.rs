@@ -14,14 +14,15 @@ use uuid::Uuid;
 use crate::app::cases::commands::erase_case as erase_case_use;
 use crate::domain::bounds::Accepts;
 use crate::domain::ids::CaseId;
+use crate::edge::client::ClientAddr;
+use crate::edge::state::AppState;
 use crate::http::auth::Supervisor;
 use crate::http::cases::docs::{
     AuthErrors, CaseErrors, CommandHeaders, QueryErrors, VersionErrors,
 };
-use crate::http::cases::extract::{ClientAddr, Ids, Preconditions};
+use crate::http::cases::extract::{Ids, Preconditions};
 use crate::http::error::ApiError;
 use crate::http::openapi_bounds::FieldBounds;
-use crate::http::state::AppState;
 
 /// Why the case is erased.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -6,7 +6,6 @@
 //! - [`Preconditions`]: `If-Match: "VERSION"` and `Idempotency-Key` (the core's one key
 //!   limit, [`idempotency_key`]).
 //! - [`Ids`]: ids in the path; one that is not a UUID names no case: 404.
-//! - [`ClientAddr`]: where the request came from, for the access log.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
@@ -108,23 +107,6 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Ids<T> 
             .await
             .map(|Path(ids)| Self(ids))
             .map_err(|_| ApiError::NotFound)
-    }
-}
-
-/// The client's IP address, when the server knows it.
-#[derive(Clone, Debug, Default)]
-pub struct ClientAddr(pub Option<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _: &S,
-    ) -> Result<Self, std::convert::Infallible> {
-        Ok(Self(
-            crate::http::middleware::client::of(parts).map(|ip| ip.to_string()),
-        ))
     }
 }
 

@@ -5,14 +5,14 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 
+use crate::app::actor::CaseWorker;
 use crate::app::lists::cases::list_cases as use_case;
 pub use crate::app::lists::cases::{CaseList, CaseListItem, ListQuery};
-use crate::http::auth::CaseWorker;
+use crate::edge::client::ClientAddr;
+use crate::edge::state::AppState;
 use crate::http::cases::docs::{AuthErrors, QueryErrors};
-use crate::http::cases::extract::ClientAddr;
 use crate::http::cases::view::private;
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
 
 /// List cases.
 #[utoipa::path(get, path = "/cases", tag = "cases", params(ListQuery),

@@ -33,7 +33,7 @@ pub mod view;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 
 /// Every case route.
 pub fn router() -> OpenApiRouter<AppState> {

@@ -9,12 +9,12 @@ use uuid::Uuid;
 use crate::app::cases::bodies::{ReopenBody, ReviewBody, TransferBody};
 use crate::app::cases::commands as use_case;
 use crate::domain::ids::CaseId;
+use crate::edge::state::AppState;
 use crate::http::auth::Supervisor;
 use crate::http::cases::docs::{AuthErrors, BodyErrors, CaseErrors, CommandHeaders, VersionErrors};
 use crate::http::cases::extract::{Ids, Preconditions, RawBody};
 use crate::http::cases::flow::{CommandResult, Created};
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
 
 /// Review a case: `approved` closes a case whose closure a volunteer requested;
 /// `action_requested` sends such a case back to `open`.

@@ -11,12 +11,13 @@ use uuid::Uuid;
 use crate::app::cases::read::read_case;
 use crate::app::cases::view::CaseView;
 use crate::domain::ids::CaseId;
+use crate::edge::client::ClientAddr;
+use crate::edge::state::AppState;
 use crate::http::auth::CaseWorker;
 use crate::http::cases::docs::{AuthErrors, CaseErrors};
-use crate::http::cases::extract::{ClientAddr, Ids};
+use crate::http::cases::extract::Ids;
 use crate::http::cases::flow::etag;
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
 
 /// Read a case.
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases",

@@ -19,9 +19,9 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::{BoxError, ServiceBuilder};
 use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::edge::state::HttpSettings;
 use crate::http::error::ApiError;
 use crate::http::middleware::problems::problem_response;
-use crate::http::state::HttpSettings;
 
 /// Seconds a shed client is told to wait.
 const RETRY_AFTER_SECS: u64 = 1;

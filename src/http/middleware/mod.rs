@@ -7,7 +7,8 @@
 //! - [`observe`]: a request id (`x-request-id`: a sane incoming one, else a new UUID; echoed
 //!   in the response), the request's tracing span (id, method, route template: never the raw
 //!   path or query), one log line per request, and the request metrics.
-//! - [`client`]: who the client is, from a trusted proxy's `Forwarded`/`X-Forwarded-For`.
+//! - [`client`](crate::edge::client): who the client is, from a trusted proxy's
+//!   `Forwarded`/`X-Forwarded-For`.
 //! - [`headers`]: security headers and `Cache-Control: no-store` on every response.
 //! - [`problems`]: every error leaves as problem+json, including axum's own plain-text
 //!   rejections (405, 413 from any extractor, ...) and the 404 of an unknown path.
@@ -18,7 +19,6 @@
 //! headers, but are never shed or timed out: a busy server must not look dead to whatever
 //! probes it and restart it.
 
-pub mod client;
 pub mod compression;
 pub mod headers;
 pub mod limits;
@@ -30,7 +30,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::handler::Handler;
 
-use crate::http::state::AppState;
+use crate::edge::client;
+use crate::edge::state::AppState;
 
 pub use observe::RequestId;
 

@@ -15,7 +15,7 @@ use axum::response::Response;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::http::metrics::{Metrics, RequestLabels, UNMATCHED};
+use crate::edge::metrics::{Metrics, RequestLabels, UNMATCHED};
 
 /// The request id header, read and echoed.
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -13,10 +13,10 @@ use uuid::Uuid;
 use crate::app::registry::addresses as core;
 pub use crate::app::registry::addresses::NewTrustedAddress;
 use crate::domain::calendar::iso_day;
+use crate::edge::state::AppState;
 use crate::http::auth::{Admin, CurrentUser};
 use crate::http::cases::extract::{Preconditions, RawBody};
 use crate::http::error::{ApiError, Problem};
-use crate::http::state::AppState;
 
 /// The id of what was created.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

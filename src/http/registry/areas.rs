@@ -10,10 +10,10 @@ use axum::http::StatusCode;
 use serde::Serialize;
 
 pub use crate::app::registry::areas::NewArea;
+use crate::edge::state::AppState;
 use crate::http::auth::Admin;
 use crate::http::cases::extract::{Preconditions, RawBody};
 use crate::http::error::{ApiError, Problem};
-use crate::http::state::AppState;
 
 /// `POST /areas` answer.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

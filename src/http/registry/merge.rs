@@ -7,11 +7,11 @@
 use axum::extract::State;
 
 pub use crate::app::registry::merge::{CommunesMerged, MergeCommunes};
+use crate::edge::state::AppState;
 use crate::http::auth::Admin;
 use crate::http::cases::extract::Preconditions;
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
-use crate::http::state::AppState;
 
 /// Merge communes.
 #[utoipa::path(

@@ -9,11 +9,11 @@ use axum::http::StatusCode;
 
 pub use crate::app::registry::retire::RetireArea;
 use crate::domain::ids::AreaCode;
+use crate::edge::state::AppState;
 use crate::http::auth::Admin;
 use crate::http::cases::extract::Preconditions;
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
-use crate::http::state::AppState;
 
 /// Retire an area.
 #[utoipa::path(

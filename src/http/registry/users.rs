@@ -13,11 +13,11 @@ use crate::app::input::path_id;
 use crate::app::registry::accounts;
 pub use crate::app::registry::accounts::{NewPassword, NewUser};
 use crate::domain::ids::UserId;
+use crate::edge::state::AppState;
 use crate::http::auth::{Admin, Supervisor};
 use crate::http::cases::extract::Preconditions;
 use crate::http::error::{ApiError, Problem};
 use crate::http::json::Json;
-use crate::http::state::AppState;
 
 /// `POST /users` answer.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

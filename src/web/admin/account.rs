@@ -14,7 +14,7 @@ use crate::app::error::AppError;
 use crate::app::input::path_id;
 use crate::app::registry::accounts::{self, NewPassword};
 use crate::domain::ids::UserId;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::projections::registry::User;
 use crate::web::admin::refusal::{refusal_of, summary, with_password_length};
 use crate::web::admin::users::{PATH, binding, full_name, password_hint, password_of, status};

@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use crate::app::input::Body;
 use crate::app::registry::addresses::{self as core, NewTrustedAddress};
 use crate::domain::vocab::AreaLevel;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::projections::registry::TrustedAddress;
 use crate::web::admin::refusal::{refusal_of, summary};
 use crate::web::admin::{Done, Notice, admin_only, area_label, notice, redirect};

@@ -16,7 +16,7 @@ use crate::app::input::Body;
 use crate::app::registry::areas::{NewArea, define_area};
 use crate::domain::ids::AreaCode;
 use crate::domain::vocab::{AreaLevel, Vocabulary};
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::projections::registry::Area;
 use crate::web::admin::merge::{MergeInput, merge_form};
 use crate::web::admin::refusal::{refusal_of, summary};

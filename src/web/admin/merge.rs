@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use crate::app::registry::merge::{MergeCommunes, merge};
 use crate::domain::ids::AreaCode;
 use crate::domain::vocab::AreaLevel;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::projections::registry::Area;
 use crate::web::admin::areas::{PATH, Refused, show};
 use crate::web::admin::refusal::{refusal_of, summary};

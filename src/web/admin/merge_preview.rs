@@ -13,7 +13,7 @@ use maud::{Markup, html};
 use crate::app::registry::merge::{CommunesMerged, check};
 use crate::domain::case::state::CaseStatus;
 use crate::domain::ids::AreaCode;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::admin::areas::{PATH, Refused, show};
 use crate::web::admin::merge::MergeInput;
 use crate::web::admin::refusal::refusal_of;

@@ -34,8 +34,8 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::http::auth::Admin;
-use crate::http::state::AppState;
+use crate::app::actor::Admin;
+use crate::edge::state::AppState;
 use crate::projections::registry::Area;
 use crate::web::error::WebError;
 use crate::web::i18n::{Lang, tr};

@@ -13,7 +13,7 @@ use maud::{Markup, html};
 
 use crate::app::registry::accounts::{self, MIN_PASSWORD_CHARS, NewUser, Password};
 use crate::domain::vocab::{Role, Vocabulary};
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::projections::registry::User;
 use crate::web::admin::refusal::{refusal_of, summary, with_password_length};
 use crate::web::admin::{Done, Notice, admin_only, area_label, borrowed, notice, redirect};

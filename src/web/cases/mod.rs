@@ -36,8 +36,8 @@ use axum::routing::{get, post};
 use time::Date;
 use uuid::Uuid;
 
-use crate::http::auth::CaseWorker;
-use crate::http::state::AppState;
+use crate::app::actor::CaseWorker;
+use crate::edge::state::AppState;
 use crate::web::error::WebError;
 use crate::web::session::WebUser;
 

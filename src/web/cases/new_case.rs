@@ -13,7 +13,7 @@ use crate::app::error::AppError;
 use crate::app::input::Body;
 use crate::app::scope::may_access_address;
 use crate::domain::vocab::Role;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::cases::case_page::{OPENED, saved_path};
 use crate::web::cases::kept::Kept;
 use crate::web::cases::new_case_form::{OpeningForm, opening_form, title};

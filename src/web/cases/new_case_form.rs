@@ -150,9 +150,9 @@ pub fn title(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::actor::CurrentUser;
     use crate::domain::ids::{AreaCode, UserId};
     use crate::domain::vocab::Role;
-    use crate::http::auth::CurrentUser;
     use crate::web::cases::opening::OPENING_FIELDS;
 
     fn supervisor(lang: Lang) -> WebUser {

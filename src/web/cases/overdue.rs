@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::domain::ids::TrustedAddressId;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::projections::cases::{Due, FollowUpQuery, QueuedFollowUp};
 
 fn overdue_at(

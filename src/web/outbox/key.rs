@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::outbox::record::FORMAT;
 
 /// The public key and its id.

@@ -26,7 +26,7 @@ use axum::routing::{get, post};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 
 pub use messages::MESSAGES;
 

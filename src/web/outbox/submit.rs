@@ -31,18 +31,18 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::app::actor::CaseWorker;
 use crate::app::cases::open;
 use crate::app::error::AppError;
 use crate::app::held;
 use crate::app::input::{Body, Preconditions};
 use crate::domain::held::HeldReason;
 use crate::domain::ids::CaseId;
-use crate::http::auth::CaseWorker;
+use crate::edge::state::AppState;
 use crate::http::cases::docs::CaseErrors;
 use crate::http::cases::extract::RawBody;
 use crate::http::cases::flow::{CommandResult, Created};
 use crate::http::error::{ApiError, Problem};
-use crate::http::state::AppState;
 use crate::web::cases::command_forms::CaseForm;
 use crate::web::cases::commands::{self, command_body};
 

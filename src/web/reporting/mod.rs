@@ -34,7 +34,7 @@ use axum::Router;
 use axum::routing::get;
 
 use crate::app::actor::StatsReader;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::error::WebError;
 use crate::web::session::WebUser;
 

@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use crate::app::actor::StatsAuditor;
 use crate::app::stats::usage::{OfficerUsage, UsageReport, report};
 use crate::domain::vocab::Role;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::projections::registry::Registry;
 use crate::web::error::WebError;
 use crate::web::i18n::{Lang, tr};

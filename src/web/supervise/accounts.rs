@@ -13,7 +13,7 @@ use crate::app::actor::Supervisor;
 use crate::app::input::path_id;
 use crate::app::registry::accounts;
 use crate::domain::ids::UserId;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::error::WebError;
 use crate::web::form::SignedInForm;
 use crate::web::i18n::tr;

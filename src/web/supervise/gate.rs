@@ -8,14 +8,14 @@
 use time::Date;
 use uuid::Uuid;
 
+use crate::app::actor::{CurrentUser, Supervisor};
 use crate::app::cases::flow::accessible;
 use crate::domain::calendar::YearMonth;
 use crate::domain::case::{CaseState, CaseStatus};
 use crate::domain::ids::{CaseId, TrustedAddressId};
 use crate::domain::vocab::CloseReason;
-use crate::http::auth::{CurrentUser, Supervisor};
+use crate::edge::state::AppState;
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
 use crate::web::error::WebError;
 use crate::web::session::WebUser;
 

@@ -33,7 +33,7 @@ pub mod transfer;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 
 pub use messages::MESSAGES;
 

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::domain::case::CaseStatus;
 use crate::domain::ids::TrustedAddressId;
 use crate::domain::vocab::RiskLevel;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::case_code::case_code;
 use crate::web::i18n::{Lang, date, tr};
 use crate::web::page::{Frame, render};

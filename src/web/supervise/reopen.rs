@@ -7,7 +7,7 @@ use maud::html;
 use serde_json::json;
 
 use crate::domain::case::CaseStatus;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::tr;

@@ -11,14 +11,14 @@ use crate::app::actor::CaseWorker;
 use crate::app::cases::read::read_case;
 use crate::app::cases::view::CaseView;
 use crate::domain::ids::CaseId;
-use crate::http::cases::extract::ClientAddr;
+use crate::edge::client::ClientAddr;
 use crate::web::supervise::review_facts;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde_json::json;
 
 use crate::domain::vocab::{ReviewDecision, Vocabulary};
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::tr;

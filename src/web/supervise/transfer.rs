@@ -8,9 +8,9 @@ use axum::response::Response;
 use maud::html;
 use serde_json::json;
 
+use crate::app::actor::CurrentUser;
 use crate::app::scope::may_access_address;
-use crate::http::auth::CurrentUser;
-use crate::http::state::AppState;
+use crate::edge::state::AppState;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::{Lang, tr};

@@ -12,8 +12,8 @@ use crate::domain::registry::area::{
     self, AreaCommand, AreaDefinedFacts, AreaRetiredFacts, AreaState,
 };
 use crate::domain::registry::area_list::ListedUnit;
+use crate::edge::state::AppState;
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
 use crate::store::log::ExpectedVersion;
 use crate::store::stream::StreamId;
 

@@ -22,8 +22,8 @@ use crate::domain::bounds::FieldCode;
 use crate::domain::calendar::iso_day as iso_date;
 use crate::domain::ids::{AreaCode, UserId};
 use crate::domain::registry::area_list::{self, ListedUnit};
+use crate::edge::state::AppState;
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
 use apply::Written;
 
 /// An import as the control socket carries it (no personal data: unit names are public).

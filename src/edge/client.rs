@@ -8,13 +8,15 @@
 //! trusted proxy the socket's peer is the client, as before.
 //!
 //! [`resolve`] runs once per request and leaves a [`Client`] in the request's extensions,
-//! which the extractors that need an address read.
+//! which the extractors that need an address read: [`ClientIp`] (the sign-in throttle's key)
+//! and [`ClientAddr`] (the access log's words), for the API and the web app alike.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use ipnet::IpNet;
@@ -126,13 +128,40 @@ pub async fn resolve(
 }
 
 /// The client of a request: what [`resolve`] found, else the socket's peer.
-pub fn of(parts: &axum::http::request::Parts) -> Option<IpAddr> {
+pub fn of(parts: &Parts) -> Option<IpAddr> {
     match parts.extensions.get::<Client>() {
         Some(Client(ip)) => *ip,
         None => parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| canonical(addr.ip())),
+    }
+}
+
+/// The client's IP address, when the server knows it (it serves with connect info).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(of(parts)))
+    }
+}
+
+/// The client's IP address in words, for the access log, when the server knows it.
+#[derive(Clone, Debug, Default)]
+pub struct ClientAddr(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &S,
+    ) -> Result<Self, std::convert::Infallible> {
+        Ok(Self(of(parts).map(|ip| ip.to_string())))
     }
 }
 

@@ -22,7 +22,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::error::CmdError;
 use fantoccini::key::Key;
-use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::wd::{WebDriverCompatibleCommand, WindowHandle};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
@@ -57,6 +57,15 @@ pub fn ok<T>(result: Result<T, CmdError>, what: impl Display) -> T {
 impl Browser {
     /// A fresh headless Chromium (its own chromedriver and profile) for `app`, 1280 px wide.
     pub async fn launch(app: &TestApp) -> Browser {
+        Self::launch_at(app.addr).await
+    }
+
+    /// [`Self::launch`], its pages loaded through `network` (a relay the test can cut).
+    pub async fn launch_through(network: &crate::network::Network) -> Browser {
+        Self::launch_at(network.addr()).await
+    }
+
+    async fn launch_at(addr: std::net::SocketAddr) -> Browser {
         // Both programs first, so that a missing one is named before anything starts.
         crate::driver::chromium_path();
         crate::driver::chromedriver_path();
@@ -78,7 +87,7 @@ impl Browser {
         driver.session = Some(session.clone());
         let browser = Browser {
             client,
-            origin: format!("http://{}", app.addr),
+            origin: format!("http://{addr}"),
             session,
             driver,
         };
@@ -120,6 +129,29 @@ impl Browser {
         let url = self.url_of(path);
         ok(self.client.goto(&url).await, format!("open {path}"));
         self.wait_for_load().await;
+    }
+
+    /// Opens a new, blank tab and looks at it from now on; returns the tab.
+    pub async fn new_tab(&self) -> WindowHandle {
+        let tab = ok(self.client.new_window(true).await, "a new tab").handle;
+        self.to_tab(&tab).await;
+        tab
+    }
+
+    /// Looks at `tab` from now on (helpers, DevTools commands and scripts act on it).
+    pub async fn to_tab(&self, tab: &WindowHandle) {
+        ok(
+            self.client.switch_to_window(tab.clone()).await,
+            "switch to the tab",
+        );
+    }
+
+    /// Closes `tab` (what its page held in memory is gone; what it stored stays), and looks
+    /// at `then` from now on.
+    pub async fn close_tab(&self, tab: &WindowHandle, then: &WindowHandle) {
+        self.to_tab(tab).await;
+        ok(self.client.close_window().await, "close the tab");
+        self.to_tab(then).await;
     }
 
     /// Where the browser is.

@@ -7,6 +7,8 @@
 //!   pass, page weight, and `check_page` that does them all on a main page.
 //! - [`frame`]: the pages every visitor shares: sign-in, quick exit, language, inactivity,
 //!   the resilient-form script.
+//! - [`network`]: a relay between the browser and the server that a test cuts and restores
+//!   (the phone's signal, for every tab and the service worker at once).
 //! - [`harness`]: the harness's own checks (width, offline, that each check finds what it
 //!   looks for, page weight).
 //!
@@ -65,8 +67,10 @@ mod driver;
 mod frame;
 mod harness;
 mod journeys;
+mod network;
 mod outbox;
 mod outbox_journey;
+mod outbox_long_journey;
 mod real_places;
 mod reporting_print;
 mod safety;

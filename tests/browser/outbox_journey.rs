@@ -15,7 +15,7 @@ use crate::support::{PASSWORD, seed_world, spawn_app};
 
 /// Everything the page's origin stores where script can read it: localStorage,
 /// sessionStorage, IndexedDB's outbox and every response in the Cache API (URL and body).
-const DUMP: &str =
+pub(crate) const DUMP: &str =
     "const dump = { local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage) };
     const idb = new Promise((resolve) => {
       const open = indexedDB.open('tincay-outbox');
@@ -45,7 +45,7 @@ async fn register_worker(browser: &Browser) {
     assert_eq!(registered, json!("ready"));
 }
 
-async fn key_ready(browser: &Browser) {
+pub(crate) async fn key_ready(browser: &Browser) {
     browser
         .wait_for_js(
             "the outbox's key, fetched while online",
@@ -55,7 +55,7 @@ async fn key_ready(browser: &Browser) {
 }
 
 /// How many records wait in the phone's outbox (any user's).
-async fn waiting(browser: &Browser) -> u64 {
+pub(crate) async fn waiting(browser: &Browser) -> u64 {
     browser
         .js(&format!("return ({WAITING_FN})();"), vec![])
         .await
@@ -64,7 +64,7 @@ async fn waiting(browser: &Browser) -> u64 {
 }
 
 /// Submits `form` with the network down and waits until it is sealed beside its button.
-async fn seal(browser: &Browser, form: &str, before: u64) {
+pub(crate) async fn seal(browser: &Browser, form: &str, before: u64) {
     browser.click(&format!("{form} [type=submit]")).await;
     browser
         .wait_for_js(
@@ -81,7 +81,7 @@ async fn seal(browser: &Browser, form: &str, before: u64) {
 }
 
 /// [`WAITING`] as a function expression, for use inside other scripts.
-const WAITING_FN: &str = "() => new Promise((resolve) => {
+pub(crate) const WAITING_FN: &str = "() => new Promise((resolve) => {
     const open = indexedDB.open('tincay-outbox');
     open.onsuccess = () => {
       const req = open.result.transaction('records').objectStore('records').count();

@@ -16,6 +16,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::browser::Browser;
+
 /// A relay in front of one server.
 #[derive(Debug)]
 pub struct Network {
@@ -63,6 +65,19 @@ impl Network {
     /// The signal is back.
     pub fn restore(&self) {
         self.up.send_replace(true);
+    }
+
+    /// [`Self::cut`], and the page of `browser`'s tab told it is offline as a phone's is
+    /// (Chromium's network emulation: `navigator.onLine`, and `online` on the way back).
+    pub async fn cut_for(&self, browser: &Browser) {
+        browser.offline(true).await;
+        self.cut().await;
+    }
+
+    /// [`Self::restore`], and the page of `browser`'s tab told (its `online` event).
+    pub async fn restore_for(&self, browser: &Browser) {
+        self.restore();
+        browser.offline(false).await;
     }
 }
 

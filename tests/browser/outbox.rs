@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::browser::Browser;
 use crate::cases_kit::open_case;
 use crate::journeys::{event_types, unfold};
+use crate::network::Network;
 use crate::shared_phone::files_holding;
 use crate::support::{PASSWORD, seed_world, spawn_app};
 
@@ -98,7 +99,8 @@ async fn a_note_captured_offline_leaves_nothing_readable_and_is_recorded_once_on
     let world = seed_world(&app).await;
     let token = app.token_for(world.volunteer_a1);
     let case = open_case(&app, &token).await;
-    let browser = Browser::launch(&app).await;
+    let network = Network::in_front_of(app.addr).await;
+    let browser = Browser::launch_through(&network).await;
     browser.sign_in("tnv.a1", PASSWORD).await;
     browser.open(&format!("/cases/{case}")).await;
     let registered = browser
@@ -120,7 +122,7 @@ async fn a_note_captured_offline_leaves_nothing_readable_and_is_recorded_once_on
             "document.body.hasAttribute('data-outbox-ready')",
         )
         .await;
-    browser.offline(true).await;
+    network.cut_for(&browser).await;
     browser.click("#note-form [type=submit]").await;
     browser
         .wait_for_js(
@@ -171,7 +173,7 @@ async fn a_note_captured_offline_leaves_nothing_readable_and_is_recorded_once_on
     }
 
     // The tab is opened again with the network back: the page load sends the record.
-    browser.offline(false).await;
+    network.restore_for(&browser).await;
     browser.open(&format!("/cases/{case}")).await;
     browser
         .wait_for_js(

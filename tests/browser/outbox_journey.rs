@@ -1,5 +1,6 @@
-//! The offline outbox's long journeys in real Chromium (issue 23), the network cut with the
-//! DevTools protocol (`Network.emulateNetworkConditions`):
+//! The offline outbox's long journeys in real Chromium (issue 23), the network cut by the
+//! test's relay ([`crate::network`]: the DevTools protocol's emulation alone does not reach
+//! the service worker, through which a request could still get out):
 //!
 //! - a shared phone: another user signing in neither sees nor sends the first one's records,
 //!   which wait for her; "delete what is waiting on this phone" asks first;
@@ -11,6 +12,7 @@ use serde_json::json;
 use crate::browser::Browser;
 use crate::cases_kit::open_case;
 use crate::journeys::{event_types, unfold};
+use crate::network::Network;
 use crate::support::{PASSWORD, seed_world, spawn_app};
 
 /// Everything the page's origin stores where script can read it: localStorage,
@@ -96,11 +98,12 @@ async fn on_a_shared_phone_another_user_neither_sees_nor_sends_her_records() {
     let world = seed_world(&app).await;
     let token = app.token_for(world.volunteer_a1);
     let case = open_case(&app, &token).await;
-    let browser = Browser::launch(&app).await;
+    let network = Network::in_front_of(app.addr).await;
+    let browser = Browser::launch_through(&network).await;
     browser.sign_in("tnv.a1", PASSWORD).await;
     browser.open(&format!("/cases/{case}")).await;
     key_ready(&browser).await;
-    browser.offline(true).await;
+    network.cut_for(&browser).await;
     unfold(&browser, "#note").await;
     browser.fill("#note-form [name='text']", NOTE).await;
     seal(&browser, "#note-form", 0).await;
@@ -108,7 +111,7 @@ async fn on_a_shared_phone_another_user_neither_sees_nor_sends_her_records() {
     // Her session ends before the network is back (the idle timeout): the record waits.
     app.clock
         .advance(app.state.settings.web_session_idle + time::Duration::minutes(1));
-    browser.offline(false).await;
+    network.restore_for(&browser).await;
     assert_eq!(waiting(&browser).await, 1);
 
     // Another volunteer signs in on the same phone: no count, nothing sent for her.
@@ -132,7 +135,7 @@ async fn on_a_shared_phone_another_user_neither_sees_nor_sends_her_records() {
     // "Delete what is waiting on this phone" asks first; declined, nothing goes.
     browser.open(&format!("/cases/{case}")).await;
     key_ready(&browser).await;
-    browser.offline(true).await;
+    network.cut_for(&browser).await;
     unfold(&browser, "#note").await;
     browser.fill("#note-form [name='text']", "second").await;
     seal(&browser, "#note-form", 0).await;
@@ -159,7 +162,7 @@ async fn on_a_shared_phone_another_user_neither_sees_nor_sends_her_records() {
         )
         .await;
     assert_eq!(browser.js("return window.__asked;", vec![]).await, json!(2));
-    browser.offline(false).await;
+    network.restore_for(&browser).await;
     browser.close().await;
     assert_eq!(event_types(&app, &case), ["case_opened", "note_added"]);
 }
@@ -170,7 +173,8 @@ async fn leaving_a_form_with_unsent_input_asks_first_and_a_sealed_one_does_not()
     let world = seed_world(&app).await;
     let token = app.token_for(world.volunteer_a1);
     let case = open_case(&app, &token).await;
-    let browser = Browser::launch(&app).await;
+    let network = Network::in_front_of(app.addr).await;
+    let browser = Browser::launch_through(&network).await;
     browser.sign_in("tnv.a1", PASSWORD).await;
     browser.open(&format!("/cases/{case}")).await;
     key_ready(&browser).await;
@@ -185,14 +189,14 @@ async fn leaving_a_form_with_unsent_input_asks_first_and_a_sealed_one_does_not()
     unfold(&browser, "#note").await;
     browser.fill("#note-form [name='text']", "đang viết").await;
     assert_eq!(browser.js(asks, vec![]).await, json!(true), "unsent input");
-    browser.offline(true).await;
+    network.cut_for(&browser).await;
     seal(&browser, "#note-form", 0).await;
     assert_eq!(
         browser.js(asks, vec![]).await,
         json!(false),
         "sealed: nothing unsent"
     );
-    browser.offline(false).await;
+    network.restore_for(&browser).await;
     browser.close().await;
 }
 
@@ -202,7 +206,8 @@ async fn the_service_worker_caches_the_app_shell_only_never_a_page_or_a_form() {
     let world = seed_world(&app).await;
     let token = app.token_for(world.volunteer_a1);
     let case = open_case(&app, &token).await;
-    let browser = Browser::launch(&app).await;
+    let network = Network::in_front_of(app.addr).await;
+    let browser = Browser::launch_through(&network).await;
     browser.sign_in("tnv.a1", PASSWORD).await;
     browser.open(&format!("/cases/{case}")).await;
     register_worker(&browser).await;
@@ -234,7 +239,7 @@ async fn the_service_worker_caches_the_app_shell_only_never_a_page_or_a_form() {
         );
     }
     // Offline, no page comes from the cache.
-    browser.offline(true).await;
+    network.cut_for(&browser).await;
     let served = browser
         .js(
             "return fetch(arguments[0], { credentials: 'same-origin' })
@@ -247,6 +252,6 @@ async fn the_service_worker_caches_the_app_shell_only_never_a_page_or_a_form() {
         json!("failed"),
         "the case page is not served from a cache"
     );
-    browser.offline(false).await;
+    network.restore_for(&browser).await;
     browser.close().await;
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::browser::Browser;
 use crate::cases_kit::{CANARY, open_case, open_case_at, post};
 use crate::journeys::{event_types, fill_new_case, unfold};
+use crate::network::Network;
 use crate::support::{PASSWORD, seed_world, spawn_app};
 
 #[tokio::test]
@@ -93,7 +94,8 @@ async fn a_volunteer_cannot_reach_another_addresss_case_by_editing_the_url() {
 async fn a_new_case_sent_while_offline_is_sealed_cleared_and_recorded_once_online() {
     let app = spawn_app().await;
     seed_world(&app).await;
-    let browser = Browser::launch(&app).await;
+    let network = Network::in_front_of(app.addr).await;
+    let browser = Browser::launch_through(&network).await;
     browser.sign_in("tnv.a1", PASSWORD).await;
     browser.open("/cases/new").await;
     fill_new_case(&browser, "Mất mạng giữa chừng.").await;
@@ -104,7 +106,7 @@ async fn a_new_case_sent_while_offline_is_sealed_cleared_and_recorded_once_onlin
             "document.body.hasAttribute('data-outbox-ready')",
         )
         .await;
-    browser.offline(true).await;
+    network.cut_for(&browser).await;
     browser.click("#new-case-form [type=submit]").await;
     browser
         .wait_for_js(
@@ -129,7 +131,7 @@ async fn a_new_case_sent_while_offline_is_sealed_cleared_and_recorded_once_onlin
         "nothing reached the server"
     );
 
-    browser.offline(false).await;
+    network.restore_for(&browser).await;
     browser
         .wait_for_js(
             "the outbox to be sent",

@@ -1,12 +1,13 @@
 //! [`App`]: what a use case works with, borrowed from the server's state: the event log,
-//! the projections, the access recorder, the sessions, the statistics settings, the lists'
-//! cursor key and the clock. Nothing of HTTP.
+//! the projections, the access recorder, the sessions and the sign-in throttle, the
+//! statistics settings, the lists' cursor key and the clock. Nothing of HTTP.
 
 use std::sync::Arc;
 
 use crate::access_log::AccessRecorder;
 use crate::app::stats::settings::StatsSettings;
 use crate::auth::sessions::Sessions;
+use crate::auth::throttle::Throttle;
 use crate::clock::Clock;
 use crate::projections::runner::Projections;
 use crate::store::crypto::DataKey;
@@ -22,6 +23,8 @@ pub struct App<'a> {
     pub access: &'a Arc<AccessRecorder>,
     /// Signed-in sessions: a deactivated account's, or one whose password changed, end.
     pub sessions: &'a Sessions,
+    /// Failed sign-ins per (name, client) and per client.
+    pub throttle: &'a Throttle,
     /// The statistics' threshold, budget and ledger.
     pub stats: &'a StatsSettings,
     /// Seals the case list's cursors, which hold the day a case was opened (personal data).

@@ -14,6 +14,7 @@
 //! - [`input`]: a command's body as received ([`Body`](input::Body)), its preconditions and
 //!   the one idempotency-key limit.
 //! - [`scope`]: whose cases and addresses a user may reach (out of scope is not found).
+//! - [`sign_in`]: the one sign-in check (throttle, Argon2, access log).
 //! - [`validate`]: [`Checks`](validate::Checks), the field checks every body's parsing uses.
 //! - [`cases`]: the case use cases.
 //! - [`lists`]: the lists (cases, the follow-up queue, a case's access log).
@@ -29,5 +30,6 @@ pub mod input;
 pub mod lists;
 pub mod registry;
 pub mod scope;
+pub mod sign_in;
 pub mod stats;
 pub mod validate;

@@ -136,6 +136,7 @@ impl AppState {
             access: &self.access,
             stats: &self.stats,
             sessions: &self.sessions,
+            throttle: &self.throttle,
             cursors: &self.cursors,
             access_log_window: self.settings.access_log_window,
             clock: self.clock.as_ref(),

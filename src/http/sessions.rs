@@ -1,39 +1,25 @@
 //! Signing in and out, and who am I: `POST /sessions`, `DELETE /sessions/current`, `GET /me`.
 //! SECURITY-SENSITIVE.
 //!
-//! A sign-in is refused the same way, with the same body and after the same Argon2 work,
-//! whether the name is unknown, the password wrong or the account deactivated, so neither
-//! the answer nor its timing says who exists. Throttling ([`crate::auth::throttle`]) is
-//! checked first, per (typed name, client), so a locked pair costs no Argon2, and failures
-//! from one client never stop the right password from another; an attempt counts before the
-//! password is checked, so guesses sent in parallel get no more tries than guesses sent in
-//! turn. A client spraying names gets 429 for every wrong answer, known name or not, and
-//! known and unknown names count alike. The typed name is looked up, and throttled, in its one
-//! form (NFKC, lower case: [`crate::domain::username`]).
-//! Every attempt that reaches the password check is recorded, durably, in the access log
-//! before the answer leaves; attempts refused by the throttle are not (the lockout itself
-//! followed recorded failures, and an attacker must not be able to grow the permanent log
-//! without bound).
-
-use std::net::IpAddr;
+//! The check itself (throttle, Argon2, access log), which the web app's sign-in shares, is
+//! the application core's [`sign_in`](crate::app::sign_in): a sign-in is refused the same
+//! way, with the same body and after the same Argon2 work, whether the name is unknown, the
+//! password wrong or the account deactivated; a throttled client gets 429 for every wrong
+//! answer, known name or not.
 
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zeroize::Zeroizing;
 
-use crate::access_log::{self, AccessEntry};
-use crate::app::registry::accounts::{MAX_USERNAME_CHARS, Password};
+use crate::app::sign_in::{self, SignIn, SignInRefused};
 use crate::auth::password;
-use crate::auth::sessions::{Lifetime, Token};
-use crate::auth::throttle::Client;
+use crate::auth::sessions::Lifetime;
 use crate::domain::ids::UserId;
-use crate::domain::username;
-use crate::domain::vocab::AccessAction;
 use crate::edge::client::ClientIp;
 use crate::edge::state::AppState;
 use crate::http::auth::{CurrentUser, bearer_token};
@@ -65,21 +51,6 @@ fn security_document() -> utoipa::openapi::OpenApi {
                 .build(),
         ))
         .build()
-}
-
-/// `POST /sessions` body. The password is zeroized when dropped and never printed.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SignIn {
-    pub username: String,
-    #[schema(value_type = String, format = Password)]
-    pub password: Password,
-}
-
-impl std::fmt::Debug for SignIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SignIn(<redacted>)")
-    }
 }
 
 /// A user as the API shows it (never the password hash).
@@ -152,7 +123,9 @@ async fn sign_in(
         idle: state.settings.session_idle,
         absolute: state.settings.session_lifetime,
     };
-    let (token, expires_at, user) = authenticate(&state, ip, body, lifetime).await?;
+    let (token, expires_at, user) = sign_in::sign_in(&state.app(), ip, body, lifetime)
+        .await
+        .map_err(refused)?;
     Ok((
         StatusCode::CREATED,
         axum::Json(SessionStarted {
@@ -163,113 +136,14 @@ async fn sign_in(
     ))
 }
 
-/// The one sign-in check, for the API and the web app: throttle, password, access log, and
-/// a new session that lives as `lifetime` says (see the module documentation).
-pub async fn authenticate(
-    state: &AppState,
-    ip: Option<IpAddr>,
-    body: SignIn,
-    lifetime: Lifetime,
-) -> Result<(Token, OffsetDateTime, User), ApiError> {
-    // A name longer than any account's is kept only in part (in the throttle and the log).
-    // In its one form (NFKC, lower case), so `GS.A` and `gs.a` are one name to the throttle.
-    let tried = username::normalise(
-        &body
-            .username
-            .chars()
-            .take(MAX_USERNAME_CHARS + 1)
-            .collect::<String>(),
-    );
-    let client = Client::of(ip);
-    let started = state.clock.now();
-    // Counted against this name from this client before the slow check, so that guesses sent
-    // in parallel cannot all pass it; a success clears the count again.
-    state
-        .throttle
-        .attempt(&tried, &client, started)
-        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
-
-    let user = state.projections.registry.user_by_username(&tried);
-    let stored = user.as_ref().map(|user| user.password_hash.clone());
-    let password = body.password;
-    let matches =
-        tokio::task::spawn_blocking(move || password::verify(password.as_str(), stored.as_deref()))
-            .await
-            .map_err(|_| ApiError::Internal("the password check did not finish".into()))?;
-    let from = ip.map(|ip| ip.to_string());
-    let now = state.clock.now();
-
-    let Some(user) = user.filter(|user| matches && user.active) else {
-        // Counted first, answered last: an attempt that reached the password check is in the
-        // access log even when the throttle then refuses the client. Known and unknown names
-        // count alike, so the answer says nothing about which exist.
-        let throttled = state.throttle.failed(&client, now);
-        record(
-            state,
-            AccessEntry {
-                actor: None,
-                action: AccessAction::SignInFailed,
-                case: None,
-                from,
-                username: Some(typed_name_hash(state, &tried)),
-                at: now,
-            },
-        )
-        .await?;
-        throttled.map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
-        return Err(ApiError::Unauthorized);
-    };
-
-    // The right password of an account that waits for a supervisor: said only now, after
-    // the password check, so it tells nothing to someone who does not know the password.
-    if user.pending {
-        state.throttle.succeeded(&tried, &client);
-        crate::app::registry::accounts::record(
-            &state.app(),
-            Some(user.id),
-            crate::domain::vocab::AccountAction::SignInPending,
-            user.id,
-        )
-        .await?;
-        return Err(ApiError::AccountPending);
+/// A refused sign-in in the status table.
+fn refused(refused: SignInRefused) -> ApiError {
+    match refused {
+        SignInRefused::Refused => ApiError::Unauthorized,
+        SignInRefused::Throttled { retry_after_secs } => ApiError::RateLimited { retry_after_secs },
+        SignInRefused::Pending => ApiError::AccountPending,
+        SignInRefused::Failed(error) => error.into(),
     }
-    record(
-        state,
-        AccessEntry {
-            actor: Some(user.id),
-            action: AccessAction::SignedIn,
-            case: None,
-            from,
-            username: None,
-            at: now,
-        },
-    )
-    .await?;
-    state.throttle.succeeded(&tried, &client);
-    let (token, expires_at) = state.sessions.start_with(user.id, now, lifetime);
-    Ok((token, expires_at, user))
-}
-
-/// What the access log keeps of the name typed in a failed sign-in: a keyed hash (under a
-/// key derived from the store's chain key), never the name, which may be a password typed
-/// into the wrong field. The same name always gives the same hash, so repeated attempts on
-/// one name can still be told apart from a spray of many.
-fn typed_name_hash(state: &AppState, typed: &str) -> String {
-    let digest = state
-        .log
-        .keys()
-        .chain()
-        .keyed_hash("access/failed-sign-in-name/v1", typed.as_bytes());
-    format!(
-        "hmac:{}",
-        crate::store::hex::hex(digest.get(..16).unwrap_or_default())
-    )
-}
-
-async fn record(state: &AppState, entry: AccessEntry) -> Result<(), ApiError> {
-    access_log::record(&state.log, entry)
-        .await
-        .map_err(|error| ApiError::Internal(format!("access log: {error}")))
 }
 
 /// Sign out: the token dies at once.

@@ -3,8 +3,8 @@
 //! switch `/lang`, and `/session/ping` (the page's script keeps a session alive while it is
 //! used).
 //!
-//! Sign-in goes through the API's one check
-//! ([`authenticate`](crate::http::sessions::authenticate): throttle, Argon2, access log),
+//! Sign-in goes through the one check the API shares
+//! ([`sign_in`](crate::app::sign_in::sign_in): throttle, Argon2, access log),
 //! answers every failure with the same words, and starts a web session, which dies after
 //! [`web_session_idle`](crate::edge::state::HttpSettings::web_session_idle) without use.
 
@@ -20,11 +20,10 @@ use rand_core::{OsRng, RngCore};
 use serde::Deserialize;
 
 use crate::app::registry::accounts::Password;
+use crate::app::sign_in::{SignIn, SignInRefused, sign_in};
 use crate::domain::vocab::Role;
 use crate::edge::client::ClientIp;
 use crate::edge::state::AppState;
-use crate::http::error::ApiError;
-use crate::http::sessions::{SignIn, authenticate};
 use crate::web::error::WebError;
 use crate::web::form::read_form;
 use crate::web::i18n::{Lang, Message, msg, tr};
@@ -175,7 +174,7 @@ async fn login(State(state): State<AppState>, request: Request) -> Result<Respon
         .and_then(safe_next)
         .filter(|next| !next.starts_with("/login"))
         .map(str::to_owned);
-    let sign_in = SignIn {
+    let body = SignIn {
         username: username.clone(),
         password: Password::new(fields.get("password").unwrap_or("").to_owned()),
     };
@@ -190,7 +189,7 @@ async fn login(State(state): State<AppState>, request: Request) -> Result<Respon
         idle: state.settings.web_session_idle,
         absolute: state.settings.web_session_lifetime,
     };
-    match authenticate(&state, ip, sign_in, lifetime).await {
+    match sign_in(&state.app(), ip, body, lifetime).await {
         Ok((token, _, user)) => {
             let target = next
                 .clone()
@@ -204,16 +203,16 @@ async fn login(State(state): State<AppState>, request: Request) -> Result<Respon
             add_cookie(headers, set_cookie(LOGIN_COOKIE, "", Some(0), tls));
             Ok(response)
         }
-        Err(ApiError::Unauthorized) => {
+        Err(SignInRefused::Refused) => {
             Ok(refused(LoginNotice::Refused).render(&state, StatusCode::UNAUTHORIZED))
         }
-        Err(ApiError::RateLimited { .. }) => {
+        Err(SignInRefused::Throttled { .. }) => {
             Ok(refused(LoginNotice::RateLimited).render(&state, StatusCode::TOO_MANY_REQUESTS))
         }
-        Err(ApiError::AccountPending) => {
+        Err(SignInRefused::Pending) => {
             Ok(refused(LoginNotice::Pending).render(&state, StatusCode::FORBIDDEN))
         }
-        Err(other) => Err(WebError::api(other, lang)),
+        Err(SignInRefused::Failed(error)) => Err(WebError::app(error, lang)),
     }
 }
 

@@ -1,7 +1,8 @@
 //! What a page answers instead of itself: a redirect to the sign-in page, or an error page
-//! in the visitor's language with the status of the API's table ([`ApiError`]). Error
-//! pages never show personal data: an internal error's cause is logged by the API's error
-//! type, never shown.
+//! in the visitor's language. A use case's refusal ([`AppError`]) has the status the
+//! contract's one table gives it ([`status_of`]) and words chosen by its code, never by its
+//! English. Error pages never show personal data: an internal error's cause is logged,
+//! never shown.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -9,7 +10,8 @@ use maud::html;
 
 use crate::app::error::AppError;
 use crate::domain::rejection::RuleCode;
-use crate::http::error::ApiError;
+use crate::edge::problem::status_of;
+use crate::edge::rate::RateLimited;
 use crate::web::i18n::{Lang, Message, msg, tr};
 use crate::web::page::{Frame, render};
 use crate::web::redirect::safe_next;
@@ -21,23 +23,18 @@ pub enum WebError {
     SignIn { next: Option<String> },
     /// A form without a valid CSRF token (an old page, or another site's form).
     Csrf(Lang),
-    /// The API refused; shown in words.
-    Api(ApiError, Lang),
+    /// A use case refused or failed; shown in words.
+    App(AppError, Lang),
+    /// Her requests are over her rate: 429, with `Retry-After`.
+    RateLimited(RateLimited, Lang),
     /// A bare status (unsupported body type, body too large).
     Status(StatusCode, Lang),
 }
 
 impl WebError {
-    pub fn api(error: ApiError, lang: Lang) -> Self {
-        match error {
-            ApiError::Unauthorized => WebError::SignIn { next: None },
-            other => WebError::Api(other, lang),
-        }
-    }
-
-    /// The page for a use case's refusal: the API's status for it ([`ApiError`]'s table).
+    /// The page for a use case's refusal, with the contract's status for it ([`status_of`]).
     pub fn app(error: AppError, lang: Lang) -> Self {
-        Self::api(error.into(), lang)
+        WebError::App(error, lang)
     }
 
     pub fn status(status: StatusCode, lang: Lang) -> Self {
@@ -48,7 +45,8 @@ impl WebError {
         match self {
             WebError::SignIn { .. } => StatusCode::SEE_OTHER,
             WebError::Csrf(_) => StatusCode::FORBIDDEN,
-            WebError::Api(error, _) => error.status_and_code().0,
+            WebError::App(error, _) => status_of(error),
+            WebError::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Status(status, _) => *status,
         }
     }
@@ -73,8 +71,8 @@ pub fn explain(status: StatusCode) -> &'static str {
 
 /// The catalogue key for a refusal's words: the rule the case or registry refused on, by its
 /// stable code, else the sentence of its status.
-pub fn refusal_key(error: &ApiError) -> &'static str {
-    if let ApiError::RuleViolated(rule, _) = error {
+pub fn refusal_key(error: &AppError) -> &'static str {
+    if let AppError::Rule(rule, _) = error {
         return match rule {
             RuleCode::CaseClosed => "rule.case_closed",
             RuleCode::CaseNotClosed => "rule.not_closed",
@@ -90,13 +88,13 @@ pub fn refusal_key(error: &ApiError) -> &'static str {
             RuleCode::UserNotPending | RuleCode::AlreadyExists => "rule.other",
         };
     }
-    explain(error.status_and_code().0)
+    explain(status_of(error))
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status_code();
-        let (lang, error) = match self {
+        let (lang, error, retry_after) = match self {
             WebError::SignIn { next } => {
                 let location = match next.as_deref().and_then(safe_next) {
                     Some(next) => format!(
@@ -111,11 +109,18 @@ impl IntoResponse for WebError {
                 }
                 return response;
             }
-            WebError::Csrf(lang) => (lang, None),
-            WebError::Api(error, lang) => (lang, Some(error)),
-            WebError::Status(_, lang) => (lang, None),
+            WebError::Csrf(lang) => (lang, None, None),
+            WebError::App(error, lang) => {
+                let retry_after = match error {
+                    AppError::Overloaded { retry_after_secs } => Some(retry_after_secs),
+                    _ => None,
+                };
+                (lang, Some(error), retry_after)
+            }
+            WebError::RateLimited(limited, lang) => (lang, None, Some(limited.retry_after_secs)),
+            WebError::Status(_, lang) => (lang, None, None),
         };
-        if let Some(ApiError::Internal(cause)) = &error {
+        if let Some(AppError::Internal(cause)) = &error {
             tracing::error!(%cause, "a page failed");
         }
         let key = match (&error, status) {
@@ -130,9 +135,7 @@ impl IntoResponse for WebError {
         };
         let mut response = render(&frame, body);
         *response.status_mut() = status;
-        if let Some(ApiError::RateLimited { retry_after_secs })
-        | Some(ApiError::Overloaded { retry_after_secs }) = error
-        {
+        if let Some(retry_after_secs) = retry_after {
             if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -282,13 +285,13 @@ mod tests {
             let crate::domain::rejection::RejectionKind::Rule(code) = rule.kind() else {
                 panic!("{rule:?} is not a rule");
             };
-            let key = refusal_key(&ApiError::RuleViolated(code, rule.to_string()));
+            let key = refusal_key(&AppError::Rule(code, rule.to_string()));
             assert_ne!(key, "rule.other", "{rule:?}");
             assert_ne!(tr(Lang::Vi, key), key, "{rule:?}");
         }
-        assert_eq!(refusal_key(&ApiError::NotFound), "error.not_found");
+        assert_eq!(refusal_key(&AppError::NotFound), "error.not_found");
         for rule in RuleCode::ALL {
-            let key = refusal_key(&ApiError::RuleViolated(rule, String::new()));
+            let key = refusal_key(&AppError::Rule(rule, String::new()));
             assert_ne!(tr(Lang::Vi, key), key, "{rule:?}");
             assert_ne!(tr(Lang::En, key), key, "{rule:?}");
         }

@@ -10,10 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use zeroize::Zeroizing;
 
 use crate::edge::state::AppState;
-use crate::http::cases::extract::RawBody;
-use crate::http::cases::flow::internal;
 use crate::web::error::WebError;
-use crate::web::i18n::Lang;
 use crate::web::session::{CSRF_FIELD, SESSION_COOKIE, SESSION_PURPOSE, WebUser, cookie, lang_of};
 
 /// The fields of a posted form, in the order sent.
@@ -101,13 +98,6 @@ pub async fn read_form(request: Request, state: &AppState) -> Result<FormFields,
         .await
         .map_err(|rejection| WebError::status(rejection.status(), lang))?;
     Ok(FormFields::parse(&bytes))
-}
-
-/// The API's JSON body made from a form's fields: what the page hands to the API's handler.
-pub fn api_body(value: &impl serde::Serialize, lang: Lang) -> Result<RawBody, WebError> {
-    serde_json::to_vec(value)
-        .map(RawBody::json)
-        .map_err(|error| WebError::api(internal(error), lang))
 }
 
 /// A form posted by a signed-in user, its CSRF token checked.

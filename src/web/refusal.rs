@@ -1,8 +1,8 @@
-//! A refused form in catalogue keys, for every page: the one table of which API refusals a
-//! form answers (shown again, with its status, a line above it and words under its fields)
-//! and which become error pages (401, 403, 404, 410, 429, 5xx…).
+//! A refused form in catalogue keys, for every page: the one table of which refusals of a
+//! use case ([`AppError`]) a form answers (shown again, with its status, a line above it and
+//! words under its fields) and which become error pages (403, 404, 410, 429, 5xx…).
 //!
-//! The API's refusals are English and name fields, never values. A page says how it
+//! A refusal names fields and codes, never values. A page says how it
 //! explains a field error (by the field's name, or by its message) with a closure from
 //! [`FieldError`] to a catalogue key; an error it cannot explain is not under any of its
 //! fields and turns the line above the form into "the request was invalid". How the
@@ -10,7 +10,8 @@
 
 use axum::http::StatusCode;
 
-use crate::http::error::{ApiError, FieldError};
+use crate::app::error::{AppError, FieldError};
+use crate::edge::problem;
 use crate::web::error::{WebError, refusal_key};
 use crate::web::i18n::{Lang, tr};
 
@@ -33,11 +34,11 @@ impl Refusal {
     /// The refusal of `error` on a form whose field errors `explain` puts in words (`None`:
     /// not one of its fields), or the error page for a refusal no form can answer.
     pub fn of(
-        error: ApiError,
+        error: AppError,
         lang: Lang,
         explain: impl Fn(&FieldError) -> Option<&'static str>,
     ) -> Result<Self, WebError> {
-        let status = error.status_and_code().0;
+        let status = problem::status_of(&error);
         let above = |summary, conflict| Refusal {
             status,
             summary,
@@ -45,16 +46,16 @@ impl Refusal {
             conflict,
         };
         match &error {
-            ApiError::Validation(errors) => Ok(Self::on_fields(errors, explain)),
-            ApiError::PreconditionFailed(_) => Ok(above("error.conflict", true)),
-            ApiError::RuleViolated(..) | ApiError::BadRequest(_) | ApiError::PayloadTooLarge => {
+            AppError::Invalid(errors) => Ok(Self::on_fields(errors, explain)),
+            AppError::Stale { .. } => Ok(above("error.conflict", true)),
+            AppError::Rule(..) | AppError::Malformed(_) | AppError::BadParameter(_) => {
                 Ok(above(refusal_key(&error), false))
             }
-            _ => Err(WebError::api(error, lang)),
+            _ => Err(WebError::app(error, lang)),
         }
     }
 
-    /// A refusal of fields (422): the API's, or the page's own found before asking it.
+    /// A refusal of fields (422): the use case's, or the page's own found before asking it.
     pub fn on_fields(
         errors: &[FieldError],
         explain: impl Fn(&FieldError) -> Option<&'static str>,
@@ -99,7 +100,7 @@ impl Refusal {
     }
 }
 
-/// The input an API field's error lands on: the field itself, or for an item of a list
+/// The input a field's error lands on: the field itself, or for an item of a list
 /// (`violence_types[1]`) the list's input.
 fn input_name(field: &str) -> &str {
     field.split_once('[').map_or(field, |(name, _)| name)
@@ -129,7 +130,7 @@ mod tests {
 
     #[test]
     fn a_stale_version_is_a_conflict() {
-        let stale = ApiError::PreconditionFailed("case is at version 4".into());
+        let stale = AppError::Stale { version: 4 };
         let refusal = Refusal::of(stale, Lang::Vi, by_name).unwrap();
         assert!(refusal.conflict);
         assert_eq!(refusal.status, StatusCode::PRECONDITION_FAILED);
@@ -138,7 +139,7 @@ mod tests {
 
     #[test]
     fn field_errors_land_on_their_inputs_and_others_make_the_summary_general() {
-        let error = ApiError::Validation(vec![
+        let error = AppError::Invalid(vec![
             field("reason", "a reason is required"),
             field("Idempotency-Key", "used"),
         ]);
@@ -158,7 +159,7 @@ mod tests {
     #[test]
     fn rule_and_body_refusals_are_said_above_the_form() {
         let rule = Refusal::of(
-            ApiError::RuleViolated(
+            AppError::Rule(
                 crate::domain::rejection::RuleCode::AlreadyExists,
                 "x".into(),
             ),
@@ -168,14 +169,14 @@ mod tests {
         .unwrap();
         assert_eq!(rule.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(rule.summary, "rule.other");
-        let large = Refusal::of(ApiError::PayloadTooLarge, Lang::En, by_name).unwrap();
-        assert_eq!(large.status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert!(!large.conflict);
+        let malformed = Refusal::of(AppError::Malformed("x".into()), Lang::En, by_name).unwrap();
+        assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+        assert!(!malformed.conflict);
     }
 
     #[test]
     fn what_no_form_can_answer_is_an_error_page() {
-        for error in [ApiError::NotFound, ApiError::Gone, ApiError::Forbidden] {
+        for error in [AppError::NotFound, AppError::Gone, AppError::Forbidden] {
             assert!(Refusal::of(error, Lang::Vi, by_name).is_err());
         }
         assert_eq!(status_of(None), StatusCode::OK);

@@ -170,7 +170,7 @@ impl FromRequestParts<AppState> for WebUser {
             .filter(|user| user.may_act())
             .ok_or_else(|| sign_in_redirect(parts))?;
         crate::edge::rate::charge(parts, state, id)
-            .map_err(|limited| WebError::api(limited.into(), lang))?;
+            .map_err(|limited| WebError::RateLimited(limited, lang))?;
         let here = match parts.method {
             axum::http::Method::GET => parts
                 .uri

@@ -1,48 +1,19 @@
 //! Extractors of the case routes, each failing as problem+json:
 //!
-//! - [`RawBody`]: the application core's [`Body`](crate::app::input::Body): the body's
-//!   bytes, parsed into a raw request type only after the case was found and its version
-//!   checked (so 404, 410 and 412 come before 400).
+//! - [`RawBody`]: the application core's [`Body`](crate::app::input::Body), read as the web
+//!   app's outbox reads it ([`crate::edge::body`]).
 //! - [`Preconditions`]: `If-Match: "VERSION"` and `Idempotency-Key` (the core's one key
 //!   limit, [`idempotency_key`]).
 //! - [`Ids`]: ids in the path; one that is not a UUID names no case: 404.
 
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequestParts, Path};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use crate::app::input::idempotency_key;
 pub use crate::app::input::{Body as RawBody, MAX_KEY_LEN, Preconditions};
 use crate::http::error::ApiError;
-
-impl<S: Send + Sync> FromRequest<S> for RawBody {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let is_json = is_json(request.headers());
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge
-                } else {
-                    ApiError::BadRequest("the body cannot be read".into())
-                }
-            })?;
-        Ok(Self::new(bytes, is_json))
-    }
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(|mime| mime.trim().to_ascii_lowercase())
-        .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"))
-}
 
 impl<S: Send + Sync> FromRequestParts<S> for Preconditions {
     type Rejection = ApiError;
@@ -121,21 +92,6 @@ mod tests {
         assert_eq!(parse_if_match("*").unwrap(), None);
         for bad in ["\"x\"", "W/\"7\"", "\"-1\"", ""] {
             assert!(parse_if_match(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn json_content_types_are_recognised() {
-        let mut headers = HeaderMap::new();
-        assert!(!is_json(&headers));
-        for (value, json) in [
-            ("application/json", true),
-            ("application/json; charset=utf-8", true),
-            ("application/problem+json", true),
-            ("text/plain", false),
-        ] {
-            headers.insert(header::CONTENT_TYPE, value.parse().unwrap());
-            assert_eq!(is_json(&headers), json, "{value}");
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::web::refusal::Refusal;
 /// The API's refusal of an admin form in words, or the error page for a refusal a form
 /// cannot answer.
 pub fn refusal_of(error: AppError, lang: Lang) -> Result<Refusal, WebError> {
-    Refusal::of(error.into(), lang, |error| Some(field_key(error)))
+    Refusal::of(error, lang, |error| Some(field_key(error)))
 }
 
 /// The line above a refused form.

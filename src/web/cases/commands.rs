@@ -127,7 +127,7 @@ async fn submit(
                     resolve_adjusted(state, &worker, &fields).await;
                     return Ok(Redirect::to(&saved_path(case, &which.prefix())).into_response());
                 }
-                Err(error) => Kept::of(error.into(), fields, lang)?,
+                Err(error) => Kept::of(error, fields, lang)?,
             }
         }
     };

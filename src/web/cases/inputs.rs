@@ -147,8 +147,8 @@ pub fn options<V: crate::domain::vocab::Vocabulary>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::error::FieldError;
     use crate::domain::vocab::RiskLevel;
-    use crate::http::error::FieldError;
     use crate::web::form::FormFields;
 
     #[test]

@@ -6,8 +6,8 @@
 //! field it names) chooses a sentence of the catalogue ([`explain`]). The English message is
 //! never read: rewording it changes no page.
 
+use crate::app::error::{AppError, FieldError};
 use crate::domain::bounds::FieldCode;
-use crate::http::error::{ApiError, FieldError};
 use crate::web::error::WebError;
 use crate::web::form::FormFields;
 use crate::web::i18n::Lang;
@@ -25,9 +25,9 @@ pub struct Kept {
 }
 
 impl Kept {
-    /// The form again after the API's `error`, or the error page for a refusal no form can
-    /// answer (404, 410, 403, 5xx, …).
-    pub fn of(error: ApiError, fields: FormFields, lang: Lang) -> Result<Self, WebError> {
+    /// The form again after its use case's `error`, or the error page for a refusal no form
+    /// can answer (404, 410, 403, 5xx, …).
+    pub fn of(error: AppError, fields: FormFields, lang: Lang) -> Result<Self, WebError> {
         let refusal = Refusal::of(error, lang, explain)?;
         Ok(Self { fields, refusal })
     }
@@ -260,7 +260,7 @@ mod tests {
             let pages: Vec<Option<&str>> = reworded
                 .iter()
                 .map(|message| {
-                    let error = ApiError::RuleViolated(rule, (*message).to_owned());
+                    let error = AppError::Rule(rule, (*message).to_owned());
                     Kept::of(error, FormFields::default(), Lang::Vi)
                         .ok()
                         .and_then(|kept| kept.message())
@@ -299,21 +299,21 @@ mod tests {
     #[test]
     fn only_errors_a_form_can_show_are_refusals() {
         let kept = |error| Kept::of(error, FormFields::default(), Lang::Vi);
-        let conflict = kept(ApiError::PreconditionFailed("v".into()));
+        let conflict = kept(AppError::Stale { version: 2 });
         assert!(conflict.is_ok_and(|kept| kept.refusal.conflict && kept.message().is_none()));
-        let rule = kept(ApiError::RuleViolated(
+        let rule = kept(AppError::Rule(
             crate::domain::rejection::RuleCode::AlreadyExists,
             "x".into(),
         ));
         assert!(rule.is_ok_and(|kept| kept.message() == Some("rule.other")));
-        assert!(kept(ApiError::NotFound).is_err());
-        assert!(kept(ApiError::Gone).is_err());
+        assert!(kept(AppError::NotFound).is_err());
+        assert!(kept(AppError::Gone).is_err());
     }
 
     #[test]
     fn a_reused_key_is_said_above_the_form_and_not_kept() {
         let fields = FormFields::parse(b"idempotency_key=k1");
-        let reused = ApiError::invalid(
+        let reused = AppError::invalid(
             "Idempotency-Key",
             crate::domain::bounds::FieldCode::KeyReused,
             "was used for a different request",

@@ -1,10 +1,10 @@
 //! The case pages of volunteers and supervisors (the same pages; what each sees is scoped by
-//! the API's own checks): the case list, the new-case form, a case's page with its timeline,
-//! and the forms that record work on it.
+//! the application core's checks): the case list, the new-case form, a case's page with its
+//! timeline, and the forms that record work on it.
 //!
-//! Every page reads and writes through the API's handlers or their typed cores
-//! ([`crate::http::cases`]), so the rules, the scope check (out of scope is the 404 page) and
-//! the access log have one code path.
+//! Every page reads and writes through the application core's use cases, as the API does
+//! ([`crate::app::cases`], [`crate::app::lists`]), so the rules, the scope check (out of scope
+//! is the 404 page) and the access log have one code path.
 //!
 //! - [`list`]: `GET /cases`; [`new_case`]: `GET`/`POST /cases/new`, with the form in
 //!   [`new_case_form`] and its API body in [`opening`].

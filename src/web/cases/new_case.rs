@@ -58,7 +58,7 @@ pub async fn open_case(
             lang,
         )),
         Err(error) => {
-            let kept = Kept::of(error.into(), fields, lang)?;
+            let kept = Kept::of(error, fields, lang)?;
             Ok(page(&state, &user, Some(&kept)))
         }
     }

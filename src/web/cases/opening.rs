@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::app::error::FieldError;
 use crate::domain::bounds::FieldCode;
-use crate::http::error::FieldError;
 use crate::web::form::FormFields;
 
 /// The answers of a yes/no question.

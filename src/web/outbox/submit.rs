@@ -38,11 +38,9 @@ use crate::app::held;
 use crate::app::input::{Body, Preconditions};
 use crate::domain::held::HeldReason;
 use crate::domain::ids::CaseId;
+use crate::edge::problem::{ApiError, Problem};
+use crate::edge::recorded::{CommandResult, Created};
 use crate::edge::state::AppState;
-use crate::http::cases::docs::CaseErrors;
-use crate::http::cases::extract::RawBody;
-use crate::http::cases::flow::{CommandResult, Created};
-use crate::http::error::{ApiError, Problem};
 use crate::web::cases::command_forms::CaseForm;
 use crate::web::cases::commands::{self, command_body};
 
@@ -80,7 +78,8 @@ pub struct OutboxHeaders {
         (status = 400, description = "`bad_request`: malformed, sealed to a key this server does not hold, altered (it does not open), or its associated data not canonical", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthorized`: no web session, or an expired one (the phone keeps the record)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: no or a wrong CSRF token, a role that works on no case, or a record another user sealed", body = Problem, content_type = "application/problem+json"),
-        CaseErrors,
+        (status = 404, description = "`not_found`: no such case (or referral, or follow-up), or not in the caller's scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`gone`: the case was erased.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: the body is over the limit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: a field of the form out of its vocabulary or range", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
@@ -90,7 +89,7 @@ pub async fn submit(
     State(state): State<AppState>,
     signed_in: Result<WebUser, WebError>,
     headers: HeaderMap,
-    body: RawBody,
+    body: Body,
 ) -> Result<Sent, ApiError> {
     let user = signed_in.map_err(api_error)?;
     check_csrf(&state, &headers)?;
@@ -231,7 +230,8 @@ fn api_error(error: WebError) -> ApiError {
     match error {
         WebError::SignIn { .. } => ApiError::Unauthorized,
         WebError::Csrf(_) => ApiError::Forbidden,
-        WebError::Api(error, _) => error,
+        WebError::App(error, _) => error.into(),
+        WebError::RateLimited(limited, _) => limited.into(),
         WebError::Status(status, _) if status.as_u16() == 413 => ApiError::PayloadTooLarge,
         WebError::Status(..) => ApiError::BadRequest("the request cannot be read".into()),
     }

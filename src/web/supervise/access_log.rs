@@ -37,14 +37,14 @@ pub async fn page(
     let me = supervisor(&user)?;
     let reader: Supervisor = user.as_role()?;
     let lang = user.lang;
-    let id = case_id(&id).map_err(|error| WebError::api(error, lang))?;
+    let id = case_id(&id).map_err(|error| WebError::app(error, lang))?;
     let query = AccessLogQuery {
         cursor: query.cursor,
     };
     let log = read_access_log(&state.app(), &reader, CaseId::from_uuid(id), from, query)
         .await
         .map_err(|error| WebError::app(error, lang))?;
-    let case = case_at_hand(&state, &me, id).map_err(|error| WebError::api(error, lang))?;
+    let case = case_at_hand(&state, &me, id).map_err(|error| WebError::app(error, lang))?;
     let title = tr(lang, "supervise.access.title");
     let body = html! {
         h1 { (title) }

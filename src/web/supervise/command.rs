@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use crate::app::actor::{CurrentUser, Supervisor};
 use crate::app::cases::commands as use_case;
+use crate::app::error::AppError;
 use crate::app::input::Body;
 use crate::domain::ids::CaseId;
 use crate::edge::state::AppState;
-use crate::http::error::ApiError;
 use crate::web::error::WebError;
 use crate::web::form::FormFields;
 use crate::web::refusal::Refusal;
@@ -34,7 +34,7 @@ impl Answer<'_> {
     /// is now and the refusal in words (`words`: the key explaining an error on each field).
     pub fn to<T>(
         &self,
-        result: Result<T, ApiError>,
+        result: Result<T, AppError>,
         done: String,
         words: impl Fn(&str) -> Option<&'static str>,
         again: impl FnOnce(&CaseAtHand, &Refusal) -> Response,
@@ -55,7 +55,7 @@ impl Answer<'_> {
         again: impl FnOnce(&CaseAtHand, &Refusal) -> Response,
     ) -> Result<Response, WebError> {
         let case = case_at_hand(self.state, self.me, self.id)
-            .map_err(|error| WebError::api(error, self.user.lang))?;
+            .map_err(|error| WebError::app(error, self.user.lang))?;
         Ok(again(&case, refusal))
     }
 }
@@ -95,7 +95,7 @@ impl Posted<'_> {
     ) -> Result<Response, WebError> {
         let lang = self.user.lang;
         let me = supervisor(self.user)?;
-        let id = case_id(self.case).map_err(|error| WebError::api(error, lang))?;
+        let id = case_id(self.case).map_err(|error| WebError::app(error, lang))?;
         let given = preconditions(self.fields).map_err(|error| WebError::app(error, lang))?;
         let body = Body::of(&body).map_err(|error| WebError::app(error, lang))?;
         let (app, supervisor, case) = (
@@ -121,11 +121,8 @@ impl Posted<'_> {
             id,
         };
         let done = crate::web::cases::case_page::saved_path(id, self.done);
-        answer.to(
-            result.map_err(ApiError::from),
-            done,
-            words,
-            |case, refusal| again(&me, case, refusal),
-        )
+        answer.to(result, done, words, |case, refusal| {
+            again(&me, case, refusal)
+        })
     }
 }

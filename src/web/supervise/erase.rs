@@ -17,7 +17,6 @@ use crate::domain::ids::CaseId;
 use crate::domain::vocab::{ErasureReason, Vocabulary};
 use crate::edge::client::ClientAddr;
 use crate::edge::state::AppState;
-use crate::http::error::ApiError;
 use crate::web::error::WebError;
 use crate::web::form::{FormFields, SignedInForm};
 use crate::web::i18n::tr;
@@ -51,7 +50,7 @@ pub async fn submit(
     SignedInForm { user, fields }: SignedInForm,
 ) -> Result<Response, WebError> {
     let me = supervisor(&user)?;
-    let id = case_id(&id).map_err(|error| WebError::api(error, user.lang))?;
+    let id = case_id(&id).map_err(|error| WebError::app(error, user.lang))?;
     let answer = Answer {
         state: &state,
         user: &user,
@@ -81,7 +80,7 @@ pub async fn submit(
         )),
         other => other,
     };
-    answer.to(result.map_err(ApiError::from), done, words, again)
+    answer.to(result, done, words, again)
 }
 
 fn words(field: &str) -> Option<&'static str> {
@@ -144,11 +143,11 @@ pub async fn erased(
 ) -> Result<Response, WebError> {
     let me = supervisor(&user)?;
     let lang = user.lang;
-    let id = case_id(&id).map_err(|error| WebError::api(error, lang))?;
+    let id = case_id(&id).map_err(|error| WebError::app(error, lang))?;
     match case_at_hand(&state, &me, id) {
-        Err(ApiError::Gone) => {}
+        Err(AppError::Gone) => {}
         Ok(_) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(error) => return Err(WebError::api(error, lang)),
+        Err(error) => return Err(WebError::app(error, lang)),
     }
     let title = tr(lang, "supervise.erased.title");
     let body = html! {

@@ -10,12 +10,12 @@ use uuid::Uuid;
 
 use crate::app::actor::{CurrentUser, Supervisor};
 use crate::app::cases::flow::accessible;
+use crate::app::error::AppError;
 use crate::domain::calendar::YearMonth;
 use crate::domain::case::{CaseState, CaseStatus};
 use crate::domain::ids::{CaseId, TrustedAddressId};
 use crate::domain::vocab::CloseReason;
 use crate::edge::state::AppState;
-use crate::http::error::ApiError;
 use crate::web::error::WebError;
 use crate::web::session::WebUser;
 
@@ -25,8 +25,8 @@ pub fn supervisor(user: &WebUser) -> Result<CurrentUser, WebError> {
 }
 
 /// A case id from the path; anything else names no case (404).
-pub fn case_id(text: &str) -> Result<Uuid, ApiError> {
-    crate::app::input::path_id(text).map_err(ApiError::from)
+pub fn case_id(text: &str) -> Result<Uuid, AppError> {
+    crate::app::input::path_id(text)
 }
 
 /// What a supervisor's page shows of a case: no personal data.
@@ -50,11 +50,11 @@ pub fn case_at_hand(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
-) -> Result<CaseAtHand, ApiError> {
+) -> Result<CaseAtHand, AppError> {
     let case_id = CaseId::from_uuid(id);
     let case = accessible(&state.app(), user, &case_id)?;
     let opened_on = state.projections.cases.opened_on(&case_id);
-    at_hand(id, &case, opened_on).ok_or(ApiError::NotFound)
+    at_hand(id, &case, opened_on).ok_or(AppError::NotFound)
 }
 
 fn at_hand(id: Uuid, case: &CaseState, opened_on: Option<Date>) -> Option<CaseAtHand> {
@@ -80,6 +80,6 @@ pub fn page_case(
     let me = supervisor(user)?;
     let case = case_id(id)
         .and_then(|id| case_at_hand(state, &me, id))
-        .map_err(|error| WebError::api(error, user.lang))?;
+        .map_err(|error| WebError::app(error, user.lang))?;
     Ok((me, case))
 }

@@ -24,18 +24,18 @@ pub fn banner(lang: Lang, refusal: Option<&Refusal>) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::error::ApiError;
+    use crate::app::error::AppError;
 
     #[test]
     fn a_conflict_is_a_box_and_an_unexplained_field_is_not_shown() {
-        let stale = ApiError::PreconditionFailed("case is at version 4".into());
+        let stale = AppError::Stale { version: 4 };
         let refusal = Refusal::of(stale, Lang::Vi, |_| None).unwrap();
         assert!(
             banner(Lang::Vi, Some(&refusal))
                 .into_string()
                 .contains("class=\"conflict\"")
         );
-        let used = ApiError::invalid(
+        let used = AppError::invalid(
             "Idempotency-Key",
             crate::domain::bounds::FieldCode::KeyReused,
             "used for a different request",

@@ -7,7 +7,9 @@
 //!
 //! - [`hold`]: keep a record (idempotent: a record sent again is held once, under the id
 //!   [`held_id`] derives from its owner and idempotency key);
-//! - [`list`] and [`open`]: what is waiting, and one record with what she wrote;
+//! - [`list`], [`count`] and [`open`]: what is waiting (from the held records projection,
+//!   [`crate::projections::held`], which holds no personal data: no held stream is read),
+//!   and one record with what she wrote (its stream, read only then);
 //! - [`resolve`]: applied, adjusted or discarded: the record's key is destroyed, and a discard
 //!   is written to the access log (who, when, which record).
 
@@ -24,6 +26,8 @@ use crate::domain::codec::EventCodec;
 use crate::domain::held::{
     HeldEvent, HeldFacts, HeldListedFacts, HeldPii, HeldResolution, HeldResolvedFacts,
 };
+use crate::domain::ids::{AreaCode, TrustedAddressId};
+use crate::projections::registry::Registry;
 use crate::store::log::{AppendError, AppendRequest, ExpectedVersion, Idempotency};
 use crate::store::stream::StreamId;
 
@@ -94,7 +98,8 @@ pub async fn hold(app: &App<'_>, facts: HeldFacts, pii: HeldPii) -> Result<Uuid,
         key: Sha256::digest([b"held-index ".as_slice(), id.as_bytes()].concat()).to_vec(),
         fingerprint: Sha256::digest(id.as_bytes()).into(),
     };
-    app.log
+    let listed = app
+        .log
         .append(AppendRequest {
             stream: StreamId::held_index(),
             expected: ExpectedVersion::Any,
@@ -106,32 +111,55 @@ pub async fn hold(app: &App<'_>, facts: HeldFacts, pii: HeldPii) -> Result<Uuid,
         })
         .await
         .map_err(AppError::internal)?;
+    shown(app, listed.last_position).await;
     Ok(id)
 }
 
-/// Every held record `user` may see that waits, oldest first.
-pub fn list(app: &App<'_>, user: &CurrentUser) -> Result<Vec<HeldSummary>, AppError> {
-    let index = app
-        .log
-        .read_stream(&StreamId::held_index())
-        .map_err(AppError::internal)?;
-    let mut found = Vec::new();
-    for recorded in index {
-        let HeldEvent::Listed { facts } = recorded.decode().map_err(AppError::internal)? else {
-            continue;
-        };
-        let location = CaseLocation {
-            trusted_address: facts.trusted_address,
-            commune: facts.commune,
-        };
-        if !may_access_case(user, &location, &app.projections.registry) {
-            continue;
-        }
-        if let Some((summary, Some(_))) = read(app, facts.held)? {
-            found.push(summary);
-        }
+/// Read-your-writes: waits until the projections have applied `position` (the record is
+/// durable either way, so a projection that cannot follow is logged, not answered).
+async fn shown(app: &App<'_>, position: u64) {
+    if let Err(error) = app.projections.wait_for(position).await {
+        tracing::error!(%error, position,
+            "a held record is durable but the projections cannot show it");
     }
-    Ok(found)
+}
+
+/// Every held record `user` may see that waits, oldest first: from the projection, so no
+/// held stream is read (and nothing can fail).
+pub fn list(app: &App<'_>, user: &CurrentUser) -> Result<Vec<HeldSummary>, AppError> {
+    let registry = &app.projections.registry;
+    Ok(app
+        .projections
+        .held
+        .waiting(|address, commune| in_scope(user, address, commune, registry))
+        .into_iter()
+        .map(|(id, row)| HeldSummary {
+            id,
+            facts: row.facts,
+            held_at: row.held_at,
+        })
+        .collect())
+}
+
+/// How many held records `user` may see wait (the case list's "records need attention").
+pub fn count(app: &App<'_>, user: &CurrentUser) -> usize {
+    let registry = &app.projections.registry;
+    app.projections
+        .held
+        .count_waiting(|address, commune| in_scope(user, address, commune, registry))
+}
+
+fn in_scope(
+    user: &CurrentUser,
+    address: &TrustedAddressId,
+    commune: &AreaCode,
+    registry: &Registry,
+) -> bool {
+    let location = CaseLocation {
+        trusted_address: *address,
+        commune: commune.clone(),
+    };
+    may_access_case(user, &location, registry)
 }
 
 /// One held record that waits, with what she wrote; not found when `user` may not see it or
@@ -188,7 +216,10 @@ pub async fn resolve(
         })
         .await;
     match appended {
-        Ok(_) => Ok(facts),
+        Ok(outcome) => {
+            shown(app, outcome.last_position).await;
+            Ok(facts)
+        }
         // Someone resolved it first.
         Err(AppendError::WrongVersion { .. } | AppendError::StreamErased) => {
             Err(AppError::NotFound)

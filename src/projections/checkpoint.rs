@@ -19,7 +19,8 @@
 //! (`keyed_hash("projections/checkpoint-key/v1")`), so it needs no key of its own and a master
 //! key rotation does not touch it. Its associated data binds the format, the position and the
 //! record hash. Inside it: a frame (length u32 little-endian, then JSON) with the registry,
-//! the number of cases and the statistics' places and counts; one frame per case; then the
+//! the offline outbox's held records (no personal data), the number of cases and the
+//! statistics' places and counts; one frame per case; then the
 //! statistics' packed cases and links ([`StatsSnapshot::write_packed`]).
 //!
 //! Each case's personal data (the day it was opened, a pending closure request's notes) is
@@ -51,6 +52,7 @@ use zeroize::Zeroizing;
 use crate::domain::case::{CaseClosureRequestedPii, CaseState, CaseStatus};
 use crate::domain::ids::CaseId;
 use crate::projections::cases::{CaseTable, IndexedCase};
+use crate::projections::held::HeldTable;
 use crate::projections::registry::RegistryData;
 use crate::projections::runner::{Projections, Restored, Snapshot};
 use crate::stats::snapshot::{StatsHead, StatsSnapshot};
@@ -121,6 +123,10 @@ struct Header {
 #[serde(deny_unknown_fields)]
 struct Head {
     registry: RegistryData,
+    /// Absent from checkpoints written before held records were projected: such a
+    /// checkpoint is not used (the projections are rebuilt from the first event).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    held: Option<HeldTable>,
     cases: u64,
     stats: StatsHead,
 }
@@ -214,6 +220,7 @@ fn write_state(
     let (mut frame, mut private_plain) = (PlaintextBuffer::default(), PlaintextBuffer::default());
     let head = Head {
         registry: snapshot.registry,
+        held: Some(snapshot.held),
         cases: snapshot.cases.len() as u64,
         stats: snapshot.stats.head().clone(),
     };
@@ -303,9 +310,10 @@ fn read(input: impl Read, log: &EventLog) -> Result<Option<(u64, Restored)>, &'s
     let mut plain = checkpoint_key(log)
         .open_stream(&aad(position, &header.record), input)
         .map_err(|_| CUT_OR_ALTERED)?;
-    let restored = read_state(&mut plain, |id, sealed| open_private(log, id, sealed))?;
+    let (restored, held) = read_state(&mut plain, |id, sealed| open_private(log, id, sealed))?;
     plain.ensure_end().map_err(|_| CUT_OR_ALTERED)?;
-    Ok(Some((position, restored)))
+    let held = held.ok_or("written before held records were projected")?;
+    Ok(Some((position, Restored { held, ..restored })))
 }
 
 /// The header line, in this format.
@@ -327,11 +335,12 @@ fn read_header(input: &mut impl BufRead) -> Result<Header, &'static str> {
 }
 
 /// The state from the opened stream `plain` (up to its end, which the caller checks);
-/// `open` opens a case's sealed personal part, or says its key is gone.
+/// `open` opens a case's sealed personal part, or says its key is gone. The held records
+/// beside it, when the checkpoint has them (`Restored::held` is then empty).
 fn read_state(
     plain: &mut impl Read,
     open: impl Fn(&CaseId, &SealedPrivate) -> Result<Option<Private>, &'static str>,
-) -> Result<Restored, &'static str> {
+) -> Result<(Restored, Option<HeldTable>), &'static str> {
     let head: Head = read_frame(plain)?;
     let count = usize::try_from(head.cases).map_err(|_| "too many cases")?;
     let mut cases = CaseTable::with_capacity(count.min(PREALLOCATED_CASES));
@@ -340,11 +349,15 @@ fn read_state(
         cases.insert(id, case);
     }
     let stats = StatsSnapshot::unpack(head.stats, plain).map_err(|_| CUT_OR_ALTERED)?;
-    Ok(Restored {
-        registry: head.registry,
-        cases,
-        stats,
-    })
+    Ok((
+        Restored {
+            registry: head.registry,
+            cases,
+            held: HeldTable::new(),
+            stats,
+        },
+        head.held,
+    ))
 }
 
 /// For the fuzz targets ([`crate::fuzzing`]): a checkpoint file whose stream is given as the
@@ -352,7 +365,7 @@ fn read_state(
 /// how many cases it restored.
 pub(crate) fn read_unsealed(mut file: &[u8]) -> Result<usize, &'static str> {
     read_header(&mut file)?;
-    let restored = read_state(&mut file, |_, _| Ok(None))?;
+    let (restored, _) = read_state(&mut file, |_, _| Ok(None))?;
     Ok(restored.cases.len())
 }
 

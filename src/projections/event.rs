@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use crate::domain::case::{CaseEvent, events};
 use crate::domain::codec::DecodeError;
+use crate::domain::held::HeldEvent;
 use crate::domain::ids::{AreaCode, CaseId, TrustedAddressId, UserId};
 use crate::domain::registry::area::AreaEvent;
 use crate::domain::registry::trusted_address::TrustedAddressEvent;
@@ -41,7 +42,12 @@ pub enum Projected {
         id: UserId,
         event: UserEvent,
     },
-    /// A stream no projection reads (the access log).
+    /// A held record of the offline outbox (`held-<uuid>`; its facts only).
+    Held {
+        id: uuid::Uuid,
+        event: HeldEvent,
+    },
+    /// A stream no projection reads (the access log, `held-index`).
     Other,
 }
 
@@ -104,6 +110,13 @@ impl ProjectedEvent {
             "user" => match recorded.stream.uuid_of("user") {
                 Some(id) => Projected::User {
                     id: UserId::from_uuid(id),
+                    event: recorded.decode()?,
+                },
+                None => Projected::Other,
+            },
+            "held" => match recorded.stream.uuid_of("held") {
+                Some(id) => Projected::Held {
+                    id,
                     event: recorded.decode()?,
                 },
                 None => Projected::Other,

@@ -4,6 +4,8 @@
 //! - [`event`]: an event decoded once and tagged with its entity, as every projection reads it.
 //! - [`registry`]: areas (with their hierarchy and successions), trusted addresses, users.
 //! - [`cases`]: the case index behind case views, case lists and the follow-up queue.
+//! - [`held`]: the offline outbox's held records (no personal data), behind the case list's
+//!   "records need attention" and the list of them.
 //! - [`stats`]: the statistics projection, feeding the statistics' table of facts
 //!   ([`crate::stats::data`]).
 //! - [`runner`]: the follower task, the applied position, and waiting for it
@@ -23,6 +25,7 @@ pub mod cases;
 pub mod checkpoint;
 pub mod checkpointer;
 pub mod event;
+pub mod held;
 pub mod registry;
 pub mod runner;
 pub mod set_aside;

@@ -121,7 +121,7 @@ impl Registry {
             Projected::User { id, event: user } => {
                 data.apply_user(*id, event.stream_version, user.clone());
             }
-            Projected::Case { .. } | Projected::Other => {}
+            Projected::Case { .. } | Projected::Held { .. } | Projected::Other => {}
         }
     }
 

@@ -12,6 +12,7 @@ use crate::domain::codec::DecodeError;
 use crate::domain::ids::CaseId;
 use crate::projections::cases::{CaseIndex, CaseTable};
 use crate::projections::event::{Projected, ProjectedEvent, pii_needed};
+use crate::projections::held::{HeldIndex, HeldTable};
 use crate::projections::registry::{Registry, RegistryData};
 use crate::projections::set_aside::SetAside;
 use crate::projections::stats::{StatsProjection, StatsSnapshot};
@@ -26,6 +27,8 @@ const BATCH: usize = 4096;
 pub struct Projections {
     pub registry: Registry,
     pub cases: CaseIndex,
+    /// The offline outbox's held records, without what she wrote.
+    pub held: HeldIndex,
     pub stats: StatsProjection,
     /// Case streams holding an event that cannot be decoded: not applied, the rest is.
     pub set_aside: SetAside,
@@ -41,6 +44,7 @@ impl Projections {
         Arc::new(Self {
             registry: Registry::default(),
             cases: CaseIndex::default(),
+            held: HeldIndex::default(),
             stats: StatsProjection::default(),
             set_aside: SetAside::default(),
             applied: watch::Sender::new(0),
@@ -186,6 +190,7 @@ impl Projections {
             }
             self.registry.apply(&event);
             self.cases.apply(&event);
+            self.held.apply(&event);
             self.stats.apply(&event);
             last = Some(event.position);
         }
@@ -199,6 +204,7 @@ impl Projections {
     pub fn restore(&self, position: u64, restored: Restored) {
         self.registry.restore(restored.registry);
         self.cases.restore(restored.cases);
+        self.held.restore(restored.held);
         self.stats.restore_data(restored.stats);
         self.applied.send_replace(position);
     }
@@ -212,6 +218,7 @@ impl Projections {
             Snapshot {
                 registry: self.registry.snapshot(),
                 cases: self.cases.snapshot(),
+                held: self.held.snapshot(),
                 stats: self.stats.snapshot(),
             },
         )
@@ -238,6 +245,7 @@ fn decode_recorded(recorded: &RecordedEvent) -> Result<ProjectedEvent, Undecodab
 pub struct Snapshot {
     pub registry: RegistryData,
     pub cases: CaseTable,
+    pub held: HeldTable,
     pub stats: StatsSnapshot,
 }
 
@@ -246,6 +254,7 @@ pub struct Snapshot {
 pub struct Restored {
     pub registry: RegistryData,
     pub cases: CaseTable,
+    pub held: HeldTable,
     pub stats: StatsData,
 }
 

@@ -1,5 +1,7 @@
 //! Erasures checked both ways: a stream's data key is destroyed **if and only if** the
-//! stream holds `case_erased`. SECURITY-SENSITIVE.
+//! stream holds `case_erased` (or, for a held record of the offline outbox, its
+//! `held_record_resolved`, which destroys the record's key the same way:
+//! [`ERASING_EVENTS`]). SECURITY-SENSITIVE.
 //!
 //! Erasure appends `case_erased` and destroys the case's key in one transaction, and nothing
 //! is appended to an erased case afterwards (the domain refuses every command on it). So a
@@ -21,6 +23,16 @@ use crate::store::stream::StreamId;
 
 /// The event type that erases a case (its data key is destroyed with it).
 pub const ERASED_EVENT: &str = "case_erased";
+
+/// Every event type appended with the destruction of its stream's key: a case's erasure,
+/// and a held record's resolution (what she wrote offline is destroyed once it is applied,
+/// adjusted or discarded).
+pub const ERASING_EVENTS: [&str; 2] = [ERASED_EVENT, "held_record_resolved"];
+
+/// Whether `event_type` is appended with the destruction of its stream's key.
+pub fn erases(event_type: &str) -> bool {
+    ERASING_EVENTS.contains(&event_type)
+}
 
 /// A stream whose key state contradicts its log. Names the stream (a random id), nothing else.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -57,9 +69,10 @@ pub fn stream_of(id: &KeyId) -> Option<&str> {
     id.as_str().strip_prefix("dek:")
 }
 
-/// Whether stored record bytes are a `case_erased` (read from the cleartext header; no key).
+/// Whether stored record bytes are an erasure ([`ERASING_EVENTS`]; read from the cleartext
+/// header, no key).
 pub fn is_erasure(bytes: &[u8]) -> bool {
-    RecordView::parse(bytes).is_ok_and(|view| view.event_type == ERASED_EVENT)
+    RecordView::parse(bytes).is_ok_and(|view| erases(view.event_type))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +123,8 @@ mod tests {
         let gone = KeyState::Destroyed;
         assert!(check("case-a", false, Some(&live)).is_ok());
         assert!(check("case-a", true, Some(&gone)).is_ok());
+        assert!(erases("case_erased") && erases("held_record_resolved"));
+        assert!(!erases("held_record_received") && !erases("case_closed"));
         assert!(check("case-a", false, None).is_ok());
         assert!(check("case-a", true, None).is_ok());
         assert!(matches!(

@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::store::crypto::{GENESIS_MAC, Mac, MasterKey};
 use crate::store::engine::{EventStore, KeyId, StoreError};
-use crate::store::erasure_check::{self, ERASED_EVENT, ErasureMismatch, stream_of};
+use crate::store::erasure_check::{self, ErasureMismatch, stream_of};
 use crate::store::keyring::{Keyring, KeyringError, WrappedKeys};
 use crate::store::log::LogHead;
 use crate::store::log::open::{OpenError, check_master_key, is_initialised};
@@ -223,7 +223,7 @@ impl Walk<'_> {
                 }
             }
         }
-        if header.event_type == ERASED_EVENT {
+        if erasure_check::erases(&header.event_type) {
             self.erased.insert(header.stream.clone());
         }
         self.versions

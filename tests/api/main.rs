@@ -15,6 +15,7 @@ mod support;
 mod access_log;
 mod accounts;
 mod app_core;
+mod app_held;
 mod app_lists;
 mod app_registry;
 mod app_stats;

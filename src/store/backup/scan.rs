@@ -20,7 +20,7 @@ use super::{
 };
 use crate::store::crypto::MasterKey;
 use crate::store::engine::{KeyId, KeyState, StoredRecord};
-use crate::store::erasure_check::{self, ERASED_EVENT, stream_of};
+use crate::store::erasure_check::{self, stream_of};
 use crate::store::log::idempotency::last_position;
 use crate::store::record::RecordView;
 use crate::store::stream::StreamId;
@@ -288,7 +288,7 @@ impl Walk {
             return Err(fail("its stream version does not follow the previous one"));
         }
         *version = record.stream_version;
-        if view.event_type == ERASED_EVENT {
+        if erasure_check::erases(view.event_type) {
             self.erased.insert(record.stream.clone());
         }
         self.last_mac = Some((position, view.mac));

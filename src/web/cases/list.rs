@@ -142,7 +142,7 @@ pub async fn case_list(
     }
     let overdue = overdue_of(&state, &items);
     let addresses = (user.user.role == Role::Supervisor).then(|| address_names(&state, &items));
-    let held = crate::app::held::list(&state.app(), &worker.0).map_or(0, |held| held.len());
+    let held = crate::app::held::count(&state.app(), &worker.0);
     let body = html! {
         h1 { (tr(lang, "list.title")) }
         @if held > 0 {

@@ -151,6 +151,8 @@ pub fn document(frame: &Frame<'_>, body: Markup) -> Markup {
                 data-outbox-waiting=(tr(lang, "outbox.waiting"))
                 data-outbox-sealed=(tr(lang, "outbox.sealed"))
                 data-outbox-attention=(tr(lang, "outbox.attention"))
+                data-outbox-held=(tr(lang, "held.waiting"))
+                data-outbox-held-item=(tr(lang, "outbox.held_item"))
                 data-outbox-delete=(tr(lang, "outbox.delete"))
                 data-outbox-confirm=(tr(lang, "outbox.confirm_delete")) {
                 div.exit-bar {

@@ -69,6 +69,7 @@ mod harness;
 mod journeys;
 mod network;
 mod outbox;
+mod outbox_held;
 mod outbox_journey;
 mod outbox_long_journey;
 mod real_places;

@@ -6,6 +6,9 @@
 // - "N records waiting to be sent" (a count, never content) is shown next to the button she
 //   tapped and at the top of her pages; records are sent on `online`, on each page load and
 //   on Background Sync, one at a time, in the order sealed.
+// - A record the server holds for its "needs attention" list (202) leaves the phone; only its
+//   kind and time stay, marked, with a link to /outbox/held beside the button and at the
+//   top of her pages, until she opens that list.
 // - Only the signed-in user's records are shown or sent (the page says who she is); signed
 //   out, on the sign-in page or after the quick exit nothing shows. A record whose session
 //   expired waits for her next sign-in. "Delete what is waiting on this phone" asks first.
@@ -167,14 +170,16 @@
   function status(button, note) {
     if (!user) { return Promise.resolve(); }
     return mine().then(function (records) {
-      // The note beside a button stays until another button is tapped or nothing waits.
+      var waiting = records.filter(function (r) { return !r.refused && !r.held; });
+      var held = records.filter(function (r) { return r.held; }).length;
+      var refused = records.length - waiting.length - held;
+      // The note beside a button stays until another button is tapped or nothing waits;
+      // once what it said is held on the server, it says so and links to the list.
       document.querySelectorAll(".outbox-near").forEach(function (el) {
-        if (button || !records.length) { el.remove(); }
+        if (button || !records.length) { el.remove(); } else if (!waiting.length && held) { el.textContent = ""; el.appendChild(heldLink(held)); }
       });
       var top = document.getElementById("outbox-top");
       if (!records.length) { if (top) { top.remove(); } return; }
-      var waiting = records.filter(function (r) { return !r.refused; });
-      var refused = records.length - waiting.length;
       var box = top || document.createElement("div");
       box.id = "outbox-top";
       box.className = "outbox-status";
@@ -182,11 +187,12 @@
       box.textContent = "";
       var p = document.createElement("p");
       p.textContent = body.getAttribute("data-outbox-waiting").replace("{n}", waiting.length);
-      box.appendChild(p);
+      if (waiting.length) { box.appendChild(p); }
       var list = document.createElement("ul");
       records.forEach(function (r) {
         var li = document.createElement("li");
-        li.textContent = r.kind + " " + new Date(r.at).toLocaleString() + (r.refused ? " (" + r.refused + ")" : "");
+        li.textContent = r.kind + " " + new Date(r.at).toLocaleString() + (r.refused ? " (" + r.refused + ")" : "")
+          + (r.held ? " (" + body.getAttribute("data-outbox-held-item") + ")" : "");
         list.appendChild(li);
       });
       box.appendChild(list);
@@ -195,11 +201,16 @@
         a.textContent = body.getAttribute("data-outbox-attention").replace("{n}", refused);
         box.appendChild(a);
       }
+      if (held) {
+        var h = document.createElement("p");
+        h.appendChild(heldLink(held));
+        box.appendChild(h);
+      }
       var del = document.createElement("button");
       del.type = "button";
       del.className = "outbox-delete";
       del.textContent = body.getAttribute("data-outbox-delete");
-      box.appendChild(del);
+      if (waiting.length || refused) { box.appendChild(del); }
       if (!top) {
         var main = document.getElementById("main");
         if (main) { main.insertBefore(box, main.firstChild); }
@@ -212,6 +223,15 @@
         button.insertAdjacentElement("afterend", near);
       }
     });
+  }
+
+  // "N records sent while offline need attention", a link to the list that holds them.
+  function heldLink(n) {
+    var a = document.createElement("a");
+    a.href = "/outbox/held";
+    a.className = "outbox-held";
+    a.textContent = body.getAttribute("data-outbox-held").replace("{n}", n);
+    return a;
   }
 
   document.addEventListener("click", function (event) {
@@ -234,11 +254,16 @@
       var next = function (i) {
         var r = records[i];
         if (!r) { return null; }
-        if (r.refused) { return next(i + 1); }
+        if (r.refused || r.held) { return next(i + 1); }
         return fetch("/outbox", { method: "POST", credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf.value },
           body: JSON.stringify(r.record) }).then(function (response) {
           if (response.status === 401) { return null; }
+          if (response.status === 202) {
+            // Held on the server: the sealed copy goes; its kind and time stay, marked.
+            return tx("records", "readwrite", function (s) { s.put({ n: r.n, user: r.user, kind: r.kind, at: r.at, held: true }); })
+              .then(function () { return next(i + 1); });
+          }
           if (response.ok) {
             return tx("records", "readwrite", function (s) { s.delete(r.n); }).then(function () { return next(i + 1); });
           }
@@ -257,6 +282,12 @@
   // (the service worker keeps a copy for pages loaded from its cache).
   if (user && subtle) {
     key().then(function () { body.setAttribute("data-outbox-ready", ""); }).catch(function () {});
+  }
+  // Opening the "needs attention" list (the server's, which is the authority) clears the marks.
+  if (user && window.indexedDB && location.pathname === "/outbox/held") {
+    mine().then(function (records) {
+      return tx("records", "readwrite", function (s) { records.forEach(function (r) { if (r.held) { s.delete(r.n); } }); });
+    }).then(function () { return status(null); }).catch(function () {});
   }
   window.addEventListener("online", send);
   if ("serviceWorker" in navigator) {

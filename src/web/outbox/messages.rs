@@ -19,6 +19,7 @@ pub const MESSAGES: &[Message] = &[
         "{n} bản ghi máy chủ chưa nhận, cần xem lại",
         "{n} records the server did not accept need attention",
     ),
+    msg("outbox.held_item", "cần xem lại", "needs attention"),
     msg(
         "outbox.delete",
         "Xóa những gì đang chờ trên điện thoại này",

@@ -73,6 +73,8 @@ pub mod edge;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;
+#[cfg(test)]
+mod layers;
 pub mod projections;
 pub mod retention;
 pub mod server;

@@ -1,7 +1,7 @@
 //! The key of the web app's CSRF tokens, SECURITY-SENSITIVE: drawn when the server starts
 //! (sessions do not outlive it), never serialized, redacted in `Debug`, zeroized on drop.
 //! A token is an HMAC-SHA256 of a purpose and a secret (a session token, or a sign-in
-//! nonce), compared in constant time. Where the tokens go is [`crate::web::session`]'s.
+//! nonce), compared in constant time. Where the tokens go is the web app's session module's.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -22,7 +22,7 @@
 //!   up the minute for everyone else.
 //!
 //! A client is its IP address (as the trusted proxy reports it, see
-//! [`crate::edge::client`]); IPv6 clients are grouped by their /64, which one
+//! `edge::client`); IPv6 clients are grouped by their /64, which one
 //! household or phone usually has to itself.
 //!
 //! The documented rate for one name from one client: 5 guesses, then one after 1 minute,

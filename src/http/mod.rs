@@ -43,7 +43,7 @@ use crate::edge::state::AppState;
 
 /// The API's routes under `/api/v1` with its OpenAPI document, and the operational routes
 /// (`/healthz`, `/readyz`, `/metrics`), not yet hardened: the server adds the web app's
-/// pages beside them and hardens the whole ([`crate::server::routes`]).
+/// pages beside them and hardens the whole (`server::routes`).
 ///
 /// `others` is added to the document: the routes the web app serves that it describes
 /// (`POST /outbox`), which this layer does not know.
@@ -72,7 +72,7 @@ pub fn routes(
 
 /// The API and the operational routes alone, hardened (see [`middleware`]); an unknown path
 /// is a problem+json 404. The served router, with the web app, is
-/// [`crate::server::routes::router`].
+/// `server::routes::router`.
 pub fn router(state: AppState) -> Router {
     let (api, ops) = routes(&state, utoipa::openapi::OpenApiBuilder::new().build());
     middleware::harden(

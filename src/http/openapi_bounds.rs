@@ -13,25 +13,7 @@ use time::Date;
 
 use crate::domain::bounds::{self, Accepts, FieldCode};
 use crate::domain::rejection::RuleCode;
-
-/// The problem codes of API.md's table.
-pub const PROBLEM_CODES: &[&str] = &[
-    "bad_request",
-    "unauthorized",
-    "forbidden",
-    "account_pending",
-    "not_found",
-    "gone",
-    "precondition_failed",
-    "payload_too_large",
-    "validation_failed",
-    "rule_violated",
-    "rate_limited",
-    "budget_exhausted",
-    "unavailable",
-    "case_unavailable",
-    "internal",
-];
+use crate::edge::problem::PROBLEM_CODES;
 
 /// One body schema's fields.
 pub use crate::app::validate::FieldBounds;

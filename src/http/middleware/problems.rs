@@ -46,7 +46,7 @@ pub fn problem_response(
 }
 
 /// The API's fallback: no route has this path (the server answers a browser's page request
-/// with the web app's page instead, [`crate::server::routes`]).
+/// with the web app's page instead, `server::routes`).
 pub async fn not_found() -> Response {
     problem_response(
         StatusCode::NOT_FOUND,

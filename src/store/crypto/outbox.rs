@@ -20,7 +20,7 @@
 //! ```
 //!
 //! The associated data is the record's routing facts in their canonical encoding
-//! ([`crate::web::outbox::aad`]); this module treats it as bytes. The record key is used for
+//! (the web app's `web::outbox::aad`); this module treats it as bytes. The record key is used for
 //! one record only (a fresh ephemeral key each time), so even a repeated nonce would not
 //! repeat a (key, nonce) pair.
 //!

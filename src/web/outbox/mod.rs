@@ -31,7 +31,7 @@ use crate::edge::state::AppState;
 pub use messages::MESSAGES;
 
 /// The outbox's part of the OpenAPI document (`POST /outbox`, `GET /outbox/key`), which the
-/// server adds to the API's ([`crate::server::routes`]).
+/// server adds to the API's (`server::routes`).
 #[derive(Debug, OpenApi)]
 #[openapi(
     paths(submit::submit, key::public_key),

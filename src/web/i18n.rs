@@ -58,6 +58,15 @@ pub fn tr(lang: Lang, key: &'static str) -> &'static str {
     }
 }
 
+/// The text for a key made at run time (a form field's `work.<name>`), if the catalogue has
+/// one.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    BY_KEY.get(key).map(|message| match lang {
+        Lang::Vi => message.vi,
+        Lang::En => message.en,
+    })
+}
+
 /// A date as people write it: dd/mm/yyyy in Vietnamese, yyyy-mm-dd (unambiguous) in English.
 pub fn date(lang: Lang, date: Date) -> String {
     match lang {

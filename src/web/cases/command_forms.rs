@@ -10,12 +10,13 @@
 use maud::{Markup, html};
 use uuid::Uuid;
 
+use crate::app::cases::bodies::SupportBody;
 use crate::app::cases::view::CaseView;
 use crate::domain::case::CaseStatus;
 use crate::domain::vocab::{
     CloseReason, FollowUpMethod, FollowUpOutcome, ReferralOutcome, ReferralTarget, RiskLevel, Role,
-    SupportType,
 };
+use crate::web::cases::body_form;
 use crate::web::cases::inputs::{Extras, Inputs, options};
 use crate::web::cases::kept::Kept;
 use crate::web::i18n::tr;
@@ -181,18 +182,7 @@ fn support(ctx: &FormContext<'_>) -> Markup {
         CaseForm::Support,
         tr(lang, "work.support"),
         tr(lang, "work.support_submit"),
-        |inputs| {
-            html! {
-                (inputs.select("type", tr(lang, "work.support_type"), Extras::required(),
-                    &options::<SupportType>(lang), None))
-                (inputs.input("date", "provided_on", tr(lang, "work.provided_on"),
-                    Extras::required(), ctx.today))
-                (inputs.input("number", "nights", tr(lang, "work.nights"),
-                    Extras::hint(tr(lang, "work.nights_hint")), ""))
-                (inputs.input("text", "by", tr(lang, "work.by"), Extras::default(), ""))
-                (inputs.textarea("notes", tr(lang, "work.notes"), Extras::default()))
-            }
-        },
+        |inputs| body_form::inputs(inputs, &SupportBody::accepts(), ctx.today),
     )
 }
 

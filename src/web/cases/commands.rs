@@ -12,14 +12,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Map, Value, json};
 
 use crate::app::actor::CaseWorker;
+use crate::app::cases::bodies::{
+    CloseBody, CompleteFollowUpBody, FollowUpBody, NoteBody, ReferralBody, ReferralOutcomeBody,
+    RiskBody, SupportBody,
+};
 use crate::app::cases::commands as use_case;
 use crate::app::cases::flow::Recorded;
 use crate::app::context::App;
 use crate::app::error::{AppError, FieldError};
 use crate::app::input::{Body, Preconditions};
+use crate::app::validate::FieldBounds;
 use crate::domain::ids::{CaseId, FollowUpId, ReferralId};
 use crate::edge::client::ClientAddr;
 use crate::edge::state::AppState;
+use crate::web::cases::body_form::{Part, part};
 use crate::web::cases::case_page::{refused_page, saved_path};
 use crate::web::cases::command_forms::CaseForm;
 use crate::web::cases::kept::Kept;
@@ -162,49 +168,18 @@ pub async fn run(
     }
 }
 
-/// How a form field goes into the API's body.
-#[derive(Clone, Copy, Debug)]
-enum Part {
-    /// Always sent, as typed (the API checks it).
-    Text,
-    /// Sent when not blank.
-    Optional,
-    /// A whole number, sent when not blank.
-    Number,
-}
-
-/// The fields of each form, named as the API's body names them (API.md).
-fn parts(which: CaseForm) -> &'static [(&'static str, Part)] {
-    use Part::*;
+/// The fields of each form: its command body's own list ([`super::body_form`]), named as
+/// the API's body names them.
+fn fields(which: CaseForm) -> FieldBounds {
     match which {
-        CaseForm::Support => &[
-            ("type", Text),
-            ("provided_on", Text),
-            ("nights", Number),
-            ("by", Optional),
-            ("notes", Optional),
-        ],
-        CaseForm::Referral => &[
-            ("target", Text),
-            ("made_on", Text),
-            ("organisation", Optional),
-            ("contact_person", Optional),
-            ("notes", Optional),
-        ],
-        CaseForm::Outcome(_) => &[
-            ("outcome", Text),
-            ("recorded_on", Text),
-            ("notes", Optional),
-        ],
-        CaseForm::FollowUp => &[("due_on", Text), ("method", Text)],
-        CaseForm::Complete(_) => &[
-            ("completed_on", Text),
-            ("outcome", Text),
-            ("notes", Optional),
-        ],
-        CaseForm::Note => &[("text", Text)],
-        CaseForm::Risk => &[("level", Text), ("notes", Optional)],
-        CaseForm::Close => &[("reason", Text), ("closed_on", Text), ("notes", Optional)],
+        CaseForm::Support => SupportBody::accepts(),
+        CaseForm::Referral => ReferralBody::accepts(),
+        CaseForm::Outcome(_) => ReferralOutcomeBody::accepts(),
+        CaseForm::FollowUp => FollowUpBody::accepts(),
+        CaseForm::Complete(_) => CompleteFollowUpBody::accepts(),
+        CaseForm::Note => NoteBody::accepts(),
+        CaseForm::Risk => RiskBody::accepts(),
+        CaseForm::Close => CloseBody::accepts(),
     }
 }
 
@@ -212,8 +187,8 @@ fn parts(which: CaseForm) -> &'static [(&'static str, Part)] {
 pub fn command_body(which: CaseForm, fields: &FormFields) -> Result<Value, Vec<FieldError>> {
     let mut body = Map::new();
     let mut problems = Vec::new();
-    for (name, part) in parts(which) {
-        let value = match part {
+    for (name, accepts) in self::fields(which) {
+        let value = match part(&accepts) {
             Part::Text => Some(json!(fields.get(name).map_or("", str::trim))),
             Part::Optional => fields.text(name).map(|text| json!(text)),
             Part::Number => fields
@@ -222,7 +197,7 @@ pub fn command_body(which: CaseForm, fields: &FormFields) -> Result<Value, Vec<F
                 .map(|number| json!(number)),
         };
         if let Some(value) = value {
-            body.insert((*name).to_owned(), value);
+            body.insert(name.to_owned(), value);
         }
     }
     if problems.is_empty() {

@@ -316,6 +316,7 @@ pub const MESSAGES: &[Message] = &[
     msg("work.support", "Ghi nhận hỗ trợ", "Record support"),
     msg("work.support_submit", "Lưu hỗ trợ", "Save the support"),
     msg("work.support_type", "Hình thức hỗ trợ", "Kind of support"),
+    msg("work.type", "Hình thức hỗ trợ", "Kind of support"),
     msg("work.provided_on", "Ngày hỗ trợ", "Date given"),
     msg("work.nights", "Số đêm tạm lánh", "Nights of shelter"),
     msg(

@@ -10,6 +10,7 @@
 //!   [`new_case_form`] and its API body in [`opening`].
 //! - [`case_page`]: `GET /cases/{id}`, built from [`case_facts`], [`timeline`] and the
 //!   [`command_forms`]; [`commands`]: the `POST`s of those forms.
+//! - [`body_form`]: a form drawn from its command body's list of fields.
 //! - [`kept`]: what a refused form keeps (her input, and the refusal with each field's key);
 //!   [`inputs`]: a form's widgets bound to what it keeps.
 //! - [`badges`]: status, risk and overdue marks; [`overdue`]: days overdue, from the
@@ -17,6 +18,7 @@
 //! - [`messages`]: the words of these pages.
 
 pub mod badges;
+pub mod body_form;
 pub mod case_facts;
 pub mod case_page;
 pub mod command_forms;

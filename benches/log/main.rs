@@ -16,7 +16,8 @@
 //! `TINCAY_BENCH_ONLY=appends` or `TINCAY_BENCH_ONLY=replay`, and
 //! `TINCAY_BENCH_REPLAY_EVENTS=N` to replay another number of events and
 //! `TINCAY_BENCH_REPLAY_RUNS=N` to replay them N times (3 by default; more for comparing two
-//! versions on a noisy machine).
+//! versions on a noisy machine), `TINCAY_BENCH_APPENDS=N` for N appends per run (1,024 by
+//! default) and, on PostgreSQL, `TINCAY_BENCH_WRITERS=64` for one number of writers only.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -92,6 +93,12 @@ fn main() {
         .and_then(|raw| raw.parse().ok())
     {
         settings.replay_runs = runs;
+    }
+    if let Some(appends) = std::env::var("TINCAY_BENCH_APPENDS")
+        .ok()
+        .and_then(|raw| raw.parse().ok())
+    {
+        settings.appends = appends;
     }
     let only = std::env::var("TINCAY_BENCH_ONLY").unwrap_or_default();
     print_machine();

@@ -41,7 +41,13 @@ pub fn run(_root: &Path, settings: &Settings, sled: &[f64]) {
         "{:>8} {:>14} {:>14} {:>14} {:>10} {:>12}",
         "writers", "tincay/sled", "tincay/pg", "plain SQL", "pg/plain", "avg group"
     );
+    let only: Option<usize> = std::env::var("TINCAY_BENCH_WRITERS")
+        .ok()
+        .and_then(|raw| raw.parse().ok());
     for (i, writers) in [1usize, 8, 64].into_iter().enumerate() {
+        if only.is_some_and(|only| only != writers) {
+            continue;
+        }
         let (mut ours, mut plain, mut groups) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..settings.runs {
             let (_, url) = fresh_database();

@@ -17,6 +17,10 @@
 //! - An engine shared by several processes (PostgreSQL) refuses a group whose first position
 //!   does not follow the head it holds locked with [`StoreError::PositionMismatch`]; the
 //!   writer then reads the head again ([`EventStore::last_record`]) and plans the group anew.
+//! - An engine that [pipelines](EventStore::pipelines) takes a group while the one before it is
+//!   still committing ([`EventStore::start_group`]), applies them in the order they were
+//!   started, and refuses a group whose record before it is not the one it was planned after
+//!   (its predecessor did not commit): so a group commits only after its predecessor did.
 
 use std::collections::HashMap;
 
@@ -88,7 +92,7 @@ pub enum KeyChange {
 }
 
 /// One append to one stream, written atomically with the rest of its group.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct AppendBatch {
     pub stream: StreamId,
     /// The stream's current version must equal this (0: the stream does not exist yet).
@@ -145,6 +149,19 @@ pub enum Erased {
 /// [`EventStore::for_each_idempotency`]; an error stops the listing.
 pub type IdempotencyVisitor<'a> = dyn FnMut(&[u8; 32], &[u8]) -> Result<(), StoreError> + 'a;
 
+/// A group commit under way ([`EventStore::start_group`]).
+pub trait Committing: Send {
+    /// Waits for the group's outcome: what [`EventStore::append_group`] would have answered.
+    fn wait(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// A group commit whose outcome is known already.
+impl Committing for Result<(), StoreError> {
+    fn wait(self: Box<Self>) -> Result<(), StoreError> {
+        *self
+    }
+}
+
 /// Storage only. See the module documentation for the contract.
 pub trait EventStore: Send + Sync {
     /// Atomically append `batches`, in order, in one transaction: every batch is written or
@@ -157,6 +174,30 @@ pub trait EventStore: Send + Sync {
     /// [`EventStore::append_group`] of one batch.
     fn append(&self, batch: AppendBatch) -> Result<(), StoreError> {
         self.append_group(std::slice::from_ref(&batch))
+    }
+
+    /// Whether [`EventStore::start_group`] returns before the group has committed, so the
+    /// writer plans and starts the next group meanwhile (PostgreSQL, where a commit is a round
+    /// trip). `false` (the default): the writer plans a group only after the last one
+    /// committed and was synced.
+    fn pipelines(&self) -> bool {
+        false
+    }
+
+    /// Starts [`EventStore::append_group`] of `batches` and returns at once when the engine
+    /// [pipelines](EventStore::pipelines). Groups started one after another are applied in
+    /// that order. With `after`, the group is planned after a record that may not have
+    /// committed yet (the last of the group started before it): the engine refuses it with
+    /// [`StoreError::PositionMismatch`] unless the record at the position before its first is
+    /// exactly `after` (its bytes, MAC included), so it commits only if its predecessor did.
+    /// The default appends before it returns.
+    fn start_group(
+        &self,
+        batches: Vec<AppendBatch>,
+        after: Option<Vec<u8>>,
+    ) -> Box<dyn Committing> {
+        let _ = after;
+        Box::new(self.append_group(&batches))
     }
 
     /// Make everything appended so far durable; then publish the new durable head to

@@ -10,6 +10,8 @@
 //! - `append`: a group commit as one statement (a function call, so one round trip and one
 //!   transaction) under the head row lock, with versions, idempotency keys and key changes
 //!   checked by the database.
+//! - `committer`: group commits in a pipeline on a connection the writer's thread drives, the
+//!   next group's statement sent while the current one commits.
 //! - `listen`: `LISTEN`/`NOTIFY` wake-ups that move the durable head when another server
 //!   appends, and pass on the keys other servers' erasures destroyed.
 //! - `vacuum`: the key table vacuumed after an erasure, on a task and connection of its own.
@@ -31,6 +33,7 @@
 
 mod append;
 mod bridge;
+mod committer;
 mod epochs;
 mod error;
 mod listen;
@@ -38,6 +41,7 @@ mod schema;
 mod vacuum;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -46,8 +50,8 @@ use tokio::sync::{broadcast, watch};
 use tokio_postgres::{Config, NoTls, Row};
 
 use crate::store::engine::{
-    AppendBatch, Erased, EventStore, GroupState, IdempotencyVisitor, JobGuard, KeyId, KeyState,
-    StoreError, StoredRecord,
+    AppendBatch, Committing, Erased, EventStore, GroupState, IdempotencyVisitor, JobGuard, KeyId,
+    KeyState, StoreError, StoredRecord,
 };
 use crate::store::stream::StreamId;
 use bridge::Bridge;
@@ -79,19 +83,20 @@ impl Default for PgOptions {
 pub struct PgStore {
     bridge: Bridge,
     pool: Pool,
-    /// The last position this process committed, published by `sync`.
-    committed: AtomicU64,
+    /// The last position this process committed (published by `sync`), and the vacuum its
+    /// erasures ask for.
+    committed: Arc<committer::Committed>,
+    committer: committer::Committer,
     /// The committed head, moved by this process's appends and other servers' notifications.
     durable: watch::Sender<u64>,
     /// Keys other servers' erasures destroyed, as notified.
     erased: broadcast::Sender<Erased>,
-    vacuum: vacuum::Vacuum,
 }
 
 impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgStore")
-            .field("committed", &self.committed.load(Ordering::SeqCst))
+            .field("committed", &self.committed.position.load(Ordering::SeqCst))
             .field("durable", &*self.durable.borrow())
             .finish_non_exhaustive()
     }
@@ -157,22 +162,26 @@ impl PgStore {
                 erased: erased.clone(),
             },
         ));
-        let vacuum = vacuum::Vacuum::start(bridge.handle(), config);
+        let committed = Arc::new(committer::Committed {
+            position: AtomicU64::new(head),
+            vacuum: vacuum::Vacuum::start(bridge.handle(), config.clone()),
+        });
+        let committer = committer::Committer::new(config, Arc::clone(&committed))?;
         Ok(Self {
             bridge,
             pool,
-            committed: AtomicU64::new(head),
+            committed,
+            committer,
             durable,
             erased,
-            vacuum,
         })
     }
 
     /// Waits until the key table has been vacuumed after every erasure this store committed
     /// so far (the vacuum runs beside the appends; see `vacuum`).
     pub fn wait_for_vacuum(&self) -> Result<(), StoreError> {
-        let wanted = self.vacuum.requested();
-        let mut done = self.vacuum.done();
+        let wanted = self.committed.vacuum.requested();
+        let mut done = self.committed.vacuum.done();
         self.bridge.run(async move {
             done.wait_for(|done| *done >= wanted)
                 .await
@@ -183,7 +192,7 @@ impl PgStore {
 
     /// Whether a vacuum of the key table asked for by an erasure has yet to complete.
     pub fn vacuum_pending(&self) -> bool {
-        *self.vacuum.done().borrow() < self.vacuum.requested()
+        *self.committed.vacuum.done().borrow() < self.committed.vacuum.requested()
     }
 
     /// Runs one query on a pooled connection and maps its rows.
@@ -312,21 +321,32 @@ fn key_state(row: &Row) -> Result<KeyState, StoreError> {
 
 impl EventStore for PgStore {
     fn append_group(&self, batches: &[AppendBatch]) -> Result<(), StoreError> {
-        let Some(columns) = append::Columns::of(batches)? else {
-            return Ok(());
-        };
-        let last = columns.last();
-        let erases = columns.erases();
-        self.bridge.run(append::write(self.pool.clone(), columns))?;
-        self.committed.fetch_max(last, Ordering::SeqCst);
-        if erases {
-            self.vacuum.request();
+        self.start_group(batches.to_vec(), None).wait()
+    }
+
+    fn pipelines(&self) -> bool {
+        true
+    }
+
+    fn start_group(
+        &self,
+        batches: Vec<AppendBatch>,
+        after: Option<Vec<u8>>,
+    ) -> Box<dyn Committing> {
+        match append::Columns::of(batches, after) {
+            Ok(Some(columns)) => self
+                .committer
+                .start_group(columns, &self.bridge, &self.pool),
+            Ok(None) => Box::new(Ok(())),
+            Err(error) => Box::new(Err(error)),
         }
-        Ok(())
     }
 
     fn sync(&self) -> Result<(), StoreError> {
-        listen::advance(&self.durable, self.committed.load(Ordering::SeqCst));
+        listen::advance(
+            &self.durable,
+            self.committed.position.load(Ordering::SeqCst),
+        );
         Ok(())
     }
 

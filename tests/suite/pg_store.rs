@@ -2,14 +2,15 @@
 //! one process, each with its own pool, listener and writer) appending to one log, none
 //! trusting a stream version it remembers once another appended, and each forgetting a key
 //! another's erasure destroyed without appending; erasure vacuuming the wrapped key out of the
-//! key table's files, beside appends rather than in their way; single-owner job locks; and
-//! the refusal of a database that would acknowledge before the WAL is flushed.
+//! key table's files, beside appends rather than in their way; single-owner job locks; the
+//! refusal of a database that would acknowledge before the WAL is flushed; and a group
+//! pipelined behind one that failed never committing on its own.
 
 use std::sync::Arc;
 
 use serde_json::json;
 use tincay::store::engine::{EventStore, KeyId, KeyState, StoreError};
-use tincay::store::log::{EventCheck, EventLog, ExpectedVersion, LogOptions};
+use tincay::store::log::{EventCheck, EventLog, ExpectedVersion, Idempotency, LogOptions};
 use tincay::store::pg_store::{PgOptions, PgStore};
 use tincay::store::verify::verify;
 
@@ -423,6 +424,94 @@ fn a_version_one_server_remembers_is_not_trusted_after_another_appended() {
     assert_eq!((next.first_position, next.stream_version), (3, 3));
     let report = verify(first.store().as_ref(), master(), &|_| Ok(())).unwrap();
     assert_eq!(report.records, 3);
+}
+
+/// The writer plans the next group after the one still committing, chained to its last
+/// record, and starts it at once. When that one is refused (here: another server appended
+/// the record it planned at its first position), the next one may well follow the head by
+/// position (the other server wrote as many records as the refused group), but it is chained
+/// to a record that is not in the log: the database refuses it too, and both are planned
+/// again. Every append is acknowledged once, at its own position, and the chain verifies.
+#[test]
+fn a_group_pipelined_behind_a_refused_one_is_refused_too_and_planned_again() {
+    let (name, url) = fresh_database();
+    // One job per group, so the two jobs queued together go out as two pipelined groups.
+    let store = Arc::new(PgStore::open(&url, PgOptions::default()).unwrap());
+    let log = EventLog::open(
+        Arc::clone(&store) as Arc<dyn EventStore>,
+        master(),
+        LogOptions {
+            check: EventCheck::Unchecked,
+            max_group: 1,
+            ..LogOptions::default()
+        },
+    )
+    .unwrap();
+    let (_, other) = open(&url);
+    let first = "case-0d000000-0000-4000-8000-000000000001";
+    log.append_blocking(request(first, ExpectedVersion::NoStream, vec![note("1")]))
+        .unwrap();
+    // Another server appends one record: this writer does not know yet.
+    let theirs = other
+        .append_blocking(request(
+            "case-0d000000-0000-4000-8000-000000000002",
+            ExpectedVersion::NoStream,
+            vec![note("theirs")],
+        ))
+        .unwrap();
+    assert_eq!(theirs.first_position, 2);
+    // Hold the writer while it reads the idempotency table for the first job, so the next
+    // two are queued behind it when it goes on.
+    let (runtime, holder) = open_transaction(
+        &url,
+        "BEGIN; LOCK TABLE tincay_idempotency IN ACCESS EXCLUSIVE MODE",
+    );
+    let mut keyed = request(
+        "case-0d000000-0000-4000-8000-000000000003",
+        ExpectedVersion::NoStream,
+        vec![note("keyed")],
+    );
+    keyed.idempotency = Some(Idempotency {
+        key: b"a client's key".to_vec(),
+        fingerprint: [7; 32],
+    });
+    let keyed = log.append(keyed);
+    let server = PgServer::shared();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while server.psql(
+        &name,
+        "SELECT count(*) FROM pg_locks WHERE NOT granted \
+         AND relation = 'tincay_idempotency'::regclass",
+    ) != "1"
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the writer never read"
+        );
+    }
+    let behind = log.append(request(first, ExpectedVersion::Exact(1), vec![note("2")]));
+    let last = log.append(request(
+        "case-0d000000-0000-4000-8000-000000000004",
+        ExpectedVersion::NoStream,
+        vec![note("last")],
+    ));
+    runtime.block_on(holder.batch_execute("ROLLBACK")).unwrap();
+    let outcomes: Vec<_> = [keyed, behind, last]
+        .into_iter()
+        .map(|append| runtime.block_on(append).unwrap())
+        .collect();
+    let positions: Vec<u64> = outcomes.iter().map(|o| o.first_position).collect();
+    assert_eq!(positions, vec![3, 4, 5], "{outcomes:?}");
+    assert_eq!(outcomes[1].stream_version, 2);
+    let report = verify(store.as_ref(), master(), &|_| Ok(())).unwrap();
+    assert_eq!(report.records, 5);
+    let stored = log.read_from(1, 10).unwrap();
+    assert_eq!(stored.len(), 5);
+    for outcome in &outcomes {
+        let record = &stored[usize::try_from(outcome.first_position - 1).unwrap()];
+        assert_eq!(record.stream, outcome.stream);
+        assert_eq!(record.stream_version, outcome.stream_version);
+    }
 }
 
 /// Another session on the database, left inside the transaction `sql` begins; committed or

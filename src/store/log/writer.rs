@@ -14,7 +14,11 @@
 //! On an engine shared by several processes (PostgreSQL) another process may append between
 //! two groups: the engine then refuses the group's first position, and the writer reads the
 //! head again and plans the group anew (optimistic concurrency on the head row).
+//!
+//! An engine whose commit is a round trip (PostgreSQL) [pipelines](EventStore::pipelines):
+//! the writer plans and starts the next group while the current one commits ([`pipeline`]).
 
+mod pipeline;
 mod plan;
 
 use std::collections::{HashMap, HashSet};
@@ -89,25 +93,39 @@ impl Writer {
 
     /// Runs until every sender is gone and the queue is drained.
     pub fn run(mut self, queue: mpsc::Receiver<Job>) {
+        if self.store.pipelines() {
+            return self.run_pipelined(&queue);
+        }
         while let Ok(first) = queue.recv() {
-            let mut group = vec![first];
-            while group.len() < self.options.max_group.max(1) {
-                match queue.try_recv() {
-                    Ok(job) => group.push(job),
-                    Err(_) => break,
-                }
-            }
+            let group = self.gather(first, &queue);
             self.commit_group(group);
         }
     }
 
-    fn commit_group(&mut self, mut group: Vec<Job>) {
-        let size = group.len() as u64;
+    /// `first` and the jobs queued behind it, up to the largest group.
+    fn gather(&self, first: Job, queue: &mpsc::Receiver<Job>) -> Vec<Job> {
+        let mut group = vec![first];
+        while group.len() < self.options.max_group.max(1) {
+            match queue.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        group
+    }
+
+    fn commit_group(&mut self, group: Vec<Job>) {
         let results = if self.failed {
             group.iter().map(|_| Err(AppendError::Fatal)).collect()
         } else {
             self.write_group(&group)
         };
+        self.answer(group, results);
+    }
+
+    /// Syncs what the group wrote, then answers each job with its result.
+    fn answer(&mut self, mut group: Vec<Job>, results: Vec<Result<AppendOutcome, AppendError>>) {
+        let size = group.len() as u64;
         // The plaintexts were kept for a possible second planning; they are no longer needed.
         for job in &mut group {
             for event in &mut job.request.events {
@@ -171,7 +189,7 @@ impl Writer {
             if let Err(error) = self.refresh_if_stale() {
                 return group.iter().map(|_| Err(unavailable(&error))).collect();
             }
-            let known = match self.group_state(group) {
+            let known = match self.group_state(group, &HashMap::new()) {
                 Ok(known) => known,
                 Err(error) => {
                     self.stale = true;
@@ -226,8 +244,13 @@ impl Writer {
 
     /// The engine's state the group is planned against: each stream's version from what this
     /// writer's commits left where it knows it, and the rest, with every idempotency key of
-    /// the group, read from the engine at once.
-    fn group_state(&self, group: &[Job]) -> Result<GroupState, StoreError> {
+    /// the group, read from the engine at once. Streams in `planned` (versions a group still
+    /// committing leaves) are not read.
+    fn group_state(
+        &self,
+        group: &[Job],
+        planned: &HashMap<StreamId, u64>,
+    ) -> Result<GroupState, StoreError> {
         let chain = self.keys.chain();
         let keys: Vec<[u8; 32]> = group
             .iter()
@@ -239,7 +262,7 @@ impl Writer {
         let mut unknown = Vec::new();
         for job in group {
             let stream = &job.request.stream;
-            match self.versions.get(stream) {
+            match self.versions.get(stream).or_else(|| planned.get(stream)) {
                 Some(version) => {
                     known.versions.insert(stream.clone(), *version);
                 }

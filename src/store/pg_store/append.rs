@@ -12,6 +12,11 @@
 //! transaction commits. A refusal so writes nothing, and the statement's implicit transaction
 //! commits nothing but the lock it releases.
 //!
+//! A group planned after one that may not have committed yet (the writer pipelines: see
+//! `super::committer`) names that one's last record, and the function refuses it, as it
+//! refuses a moved head, unless the record before its first position is exactly that one: a
+//! group so never commits after a predecessor that did not.
+//!
 //! The checks that need no database (consecutive positions and versions) run first, in
 //! [`Columns::of`]. The function touches the key table only when the group creates or destroys
 //! a key, so appends to existing cases go on while the key table is vacuumed after an erasure
@@ -19,9 +24,7 @@
 
 use std::collections::HashMap;
 
-use deadpool_postgres::Pool;
-
-use super::error::{db_error, pool_error, to_i64, to_u64};
+use super::error::{db_error, to_i64, to_u64};
 use crate::store::engine::{AppendBatch, KeyChange, StoreError};
 
 /// A group's rows, as the column arrays its statements take.
@@ -39,21 +42,30 @@ pub(super) struct Columns {
     created_ids: Vec<String>,
     created_wrapped: Vec<Vec<u8>>,
     destroyed: Vec<String>,
+    /// The record the group was planned after, if it may not have committed.
+    after: Option<Vec<u8>>,
 }
 
 impl Columns {
     /// Checks the group's shape (positions one run, each batch continuing its stream's
-    /// versions) and lays it out as columns. `None` for an empty group.
-    pub fn of(batches: &[AppendBatch]) -> Result<Option<Self>, StoreError> {
-        let mut columns = Self::default();
+    /// versions) and lays it out as columns; `after` is the record the group was planned
+    /// after if that one may not have committed. `None` for an empty group.
+    pub fn of(
+        batches: Vec<AppendBatch>,
+        after: Option<Vec<u8>>,
+    ) -> Result<Option<Self>, StoreError> {
+        let mut columns = Self {
+            after,
+            ..Self::default()
+        };
         let mut next_position = None;
-        let mut versions: HashMap<&str, u64> = HashMap::new();
+        let mut versions: HashMap<String, u64> = HashMap::new();
         for batch in batches {
-            let stream = batch.stream.as_str();
-            match versions.get(stream) {
+            let stream = batch.stream.as_str().to_owned();
+            match versions.get(&stream) {
                 None => columns
                     .expected
-                    .push((stream.to_owned(), batch.expected_version)),
+                    .push((stream.clone(), batch.expected_version)),
                 Some(&after) if after == batch.expected_version => {}
                 Some(&after) => return Err(StoreError::WrongVersion { actual: after }),
             }
@@ -63,7 +75,7 @@ impl Columns {
                     "an append needs at least one record".into(),
                 ));
             }
-            for record in &batch.records {
+            for record in batch.records {
                 if next_position.is_some_and(|next| next != record.position) {
                     return Err(StoreError::PositionMismatch(record.position));
                 }
@@ -81,20 +93,20 @@ impl Columns {
                 }
                 columns.last = record.position;
                 to_i64(record.position)?;
-                columns.streams.push(stream.to_owned());
+                columns.streams.push(stream.clone());
                 columns.versions.push(to_i64(record.stream_version)?);
-                columns.bytes.push(record.bytes.clone());
+                columns.bytes.push(record.bytes);
             }
             versions.insert(stream, version);
-            if let Some((key, value)) = &batch.idempotency {
+            if let Some((key, value)) = batch.idempotency {
                 columns.idempotency_keys.push(key.to_vec());
-                columns.idempotency_values.push(value.clone());
+                columns.idempotency_values.push(value);
             }
-            match &batch.key_change {
+            match batch.key_change {
                 None => {}
                 Some(KeyChange::Create { id, wrapped }) => {
                     columns.created_ids.push(id.as_str().to_owned());
-                    columns.created_wrapped.push(wrapped.clone());
+                    columns.created_wrapped.push(wrapped);
                 }
                 Some(KeyChange::Destroy { id }) => columns.destroyed.push(id.as_str().to_owned()),
             }
@@ -116,15 +128,17 @@ impl Columns {
 /// The function a group commit is: one statement, so one round trip and one transaction
 /// (an implicit one, committed when the statement returns). It answers `status` 0 once it
 /// has written the group, or, having written nothing: 1 when the group's first position does
-/// not follow the head (another server appended), 2 with the stream's `actual` version when
+/// not follow the head (another server appended) or, with `p_after`, the record before it is
+/// not `p_after` (the group's predecessor did not commit), 2 with the stream's `actual` version when
 /// an expected version is stale, 3 when an idempotency key or a created key is stored
 /// already (another server stored it first). Every refusal is decided before the first
 /// write, under the head row lock that every append, from every server, takes first.
 ///
-/// Versioned by name: a server of another version may run its own beside it.
+/// Versioned by name: a server of another version may run its own beside it (`_v1` had no
+/// `p_after`).
 pub(super) const FUNCTION: &str = "
-CREATE OR REPLACE FUNCTION tincay_append_group_v1(
-    p_first bigint, p_streams text[], p_versions bigint[], p_bytes bytea[],
+CREATE OR REPLACE FUNCTION tincay_append_group_v2(
+    p_first bigint, p_after bytea, p_streams text[], p_versions bigint[], p_bytes bytea[],
     p_expected_streams text[], p_expected bigint[],
     p_idempotency_keys bytea[], p_idempotency_values bytea[],
     p_created_ids text[], p_created_wrapped bytea[], p_destroyed text[],
@@ -138,6 +152,11 @@ BEGIN
     SELECT h.position, h.key_epoch INTO v_head, v_epoch
         FROM tincay_head h WHERE h.id = 1 FOR UPDATE;
     IF v_head + 1 <> p_first THEN
+        status := 1;
+        RETURN;
+    END IF;
+    IF p_after IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM tincay_records r WHERE r.position = p_first - 1 AND r.bytes = p_after) THEN
         status := 1;
         RETURN;
     END IF;
@@ -192,16 +211,17 @@ END
 $fn$;
 ";
 
-/// Writes the group with one call of [`FUNCTION`]; see the module documentation.
-pub(super) async fn write(pool: Pool, columns: Columns) -> Result<(), StoreError> {
-    let client = pool.get().await.map_err(pool_error)?;
-    let call = client
-        .prepare_cached(
-            "SELECT status, actual FROM tincay_append_group_v1(\
-             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .await
-        .map_err(db_error)?;
+/// The statement that calls [`FUNCTION`].
+pub(super) const CALL: &str = "SELECT status, actual FROM tincay_append_group_v2(\
+     $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+/// Writes the group with one call of [`FUNCTION`] (prepared from [`CALL`]) on `client`; see
+/// the module documentation. The statement is sent when the returned future is first polled.
+pub(super) async fn write(
+    client: &tokio_postgres::Client,
+    call: &tokio_postgres::Statement,
+    columns: &Columns,
+) -> Result<(), StoreError> {
     let (expected_streams, expected): (Vec<&str>, Vec<i64>) = columns
         .expected
         .iter()
@@ -211,9 +231,10 @@ pub(super) async fn write(pool: Pool, columns: Columns) -> Result<(), StoreError
         .unzip();
     let row = client
         .query_one(
-            &call,
+            call,
             &[
                 &to_i64(columns.first)?,
+                &columns.after,
                 &columns.streams,
                 &columns.versions,
                 &columns.bytes,
@@ -233,8 +254,8 @@ pub(super) async fn write(pool: Pool, columns: Columns) -> Result<(), StoreError
         2 => Err(StoreError::WrongVersion {
             actual: to_u64(row.get::<_, Option<i64>>(1).unwrap_or(0))?,
         }),
-        // The head moved, or another server stored an idempotency key or a created key
-        // first: planned again, the retry finds them.
+        // The head moved, the group's predecessor did not commit, or another server stored
+        // an idempotency key or a created key first: planned again, the retry finds them.
         _ => Err(StoreError::PositionMismatch(columns.first)),
     }
 }

@@ -37,6 +37,16 @@ pub(super) struct Planned {
     pub effect: KeyEffect,
 }
 
+/// What planned appends leave for the jobs planned after them, before the engine has
+/// committed them: streams' versions, stream keys created (`Some`) or destroyed (`None`), and
+/// idempotency entries. The writer plans the next group on it while the current one commits.
+#[derive(Clone, Default)]
+pub(super) struct Overlay {
+    pub versions: HashMap<StreamId, u64>,
+    stream_keys: HashMap<StreamId, Option<Arc<DataKey>>>,
+    idempotency: HashMap<[u8; 32], Vec<u8>>,
+}
+
 /// What a job comes to before the engine is asked.
 pub(super) enum Step {
     /// An idempotent retry: nothing to write.
@@ -61,6 +71,8 @@ pub(super) struct Pending<'a> {
     known: GroupState,
     /// Whether `known` holds every idempotency entry of the group's keys that is stored.
     idempotency_read: bool,
+    /// What the group still committing before this one leaves ([`Pending::after`]).
+    seed: Overlay,
 }
 
 impl<'a> Pending<'a> {
@@ -86,6 +98,25 @@ impl<'a> Pending<'a> {
             idempotency: HashMap::new(),
             known,
             idempotency_read,
+            seed: Overlay::default(),
+        }
+    }
+
+    /// Plans after appends that are planned but not yet committed (the group before, still
+    /// committing), as if they had been planned here.
+    pub fn after(mut self, overlay: Overlay) -> Self {
+        self.seed = overlay;
+        self
+    }
+
+    /// What the appends planned here leave (not those of [`Pending::after`]'s group, which
+    /// will have committed before the group planned on this is), for the group planned after
+    /// this one; planning further jobs here reads the engine again.
+    pub fn take_overlay(&mut self) -> Overlay {
+        Overlay {
+            versions: std::mem::take(&mut self.versions),
+            stream_keys: std::mem::take(&mut self.stream_keys),
+            idempotency: std::mem::take(&mut self.idempotency),
         }
     }
 
@@ -231,7 +262,11 @@ impl<'a> Pending<'a> {
     }
 
     fn idempotency_value(&self, key: &[u8; 32]) -> Result<Option<Vec<u8>>, AppendError> {
-        if let Some(value) = self.idempotency.get(key) {
+        if let Some(value) = self
+            .idempotency
+            .get(key)
+            .or_else(|| self.seed.idempotency.get(key))
+        {
             return Ok(Some(value.clone()));
         }
         if self.idempotency_read {
@@ -245,6 +280,7 @@ impl<'a> Pending<'a> {
         match self
             .versions
             .get(stream)
+            .or_else(|| self.seed.versions.get(stream))
             .or_else(|| self.known.versions.get(stream))
         {
             Some(version) => Ok(*version),
@@ -262,7 +298,11 @@ impl<'a> Pending<'a> {
             let (key, change) = self.keys.new_stream_key(&request.stream);
             return Ok((Some(key), Some(change)));
         }
-        if let Some(pending) = self.stream_keys.get(&request.stream) {
+        if let Some(pending) = self
+            .stream_keys
+            .get(&request.stream)
+            .or_else(|| self.seed.stream_keys.get(&request.stream))
+        {
             return Ok((pending.clone(), None));
         }
         match self.keys.stream_key(self.store, &request.stream)? {

@@ -9,6 +9,7 @@ use crate::browser::Browser;
 use crate::cases_kit::open_case;
 use crate::journeys::{event_types, unfold};
 use crate::network::Network;
+use crate::outbox_journey::{DUMP, WAITING_FN, key_ready, seal};
 use crate::shared_phone::files_holding;
 use crate::support::{PASSWORD, seed_world, spawn_app};
 
@@ -139,27 +140,7 @@ async fn a_note_captured_offline_leaves_nothing_readable_and_is_recorded_once_on
         .await;
     assert_eq!(typed, json!(""), "the form is cleared");
 
-    let stored = browser
-        .js(
-            "const dump = { local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage) };
-             const idb = new Promise((resolve) => {
-               const open = indexedDB.open('tincay-outbox');
-               open.onsuccess = () => {
-                 const t = open.result.transaction(['records', 'outboxes']);
-                 const all = [];
-                 t.objectStore('records').getAll().onsuccess = (e) => all.push(e.target.result);
-                 t.objectStore('outboxes').getAll().onsuccess = (e) => all.push(e.target.result);
-                 t.oncomplete = () => { open.result.close(); resolve(JSON.stringify(all)); };
-               };
-             });
-             const cached = caches.keys().then((names) => Promise.all(names.map((name) =>
-               caches.open(name).then((cache) => cache.keys().then((requests) => Promise.all(
-                 requests.map((request) => cache.match(request).then((r) => request.url + '\\n' + r.text()))))))));
-             return Promise.all([idb, cached]).then(([records, caches]) => {
-               dump.idb = records; dump.caches = JSON.stringify(caches); return dump; });",
-            vec![],
-        )
-        .await;
+    let stored = browser.js(DUMP, vec![]).await;
     let dump = stored.to_string();
     assert!(
         dump.contains("tincay-outbox-v1"),
@@ -178,13 +159,7 @@ async fn a_note_captured_offline_leaves_nothing_readable_and_is_recorded_once_on
     browser
         .wait_for_js(
             "the outbox to be sent",
-            "return indexedDB.databases().then((dbs) => new Promise((resolve) => {
-               const open = indexedDB.open('tincay-outbox');
-               open.onsuccess = () => {
-                 const req = open.result.transaction('records').objectStore('records').count();
-                 req.onsuccess = () => { open.result.close(); resolve(req.result === 0); };
-               };
-             }))",
+            &format!("return ({WAITING_FN})().then((n) => n === 0)"),
         )
         .await;
     browser.open(&format!("/cases/{case}")).await;
@@ -192,4 +167,65 @@ async fn a_note_captured_offline_leaves_nothing_readable_and_is_recorded_once_on
     let profile = browser.close_keeping_profile().await;
     let found = files_holding(profile.path(), CANARY);
     assert!(found.is_empty(), "the profile holds the note: {found:?}");
+}
+
+/// Attack on the phone's storage: anything on the origin that creates the outbox's database
+/// before the page first opens it (an old version of the app, a probe, an extension's
+/// script) made a database without its stores, and version 1 of the outbox then failed every
+/// capture on that phone: the form was neither sent nor sealed. Version 2 repairs it.
+#[tokio::test]
+async fn a_phone_whose_outbox_database_exists_without_its_stores_still_seals_and_sends() {
+    const CANARY: &str = "CANARY-outbox-repair-3b8";
+    let app = spawn_app().await;
+    let world = seed_world(&app).await;
+    let token = app.token_for(world.volunteer_a1);
+    let case = open_case(&app, &token).await;
+    let network = Network::in_front_of(app.addr).await;
+    let browser = Browser::launch_through(&network).await;
+    browser.open("/login").await;
+    let made = browser
+        .js(
+            "return new Promise((resolve) => {
+               const open = indexedDB.open('tincay-outbox', 1);
+               open.onsuccess = () => {
+                 const stores = open.result.objectStoreNames.length;
+                 open.result.close();
+                 resolve(stores);
+               };
+               open.onerror = () => resolve(String(open.error));
+             });",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        made,
+        json!(0),
+        "a database without stores, before signing in"
+    );
+    browser.sign_in("tnv.a1", PASSWORD).await;
+    browser.open(&format!("/cases/{case}")).await;
+    key_ready(&browser).await;
+    network.cut_for(&browser).await;
+    unfold(&browser, "#note").await;
+    browser
+        .fill("#note-form [name='text']", &format!("Gọi lại {CANARY}"))
+        .await;
+    seal(&browser, "#note-form", 0).await;
+    let dump = browser.js(DUMP, vec![]).await.to_string();
+    assert!(
+        dump.contains("tincay-outbox-v1"),
+        "the sealed record: {dump}"
+    );
+    assert!(!dump.contains(CANARY), "the note in the browser's storage");
+
+    network.restore_for(&browser).await;
+    browser.open(&format!("/cases/{case}")).await;
+    browser
+        .wait_for_js(
+            "the outbox to be sent",
+            &format!("return ({WAITING_FN})().then((n) => n === 0)"),
+        )
+        .await;
+    assert_eq!(event_types(&app, &case), ["case_opened", "note_added"]);
+    browser.close().await;
 }

@@ -48,14 +48,24 @@
 
   // IndexedDB: "records" (sealed records, in the order sealed) and "outboxes" (one random
   // outbox id per user on this phone). Neither holds anything readable about a case.
+  // Version 2 creates whichever store is missing: version 1 created them only with the
+  // database, so a database that existed without them (made by anything else on the origin)
+  // left every capture failing.
   function db() {
     return new Promise(function (resolve, reject) {
-      var open = indexedDB.open("tincay-outbox", 1);
+      var open = indexedDB.open("tincay-outbox", 2);
       open.onupgradeneeded = function () {
-        open.result.createObjectStore("records", { keyPath: "n", autoIncrement: true });
-        open.result.createObjectStore("outboxes", { keyPath: "user" });
+        var names = open.result.objectStoreNames;
+        if (!names.contains("records")) {
+          open.result.createObjectStore("records", { keyPath: "n", autoIncrement: true });
+        }
+        if (!names.contains("outboxes")) { open.result.createObjectStore("outboxes", { keyPath: "user" }); }
       };
-      open.onsuccess = function () { resolve(open.result); };
+      open.onsuccess = function () {
+        // Another tab's upgrade waits for no connection of this one.
+        open.result.onversionchange = function () { open.result.close(); };
+        resolve(open.result);
+      };
       open.onerror = function () { reject(open.error); };
     });
   }
@@ -66,6 +76,7 @@
         var result = work(t.objectStore(store));
         t.oncomplete = function () { d.close(); resolve(result && "result" in result ? result.result : result); };
         t.onerror = function () { d.close(); reject(t.error); };
+        t.onabort = function () { d.close(); reject(t.error || new Error("outbox aborted")); };
       });
     });
   }

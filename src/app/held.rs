@@ -126,10 +126,9 @@ async fn shown(app: &App<'_>, position: u64) {
 
 /// Every held record `user` may see that waits, oldest first: from the projection, so no
 /// held stream is read (and nothing can fail).
-pub fn list(app: &App<'_>, user: &CurrentUser) -> Result<Vec<HeldSummary>, AppError> {
+pub fn list(app: &App<'_>, user: &CurrentUser) -> Vec<HeldSummary> {
     let registry = &app.projections.registry;
-    Ok(app
-        .projections
+    app.projections
         .held
         .waiting(|address, commune| in_scope(user, address, commune, registry))
         .into_iter()
@@ -138,7 +137,7 @@ pub fn list(app: &App<'_>, user: &CurrentUser) -> Result<Vec<HeldSummary>, AppEr
             facts: row.facts,
             held_at: row.held_at,
         })
-        .collect())
+        .collect()
 }
 
 /// How many held records `user` may see wait (the case list's "records need attention").
@@ -166,7 +165,14 @@ fn in_scope(
 /// it was resolved.
 pub fn open(app: &App<'_>, user: &CurrentUser, id: Uuid) -> Result<HeldRecord, AppError> {
     match read(app, id)? {
-        Some((summary, Some(pii))) if visible(app, user, &summary.facts) => {
+        Some((summary, Some(pii)))
+            if in_scope(
+                user,
+                &summary.facts.trusted_address,
+                &summary.facts.commune,
+                &app.projections.registry,
+            ) =>
+        {
             Ok(HeldRecord { summary, pii })
         }
         _ => Err(AppError::NotFound),
@@ -226,14 +232,6 @@ pub async fn resolve(
         }
         Err(error) => Err(AppError::internal(error)),
     }
-}
-
-fn visible(app: &App<'_>, user: &CurrentUser, facts: &HeldFacts) -> bool {
-    let location = CaseLocation {
-        trusted_address: facts.trusted_address,
-        commune: facts.commune.clone(),
-    };
-    may_access_case(user, &location, &app.projections.registry)
 }
 
 /// A held record's facts and, while it waits, what she wrote (`None` once resolved).

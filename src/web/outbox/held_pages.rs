@@ -54,7 +54,7 @@ const CONFIRM_FIELD: &str = "confirm";
 pub async fn list(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
     let worker = case_worker(&user)?;
     let app = state.app();
-    let held = held::list(&app, &worker.0).map_err(|error| WebError::app(error, user.lang))?;
+    let held = held::list(&app, &worker.0);
     let mut records = Vec::new();
     for summary in held {
         // Listed a moment ago; resolved meanwhile by someone else: not shown.
